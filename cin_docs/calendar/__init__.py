@@ -1,0 +1,177 @@
+"""Working-day and calendar-date arithmetic for deadlines (England & Wales bank holidays, office closures)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+__all__ = [
+    "WorkingCalendar",
+    "add_days",
+    "add_months",
+    "add_weeks",
+    "add_years",
+    "last_weekday_of_month",
+]
+
+# No real calendar has years without a working day; a search that runs this far
+# means the closures make every day non-working, so stop rather than loop forever.
+_MAX_SEARCH_DAYS = 3 * 366
+
+_ONE_DAY = timedelta(days=1)
+_OBSERVED_SUFFIX = " (observed)"
+
+
+@functools.cache
+def _bank_holidays(year: int) -> Mapping[date, str]:
+    """England & Wales bank holidays for one year, built on first use and kept for the process."""
+    # A fresh per-year object, frozen into a plain mapping: a HolidayBase silently
+    # adds whole years to itself whenever it is asked about a date outside them.
+    table = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return MappingProxyType(dict(table))
+
+
+def _check_date(d: object) -> date:
+    # datetime is a subclass of date but never equals one, so it would miss every
+    # holiday/closure lookup and leak datetimes into results.
+    if not isinstance(d, date) or isinstance(d, datetime):
+        raise TypeError(f"expected a datetime.date, got {type(d).__name__}")
+    return d
+
+
+def _check_count(n: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"expected an int number of working days, got {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"number of working days must be >= 0, got {n}")
+    return n
+
+
+def _describe_holiday(names: str) -> str:
+    # The holidays package labels substitute days "Boxing Day (observed)" and joins
+    # several names on one day with "; "; reword both for people reading a letter.
+    parts = []
+    for name in names.split("; "):
+        if name.endswith(_OBSERVED_SUFFIX):
+            name = f"substitute day for {name[: -len(_OBSERVED_SUFFIX)]}"
+        parts.append(name)
+    return " and ".join(parts)
+
+
+class WorkingCalendar:
+    """Monday to Friday, minus England & Wales bank holidays, minus the given closure days."""
+
+    def __init__(self, closures: Iterable[date] = ()) -> None:
+        self._closures = frozenset(_check_date(d) for d in closures)
+
+    @property
+    def closures(self) -> frozenset[date]:
+        return self._closures
+
+    def bank_holiday_name(self, d: date) -> str | None:
+        """The holidays package's name for d if it is a bank holiday (on any weekday), else None."""
+        return _bank_holidays(_check_date(d).year).get(d)
+
+    def is_working_day(self, d: date) -> bool:
+        return self.non_working_reason(d) is None
+
+    def non_working_reason(self, d: date) -> str | None:
+        _check_date(d)
+        weekday = d.weekday()
+        if weekday == 5:
+            return "a Saturday"
+        if weekday == 6:
+            return "a Sunday"
+        name = self.bank_holiday_name(d)
+        if name is not None:
+            return f"a bank holiday ({_describe_holiday(name)})"
+        if d in self._closures:
+            return "a closure day"
+        return None
+
+    def _step(self, d: date, direction: int) -> date:
+        """First working day strictly after (direction=1) or before (direction=-1) d."""
+        step = _ONE_DAY * direction
+        candidate = d
+        for _ in range(_MAX_SEARCH_DAYS):
+            candidate += step
+            if self.is_working_day(candidate):
+                return candidate
+        way = "after" if direction > 0 else "before"
+        raise ValueError(
+            f"no working day within {_MAX_SEARCH_DAYS} days {way} {d.isoformat()}; check the closure days"
+        )
+
+    def next_working_day(self, d: date) -> date:
+        return self._step(_check_date(d), 1)
+
+    def previous_working_day(self, d: date) -> date:
+        return self._step(_check_date(d), -1)
+
+    def on_or_after(self, d: date) -> date:
+        return d if self.is_working_day(d) else self._step(d, 1)
+
+    def on_or_before(self, d: date) -> date:
+        return d if self.is_working_day(d) else self._step(d, -1)
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """'Within n working days of d': the first counted day is the first working day after d."""
+        _check_date(d)
+        if _check_count(n) == 0:
+            # "The same working day": d itself, or the next working day if d is not one.
+            return self.on_or_after(d)
+        for _ in range(n):
+            d = self._step(d, 1)
+        return d
+
+    def subtract_working_days(self, d: date, n: int) -> date:
+        """'n working days before d': the first counted day is the first working day before d."""
+        _check_date(d)
+        if _check_count(n) == 0:
+            return self.on_or_before(d)
+        for _ in range(n):
+            d = self._step(d, -1)
+        return d
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after start, up to and including end (0 if end <= start)."""
+        _check_date(start)
+        _check_date(end)
+        count = 0
+        day = start + _ONE_DAY
+        while day <= end:
+            if self.is_working_day(day):
+                count += 1
+            day += _ONE_DAY
+        return count
+
+
+def add_months(d: date, n: int) -> date:
+    """Calendar months; the day is clamped to the end of a shorter month (30 Nov + 3 = 28 Feb)."""
+    return _check_date(d) + relativedelta(months=n)
+
+
+def add_weeks(d: date, n: int) -> date:
+    return _check_date(d) + timedelta(weeks=n)
+
+
+def add_days(d: date, n: int) -> date:
+    return _check_date(d) + timedelta(days=n)
+
+
+def add_years(d: date, n: int) -> date:
+    """Calendar years; 29 February becomes 28 February in a non-leap year."""
+    return _check_date(d) + relativedelta(years=n)
+
+
+def last_weekday_of_month(year: int, month: int, weekday: int) -> date:
+    """Last given weekday (0=Monday .. 6=Sunday) of the month, e.g. last Thursday is weekday 3."""
+    if not 0 <= weekday <= 6:
+        raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {weekday}")
+    last_day = date(year, month, 1) + relativedelta(day=31)  # relativedelta clamps day=31 to month end
+    return last_day - timedelta(days=(last_day.weekday() - weekday) % 7)
