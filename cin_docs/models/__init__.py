@@ -1,0 +1,58 @@
+"""Case-file loading and validation: read the file, check it against the case model, report every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import marshmallow as ma
+
+from ..errors import CaseValidationError
+from ..inputs import LoadedFile, load_file
+from .case import CaseFile
+
+
+def flatten_messages(messages: Any, prefix: tuple = ()) -> list[tuple[tuple, str]]:
+    """marshmallow's nested error dict as (path, message) pairs; the path is a tuple of keys and indexes."""
+    out: list[tuple[tuple, str]] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = prefix if key == "_schema" else prefix + (key,)
+            out.extend(flatten_messages(value, path))
+    elif isinstance(messages, list):
+        for item in messages:
+            if isinstance(item, (dict, list)):
+                out.extend(flatten_messages(item, prefix))
+            else:
+                out.append((prefix, str(item)))
+    else:
+        out.append((prefix, str(messages)))
+    return out
+
+
+def format_path(path: tuple) -> str:
+    """('plan', 'actions', 2, 'due') -> 'plan.actions[2].due'."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or "(the whole file)"
+
+
+def validate_data(data: dict, source: str = "case file", loaded: LoadedFile | None = None) -> dict:
+    try:
+        return CaseFile().load(data)
+    except ma.ValidationError as exc:
+        errors = []
+        for path, message in flatten_messages(exc.messages):
+            line = loaded.line_of(path) if loaded is not None else None
+            where = format_path(path) + (f" (line {line})" if line else "")
+            errors.append((where, message))
+        raise CaseValidationError(source, errors) from None
+
+
+def load_case(path: Path | str) -> dict:
+    """Read and validate one case file; the result is plain data (dicts, lists, dates) plus `_path`."""
+    loaded = load_file(path)
+    case = validate_data(loaded.data, str(path), loaded)
+    case["_path"] = Path(path)
+    return case

@@ -1,0 +1,240 @@
+"""The `cin-docs` command line: a thin Click layer over cin_docs.api (errors become one-paragraph messages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CinDocsError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23.", param, ctx)
+
+
+def as_of_option(f):
+    return click.option("--as-of", "as_of", type=IsoDate(), default=None,
+                        help="Work out deadlines as on this date (default: today). Meetings and visits dated on or "
+                             "before it count as held.")(f)
+
+
+def case_argument(f):
+    return click.argument("case", type=click.Path(path_type=Path))(f)
+
+
+class Group(click.Group):
+    """Runs a command and turns every cin-docs error into `Error: ...` with its exit status."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CinDocsError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly; --debug shows the traceback
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"Error: cin-docs hit an unexpected problem ({type(exc).__name__}). Nothing was written. "
+                "Run the same command with --debug to see the details, and report it.", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="cin-docs")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors (for reporting bugs).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="CIN_DOCS_CONFIG",
+              help="Configuration file with office closure days and branding (or set CIN_DOCS_CONFIG).")
+@click.pass_context
+def cli(ctx, debug, config_path):
+    """Child in Need paperwork from one case file per child.
+
+    Check a case file, see every statutory deadline, and produce letters, plans, review records, panel packs,
+    transfer packs and escalation forms as Word and PDF files.
+
+    \b
+    Start with:
+      cin-docs validate samples/hillingdon-mid-plan.yaml
+      cin-docs due-dates samples/hillingdon-mid-plan.yaml
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    ctx.obj["config_path"] = config_path
+
+
+def _config(ctx):
+    from .config import load_config
+
+    if "config" not in ctx.obj:
+        ctx.obj["config"] = load_config(ctx.obj.get("config_path"))
+    return ctx.obj["config"]
+
+
+def load_case(ctx, path):
+    from . import api
+
+    return api.load(path, _config(ctx))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx, cases):
+    """Check case files against the case model and their policy.
+
+    Every problem is listed at once, with the field's path (and line), e.g. plan.actions[2].due (line 48).
+    Exits with status 1 if any file has a problem.
+
+    \b
+    Example:
+      cin-docs validate samples/*.yaml
+    """
+    failed = 0
+    for path in cases:
+        try:
+            case = load_case(ctx, path)
+        except CinDocsError as exc:
+            if ctx.obj.get("debug") and not getattr(exc, "errors", None):
+                raise
+            failed += 1
+            click.echo(f"Error: {exc.message}", err=True)
+            continue
+        click.echo(f"OK: {path} (case {case.case_id}, {case.profile['label']} policy)")
+    if failed:
+        if len(cases) > 1:
+            click.echo(f"{failed} of {len(cases)} files have problems.", err=True)
+        ctx.exit(1)
+
+
+STATUS_STYLE = {"overdue": ("OVERDUE", "red"), "late": ("late", "yellow"), "open": ("open", None),
+                "met": ("met", "green"), "info": ("date", "blue")}
+
+
+@cli.command("due-dates", context_settings=CONTEXT_SETTINGS)
+@case_argument
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the deadlines as JSON (for other systems).")
+@click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the open and overdue deadlines to this iCalendar (.ics) file for Outlook.")
+@click.pass_context
+def due_dates(ctx, case, as_of, as_json, ics):
+    """Show every statutory deadline for a case, soonest first.
+
+    Each line says what is due, when, and why ("10 working days after the plan decision on Monday 2 November
+    2026"), and whether it was met, is open, or is overdue.
+
+    \b
+    Example:
+      cin-docs due-dates samples/hertfordshire-panel.yaml --as-of 2026-11-23
+    """
+    from . import api
+    from .render.filters import longdate
+
+    loaded = load_case(ctx, case)
+    as_of = as_of or dt.date.today()
+    deadlines = api.due_dates(loaded, as_of)
+    if ics:
+        from .render.output import atomic_write
+
+        atomic_write(ics, api.deadlines_ics(loaded, deadlines))
+    if as_json:
+        click.echo(json.dumps(api.due_dates_json(loaded, as_of), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Deadlines for case {loaded.case_id} under the {loaded.profile['label']} policy, "
+               f"as of {longdate(as_of)}:")
+    if not deadlines:
+        click.echo("  No deadlines: the case file has none of the events the policy counts from.")
+    for d in deadlines:
+        word, colour = STATUS_STYLE[d.status]
+        when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
+        label = d.label + (f" [{d.ref}]" if d.ref else "")
+        status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
+        click.echo(f"  {status} {when:<30} {label}")
+        extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
+        if d.status == "late":
+            extra = f"done late, on {longdate(d.satisfied_on)}; "
+        click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    overdue = sum(d.status == "overdue" for d in deadlines)
+    if overdue:
+        click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
+    if ics:
+        click.echo(f"Wrote {ics}")
+
+
+@cli.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
+@click.pass_context
+def policies(ctx):
+    """List the built-in policy profiles, or show one's rules.
+
+    \b
+    Examples:
+      cin-docs policies
+      cin-docs policies show hertfordshire
+    """
+    if ctx.invoked_subcommand is None:
+        from .policies.profile import builtin_names, load_profile
+
+        for name in builtin_names():
+            profile = load_profile(name)
+            click.echo(f"{name:<15} {profile['title']} ({len(profile['rules'])} rules)")
+
+
+@policies.command("show", context_settings=CONTEXT_SETTINGS)
+@click.argument("name")
+def policies_show(name):
+    """Print every rule of a policy profile with the sentence it comes from.
+
+    NAME is a built-in policy (hillingdon, hertfordshire) or the path to your own profile file.
+
+    \b
+    Example:
+      cin-docs policies show hillingdon
+    """
+    import textwrap
+
+    from .policies.profile import load_profile
+
+    profile = load_profile(name, Path.cwd())
+    click.echo(f"{profile['title']}\nSource: {profile['document']}\n")
+    for rule in profile["rules"]:
+        kind = " (a date, not a deadline)" if rule["kind"] == "fact" else ""
+        click.echo(click.style(f"{rule['key']}", bold=True) + f": {rule['label']}{kind}")
+        froms = " else ".join(a["label"] for a in rule["from_"])
+        click.echo(f"    counts from: {froms}")
+        offsets = rule.get("offset") or [a["offset"][0] for a in rule["from_"] if a.get("offset")]
+        for off in offsets:
+            unit = next(k for k in off if k not in ("when", "source"))
+            cond = f" when {off['when']}" if off.get("when") else ""
+            click.echo(f"    offset: {unit.replace('_', ' ')} {off[unit]}{cond}")
+        if rule.get("when"):
+            click.echo(f"    applies when: {rule['when']}")
+        click.echo(textwrap.fill(f"“{rule['source']}”", 96, initial_indent="    ", subsequent_indent="    "))
+        click.echo()
+
+
+def main(argv=None):
+    """Entry point; `argv` lets tests call it directly."""
+    return cli.main(args=argv, prog_name="cin-docs")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,429 @@
+"""The case file model: one child's case, everything the deadline engine and the six documents read."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates_schema
+
+from .fields import Date, DueDate, Name, Strict, Text, Time, one_of
+
+MEETING_TYPES = ("family_network", "initial", "review", "cin", "transfer_in", "panel")
+LEGAL_BASES = ("s17(10)(a)", "s17(10)(b)", "s17(10)(c)")
+SIX_BEES = ("Be Happy", "Be Independent", "Be Ambitious", "Be Safe", "Be Healthy", "Be Resilient")
+ACTION_STATUSES = ("not_started", "in_progress", "achieved", "partly_achieved", "not_achieved")
+PROGRESS_RATINGS = ("achieved", "partly_achieved", "not_achieved")
+REVIEW_OUTCOMES = ("no_longer_in_need", "continue", "more_complex", "significant_harm")
+AGENCY_TYPES = ("health", "education", "police", "social_care", "housing", "early_help", "probation",
+                "voluntary", "legal", "other")
+VIEW_FORMATS = ("talking", "writing", "drawing", "advocate", "other")
+
+CASE_ID = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+    error="Must be 1-40 letters, digits, '-' or '_' (it is used in file names), e.g. HIL-2026-0143.",
+)
+
+
+def _list(schema_or_field, **kwargs):
+    inner = fields.Nested(schema_or_field) if isinstance(schema_or_field, type) else schema_or_field
+    return fields.List(inner, load_default=list, **kwargs)
+
+
+def _text_list(**kwargs):
+    return fields.List(Text(), load_default=list, **kwargs)
+
+
+class Contact(Strict):
+    phone = fields.String(validate=validate.Length(max=40))
+    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."})
+    address_lines = _text_list()
+
+
+class Authority(Contact):
+    name = Name(required=True)
+    team = Name()
+    logo = fields.String(metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
+
+
+class Worker(Contact):
+    name = Name(required=True)
+    role = Name(metadata={"description": "e.g. Social Worker, Team Manager"})
+    team = Name()
+    agency = Name()
+
+
+class ChildViews(Strict):
+    in_own_words = Text(metadata={"description": "The child's views, wishes and feelings in their own words"})
+    format = one_of(VIEW_FORMATS)
+    recorded_on = Date()
+    advocate = Name()
+
+
+class Child(Strict):
+    first_name = Name(required=True)
+    last_name = Name(required=True)
+    preferred_name = Name()
+    date_of_birth = Date()
+    gender = Name()
+    ethnicity = Name()
+    religion = Name()
+    first_language = Name()
+    disabled = fields.Boolean(load_default=False, metadata={"description": "s17(10)(c): the child is disabled"})
+    disability = Text()
+    communication_needs = Text()
+    address_lines = _text_list()
+    school = Name()
+    gp = Name()
+    views = fields.Nested(ChildViews)
+
+
+class FamilyMember(Contact):
+    name = Name(required=True)
+    relationship = Name(required=True, metadata={"description": "e.g. Mother, Maternal grandmother, Family friend"})
+    parental_responsibility = fields.Boolean(load_default=False)
+    lives_with_child = fields.Boolean(load_default=False)
+    language = Name()
+    interpreter_needed = fields.Boolean(load_default=False)
+    communication_needs = Text()
+    lives_abroad = fields.Boolean(load_default=False)
+
+
+class Professional(Contact):
+    name = Name(required=True)
+    role = Name(required=True)
+    agency = Name(required=True)
+    agency_type = one_of(AGENCY_TYPES, load_default="other")
+
+
+class Assessment(Strict):
+    completed = Date()
+    plan_decision = Date()
+    summary = Text()
+
+
+class Need(Strict):
+    need = Text(required=True)
+    services = Text()
+
+
+class Outcome(Strict):
+    id = Name(required=True, metadata={"description": "Short reference used by actions, e.g. O1"})
+    outcome = Text(required=True)
+    bee = one_of(SIX_BEES, metadata={"description": "Hertfordshire's 6 Bees outcome this serves"})
+
+
+class Action(Strict):
+    id = Name()
+    action = Text(required=True)
+    owner = Name(metadata={"description": "A named person responsible"})
+    agency = Name()
+    due = DueDate()
+    measure = Text(metadata={"description": "How progress will be measured"})
+    outcome = Name(metadata={"description": "The id of the outcome this action serves"})
+    status = one_of(ACTION_STATUSES, load_default="not_started")
+
+
+class Role(Strict):
+    who = Name(required=True)
+    responsibility = Text(required=True)
+    contact_frequency = Text()
+
+
+class Risks(Strict):
+    domestic_abuse = Text()
+    substance_misuse = Text()
+    parental_mental_health = Text()
+    other = Text()
+
+
+class SignOff(Strict):
+    name = Name(required=True)
+    role = Name()
+    date = Date()
+
+
+class Plan(Strict):
+    start = Date()
+    end = Date(metadata={"description": "Date the plan ended, if it has"})
+    legal_basis = one_of(LEGAL_BASES)
+    why_in_need = Text()
+    needs = _list(Need)
+    risks = fields.Nested(Risks)
+    child_views = Text()
+    family_views = Text()
+    family_expectations = Text()
+    outcomes = _list(Outcome)
+    actions = _list(Action)
+    roles = _list(Role)
+    visit_interval_weeks = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=26, error="Must be a whole number of weeks from {min} to {max}.")
+    )
+    contingency = Text()
+    review_judgement = Text(metadata={"description": "How progress will be judged at reviews"})
+    resources = Text()
+    funding_panel = Text()
+    care_proceedings = fields.Boolean(load_default=False)
+    manager_reviewed = Date()
+    signed_off = fields.Nested(SignOff)
+    distribution = _text_list()
+
+    @validates_schema
+    def _dates_in_order(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ma.ValidationError("The plan cannot end before it starts.", "end")
+
+
+class Remote(Strict):
+    how = one_of(("phone", "video", "phone_or_video"), required=True)
+    details = Text(metadata={"description": "Link, platform or dial-in number and code"})
+
+
+class Report(Strict):
+    by = Name(required=True)
+    received = Date()
+    summary = Text()
+    shared = fields.Boolean(load_default=True)
+
+
+class Progress(Strict):
+    action = Name(required=True, metadata={"description": "The id of the plan action"})
+    rating = one_of(PROGRESS_RATINGS, required=True)
+    evidence = Text()
+
+
+class OutcomeDetail(Strict):
+    lead_professional = Name()
+    next_steps = Text()
+
+
+class Meeting(Strict):
+    type = one_of(MEETING_TYPES, required=True)
+    date = Date(required=True)
+    time = Time()
+    end_time = Time()
+    venue = Text(max_length=500)
+    remote = fields.Nested(Remote)
+    chair = Name()
+    purpose = Text()
+    reply_by = Date()
+    bring = _text_list()
+    invitees = fields.List(Name(), load_default=list,
+                           metadata={"description": "Names of family members, network, professionals or the child"})
+    attendees = fields.List(Name(), load_default=list)
+    apologies = fields.List(Name(), load_default=list)
+    reports_received = _list(Report)
+    child_seen = fields.Boolean()
+    child_seen_alone = fields.Boolean()
+    child_views = Text()
+    family_views = Text()
+    progress = _list(Progress)
+    plan_updates = _text_list()
+    discussion = _text_list()
+    significant_events = _text_list()
+    disagreements = _text_list()
+    unresolved = _text_list()
+    equality_diversity = Text()
+    outcome = one_of(REVIEW_OUTCOMES)
+    outcome_detail = fields.Nested(OutcomeDetail)
+    decisions = _text_list()
+    record_completed = Date()
+    plan_updated = Date()
+    plan_circulated = Date()
+    decisions_uploaded = Date()
+    signed_off = fields.Nested(SignOff)
+
+    @validates_schema
+    def _times_in_order(self, data, **kwargs):
+        if data.get("time") and data.get("end_time") and data["end_time"] <= data["time"]:
+            raise ma.ValidationError("The meeting must end after it starts.", "end_time")
+        if data.get("end_time") and not data.get("time"):
+            raise ma.ValidationError("An end time needs a start time ('time').", "time")
+
+
+class Visit(Strict):
+    date = Date(required=True)
+    by = Name()
+    seen = fields.Boolean(load_default=True)
+    seen_alone = fields.Boolean()
+    notes = Text()
+
+
+class Panel(Strict):
+    identified = Date(metadata={"description": "Date the line manager identified the case for panel"})
+    referred = Date(metadata={"description": "Date the case was referred (slot booked) for panel"})
+    date = Date(metadata={"description": "Panel date, where the authority sets it (Hillingdon)"})
+    reasons = _text_list()
+    presenting_issues = Text()
+    progress = Text()
+    barriers = Text()
+    asked_to_decide = _text_list()
+    presenter = Name()
+    presenter_role = Name()
+    decisions = _text_list()
+    decisions_recorded = Date()
+
+
+class Consent(Strict):
+    given = fields.Boolean(required=True)
+    date = Date()
+    reason_without = Text(metadata={"description": "Why information is shared without consent"})
+
+    @validates_schema
+    def _reason_without_consent(self, data, **kwargs):
+        if data.get("given") is False and not (data.get("reason_without") or "").strip():
+            raise ma.ValidationError(
+                "Consent to share was not given: record the reason for sharing without it (reason_without).",
+                "reason_without",
+            )
+
+
+class MoveImpact(Strict):
+    protective_factors = Text()
+    known_perpetrators = Text()
+    trafficking_modern_slavery = Text()
+
+
+class Transfer(Strict):
+    residence_start = Date()
+    move_date = Date()
+    receiving_authority = fields.Nested(Authority)
+    new_address_lines = _text_list()
+    risks = Text()
+    consent = fields.Nested(Consent)
+    agencies_informed = _text_list()
+    family_told_responsibilities = fields.Boolean()
+    impact = fields.Nested(MoveImpact)
+    receiving_social_worker = fields.Nested(Worker)
+    receiving_manager = fields.Nested(Worker)
+    joint_visit = Text()
+
+
+class Stage(Strict):
+    stage = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=1, max=4, error="Must be a stage from {min} to {max}."))
+    started = Date(required=True)
+    responded = Date()
+    resolved = Date(allow_none=True)
+    confirmed = Date()
+    notes = Text()
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        for later in ("responded", "resolved", "confirmed"):
+            if data.get(later) and data.get("started") and data[later] < data["started"]:
+                raise ma.ValidationError(f"Cannot be before the stage started.", later)
+
+
+class ManagerSignature(Strict):
+    name = Name(required=True)
+    designation = Name()
+    agency = Name()
+    date = Date()
+
+
+class AgencyView(Strict):
+    agency = Name(required=True)
+    view = Text(required=True)
+
+
+class Checklist(Strict):
+    consulted_manager = fields.Boolean()
+    lowest_level = fields.Boolean()
+    manager_raised = fields.Boolean()
+    senior_manager = fields.Boolean()
+    independent_chair = fields.Boolean()
+
+
+class Escalation(Strict):
+    disagreement = Date(required=True)
+    immediate_risk = fields.Boolean(load_default=False)
+    raised_by = fields.Nested(ManagerSignature)
+    reason = Text()
+    agency_views = _list(AgencyView)
+    agreed_outcomes = Text()
+    referring_manager = fields.Nested(ManagerSignature)
+    receiving_manager = fields.Nested(ManagerSignature)
+    effectiveness = Text()
+    checklist = fields.Nested(Checklist)
+    stages = _list(Stage)
+
+    @validates_schema
+    def _stages(self, data, **kwargs):
+        numbers = [s["stage"] for s in data.get("stages", [])]
+        if len(numbers) != len(set(numbers)):
+            raise ma.ValidationError("Each stage may appear only once.", "stages")
+        for i, stage in enumerate(data.get("stages", [])):
+            if stage["started"] < data["disagreement"]:
+                raise ma.ValidationError({i: {"started": ["Cannot be before the disagreement."]}}, "stages")
+
+
+class Nrpf(Strict):
+    start = Date(required=True)
+    reviews = fields.List(Date(), load_default=list)
+    checks = fields.List(Date(), load_default=list)
+
+
+class CaseFile(Strict):
+    case_id = fields.String(required=True, validate=CASE_ID)
+    policy = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "A built-in policy (hillingdon, hertfordshire) or a profile path"})
+    authority = fields.Nested(Authority)
+    child = fields.Nested(Child, required=True)
+    support = one_of(("cin", "nrpf"), load_default="cin")
+    family = _list(FamilyMember)
+    network = _list(FamilyMember)
+    professionals = _list(Professional)
+    social_worker = fields.Nested(Worker)
+    line_manager = fields.Nested(Worker)
+    team_manager = fields.Nested(Worker)
+    assessment = fields.Nested(Assessment)
+    plan = fields.Nested(Plan)
+    meetings = _list(Meeting)
+    visits = _list(Visit)
+    panel = fields.Nested(Panel)
+    transfer = fields.Nested(Transfer)
+    escalations = _list(Escalation)
+    nrpf = fields.Nested(Nrpf)
+
+    @validates_schema
+    def _cross_checks(self, data, **kwargs):
+        errors: dict = {}
+        assessment = data.get("assessment") or {}
+        if assessment.get("completed") and assessment.get("plan_decision"):
+            pass  # a plan decision may come before completion ("during or on the completion of" the assessment)
+        dob = (data.get("child") or {}).get("date_of_birth")
+        for i, m in enumerate(data.get("meetings", [])):
+            if dob and m["date"] < dob:
+                errors.setdefault("meetings", {})[i] = {"date": ["Cannot be before the child's date of birth."]}
+        known = _people_names(data)
+        for i, m in enumerate(data.get("meetings", [])):
+            for key in ("invitees", "attendees", "apologies"):
+                for j, name in enumerate(m.get(key, [])):
+                    if name.casefold() not in known:
+                        errors.setdefault("meetings", {}).setdefault(i, {}).setdefault(key, {})[j] = [
+                            "Not a person in this case file: add them under family, network or professionals "
+                            "(or use the child's or social worker's name as written)."
+                        ]
+        outcome_ids = {o["id"] for o in (data.get("plan") or {}).get("outcomes", [])}
+        for i, a in enumerate((data.get("plan") or {}).get("actions", [])):
+            if a.get("outcome") and a["outcome"] not in outcome_ids:
+                errors.setdefault("plan", {}).setdefault("actions", {})[i] = {
+                    "outcome": ["Not the id of an outcome in plan.outcomes."]
+                }
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+def _people_names(data: dict) -> set[str]:
+    names = set()
+    child = data.get("child") or {}
+    for key in ("first_name", "preferred_name"):
+        if child.get(key):
+            names.add(child[key].casefold())
+    if child.get("first_name") and child.get("last_name"):
+        names.add(f"{child['first_name']} {child['last_name']}".casefold())
+    for group in ("family", "network", "professionals"):
+        names.update(p["name"].casefold() for p in data.get(group, []))
+    for key in ("social_worker", "line_manager", "team_manager"):
+        if data.get(key):
+            names.add(data[key]["name"].casefold())
+    return names

@@ -1,0 +1,109 @@
+"""Field types shared by the case and profile schemas, with messages that describe the rule, never the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+DATE_HELP = "write it as YYYY-MM-DD, e.g. 2026-11-16, and check the day exists in that month"
+
+
+class Date(fields.Date):
+    """An ISO date between 1900 and 2100; accepts a YAML/JSON date or text."""
+
+    default_error_messages = {
+        "invalid": f"Not a valid date: {DATE_HELP}.",
+        "format": f"Not a valid date: {DATE_HELP}.",
+        "range": "Not a plausible date: it must fall between 1900 and 2100.",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            result = value
+        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            result = super()._deserialize(value.strip(), attr, data, **kwargs)
+        else:
+            raise self.make_error("invalid")
+        if not 1900 <= result.year <= 2100:
+            raise self.make_error("range")
+        return result
+
+    def _jsonschema_type_mapping(self):
+        return {"type": "string", "format": "date"}
+
+
+class Time(fields.Field):
+    """A 24-hour clock time written HH:MM, kept as datetime.time."""
+
+    default_error_messages = {"invalid": "Not a valid time: write it as HH:MM on the 24-hour clock, e.g. 09:30 or 14:00."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.time):
+            return value
+        if isinstance(value, str):
+            m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+            if m:
+                return dt.time(int(m.group(1)), int(m.group(2)))
+        raise self.make_error("invalid")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
+
+    def _jsonschema_type_mapping(self):
+        return {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}
+
+
+class DueDate(fields.Field):
+    """An action's due date: a date, or the words 'ongoing'/'continuing', kept so the SMART check can name them."""
+
+    OPEN_ENDED = ("ongoing", "continuing")
+    default_error_messages = {
+        "invalid": f"Not a valid due date: {DATE_HELP} (or 'ongoing', which the SMART check will question)."
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and value.strip().lower() in self.OPEN_ENDED:
+            return value.strip().lower()
+        try:
+            return Date()._deserialize(value, attr, data, **kwargs)
+        except ma.ValidationError:
+            raise self.make_error("invalid") from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    def _jsonschema_type_mapping(self):
+        return {"type": "string", "anyOf": [{"format": "date"}, {"enum": list(self.OPEN_ENDED)}]}
+
+
+class Text(fields.String):
+    """Free text: any length up to a generous limit, so a pasted document is caught but real notes are not."""
+
+    def __init__(self, *args, max_length: int = 20000, **kwargs):
+        kwargs.setdefault("validate", validate.Length(max=max_length, error="Too long: at most {max} characters."))
+        super().__init__(*args, **kwargs)
+
+
+class Name(fields.String):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "validate", validate.Length(min=1, max=200, error="Must be between {min} and {max} characters.")
+        )
+        super().__init__(*args, **kwargs)
+
+
+def one_of(choices, **kwargs):
+    return fields.String(validate=validate.OneOf(list(choices), error="Must be one of: {choices}."), **kwargs)
+
+
+class Strict(ma.Schema):
+    """Base schema: unknown keys are errors (a misspelt key would otherwise be silently ignored)."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True

@@ -1,0 +1,281 @@
+"""Policy profiles: loading, `extends:` inheritance and validation of the rule data (the law, as data)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates_schema
+
+from .. import resources
+from ..errors import PolicyError
+from ..inputs import load_file
+from ..models.case import MEETING_TYPES, REVIEW_OUTCOMES
+from ..models.fields import Date, Strict, Text, Time, one_of
+
+#: The events a rule may count from, and the events that satisfy a rule. The engine implements each; the test
+#: suite checks the two lists against the engine's registries both ways.
+ANCHOR_EVENTS = (
+    "field", "first_held_meeting", "latest_held_meeting", "each_held_meeting", "each_planned_meeting_with_time",
+    "plan_start", "latest_held_visit", "latest_held_list", "rule", "each_escalation", "each_stage_started",
+    "each_stage_resolved",
+)
+SATISFYING_EVENTS = (
+    "meeting", "nth_meeting", "item_field", "field", "visit_after_anchor", "list_after_anchor",
+    "health_report_received", "first_stage_started", "stage_started",
+)
+OFFSET_UNITS = ("working_days", "working_days_before", "days", "weeks", "months", "years", "hours_before",
+                "weeks_from_field", "panel_date")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class PanelDateOffset(Strict):
+    weekday = one_of(WEEKDAYS, required=True)
+    referral_working_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=60))
+
+
+class Offset(Strict):
+    """One way of counting. Exactly one unit; `when` picks it among alternatives; `source` cites its sentence."""
+
+    when = fields.Dict(keys=fields.String(), values=fields.Raw())
+    source = Text()
+    working_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=400))
+    working_days_before = fields.Integer(strict=True, validate=validate.Range(min=0, max=400))
+    days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3660))
+    weeks = fields.Integer(strict=True, validate=validate.Range(min=0, max=520))
+    months = fields.Integer(strict=True, validate=validate.Range(min=0, max=240))
+    years = fields.Integer(strict=True, validate=validate.Range(min=0, max=100))
+    hours_before = fields.Integer(strict=True, validate=validate.Range(min=0, max=24 * 60))
+    weeks_from_field = fields.String()
+    panel_date = fields.Nested(PanelDateOffset)
+
+    @validates_schema
+    def _one_unit(self, data, **kwargs):
+        units = [u for u in OFFSET_UNITS if u in data]
+        if len(units) != 1:
+            raise ma.ValidationError(f"Give exactly one of: {', '.join(OFFSET_UNITS)}.")
+
+
+class OffsetField(fields.Field):
+    """A single offset mapping, or a list of alternatives (the last without `when` is the default)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(isinstance(i, dict) for i in items):
+            raise ma.ValidationError("An offset is a mapping like {working_days: 10}, or a list of them.")
+        return Offset(many=True).load(items)
+
+
+_NEEDS = {
+    "meeting": ("types",), "nth_meeting": ("types", "n"), "field": ("field",), "list_after_anchor": ("field",),
+    "stage_started": ("stage",), "latest_held_list": ("field",), "first_held_meeting": ("types",),
+    "latest_held_meeting": ("types",), "each_held_meeting": ("types",), "each_planned_meeting_with_time": ("types",),
+    "rule": ("rule",), "each_stage_started": ("stage",), "each_stage_resolved": ("stages",),
+}
+
+
+def _require_parameters(data: dict) -> None:
+    missing = [p for p in _NEEDS.get(data["event"], ()) if p not in data]
+    if data["event"] == "item_field" and not (data.get("field") or data.get("fields_")):
+        missing.append("field")
+    if missing:
+        raise ma.ValidationError(f"The event '{data['event']}' needs: {', '.join(missing)}.")
+
+
+
+
+class Anchor(Strict):
+    event = one_of(ANCHOR_EVENTS, required=True)
+    label = Text(required=True, max_length=200)
+    field = fields.String()
+    types = fields.List(one_of(MEETING_TYPES))
+    rule = fields.String()
+    stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
+    stages = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=4)))
+    offset = OffsetField()
+
+    @validates_schema
+    def _parameters(self, data, **kwargs):
+        _require_parameters(data)
+
+
+class Satisfier(Strict):
+    event = one_of(SATISFYING_EVENTS, required=True)
+    types = fields.List(one_of(MEETING_TYPES))
+    field = fields.String()
+    fields_ = fields.List(fields.String(), data_key="fields")
+    after_anchor = fields.Boolean(load_default=False)
+    strictly_after = fields.Boolean(load_default=False)
+    n = fields.Integer(strict=True, validate=validate.Range(min=1, max=20))
+    stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
+
+    @validates_schema
+    def _parameters(self, data, **kwargs):
+        _require_parameters(data)
+
+
+class Example(Strict):
+    from_ = Date(required=True, data_key="from")
+    due = Date(required=True)
+    moved = fields.Boolean(load_default=False)
+    when = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
+    anchor = fields.Integer(load_default=0, strict=True)
+
+
+class Rule(Strict):
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$",
+                                                                error="Use lower_case_with_underscores."))
+    label = Text(required=True, max_length=200)
+    kind = one_of(("deadline", "fact"), load_default="deadline")
+    from_ = fields.List(fields.Nested(Anchor), required=True, data_key="from",
+                        validate=validate.Length(min=1, error="Name at least one event to count from."))
+    offset = OffsetField()
+    when = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
+    satisfied_by = fields.Nested(Satisfier)
+    due_time = Time()
+    source = Text(required=True, validate=validate.Length(min=20, error="Quote the policy sentence this rule comes from."))
+    examples = fields.List(fields.Nested(Example), load_default=list)
+
+    @validates_schema
+    def _has_offset(self, data, **kwargs):
+        if "offset" not in data and not all("offset" in a for a in data.get("from_", [])):
+            raise ma.ValidationError("Give an offset for the rule, or one for each event it counts from.", "offset")
+
+
+class Panel(Strict):
+    name = Text(required=True, max_length=200)
+    chair = Text(max_length=200)
+    schedule = Text(max_length=200)
+    start = Time()
+    end = Time()
+    slots = fields.Integer(allow_none=True, strict=True)
+    referral_working_days = fields.Integer(allow_none=True, strict=True)
+
+
+class EscalationProtocol(Strict):
+    name = Text(required=True, max_length=200)
+    monitoring_form_from_stage = fields.Integer(load_default=2, strict=True)
+
+
+class AuthorityDefaults(Strict):
+    name = Text(required=True, max_length=200)
+    team = Text(max_length=200)
+    address_lines = fields.List(fields.String(), load_default=list)
+    phone = fields.String()
+    email = fields.String()
+    logo = fields.String()
+
+
+class Profile(Strict):
+    name = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$",
+                                                                 error="Use lower-case letters, digits, - or _."))
+    label = Text(required=True, max_length=100)
+    title = Text(required=True, max_length=300)
+    document = Text(required=True, max_length=500)
+    extends = fields.String()
+    authority = fields.Nested(AuthorityDefaults, required=True)
+    closures = fields.List(Date(), load_default=list)
+    meeting_labels = fields.Dict(keys=one_of(MEETING_TYPES), values=fields.String(), required=True)
+    plan_outcomes = fields.Raw(load_default=False)
+    review_outcomes = fields.Dict(keys=one_of(REVIEW_OUTCOMES), values=fields.String(), required=True)
+    panel = fields.Nested(Panel, allow_none=True)
+    escalation = fields.Nested(EscalationProtocol, allow_none=True, load_default=None)
+    rules = fields.List(fields.Nested(Rule), required=True)
+    remove_rules = fields.List(fields.String(), load_default=list)
+
+    @validates_schema
+    def _rules(self, data, **kwargs):
+        keys = [r["key"] for r in data.get("rules", [])]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ma.ValidationError(f"Rule keys must be unique; repeated: {', '.join(dupes)}.", "rules")
+        for i, rule in enumerate(data.get("rules", [])):
+            for anchor in rule["from_"]:
+                if anchor["event"] == "rule" and anchor.get("rule") not in keys:
+                    raise ma.ValidationError({i: {"from": ["Counts from a rule this profile does not have."]}}, "rules")
+        if not {"initial", "review"} <= set(data.get("meeting_labels", {})):
+            raise ma.ValidationError("Name at least the initial and review meetings.", "meeting_labels")
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in resources.profiles_dir().glob("*.yaml"))
+
+
+def _find(name_or_path: str, relative_to: Path | None) -> Path:
+    if name_or_path in builtin_names():
+        return resources.profiles_dir() / f"{name_or_path}.yaml"
+    looks_like_path = any(ch in name_or_path for ch in "/\\.")
+    if looks_like_path:
+        path = Path(name_or_path).expanduser()
+        if not path.is_absolute() and relative_to is not None:
+            path = relative_to / path
+        if path.is_file():
+            return path
+        raise PolicyError(
+            f"The policy profile file {name_or_path} was not found"
+            + (f" (looked in {path.parent})" if relative_to else "")
+            + f". Built-in policies: {', '.join(builtin_names())}."
+        )
+    raise PolicyError(
+        f"Unknown policy '{name_or_path}'. Built-in policies are: {', '.join(builtin_names())}. "
+        "To use your authority's own rules, give the path to a profile file (e.g. policy: ./my-authority.yaml); "
+        "run 'cin-docs policies' to list them."
+    )
+
+
+def _merge(base: dict, child: dict) -> dict:
+    """`extends:` semantics: the child's keys replace the base's; rules are replaced by key, added, or removed."""
+    merged = copy.deepcopy(base)
+    for key, value in child.items():
+        if key in ("rules", "extends", "remove_rules"):
+            continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = copy.deepcopy(value)
+    rules = {r["key"]: r for r in merged.get("rules", []) if isinstance(r, dict) and "key" in r}
+    order = list(rules)
+    for rule in child.get("rules", []) or []:
+        if isinstance(rule, dict) and "key" in rule:
+            if rule["key"] not in rules:
+                order.append(rule["key"])
+            rules[rule["key"]] = rule
+    removed = set(child.get("remove_rules", []) or [])
+    merged["rules"] = [rules[k] for k in order if k not in removed]
+    merged.pop("extends", None)
+    merged.pop("remove_rules", None)
+    return merged
+
+
+def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = ()) -> tuple[dict, Path]:
+    path = _find(name_or_path, relative_to)
+    if path.resolve() in seen:
+        raise PolicyError(f"The policy profile {path} extends itself (through: {' -> '.join(map(str, seen))}).")
+    data = load_file(path, what="policy profile").data
+    if "extends" in data:
+        base, _ = _raw(str(data["extends"]), path.parent, seen + (path.resolve(),))
+        data = _merge(base, data)
+    return data, path
+
+
+_CACHE: dict[tuple[str, str], dict] = {}
+
+
+def load_profile(name_or_path: str, relative_to: Path | None = None) -> dict:
+    """The validated profile for a built-in name or a file path (relative paths: to the case file's folder)."""
+    cache_key = (name_or_path, str(relative_to))
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+    data, path = _raw(name_or_path, relative_to)
+    try:
+        profile = Profile().load(data)
+    except ma.ValidationError as exc:
+        from ..models import flatten_messages
+
+        problems = "; ".join(f"{p}: {m}" for p, m in flatten_messages(exc.messages))
+        raise PolicyError(f"The policy profile {path} is broken and cannot be used: {problems}") from None
+    profile["path"] = str(path)
+    _CACHE[cache_key] = profile
+    return profile

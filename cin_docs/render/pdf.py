@@ -1,0 +1,103 @@
+"""PDF backend: Jinja HTML through WeasyPrint, tagged (PDF/UA-1), with form fields, byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from .. import resources
+from ..errors import RenderError
+from .jinja import render_html
+
+LOGGER = logging.getLogger(__name__)
+
+# PDF/UA-1 implies pdf_tags=True and PDF 1.7; WeasyPrint 70 accepts it together with pdf_forms (checked in tests).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
+
+# WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting).
+_ROUTED_LOGGERS = ("weasyprint", "fontTools")
+
+
+def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = ()) -> bytes:
+    """Render templates/html/<template_name> with `context` to PDF bytes; same input, same bytes."""
+    produced = _produced(context)
+    html = render_html(template_name, context)
+    base_url = resources.html_templates_dir().resolve().as_uri() + "/"
+    with _weasyprint_logs_to_debug(), _source_date_epoch(produced):
+        # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF.
+        import weasyprint
+
+        from .fetcher import AssetFetcher
+
+        fetcher = AssetFetcher(extra_allowed)
+        try:
+            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+            # Dates from the case, never the clock, whatever the template's <meta> says.
+            document.metadata.created = document.metadata.modified = produced.isoformat()
+            # Without an identifier pydyf writes no /ID; derive one from the input so it is stable too.
+            identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+            return document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+        except Exception as exc:  # WeasyPrint has no error hierarchy of its own to catch narrower
+            raise RenderError(
+                f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
+                "This is a bug in cin-docs or its template; please report it."
+            ) from exc
+
+
+def _produced(context: Mapping) -> dt.date:
+    doc = context.get("doc") if isinstance(context, Mapping) else None
+    produced = doc.get("produced") if isinstance(doc, Mapping) else None
+    if isinstance(produced, dt.datetime):
+        produced = produced.date()
+    if not isinstance(produced, dt.date):
+        raise RenderError(
+            "The document context has no doc.produced date, so the PDF cannot be dated reproducibly. "
+            "This is a bug in cin-docs; please report it."
+        )
+    return produced
+
+
+@contextlib.contextmanager
+def _source_date_epoch(produced: dt.date) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH to the production date while rendering."""
+    # Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps each subset's head table with
+    # the clock unless SOURCE_DATE_EPOCH is set (fontTools.misc.timeTools.timestampNow).
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(produced.timetuple()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+class _ToDebug(logging.Handler):
+    """Re-emits library warnings at DEBUG on our logger: visible with --debug, silent otherwise."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            LOGGER.debug("%s: %s", record.name, record.getMessage())
+
+
+@contextlib.contextmanager
+def _weasyprint_logs_to_debug() -> Iterator[None]:
+    handler = _ToDebug()
+    loggers = [logging.getLogger(name) for name in _ROUTED_LOGGERS]
+    saved = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, propagate in zip(loggers, saved):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
