@@ -1,0 +1,34 @@
+# Two commands for a fresh machine: `make demo` (renders the samples into out/) and `make test`.
+# Each creates or updates the virtual environment in .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+AS_OF ?= $(shell date +%Y-%m-%d)
+
+.PHONY: demo test bench docx-templates schemas clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cin-docs validate samples/*.yaml
+	@for f in samples/*.yaml; do echo; $(BIN)/cin-docs due-dates $$f --as-of $(AS_OF) || exit 1; done
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+docx-templates: $(STAMP)
+	$(BIN)/python scripts/build_docx_templates.py
+
+schemas: $(STAMP)
+	$(BIN)/python scripts/export_schema.py
+
+clean:
+	rm -rf out build dist .pytest_cache
