@@ -25,7 +25,8 @@ def render_docx(template_name: str, context: Mapping) -> bytes:
     display_name = f"docx/{template_name}"
     if not path.is_file():
         raise TemplateError(
-            f"There is no template {display_name} (looked for {path}). The installation is incomplete; please report it."
+            f"There is no template {display_name} (looked for {path}). "
+            "The installation is incomplete; please report it."
         )
     # A fresh DocxTemplate per call: docxtpl's object keeps rendered state between renders.
     template = DocxTemplate(path)
@@ -42,11 +43,11 @@ def render_docx(template_name: str, context: Mapping) -> bytes:
     _set_core_properties(template.docx, context, produced)
     buffer = io.BytesIO()
     template.save(buffer)
-    return _normalise_zip(buffer.getvalue(), produced)
+    return reproducible_zip(buffer.getvalue(), produced.date())
 
 
 def docx_context(context: Mapping) -> dict:
-    """A deep copy of `context` in which multi-line strings become docxtpl Listings (line breaks kept)."""
+    """A copy of `context` (dicts, lists, tuples copied all the way down) with multi-line strings as Listings."""
     return _convert(context)
 
 
@@ -61,6 +62,7 @@ def _convert(value):
         return [_convert(item) for item in value]
     if isinstance(value, tuple):
         return tuple(_convert(item) for item in value)
+    # Other leaves are shared, not deep-copied: dates are immutable and a docxtpl InlineImage holds its template.
     return value
 
 
@@ -90,14 +92,15 @@ def _set_core_properties(document, context: Mapping, produced: dt.datetime) -> N
         props.comments = ""
 
 
-def _normalise_zip(data: bytes, produced: dt.datetime) -> bytes:
-    """Rewrite the package with fixed member timestamps; python-docx stamps each member with the current time."""
-    stamp = (max(produced.year, 1980), produced.month, produced.day, 0, 0, 0)
+def reproducible_zip(data: bytes, when: dt.date) -> bytes:
+    """The same DOCX package with every member dated `when`; python-docx stamps members with the current time."""
+    stamp = (when.year, when.month, when.day, 0, 0, 0) if when.year >= 1980 else (1980, 1, 1, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
             info = zipfile.ZipInfo(member.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # otherwise the host OS, which would make Windows and Linux bytes differ
             info.external_attr = 0o600 << 16
             target.writestr(info, source.read(member.filename))
     return out.getvalue()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-# Importing this module costs WeasyPrint's import time; only the PDF backend imports it, inside render_pdf.
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from .. import resources
+
+# Importing this module costs WeasyPrint's import time; only the PDF backend imports it, inside render_pdf.
+with warnings.catch_warnings():
+    # WeasyPrint 70 warns at import when the system lacks libharfbuzz-subset; it then subsets fonts with fontTools,
+    # which render_pdf keeps reproducible. A deployment note, not something to show users or fail tests on.
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+    import weasyprint  # noqa: F401 - imported here, under the filter, for render_pdf
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Fixed rather than mimetypes.guess_type, which reads the host's /etc/mime.types.
 _CONTENT_TYPES = {
@@ -43,7 +49,7 @@ class AssetFetcher(URLFetcher):
         self.served: list[str] = []
 
     def fetch(self, url, headers=None):
-        """Return the asset at a file: URL, or raise AssetRefused before touching the network or the file."""
+        """Return the asset at an allowed file: URL, or raise AssetRefused before opening anything or any connection."""
         path = self._allowed_path(url)
         if path is None:
             self.refused.append(url)

@@ -72,7 +72,10 @@ def _describe(exc: jinja2.TemplateError, display_name: str, context: Mapping, en
     if isinstance(exc, jinja2.TemplateNotFound):
         missing = exc.name
         if missing and display_name.endswith("/" + str(missing)):
-            return f"There is no template {display_name} (looked in {_search_dir(env)}). The installation is incomplete; please report it."
+            return (
+                f"There is no template {display_name} (looked in {_search_dir(env)}). "
+                "The installation is incomplete; please report it."
+            )
         return f"The template {display_name} needs the template '{missing}', which is not in {_search_dir(env)}. {_BUG}"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = _display(exc.filename, display_name, env) if exc.filename else display_name

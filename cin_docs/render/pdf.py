@@ -30,10 +30,9 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
     html = render_html(template_name, context)
     base_url = resources.html_templates_dir().resolve().as_uri() + "/"
     with _weasyprint_logs_to_debug(), _source_date_epoch(produced):
-        # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF.
-        import weasyprint
-
-        from .fetcher import AssetFetcher
+        # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF. The fetcher module
+        # imports WeasyPrint first, with its import-time warning filtered.
+        from .fetcher import AssetFetcher, weasyprint
 
         fetcher = AssetFetcher(extra_allowed)
         try:
