@@ -95,3 +95,58 @@ def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
         ev.add("description", f"Due: {d.explanation()}.\nPolicy ({case.profile['label']}): {d.source}")
         cal.add_component(ev)
     return cal.to_ical()
+
+
+@dataclass
+class RenderResult:
+    paths: list[Path]
+    warnings: list[str]
+
+
+FORMATS = ("docx", "pdf")
+
+
+def build(case: Case, kind: str, options) -> "Built":
+    """Every context (one per output file) the kind produces for this case; nothing is rendered yet."""
+    from .documents import KINDS
+    from .errors import UsageError
+
+    if kind not in KINDS:
+        raise UsageError(f"Unknown document '{kind}'. Documents: {', '.join(KINDS)}.")
+    return KINDS[kind].builder()(case, options)
+
+
+def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
+    from .documents import KINDS
+
+    spec = KINDS[kind]
+    if fmt == "docx":
+        from .render.docx import render_docx
+
+        return render_docx(spec.docx_template, context)
+    from .render.pdf import render_pdf
+
+    logo = context.get("authority", {}).get("logo_path")
+    return render_pdf(spec.html_template, context, extra_allowed=[logo] if logo else [])
+
+
+def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
+    from .render.output import safe_filename_part
+
+    stem = "_".join([case_id, kind] + [safe_filename_part(p) for p in parts if p])
+    return f"{stem}.{ext}"
+
+
+def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out")) -> RenderResult:
+    """Render every output of `kind` in each format; all files are made in memory first, then written atomically."""
+    from .render.output import atomic_write
+
+    built = build(case, kind, options)
+    files: list[tuple[Path, bytes]] = []
+    for output in built.outputs:
+        for fmt in formats:
+            name = output_name(case.case_id, kind, output.name_parts, fmt)
+            files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt)))
+    for path, data in files:
+        atomic_write(path, data)
+    return RenderResult([p for p, _ in files], built.warnings)

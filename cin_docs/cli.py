@@ -231,6 +231,80 @@ def policies_show(name):
         click.echo()
 
 
+def format_option(f):
+    return click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="both",
+                        show_default=True, help="Word (editable), PDF, or both.")(f)
+
+
+def out_option(f):
+    return click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default="out",
+                        show_default=True, help="Folder to write the files into (created if needed).")(f)
+
+
+def formats_of(fmt: str) -> tuple[str, ...]:
+    return ("docx", "pdf") if fmt == "both" else (fmt,)
+
+
+DOCUMENT_HELP = "\n".join(
+    f"  {key:<14} {kind.summary}" for key, kind in __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS.items()
+)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS,
+             help=f"""Produce a document for a case as Word and/or PDF.
+
+\b
+KIND is one of:
+{DOCUMENT_HELP}
+
+Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never the child's name) and can be read only
+by you. Nothing is written if anything goes wrong.
+
+\b
+Examples:
+  cin-docs render invitation samples/hillingdon-mid-plan.yaml
+  cin-docs render plan samples/hertfordshire-panel.yaml --format pdf -o letters/
+""")
+@click.argument("kind", type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
+                metavar="KIND")
+@case_argument
+@click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
+                                "Default: the next planned meeting (invitations) or the latest held one (records).")
+@click.option("--recipient", help="Only the letter for this invitee (name as written in the case file).")
+@click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
+@click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
+@format_option
+@out_option
+@as_of_option
+@click.pass_context
+def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, out_dir, as_of):
+    from . import api
+    from .documents import Options
+
+    loaded = load_case(ctx, case)
+    options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
+                      allow_unsmart=allow_unsmart, escalation=escalation)
+    result = api.render(loaded, kind, options, formats_of(fmt), out_dir)
+    for warning in result.warnings:
+        click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
+    for path in result.paths:
+        click.echo(f"Wrote {path}")
+
+
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def pack():
+    """Build bundles: a panel pack for business support, a transfer-out pack for transfer teams.
+
+    \b
+    Examples:
+      cin-docs pack panel samples/hertfordshire-*.yaml --panel-date 2026-12-31 -o panel/
+      cin-docs pack transfer samples/transfer-out.yaml -o transfer/
+    """
+
+
+# Commands of the pack group and `check` are added below by their modules' authors.
+
+
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
     return cli.main(args=argv, prog_name="cin-docs")

@@ -1,0 +1,68 @@
+"""The document registry: each kind names its context builder, its Word template and its HTML template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass
+class Options:
+    """What the user chose on the command line (every kind ignores what it does not use)."""
+
+    as_of: dt.date
+    meeting: str | None = None
+    recipient: str | None = None
+    allow_unsmart: bool = False
+    escalation: int | None = None
+
+
+@dataclass
+class Output:
+    """One document to write: its context and what goes in its file name after `<case_id>_<kind>`."""
+
+    context: dict
+    name_parts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Built:
+    outputs: list[Output]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    title: str
+    module: str
+    summary: str
+
+    @property
+    def docx_template(self) -> str:
+        return f"{self.key}.docx"
+
+    @property
+    def html_template(self) -> str:
+        return f"{self.key}.html"
+
+    def builder(self) -> Callable[[Any, Options], Built]:
+        return importlib.import_module(self.module).build
+
+
+KINDS: dict[str, Kind] = {
+    k.key: k for k in (
+        Kind("invitation", "Invitation", "cin_docs.documents.invitation",
+             "Invitation letters for one meeting, one per invitee (family and professional versions)."),
+        Kind("plan", "Child in Need Plan", "cin_docs.documents.plan",
+             "The SMART Child in Need plan (checked first: see 'cin-docs check')."),
+        Kind("review-record", "Child in Need Review Record", "cin_docs.documents.review_record",
+             "The record of a held CIN meeting or review, with the next deadlines."),
+        Kind("panel-summary", "CIN Panel Summary Report", "cin_docs.documents.panel_summary",
+             "The summary report for the CIN panel, with the decisions section."),
+        Kind("escalation", "Escalation Protocol – Monitoring Form", "cin_docs.documents.escalation",
+             "Appendix A monitoring form for a multi-agency escalation (fillable PDF)."),
+    )
+}

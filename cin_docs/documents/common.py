@@ -1,0 +1,193 @@
+"""What every document's context holds (authority, child, case, workers, people) and helpers shared by the kinds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields
+
+from ..errors import RenderError
+from ..models import case as model
+from ..policies.engine import Deadline
+
+
+def complete(schema: ma.Schema | type, data: dict | None) -> dict | None:
+    """`data` with every optional field of `schema` present (None, or [] for lists), so templates can be strict."""
+    if data is None:
+        return None
+    schema = schema() if isinstance(schema, type) else schema
+    out = dict(data)
+    for name, field in schema.fields.items():
+        value = data.get(name)
+        if isinstance(field, fields.Nested):
+            nested = field.nested() if callable(field.nested) and not isinstance(field.nested, type) else field.nested
+            out[name] = complete(nested, value) if value is not None else None
+        elif isinstance(field, fields.List):
+            inner = field.inner
+            if isinstance(inner, fields.Nested):
+                out[name] = [complete(inner.nested, v) for v in (value or [])]
+            else:
+                out[name] = list(value or [])
+        else:
+            out[name] = value
+    return out
+
+
+def age_on(dob: dt.date | None, on: dt.date) -> int | None:
+    if dob is None:
+        return None
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def child_context(data: dict, on: dt.date) -> dict:
+    child = complete(model.Child, data["child"])
+    child["full_name"] = f"{child['first_name']} {child['last_name']}"
+    child["known_as"] = child["preferred_name"] or child["first_name"]
+    child["age"] = age_on(child["date_of_birth"], on)
+    return child
+
+
+def authority_context(case) -> dict:
+    """The profile's authority, overridden by the user's configuration, then by the case file."""
+    merged: dict[str, Any] = {}
+    for source in (case.profile.get("authority"), case.config.get("authority"), case.data.get("authority")):
+        for key, value in (source or {}).items():
+            if value not in (None, [], ""):
+                merged[key] = value
+    authority = complete(model.Authority, merged)
+    if authority.get("logo"):
+        base = case.path.resolve().parent if case.data.get("authority", {}).get("logo") else None
+        from pathlib import Path
+
+        logo = Path(authority["logo"]).expanduser()
+        if not logo.is_absolute():
+            if base is None and case.config.get("path"):
+                base = Path(case.config["path"]).resolve().parent
+            logo = (base or Path.cwd()) / logo
+        if not logo.is_file():
+            raise RenderError(f"The authority logo {authority['logo']} was not found (looked for {logo}).")
+        authority["logo"] = logo.resolve().as_uri()
+        authority["logo_path"] = str(logo.resolve())
+    else:
+        authority["logo_path"] = None
+    return authority
+
+
+def worker(data: dict | None) -> dict | None:
+    return complete(model.Worker, data)
+
+
+def people(case) -> dict[str, dict]:
+    """Everyone named in the case file, by case-folded name, with what kind of person they are."""
+    data = case.data
+    out: dict[str, dict] = {}
+    for member in data.get("family", []):
+        out[member["name"].casefold()] = {**complete(model.FamilyMember, member), "group": "family",
+                                          "variant": "family"}
+    for member in data.get("network", []):
+        out[member["name"].casefold()] = {**complete(model.FamilyMember, member), "group": "network",
+                                          "variant": "family"}
+    for prof in data.get("professionals", []):
+        out[prof["name"].casefold()] = {**complete(model.Professional, prof), "group": "professional",
+                                        "variant": "professional", "relationship": prof["role"]}
+    for key, role in (("social_worker", "Social Worker"), ("line_manager", "Line Manager"),
+                      ("team_manager", "Team Manager")):
+        if data.get(key):
+            w = worker(data[key])
+            out.setdefault(w["name"].casefold(), {**w, "group": "worker", "variant": "professional",
+                                                  "relationship": w["role"] or role, "agency": w.get("agency")
+                                                  or (case.data.get("authority") or case.profile["authority"])["name"],
+                                                  "agency_type": "social_care"})
+    child = data["child"]
+    child_entry = {"name": f"{child['first_name']} {child['last_name']}", "group": "child", "variant": "family",
+                   "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
+                   "email": None, "language": child.get("first_language"), "interpreter_needed": False,
+                   "communication_needs": child.get("communication_needs"), "lives_abroad": False,
+                   "parental_responsibility": False, "lives_with_child": True}
+    for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
+        if name:
+            out.setdefault(name.casefold(), child_entry)
+    return out
+
+
+def deadline_context(d: Deadline) -> dict:
+    """A deadline as templates see it (the engine's values, never re-derived)."""
+    return {"rule": d.rule, "label": d.label, "due": d.due, "due_time": d.due_time, "ref": d.ref,
+            "status": d.status, "basis": d.basis, "moved": d.moved, "explanation": d.explanation(),
+            "source": d.source, "satisfied_on": d.satisfied_on}
+
+
+def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:
+    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref)), None)
+
+
+def base_context(case, kind: str, title: str, as_of: dt.date) -> dict:
+    """The keys every template may use (see templates/html/base.html and scripts/docx_builder.py)."""
+    data = case.data
+    return {
+        "doc": {"kind": kind, "title": title, "produced": as_of, "policy": case.profile["name"],
+                "policy_label": case.profile["label"], "policy_document": case.profile["document"]},
+        "authority": authority_context(case),
+        "child": child_context(data, as_of),
+        "case_id": data["case_id"],
+        "support": data["support"],
+        "social_worker": worker(data.get("social_worker")),
+        "line_manager": worker(data.get("line_manager")),
+        "team_manager": worker(data.get("team_manager")),
+        "meeting_labels": dict(case.profile["meeting_labels"]),
+    }
+
+
+def require(data: dict, what: str, *paths: str) -> None:
+    """Refuse to render when a section the document needs is missing, naming every missing one."""
+    from ..policies.engine import get_path
+
+    missing = [p for p in paths if get_path(data, p) in (None, [], "")]
+    if missing:
+        raise RenderError(
+            f"The {what} cannot be produced: the case file has no {', '.join(missing)}. "
+            "Add the missing section(s) and run the command again."
+        )
+
+
+def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = None,
+                  types: tuple[str, ...] | None = None) -> int:
+    """Pick a meeting by --meeting (index or YYYY-MM-DD); default the next planned (or the latest held) one."""
+    meetings = case.data.get("meetings", [])
+    candidates = [(i, m) for i, m in enumerate(meetings) if types is None or m["type"] in types]
+    if ref is not None:
+        ref = str(ref).strip()
+        if ref.isdigit():
+            i = int(ref)
+            if 0 <= i < len(meetings) and (types is None or meetings[i]["type"] in types):
+                return i
+            raise RenderError(f"There is no suitable meeting number {ref}: the case file's meetings are numbered "
+                              f"0 to {len(meetings) - 1}{_listing(candidates)}.")
+        try:
+            wanted = dt.date.fromisoformat(ref)
+        except ValueError:
+            raise RenderError("--meeting takes a meeting's number (0, 1, ...) or its date (YYYY-MM-DD).") from None
+        found = [i for i, m in candidates if m["date"] == wanted]
+        if len(found) == 1:
+            return found[0]
+        raise RenderError(f"{'No' if not found else 'More than one'} suitable meeting is dated {ref}"
+                          f"{_listing(candidates)}. Give the meeting's number instead.")
+    if held is not True:
+        planned = sorted((m["date"], i) for i, m in candidates if m["date"] > as_of)
+        if planned:
+            return planned[0][1]
+    if held is not False:
+        past = sorted((m["date"], i) for i, m in candidates if m["date"] <= as_of)
+        if past:
+            return past[-1][1]
+    raise RenderError(f"The case file has no {'planned' if held is False else 'held' if held else ''} meeting "
+                      f"this document can be made for{_listing(candidates)}. Add one under meetings, or choose one "
+                      "with --meeting.")
+
+
+def _listing(candidates) -> str:
+    if not candidates:
+        return ""
+    return " (" + "; ".join(f"{i}: {m['type']} on {m['date'].isoformat()}" for i, m in candidates) + ")"
