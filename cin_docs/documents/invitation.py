@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import api
 from ..errors import RenderError
 from ..policies.engine import Deadline
+from ..render.output import safe_filename_part
 from . import Built, Options, Output
 from .common import base_context, deadline_context, meeting_index, people, require
 
@@ -87,7 +88,8 @@ def build(case: api.Case, options: Options) -> Built:
         ctx = dict(common)
         ctx["doc"] = {**common["doc"], "title": f"Invitation: {label}"}
         ctx["meeting"] = meeting_ctx
-        bring = meeting.get("bring") or [b.format(known_as=known_as, **pronouns) for b in DEFAULT_BRING[variant]]
+        bring = (list(meeting.get(f"bring_{variant}") or []) + list(meeting.get("bring") or [])
+                 or [b.format(known_as=known_as, **pronouns) for b in DEFAULT_BRING[variant]])
         ctx["recipient"] = {
             "name": person["name"], "relationship": person["relationship"], "variant": variant,
             "group": person["group"], "agency": person.get("agency"), "address_lines": person.get("address_lines") or [],
@@ -100,7 +102,8 @@ def build(case: api.Case, options: Options) -> Built:
         ctx["health_report"] = deadline_context(health) if (health and is_health) else None
         ctx["professional_written_update"] = variant == "professional"
         ctx["family_network"] = meeting["type"] == "family_network"
-        slug = (person["relationship"] or person["group"]).lower()
+        # The recipient's role, never their name (names identify the family); short enough for any file system.
+        slug = safe_filename_part(person["relationship"] or person["group"])[:30].strip("-")
         used[slug] = used.get(slug, 0) + 1
         name_slug = slug if used[slug] == 1 else f"{slug}-{used[slug]}"
         outputs.append(Output(ctx, [meeting["date"].isoformat(), name_slug]))

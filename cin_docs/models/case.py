@@ -205,7 +205,9 @@ class Meeting(Strict):
     chair = Name()
     purpose = Text()
     reply_by = Date()
-    bring = _text_list()
+    bring = _text_list(metadata={"description": "What everyone invited should bring"})
+    bring_family = _text_list(metadata={"description": "What family members should bring (family letters only)"})
+    bring_professional = _text_list(metadata={"description": "What professionals should bring (their letters only)"})
     invitees = fields.List(Name(), load_default=list,
                            metadata={"description": "Names of family members, network, professionals or the child"})
     attendees = fields.List(Name(), load_default=list)
