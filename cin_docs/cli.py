@@ -220,15 +220,39 @@ def policies_show(name):
         click.echo(click.style(f"{rule['key']}", bold=True) + f": {rule['label']}{kind}")
         froms = " else ".join(a["label"] for a in rule["from_"])
         click.echo(f"    counts from: {froms}")
-        offsets = rule.get("offset") or [a["offset"][0] for a in rule["from_"] if a.get("offset")]
-        for off in offsets:
-            unit = next(k for k in off if k not in ("when", "source"))
-            cond = f" when {off['when']}" if off.get("when") else ""
-            click.echo(f"    offset: {unit.replace('_', ' ')} {off[unit]}{cond}")
+        for anchor in rule["from_"]:
+            for off in anchor.get("offset") or []:
+                click.echo(f"    from {anchor['label']}: {describe_offset(off)}")
+        for off in rule.get("offset") or []:
+            click.echo(f"    offset: {describe_offset(off)}")
         if rule.get("when"):
-            click.echo(f"    applies when: {rule['when']}")
+            click.echo(f"    applies only when: {describe_conditions(rule['when'])}")
         click.echo(textwrap.fill(f"“{rule['source']}”", 96, initial_indent="    ", subsequent_indent="    "))
         click.echo()
+
+
+def describe_conditions(when: dict) -> str:
+    return " and ".join(f"{k.replace('_', ' ')} is {str(v).lower() if isinstance(v, bool) else v}"
+                        for k, v in when.items())
+
+
+def describe_offset(off: dict) -> str:
+    unit = next(k for k in off if k not in ("when", "source"))
+    value = off[unit]
+    if unit == "panel_date":
+        text = (f"the last {value['weekday'].capitalize()} of the month, with the referral "
+                f"{value['referral_working_days']} working days before")
+    elif unit == "weeks_from_field":
+        text = f"the number of weeks in {value}"
+    elif unit == "working_days_before":
+        text = f"{value} working days before"
+    elif unit == "hours_before":
+        text = f"{value} hours before"
+    elif unit == "working_days" and value == 0:
+        text = "the same working day"
+    else:
+        text = f"{value} {unit.replace('_', ' ')}"
+    return text + (f" (when {describe_conditions(off['when'])})" if off.get("when") else "")
 
 
 def format_option(f):
@@ -307,7 +331,11 @@ def pack():
 
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
-    return cli.main(args=argv, prog_name="cin-docs")
+    try:
+        return cli.main(args=argv, prog_name="cin-docs")
+    except BrokenPipeError:  # output piped into `head` and closed: not an error worth a message
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
