@@ -67,6 +67,18 @@ class OffsetField(fields.Field):
             raise ma.ValidationError("An offset is a mapping like {working_days: 10}, or a list of them.")
         return Offset(many=True).load(items)
 
+    def _jsonschema_type_mapping(self):
+        # marshmallow-jsonschema cannot see inside a custom field; describe the two accepted shapes by hand.
+        unit = {name: ({"type": "integer", "minimum": 0} if isinstance(f, fields.Integer) else {"type": "string"})
+                for name, f in Offset._declared_fields.items() if name in OFFSET_UNITS}
+        unit["panel_date"] = {"type": "object", "properties": {"weekday": {"type": "string", "enum": list(WEEKDAYS)},
+                                                               "referral_working_days": {"type": "integer"}},
+                              "required": ["weekday", "referral_working_days"], "additionalProperties": False}
+        one = {"type": "object", "properties": {"when": {"type": "object"}, "source": {"type": "string"}, **unit},
+               "minProperties": 1, "additionalProperties": False,
+               "description": f"Exactly one of: {', '.join(OFFSET_UNITS)}; 'when' picks it among alternatives."}
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+
 
 _NEEDS = {
     "meeting": ("types",), "nth_meeting": ("types", "n"), "field": ("field",), "list_after_anchor": ("field",),
@@ -194,7 +206,10 @@ class Profile(Strict):
         for i, rule in enumerate(data.get("rules", [])):
             for anchor in rule["from_"]:
                 if anchor["event"] == "rule" and anchor.get("rule") not in keys:
-                    raise ma.ValidationError({i: {"from": ["Counts from a rule this profile does not have."]}}, "rules")
+                    raise ma.ValidationError(
+                        {i: {"from": [f"Counts from the rule '{anchor.get('rule')}', which this profile does not have."]}},
+                        "rules",
+                    )
         if not {"initial", "review"} <= set(data.get("meeting_labels", {})):
             raise ma.ValidationError("Name at least the initial and review meetings.", "meeting_labels")
 
@@ -260,6 +275,18 @@ def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = (
     return data, path
 
 
+def _where(path: tuple, data: dict) -> str:
+    """('rules', 11, 'from', 0, 'event') -> "rule 'nrpf_check': from[0].event" (after extends:, indexes mean little)."""
+    from ..models import format_path
+
+    rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int) and path[1] < len(rules):
+        key = rules[path[1]].get("key") if isinstance(rules[path[1]], dict) else None
+        if key:
+            return f"rule '{key}'" + (f": {format_path(path[2:])}" if path[2:] else "")
+    return format_path(path)
+
+
 _CACHE: dict[tuple[str, str], dict] = {}
 
 
@@ -274,7 +301,7 @@ def load_profile(name_or_path: str, relative_to: Path | None = None) -> dict:
     except ma.ValidationError as exc:
         from ..models import flatten_messages
 
-        problems = "; ".join(f"{p}: {m}" for p, m in flatten_messages(exc.messages))
+        problems = "; ".join(f"{_where(p, data)}: {m}" for p, m in flatten_messages(exc.messages))
         raise PolicyError(f"The policy profile {path} is broken and cannot be used: {problems}") from None
     profile["path"] = str(path)
     _CACHE[cache_key] = profile

@@ -1,0 +1,423 @@
+"""Contract tests over every built-in policy profile: cited sources, worked examples, the rule tables, extends:."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cin_docs import api
+from cin_docs.calendar import WorkingCalendar
+from cin_docs.errors import PolicyError
+from cin_docs.policies import profile as profile_module
+from cin_docs.policies.engine import ANCHOR_RESOLVERS, Engine, Hit
+from cin_docs.policies.profile import (
+    ANCHOR_EVENTS,
+    OFFSET_UNITS,
+    SATISFYING_EVENTS,
+    builtin_names,
+    load_profile,
+)
+
+SHARED = Path("/work/shared")
+CONTRACT = SHARED / "domain" / "timescales.md"
+SEED_PREFIX = {"hillingdon": "000_", "hertfordshire": "003_"}
+PROFILES = builtin_names()
+
+# Rules whose source is, by design, not a sentence of the authority's own document.
+CITES_STATUTE = {("hillingdon", "child_turns_18"): "Children Act 1989"}
+
+# Quotations that stitch a list's lead-in to a later bullet without marking the gap with "...". Strict xfail: once
+# the profile is fixed (e.g. "The frequency of visits should be: ... at least once every 3 weeks ..."), these pass
+# and the marker must go.
+MISQUOTED = {
+    ("hillingdon", "next_visit", "rule"): "skips the first bullet ('Agreed with the team manager ...') without '...'",
+    ("hillingdon", "next_visit", "offset[0]"): "skips the middle bullet ('At least once every 3 weeks ...') "
+                                               "without '...'",
+}
+
+# Offset alternatives the profiles give no worked example for yet. The list must match exactly: a new gap fails, and
+# so does closing one (then delete it here). Suggested examples, worked by hand:
+#   hillingdon next_visit, support nrpf: {from: 2026-10-01, due: 2026-12-31, moved: true, when: {support: nrpf}}
+#   hertfordshire nrpf_review, after a review: {from: 2026-11-24, due: 2027-05-24, anchor: 0}
+EXAMPLE_GAPS = {
+    "hillingdon": [("next_visit", None, {"support": "nrpf"})],
+    "hertfordshire": [("nrpf_review", 0, None)],
+}
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """write_file("x.yaml", data) -> Path: `data` written as YAML in tmp_path."""
+
+    def write(name: str, data: dict) -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+def _seed_text(name: str) -> str:
+    (path,) = (SHARED / "seeds").glob(SEED_PREFIX[name] + "*")
+    return path.read_text(encoding="utf-8")
+
+
+def _words(text: str) -> str:
+    """Lower-case words only: quotes, dashes, bullets, **bold** and line breaks do not count as differences."""
+    for curly, plain in {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}.items():
+        text = text.replace(curly, plain)
+    return " ".join(re.findall(r"[a-z0-9']+|&", text.lower()))
+
+
+def _quoted_fragments(source: str) -> list[str]:
+    """The pieces of a source that must appear verbatim: split at '...', without the trailing '(2.5)' reference;
+    a quotation inside that reference ("(2.2; for reviews, 2.5: "A copy ...")") is checked too."""
+    source = " ".join(source.split())
+    ref = re.search(r"\s*\((\d[^()]*)\)$", source)
+    main = source[: ref.start()] if ref else source
+    parts = [main] + (re.findall(r'"([^"]+)"', ref.group(1)) if ref else [])
+    return [frag for part in parts for frag in re.split(r"\.\.\.|\u2026", part) if _words(frag)]
+
+
+def _sources(rule: dict) -> list[tuple[str, str]]:
+    """(where, sentence) for the rule and for every offset alternative that cites its own sentence."""
+    out = [("rule", rule["source"])]
+    for i, alt in enumerate(rule.get("offset") or []):
+        if alt.get("source"):
+            out.append((f"offset[{i}]", alt["source"]))
+    for j, anchor in enumerate(rule["from_"]):
+        for i, alt in enumerate(anchor.get("offset") or []):
+            if alt.get("source"):
+                out.append((f"from[{j}].offset[{i}]", alt["source"]))
+    return out
+
+
+def _source_cases():
+    for name in PROFILES:
+        for rule in load_profile(name)["rules"]:
+            for where, source in _sources(rule):
+                key = (name, rule["key"], where)
+                marks = [pytest.mark.xfail(strict=True, reason=MISQUOTED[key])] if key in MISQUOTED else []
+                yield pytest.param(name, rule["key"], where, source, id="-".join(key), marks=marks)
+
+
+def _example_cases():
+    for name in PROFILES:
+        for rule in load_profile(name)["rules"]:
+            for i, example in enumerate(rule["examples"]):
+                yield pytest.param(name, rule["key"], example, id=f"{name}-{rule['key']}-{i}")
+
+
+def contract_rule_keys() -> dict[str, set[str]]:
+    """Rule keys from the tables under '## Rules: `name`' (and its subsections) in timescales.md."""
+    keys: dict[str, set[str]] = {}
+    current = None
+    for line in CONTRACT.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^## (.*)", line)
+        if heading:
+            named = re.match(r"Rules: `([a-z0-9_-]+)`", heading.group(1))
+            current = named.group(1) if named else None
+            continue
+        row = re.match(r"^\| `([a-z0-9_]+)` \|", line)
+        if current and row:
+            keys.setdefault(current, set()).add(row.group(1))
+    return keys
+
+
+def _set_path(data: dict, path: str, value) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[last] = value
+
+
+def worked_example(profile: dict, rule: dict, example: dict) -> tuple[dict, dt.date, str | None]:
+    """(offset used, due, moved) that the engine gives for a rule's worked example.
+
+    `example.anchor` picks the event the rule counts from; `example.when` is turned into a case (or item) for which
+    the engine's own pick_offset chooses among the offset alternatives.
+    """
+    anchor = rule["from_"][example["anchor"]]
+    case: dict = {"support": "cin"}
+    item: dict = {}
+    for key, value in example["when"].items():
+        if key.startswith("item."):
+            item[key[len("item."):]] = value
+        elif key == "field_set":
+            _set_path(case, value, 4)
+        else:
+            _set_path(case, key, value)
+    engine = Engine(case, profile, dt.date(2100, 1, 1), WorkingCalendar(profile["closures"]))
+    hit = Hit(example["from_"], "example", "the example", item=item, escalation=item, time=dt.time(10, 0))
+    offset = engine.pick_offset(anchor.get("offset") or rule["offset"], hit)
+    due, _, _, moved = engine.compute(offset, hit, rule["kind"] == "fact")
+    return offset, due, moved
+
+
+@pytest.mark.parametrize("name", PROFILES)
+class TestProfileContract:
+    """The same invariants for every built-in profile (like holidays' shared country contract test)."""
+
+    def test_loads_and_is_named_after_its_file(self, name):
+        profile = load_profile(name)
+        assert profile["name"] == name
+        assert profile["rules"]
+        assert Path(profile["path"]).name == f"{name}.yaml"
+
+    def test_has_a_seed_document(self, name):
+        assert name in SEED_PREFIX, f"add the policy document for {name} to SEED_PREFIX"
+        assert _seed_text(name).strip()
+
+    def test_rule_keys_match_the_contract_tables(self, name):
+        contract = contract_rule_keys()
+        keys = {r["key"] for r in load_profile(name)["rules"]}
+        assert name in contract, f"timescales.md has no '## Rules: `{name}`' table"
+        assert contract[name] - keys == set(), "rules in the contract but missing from the profile"
+        assert keys - contract[name] == set(), "rules in the profile that the contract does not list"
+
+    def test_every_rule_has_a_worked_example(self, name):
+        missing = [r["key"] for r in load_profile(name)["rules"] if not r["examples"]]
+        assert missing == []
+
+    def test_examples_cover_every_anchor_and_offset_alternative(self, name):
+        # An alternative nobody worked an example for is an alternative nobody checked against the policy.
+        uncovered = []
+        for rule in load_profile(name)["rules"]:
+            for j, anchor in enumerate(rule["from_"]):
+                for alt in anchor.get("offset") or []:
+                    if not any(e["anchor"] == j and e["when"] == (alt.get("when") or {}) for e in rule["examples"]):
+                        uncovered.append((rule["key"], j, alt.get("when")))
+            for alt in rule.get("offset") or []:
+                if alt.get("when", {}).get("field_set"):
+                    continue  # the user's own interval: arithmetic is the weeks rule's, covered by test_engine
+                if not any(e["when"] == (alt.get("when") or {}) for e in rule["examples"]):
+                    uncovered.append((rule["key"], None, alt.get("when")))
+        assert uncovered == EXAMPLE_GAPS.get(name, [])
+
+    def test_facts_have_no_satisfier(self, name):
+        for rule in load_profile(name)["rules"]:
+            if rule["kind"] == "fact":
+                assert not rule.get("satisfied_by"), rule["key"]
+
+
+def test_contract_tables_are_found():
+    contract = contract_rule_keys()
+    assert set(contract) == {"hillingdon", "hertfordshire"}
+    assert {"initial_meeting", "child_turns_18"} <= contract["hillingdon"]
+    assert {"escalation_raise", "escalation_confirm", "panel_date"} <= contract["hertfordshire"]
+    assert "escalation_raise" not in contract["hillingdon"]
+
+
+@pytest.mark.parametrize(("name", "rule_key", "where", "source"), list(_source_cases()))
+def test_source_is_quoted_from_the_policy(name, rule_key, where, source):
+    if (name, rule_key) in CITES_STATUTE:
+        assert CITES_STATUTE[(name, rule_key)] in source
+        return
+    seed = f" {_words(_seed_text(name))} "
+    missing = [frag for frag in _quoted_fragments(source) if f" {_words(frag)} " not in seed]
+    assert missing == [], f"{name}.{rule_key} ({where}) quotes text that is not in the policy"
+
+
+def test_quoted_fragments_split_at_ellipses_and_keep_quoted_references():
+    source = ('Plans are reviewed ... within ten working days. (2.2; for reviews, 2.5: "A copy of the record ..., '
+              'parent and others")')
+    assert [f.strip() for f in _quoted_fragments(source)] == [
+        "Plans are reviewed", "within ten working days.", "A copy of the record", ", parent and others"]
+
+
+def test_source_check_would_catch_an_invented_sentence():
+    seed = f" {_words(_seed_text('hillingdon'))} "
+    real = "A Child in Need initial meeting must be convened within 10 working days"
+    assert f" {_words(real)} " in seed
+    assert f" {_words(real.replace('10', '15'))} " not in seed
+
+
+@pytest.mark.parametrize(("name", "rule_key", "example"), list(_example_cases()))
+def test_worked_example_holds(name, rule_key, example):
+    profile = load_profile(name)
+    rule = next(r for r in profile["rules"] if r["key"] == rule_key)
+    offset, due, moved = worked_example(profile, rule, example)
+    assert (offset.get("when") or {}) == example["when"], "the example does not exercise the alternative it names"
+    assert due == example["due"]
+    assert (moved is not None) == example["moved"], moved
+    if rule["kind"] == "fact":
+        assert moved is None or "panel_date" in offset  # facts are never moved (a panel sitting is the exception)
+
+
+# ---- registries, both ways ------------------------------------------------------------------------------------
+
+
+def test_anchor_events_match_the_engine_both_ways():
+    assert set(ANCHOR_RESOLVERS) == set(ANCHOR_EVENTS)
+    for event in ANCHOR_EVENTS:
+        assert callable(getattr(Engine, f"anchor_{event}"))
+
+
+def _bare_engine(case=None, profile_name="hertfordshire"):
+    return Engine(case or {}, load_profile(profile_name), dt.date(2026, 11, 30), WorkingCalendar())
+
+
+def test_every_satisfying_event_is_handled():
+    engine = _bare_engine({"meetings": [], "visits": [], "nrpf": {"checks": []}})
+    hit = Hit(dt.date(2026, 11, 2), "x", "x", item={}, escalation={"stages": []})
+    params = {"types": ["review"], "n": 1, "field": "nrpf.checks", "fields_": ["resolved"], "stage": 1}
+    for event in SATISFYING_EVENTS:
+        assert engine.satisfied_on({"event": event, **params}, hit) is None, event
+    with pytest.raises(PolicyError):
+        engine.satisfied_on({"event": "no_such_event", **params}, hit)
+
+
+def test_every_satisfying_event_used_by_a_profile_is_known():
+    used = {r["satisfied_by"]["event"] for n in PROFILES for r in load_profile(n)["rules"] if r.get("satisfied_by")}
+    assert used <= set(SATISFYING_EVENTS)
+    used_anchors = {a["event"] for n in PROFILES for r in load_profile(n)["rules"] for a in r["from_"]}
+    assert used_anchors <= set(ANCHOR_EVENTS)
+
+
+@pytest.mark.parametrize("unit", OFFSET_UNITS)
+def test_every_offset_unit_is_computed(unit):
+    engine = _bare_engine({"plan": {"visit_interval_weeks": 2}})
+    value = {"weeks_from_field": "plan.visit_interval_weeks",
+             "panel_date": {"weekday": "thursday", "referral_working_days": 7}}.get(unit, 3)
+    hit = Hit(dt.date(2026, 11, 2), "x", "x", time=dt.time(10, 0))
+    due, _, basis, _ = engine.compute({unit: value}, hit, fact=False)
+    assert isinstance(due, dt.date) and basis
+
+
+def test_parameter_table_names_only_known_events():
+    assert set(profile_module._NEEDS) <= set(ANCHOR_EVENTS) | set(SATISFYING_EVENTS)
+
+
+# ---- extends: and the user's own profile files ------------------------------------------------------------
+
+
+def _builtin_yaml(name: str) -> dict:
+    return yaml.safe_load((Path(profile_module.__file__).parent / "profiles" / f"{name}.yaml").read_text())
+
+
+def test_extends_overrides_removes_and_adds(tmp_path, write_file):
+    # A rule is replaced whole by key, so the override restates the rule with its new offset.
+    record = copy.deepcopy(next(r for r in _builtin_yaml("hertfordshire")["rules"] if r["key"] == "meeting_record"))
+    record["offset"] = {"working_days": 5}
+    record["examples"] = []
+    write_file("my-authority.yaml", {
+        "extends": "hertfordshire",
+        "name": "my-authority",
+        "label": "My Authority",
+        "closures": ["2026-11-20"],
+        "remove_rules": ["independent_chair"],
+        "rules": [record],
+    })
+    case_path = write_file("case.yaml", {
+        "case_id": "EXT-1", "policy": "./my-authority.yaml",
+        "child": {"first_name": "Test", "last_name": "Child"},
+        "plan": {"start": "2026-11-16"},
+        "meetings": [{"type": "initial", "date": "2026-11-16"}],
+    })
+    case = api.load(case_path)
+    assert case.profile["name"] == "my-authority"
+    assert case.profile["closures"] == [dt.date(2026, 11, 20)]
+    keys = [r["key"] for r in case.profile["rules"]]
+    assert "independent_chair" not in keys
+    assert {"panel_eligible", "escalation_raise", "meeting_record"} <= set(keys)
+    assert keys.count("meeting_record") == 1
+    assert case.profile["escalation"]  # inherited
+
+    out = api.due_dates_json(case, dt.date(2026, 11, 17))
+    assert out["policy"] == "my-authority"
+    by_rule = {d["rule"]: d for d in out["deadlines"]}
+    # 5 working days from Mon 16 Nov, skipping the closure on Fri 20 Nov: 17, 18, 19, 23, 24.
+    assert by_rule["meeting_record"]["due"] == "2026-11-24"
+    assert by_rule["meeting_record"]["basis"] == "5 working days"
+    assert "independent_chair" not in by_rule
+    assert by_rule["next_review"]["due"] == "2027-02-16"
+
+
+def test_builtin_profiles_are_unchanged_by_an_extending_profile(write_file):
+    path = write_file("mine.yaml", {"extends": "hertfordshire", "name": "mine", "closures": ["2026-11-20"],
+                                    "remove_rules": ["panel_date", "panel_referral"]})
+    mine = load_profile(str(path))
+    herts = load_profile("hertfordshire")
+    assert "panel_date" not in {r["key"] for r in mine["rules"]}
+    assert "panel_date" in {r["key"] for r in herts["rules"]}
+    assert herts["closures"] == []
+
+
+MINIMAL_PROFILE = {
+    "name": "tiny",
+    "label": "Tiny",
+    "title": "Tiny Council - test profile",
+    "document": "Tiny Council CIN procedures",
+    "authority": {"name": "Tiny Council"},
+    "meeting_labels": {"initial": "Initial meeting", "review": "Review meeting"},
+    "review_outcomes": {"continue": "The plan continues."},
+    "rules": [
+        {"key": "next_review", "label": "Next review",
+         "from": [{"event": "plan_start", "label": "the start of the plan"}],
+         "offset": {"months": 3}, "source": "Plans are reviewed within three months of the plan starting."},
+    ],
+}
+
+
+def _with_rule(**changes) -> dict:
+    data = copy.deepcopy(MINIMAL_PROFILE)
+    rule = data["rules"][0]
+    for key, value in changes.items():
+        if value is None:
+            rule.pop(key, None)
+        else:
+            rule[key] = value
+    return data
+
+
+def test_minimal_profile_file_loads(write_file):
+    profile = load_profile(str(write_file("tiny.yaml", MINIMAL_PROFILE)))
+    assert [r["key"] for r in profile["rules"]] == ["next_review"]
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    pytest.param(_with_rule(source=None), ["rule 'next_review'", "source", "Missing data"], id="no-source"),
+    pytest.param(_with_rule(**{"from": [{"event": "full_moon", "label": "the moon"}]}),
+                 ["rule 'next_review'", "from[0].event", "Must be one of"], id="unknown-event"),
+    pytest.param(_with_rule(offset={"months": 3, "working_days": 10}),
+                 ["rule 'next_review'", "offset", "exactly one of"], id="two-offsets"),
+    pytest.param(_with_rule(offset={"fortnights": 2}), ["rule 'next_review'", "offset"], id="unknown-unit"),
+    pytest.param(_with_rule(**{"from": [{"event": "rule", "rule": "no_such_rule", "label": "x"}]}),
+                 ["rule 'next_review'", "'no_such_rule'", "does not have"], id="rule-anchor-to-missing-rule"),
+    pytest.param(_with_rule(**{"from": [{"event": "field", "label": "x"}]}),
+                 ["rule 'next_review'", "needs: field"], id="event-without-its-parameter"),
+    pytest.param({**MINIMAL_PROFILE, "extends": "nosuch"}, ["Unknown policy 'nosuch'"], id="unknown-builtin"),
+])
+def test_broken_profile_names_the_problem(write_file, data, expected):
+    path = write_file("broken.yaml", data)
+    with pytest.raises(PolicyError) as info:
+        load_profile(str(path))
+    message = str(info.value)
+    for fragment in expected:
+        assert fragment in message
+    assert "('rules'" not in message  # a path for people, not a Python tuple
+
+
+def test_extends_loop_is_an_error_naming_the_files(write_file):
+    write_file("a.yaml", {"extends": "./b.yaml", "name": "a"})
+    b = write_file("b.yaml", {"extends": "./a.yaml", "name": "b"})
+    with pytest.raises(PolicyError, match="extends itself") as info:
+        load_profile(str(b))
+    assert "a.yaml" in str(info.value) and "b.yaml" in str(info.value)
+
+
+def test_profile_that_extends_itself_is_an_error(write_file):
+    path = write_file("self.yaml", {"extends": "./self.yaml", "name": "self"})
+    with pytest.raises(PolicyError, match="extends itself"):
+        load_profile(str(path))
+
+
+def test_missing_profile_file_says_where_it_looked(tmp_path):
+    with pytest.raises(PolicyError, match="was not found") as info:
+        load_profile("./nowhere.yaml", tmp_path)
+    assert str(tmp_path) in str(info.value)
