@@ -79,7 +79,7 @@ def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"CIN deadlines {case.case_id}")
     for d in deadlines:
-        if d.status not in ("open", "overdue") and not (d.kind == "fact" and d.rule.startswith("panel")):
+        if d.status not in ("open", "overdue"):
             continue
         ev = Event()
         ev.add("uid", f"{case.case_id}-{d.rule}-{d.ref or 'case'}-{d.due.isoformat()}@cin-docs")

@@ -119,6 +119,8 @@ def load_file(path: Path | str, what: str = "case file") -> LoadedFile:
             raise InputFileError(
                 f"The {what} {path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
             ) from None
+        except RecursionError:
+            raise InputFileError(f"The {what} {path} is nested too deeply to be a {what}.") from None
     else:
         try:
             loader = _SafeLoader(text)
