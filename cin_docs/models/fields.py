@@ -34,7 +34,7 @@ class Date(fields.Date):
         return result
 
     def _jsonschema_type_mapping(self):
-        return {"type": "string", "format": "date"}
+        return {"type": ["string", "null"] if self.allow_none else "string", "format": "date"}
 
 
 class Time(fields.Field):
