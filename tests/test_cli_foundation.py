@@ -240,3 +240,41 @@ def test_validate_and_due_dates_do_not_import_the_renderers(herts_case):
     assert done.returncode == 0, done.stderr
     assert '"rule": "panel_date"' in done.stdout  # both commands really ran
     assert done.stderr.strip() == "[]"
+
+
+# ---- closures from the user's configuration; policies ------------------------------------------------------------
+
+
+def test_config_closures_count_as_non_working_days(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv("CIN_DOCS_CONFIG", raising=False)
+    case = tmp_path / "case.yaml"
+    case.write_text("case_id: CFG-1\npolicy: hillingdon\nchild: {first_name: Test, last_name: Child}\n"
+                    "assessment: {plan_decision: 2026-11-02}\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text("closures: [2026-11-09, 2026-11-10]\n", encoding="utf-8")
+
+    def initial_due(*options):
+        result = runner.invoke(cli, [*options, "due-dates", str(case), "--json", "--as-of", "2026-11-03"])
+        assert result.exit_code == 0, result.output
+        (initial,) = [d for d in json.loads(result.stdout)["deadlines"] if d["rule"] == "initial_meeting"]
+        return initial["due"]
+
+    assert initial_due() == "2026-11-16"
+    assert initial_due("--config", str(config)) == "2026-11-18"
+    monkeypatch.setenv("CIN_DOCS_CONFIG", str(config))
+    assert initial_due() == "2026-11-18"
+
+
+def test_policies_lists_and_shows(runner):
+    listed = runner.invoke(cli, ["policies"])
+    assert listed.exit_code == 0
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["hertfordshire", "hillingdon"]
+    shown = runner.invoke(cli, ["policies", "show", "hillingdon"])
+    assert shown.exit_code == 0
+    assert "initial_meeting" in shown.stdout and "within 10 working days of a decision" in shown.stdout
+
+
+def test_policies_show_unknown_is_an_error(runner):
+    result = runner.invoke(cli, ["policies", "show", "camden"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Unknown policy 'camden'.")

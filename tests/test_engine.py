@@ -592,7 +592,7 @@ def minimal_cases(draw):
     return data, as_of
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(minimal_cases())
 def test_engine_properties(case_and_as_of):
     data, as_of = case_and_as_of
@@ -620,7 +620,7 @@ def test_engine_properties(case_and_as_of):
                                     "status", "source"}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(decision=dates, meeting_days=st.integers(0, 30), as_of_days=st.integers(-10, 60))
 def test_initial_meeting_property(decision, meeting_days, as_of_days):
     meeting = decision + dt.timedelta(days=meeting_days)
