@@ -329,6 +329,50 @@ def pack():
 # Commands of the pack group and `check` are added below by their modules' authors.
 
 
+@pack.command("panel", context_settings=CONTEXT_SETTINGS)
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--panel-date", "panel_date", type=IsoDate(), required=True,
+              help="The date the panel sits (YYYY-MM-DD); the agenda, referral deadline and file names use it.")
+@click.option("--force", is_flag=True,
+              help="Build the pack even if it is over-booked, a referral was late or the policies differ "
+                   "(the problems are printed as warnings and listed in the pack).")
+@out_option
+@as_of_option
+@click.pass_context
+def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
+    """Build the pack for one CIN panel sitting from several case files.
+
+    Writes panel-pack_<date>.pdf (front page, agenda with slots and times, then every case's summary report,
+    with a bookmark per case and continuous page numbers), panel-agenda_<date>.docx, and
+    <case ID>_panel-summary.docx for each case. Refuses, listing the problems, when there are more cases than
+    the panel has slots, a case was referred after the referral deadline, or the cases are under different
+    policies; --force builds it anyway. Nothing is written if anything goes wrong.
+
+    \b
+    Example:
+      cin-docs pack panel samples/hertfordshire-panel.yaml --panel-date 2026-12-31 -o panel/
+    """
+    from .errors import RenderError
+    from .packs import panel as panel_pack
+
+    loaded, failures = [], []
+    for path in cases:
+        try:
+            loaded.append(load_case(ctx, path))
+        except CinDocsError as exc:
+            failures.append(exc)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise RenderError(f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
+                          + "\n".join(exc.message for exc in failures))
+    built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force)
+    for message in built.problems + built.warnings:
+        click.echo(click.style("Warning: ", fg="yellow", bold=True) + message, err=True)
+    for path in panel_pack.write(built, out_dir):
+        click.echo(f"Wrote {path}")
+
+
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
     try:
