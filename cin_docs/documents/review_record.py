@@ -1,0 +1,296 @@
+"""The record of one held CIN meeting or review: who came, progress on every action, the outcome, the next dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import api
+from ..calendar import add_months
+from ..errors import RenderError
+from ..models import case as model
+from ..policies.engine import Deadline
+from ..render.filters import NOT_RECORDED, longdate
+from . import KINDS, Built, Options, Output
+from .common import base_context, complete, deadline_context, meeting_index, people, require
+
+#: The meetings a record is made for (Hillingdon "The Initial CIN Meeting and Reviews"; Hertfordshire 2.2 and 2.5).
+RECORD_TYPES = ("initial", "review", "cin")
+
+RATING_LABELS = {
+    "achieved": "Achieved",
+    "partly_achieved": "Partly achieved",
+    "not_achieved": "Not achieved",
+    None: "Not reviewed",
+}
+
+#: Short names for the four review outcomes; the policy's own wording comes from the profile's review_outcomes.
+OUTCOME_LABELS = {
+    "no_longer_in_need": "No longer a Child in Need",
+    "continue": "Continues as a Child in Need at the same level",
+    "more_complex": "Needs are more complex",
+    "significant_harm": "Risk of significant harm",
+}
+
+#: What the "agency" column says for people who are not from an agency.
+GROUP_AGENCY = {"family": "Family", "network": "Family network", "child": "Family"}
+
+STATUS_LABELS = {"met": "Met", "late": "Late", "open": "Open", "overdue": "Overdue", "info": "Date to note"}
+
+#: Case-level dates the record shows, whichever of them the profile has (Hillingdon and Hertfordshire differ).
+CASE_RULES = ("next_review", "next_cin_meeting", "manager_review", "second_review_check", "independent_chair",
+              "panel_identification", "panel_eligible", "panel_date", "panel_referral", "plan_end_expected")
+
+#: The plan-duration milestones (8/9/12/15 months after the plan start) that are flagged at a meeting.
+FLAG_RULES = ("panel_identification", "manager_review", "second_review_check", "panel_eligible",
+              "independent_chair", "plan_end_expected")
+#: A milestone is flagged when it falls on or before this many months after the meeting (the quarterly cycle of
+#: Hillingdon's reviews), or before the next review was due when the meeting was held if that is later (Hertfordshire
+#: reviews six-monthly after the first): this meeting is the last chance to prepare before that review.
+FLAG_WINDOW_MONTHS = 3
+
+
+def build(case: api.Case, options: Options) -> Built:
+    data = case.data
+    labels = case.profile["meeting_labels"]
+    _refuse_other_meeting_types(case, options.meeting)
+    index = meeting_index(case, options.meeting, options.as_of, held=True, types=RECORD_TYPES)
+    meeting = complete(model.Meeting, data["meetings"][index])
+    if meeting["date"] > options.as_of:
+        raise RenderError(
+            f"Meeting {index} ({labels[meeting['type']]} on {longdate(meeting['date'])}) has not been held yet: it is "
+            f"after {longdate(options.as_of)}, the date the record is made as of, so it is a planned meeting. A "
+            "record can only be made for a meeting that has taken place. Choose a held meeting with --meeting, or "
+            "give the date the meeting was held or later with --as-of."
+        )
+    require(data, "review record", "plan.actions")
+
+    everyone = people(case)
+    ctx = base_context(case, "review-record", "", options.as_of)
+    label = labels[meeting["type"]]
+    ctx["doc"] = {**ctx["doc"], "title": f"Record of the {label}", "kind_title": KINDS["review-record"].title}
+    warnings: list[str] = []
+
+    ctx["meeting"] = _meeting_context(case, index, meeting, everyone)
+    ctx["progress"] = _progress_context(data, meeting, index, warnings)
+    ctx["outcome"] = _outcome_context(case, meeting, index, everyone, warnings)
+    deadlines = api.due_dates(case, options.as_of)
+    ctx["deadlines"] = _deadlines_context(case, index, meeting, deadlines, options.as_of)
+    # The next review as it stood when this meeting was held (the engine as of the meeting date), for the flags.
+    review_at_meeting = next((d for d in api.due_dates(case, meeting["date"]) if d.rule == "next_review"), None)
+    ctx["flags"] = _flags_context(deadlines, meeting["date"], review_at_meeting)
+    ctx["sign_off"] = meeting["signed_off"]
+    team_manager = data.get("team_manager") or data.get("line_manager")
+    ctx["unresolved_to"] = team_manager["name"] if team_manager else None
+    ctx["distribution"] = _distribution(case, meeting, everyone, ctx["child"])
+    if meeting["type"] == "review" and not meeting["equality_diversity"]:
+        warnings.append(f"Meeting {index} ({label}) does not record how equality and diversity were considered "
+                        "(equality_diversity): the record says 'not recorded'.")
+    return Built([Output(ctx, [meeting["date"].isoformat()])], warnings)
+
+
+def _refuse_other_meeting_types(case, ref: str | None) -> None:
+    """A clear message when --meeting names a meeting that exists but is not one a record is made for."""
+    if ref is None:
+        return
+    meetings = case.data.get("meetings", [])
+    ref = str(ref).strip()
+    if ref.isdigit():
+        chosen = [int(ref)] if int(ref) < len(meetings) else []
+    else:
+        try:
+            wanted = dt.date.fromisoformat(ref)
+        except ValueError:
+            return  # meeting_index explains the accepted forms
+        chosen = [i for i, m in enumerate(meetings) if m["date"] == wanted]
+    if chosen and all(meetings[i]["type"] not in RECORD_TYPES for i in chosen):
+        labels = case.profile["meeting_labels"]
+        kinds = ", ".join(f"meeting {i} is a {labels[meetings[i]['type']]}" for i in chosen)
+        allowed = ", ".join(labels[t] for t in RECORD_TYPES)
+        raise RenderError(f"--meeting {ref}: {kinds}. A review record is made only for these meetings: {allowed}.")
+
+
+def _person(everyone: dict, name: str | None) -> dict | None:
+    """A name as written in the case file, with the role and agency the case file gives that person."""
+    if not name:
+        return None
+    found = everyone.get(name.casefold())
+    if not found:
+        return {"name": name, "role": None, "agency": None}
+    agency = found.get("agency") or GROUP_AGENCY.get(found["group"])
+    return {"name": found["name"], "role": found.get("relationship"), "agency": agency}
+
+
+def _meeting_context(case, index: int, meeting: dict, everyone: dict) -> dict:
+    labels = case.profile["meeting_labels"]
+    review_number = None
+    if meeting["type"] == "review":
+        reviews = sorted((m["date"], m.get("time") or dt.time(0), i) for i, m in enumerate(case.data["meetings"])
+                         if m["type"] == "review")
+        review_number = [i for _, _, i in reviews].index(index) + 1
+    type_label = {"initial": "Initial meeting", "review": f"Review {review_number}",
+                  "cin": "Child in Need meeting"}[meeting["type"]]
+    remote = meeting["remote"]
+    remote_text = None
+    if remote:
+        how = {"phone": "By phone", "video": "By video call", "phone_or_video": "By phone or video call"}[remote["how"]]
+        remote_text = f"{how}: {remote['details']}" if remote["details"] else how
+    reports = []
+    for report in meeting["reports_received"]:
+        who = _person(everyone, report["by"])
+        reports.append({**who, "received": report["received"], "summary": report["summary"],
+                        "shared": report["shared"]})
+    return {
+        "index": index, "type": meeting["type"], "label": labels[meeting["type"]], "type_label": type_label,
+        "review_number": review_number, "date": meeting["date"], "time": meeting["time"],
+        "end_time": meeting["end_time"], "venue": meeting["venue"], "remote_text": remote_text,
+        "chair": _person(everyone, meeting["chair"]), "purpose": meeting["purpose"],
+        "attendees": [_person(everyone, n) for n in meeting["attendees"]],
+        "apologies": [_person(everyone, n) for n in meeting["apologies"]],
+        "reports": reports,
+        "child_seen": meeting["child_seen"], "child_seen_alone": meeting["child_seen_alone"],
+        "child_views": meeting["child_views"], "family_views": meeting["family_views"],
+        "plan_updates": meeting["plan_updates"], "discussion": meeting["discussion"],
+        "significant_events": meeting["significant_events"], "disagreements": meeting["disagreements"],
+        "unresolved": meeting["unresolved"], "equality_diversity": meeting["equality_diversity"],
+        "decisions": meeting["decisions"],
+    }
+
+
+def _progress_context(data: dict, meeting: dict, index: int, warnings: list[str]) -> dict:
+    """One row per plan action, in plan order; an action with no progress entry at this meeting is 'not reviewed'."""
+    by_action = {p["action"]: p for p in meeting["progress"]}
+    rows = []
+    for n, action in enumerate(data["plan"]["actions"], start=1):
+        action = complete(model.Action, action)
+        entry = by_action.get(action["id"]) if action["id"] else None
+        rating = entry["rating"] if entry else None
+        rows.append({"ref": action["id"] or str(n), "action": action["action"], "owner": action["owner"],
+                     "agency": action["agency"], "due": action["due"], "rating": rating or "not_reviewed",
+                     "rating_label": RATING_LABELS[rating], "evidence": entry["evidence"] if entry else None})
+    known = {a.get("id") for a in data["plan"]["actions"]}
+    for entry in meeting["progress"]:
+        if entry["action"] not in known:
+            warnings.append(f"Meeting {index} records progress for action '{entry['action']}', which is not an "
+                            "action id in plan.actions: it is left out of the record.")
+    counts = [{"label": RATING_LABELS[r], "count": sum(1 for row in rows if row["rating_label"] == RATING_LABELS[r])}
+              for r in ("achieved", "partly_achieved", "not_achieved", None)]
+    summary = f"{len(rows)} action{'s' if len(rows) != 1 else ''} in the plan: " + ", ".join(
+        f"{c['count']} {c['label'].lower()}" for c in counts) + "."
+    return {"rows": rows, "counts": counts, "summary": summary, "initial": meeting["type"] == "initial"}
+
+
+def _outcome_context(case, meeting: dict, index: int, everyone: dict, warnings: list[str]) -> dict:
+    wording = case.profile["review_outcomes"]
+    chosen = meeting["outcome"]
+    detail = meeting["outcome_detail"] or {"lead_professional": None, "next_steps": None}
+    options = [{"key": key, "label": OUTCOME_LABELS[key], "text": text, "chosen": key == chosen}
+               for key, text in wording.items()]
+    label = case.profile["meeting_labels"][meeting["type"]]
+    if chosen is None:
+        warnings.append(f"Meeting {index} ({label}) has no outcome recorded: the record shows the outcome as "
+                        f"'{NOT_RECORDED}'. Add one of {', '.join(wording)} as the meeting's 'outcome'.")
+    elif chosen == "no_longer_in_need":
+        if not detail["lead_professional"]:
+            warnings.append(f"Meeting {index} decided the child is no longer in need but names no lead professional "
+                            "(outcome_detail.lead_professional).")
+        if not detail["next_steps"]:
+            warnings.append(f"Meeting {index} decided the child is no longer in need but does not say what the next "
+                            "steps are (outcome_detail.next_steps), e.g. step-down to Early Help or closure.")
+    return {
+        "recorded": chosen is not None, "key": chosen,
+        "label": OUTCOME_LABELS[chosen] if chosen else NOT_RECORDED,
+        "text": wording[chosen] if chosen else None,
+        "lead_professional": _person(everyone, detail["lead_professional"]),
+        "next_steps": detail["next_steps"],
+        "detail_required": chosen == "no_longer_in_need",
+        "others": [o for o in options if not o["chosen"]],
+    }
+
+
+def _row(d: Deadline) -> dict:
+    row = deadline_context(d)
+    row["status_label"] = STATUS_LABELS[d.status]
+    return row
+
+
+def _deadlines_context(case, index: int, meeting: dict, deadlines: list[Deadline], as_of: dt.date) -> dict:
+    labels = case.profile["meeting_labels"]
+    ref = f"meetings[{index}]"
+    # Later meetings change the case-level dates (they count from the latest meeting), so say which one they use.
+    later = sorted((m["date"], m.get("time") or dt.time(0), i) for i, m in enumerate(case.data["meetings"])
+                   if m["type"] in RECORD_TYPES and m["date"] > meeting["date"])
+    later_held = [{"label": labels[case.data["meetings"][i]["type"]], "date": d} for d, _, i in later if d <= as_of]
+    next_meeting = None
+    if later:
+        d, _, i = later[0]
+        m = case.data["meetings"][i]
+        next_meeting = {"label": labels[m["type"]], "date": d, "time": m.get("time"), "held": d <= as_of}
+    next_review = next((d for d in deadlines if d.rule == "next_review"), None)
+    return {
+        "as_of": as_of,
+        "meeting": [_row(d) for d in deadlines if d.ref == ref],
+        "case": [_row(d) for d in deadlines if d.rule in CASE_RULES and d.ref is None],
+        "next_review": _row(next_review) if next_review else None,
+        "later_held": later_held,
+        "next_meeting": next_meeting,
+    }
+
+
+def _flags_context(deadlines: list[Deadline], meeting_date: dt.date, review_at_meeting: Deadline | None) -> dict:
+    """Plan-duration milestones not yet met that fall before the review that must act on them (or have passed)."""
+    three_months = add_months(meeting_date, FLAG_WINDOW_MONTHS)
+    window_end = max(three_months, review_at_meeting.due) if review_at_meeting else three_months
+    checked = [d for d in deadlines if d.rule in FLAG_RULES and d.ref is None]
+    raised = []
+    for d in checked:
+        if d.status in ("open", "overdue", "info") and d.due <= window_end:
+            row = _row(d)
+            row["passed"] = d.due <= meeting_date
+            raised.append(row)
+    return {
+        "window_end": window_end,
+        "months": FLAG_WINDOW_MONTHS,
+        "next_review_due": review_at_meeting.due if review_at_meeting else None,
+        "checked": [d.label for d in checked],
+        "raised": raised,
+    }
+
+
+def _distribution(case, meeting: dict, everyone: dict, child: dict) -> list[dict]:
+    """Parents with parental responsibility, the child, every participant, and the Children's Guardian if needed."""
+    out: list[dict] = []
+    seen: set[str] = set()
+
+    def add(name: str, role: str | None, agency: str | None, note: str | None = None) -> None:
+        if name.casefold() in seen:
+            return
+        seen.add(name.casefold())
+        out.append({"name": name, "role": role, "agency": agency, "note": note})
+
+    for member in case.data.get("family", []):
+        if member.get("parental_responsibility"):
+            add(member["name"], member["relationship"], None, "parent with parental responsibility")
+    age = child["age"]
+    if age is None:
+        child_note = "a copy depending on age and understanding"
+    elif age >= 12:
+        child_note = f"aged {age}: their own copy"
+    else:
+        child_note = f"aged {age}: a version suited to their age and understanding, talked through by the social worker"
+    add(child["full_name"], "Child", None, child_note)
+    seen.update(n.casefold() for n in (child["first_name"], child["preferred_name"]) if n)
+    names = meeting["attendees"] + meeting["apologies"] + [r["by"] for r in meeting["reports_received"]]
+    for name in names:
+        person = _person(everyone, name)
+        if (everyone.get(name.casefold()) or {}).get("group") == "child":
+            continue
+        note = "attended" if name in meeting["attendees"] else "sent apologies" if name in meeting["apologies"] \
+            else "sent a written report"
+        add(person["name"], person["role"], person["agency"], note)
+    if (case.data.get("plan") or {}).get("care_proceedings"):
+        guardian = next((p for p in case.data.get("professionals", []) if "guardian" in p["role"].casefold()), None)
+        if guardian:
+            add(guardian["name"], guardian["role"], guardian["agency"], "the child is subject to care proceedings")
+        else:
+            add("The Children's Guardian", "Children's Guardian", None, "the child is subject to care proceedings")
+    return out

@@ -1,0 +1,212 @@
+"""Word template for the review record (mirrors templates/html/review-record.html)."""
+
+NAME = "review-record.docx"
+
+NONE = "None recorded."
+
+
+def _facts(doc, rows, keep_together: bool = False):
+    """A two-column label/value table (no loop), bold labels; keep_together stops Word splitting it over pages."""
+    grid = doc.add_table(rows=len(rows), cols=2)
+    grid.style = doc.styles["Table Grid"]
+    for n, (row, (label, value)) in enumerate(zip(grid.rows, rows)):
+        row.cells[0].paragraphs[0].add_run(label).bold = True
+        row.cells[1].paragraphs[0].add_run(value)
+        if keep_together and n < len(rows) - 1:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+    return grid
+
+
+def _bullets(b, doc, items: str, intro: str | None = None):
+    """Bullets for each item of `items`, or "None recorded." (an optional intro paragraph before the bullets)."""
+    b.para(doc, f"{{%p if {items} %}}")
+    if intro:
+        b.para(doc, intro)
+    b.para(doc, f"{{%p for u in {items} %}}")
+    b.para(doc, "{{ u }}", "List Bullet")
+    b.para(doc, "{%p endfor %}")
+    b.para(doc, "{%p else %}")
+    b.para(doc, NONE)
+    b.para(doc, "{%p endif %}")
+
+
+def _people(b, doc, items: str):
+    b.para(doc, f"{{%p if {items} %}}")
+    b.table(doc, ["Name", "Role", "Agency"], f"for p in {items}",
+            ["{{ p.name }}", "{{ p.role or 'not recorded' }}", "{{ p.agency or 'not recorded' }}"])
+    b.para(doc, "{%p else %}")
+    b.para(doc, NONE)
+    b.para(doc, "{%p endif %}")
+
+
+DEADLINE_HEADERS = ["What", "Due", "Status", "How it is worked out"]
+DEADLINE_CELLS = ["{{ d.label }}", "{{ d.due|longdate }}",
+                  "{{ d.status_label }}{% if d.satisfied_on %} (done {{ d.satisfied_on|longdate }}){% endif %}",
+                  "{{ d.explanation }}"]
+
+
+def build(b):
+    doc = b.new_template("{{ doc.title }}")
+    b.para(doc, "{{ doc.kind_title }} · {{ meeting.type_label }} · {{ child.full_name }}")
+    _facts(doc, [
+        ("Child", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }}){% endif %}"),
+        ("Date of birth", "{{ child.date_of_birth|longdate }}"),
+        ("Case ID", "{{ case_id }}"),
+        ("Meeting", "{{ meeting.type_label }}: {{ meeting.label }}"),
+        ("Date", "{{ meeting.date|longdate }}"),
+        ("Time", "{% if meeting.time %}{{ meeting.time|time }}{% if meeting.end_time %} to {{ meeting.end_time|time }}"
+                 "{% endif %}{% else %}not recorded{% endif %}"),
+        ("Venue", "{{ meeting.venue or 'not recorded' }}"),
+        ("Joining remotely", "{{ meeting.remote_text or 'Not applicable' }}"),
+        ("Chair", "{% if meeting.chair %}{{ meeting.chair.name }}{% if meeting.chair.role %}, {{ meeting.chair.role }}"
+                  "{% endif %}{% if meeting.chair.agency %}, {{ meeting.chair.agency }}{% endif %}{% else %}"
+                  "not recorded{% endif %}"),
+        ("Social worker", "{% if social_worker %}{{ social_worker.name }}{% if social_worker.team %}, "
+                          "{{ social_worker.team }}{% endif %}{% else %}not recorded{% endif %}"),
+        ("Outcome", "{{ outcome.label }}"),
+        ("Next review due", "{% if deadlines.next_review %}{{ deadlines.next_review.due|longdate }}{% else %}"
+                            "none under this policy{% endif %}"),
+        ("Policy", "{{ doc.policy_document }}"),
+    ])
+    b.para(doc, "{%p if meeting.purpose %}")
+    p = b.para(doc, "Purpose: ")
+    p.runs[0].bold = True
+    p.add_run("{{ meeting.purpose }}")
+    b.para(doc, "{%p endif %}")
+
+    b.heading(doc, "Who took part", 2)
+    b.heading(doc, "Attendees", 3)
+    _people(b, doc, "meeting.attendees")
+    b.heading(doc, "Apologies", 3)
+    _people(b, doc, "meeting.apologies")
+    b.heading(doc, "Written reports received", 3)
+    b.para(doc, "{%p if meeting.reports %}")
+    b.table(doc, ["From", "Received", "Summary", "Shared at the meeting"], "for r in meeting.reports",
+            ["{{ r.name }}{% if r.role %}, {{ r.role }}{% endif %}{% if r.agency %}, {{ r.agency }}{% endif %}",
+             "{{ r.received|longdate }}", "{{ r.summary or 'not recorded' }}", "{{ r.shared|yesno }}"])
+    b.para(doc, "{%p else %}")
+    b.para(doc, NONE)
+    b.para(doc, "{%p endif %}")
+
+    b.heading(doc, "The child and family", 2)
+    _facts(doc, [("Child seen", "{{ meeting.child_seen|yesno }}"),
+                 ("Child seen alone", "{{ meeting.child_seen_alone|yesno }}")])
+    b.heading(doc, "The child's views", 3)
+    b.para(doc, "{{ meeting.child_views or 'Not recorded.' }}")
+    b.heading(doc, "The family's views", 3)
+    b.para(doc, "{{ meeting.family_views or 'Not recorded.' }}")
+
+    b.heading(doc, "Progress against the plan", 2)
+    b.para(doc, "{{ progress.summary }}")
+    b.para(doc, "{%p if progress.initial %}")
+    b.para(doc, "At the initial meeting the plan's actions are agreed; their progress is reviewed at the meetings "
+                "that follow.")
+    b.para(doc, "{%p endif %}")
+    b.table(doc, ["Ref", "Action", "Who", "Due", "Progress", "Evidence"], "for a in progress.rows",
+            ["{{ a.ref }}", "{{ a.action }}", "{{ a.owner or 'not recorded' }}{% if a.agency %}, {{ a.agency }}"
+             "{% endif %}", "{{ a.due|longdate }}", "{{ a.rating_label }}", "{{ a.evidence or 'not recorded' }}"])
+
+    b.heading(doc, "Updates to the plan", 2)
+    _bullets(b, doc, "meeting.plan_updates")
+
+    b.heading(doc, "Discussion", 2)
+    b.heading(doc, "Key discussion points", 3)
+    _bullets(b, doc, "meeting.discussion")
+    b.heading(doc, "Significant events", 3)
+    _bullets(b, doc, "meeting.significant_events")
+    b.heading(doc, "Areas of disagreement", 3)
+    _bullets(b, doc, "meeting.disagreements")
+    b.heading(doc, "Issues not resolved", 3)
+    _bullets(b, doc, "meeting.unresolved",
+             intro="To be raised with the team manager{% if unresolved_to %} ({{ unresolved_to }}){% endif %}:")
+    b.heading(doc, "Equality and diversity", 3)
+    b.para(doc, "{{ meeting.equality_diversity or 'Not recorded.' }}")
+
+    b.heading(doc, "Outcome of the meeting", 2)
+    b.para(doc, "{%p if outcome.recorded %}")
+    p = b.para(doc, "Outcome: {{ outcome.label }}")
+    p.runs[0].bold = True
+    b.para(doc, "{{ outcome.text }}")
+    b.para(doc, "{%p else %}")
+    p = b.para(doc, "Outcome: not recorded")
+    p.runs[0].bold = True
+    b.para(doc, "No outcome has been recorded for this meeting. One of the outcomes below must be chosen.")
+    b.para(doc, "{%p endif %}")
+    _facts(doc, [
+        ("Lead professional", "{% if outcome.lead_professional %}{{ outcome.lead_professional.name }}"
+                              "{% if outcome.lead_professional.role %}, {{ outcome.lead_professional.role }}{% endif %}"
+                              "{% if outcome.lead_professional.agency %}, {{ outcome.lead_professional.agency }}"
+                              "{% endif %}{% else %}{{ 'not recorded (required for this outcome)' if "
+                              "outcome.detail_required else 'not recorded' }}{% endif %}"),
+        ("Next steps", "{{ outcome.next_steps or ('not recorded (required for this outcome)' if "
+                       "outcome.detail_required else 'not recorded') }}"),
+    ])
+    b.heading(doc, "{% if outcome.recorded %}Other possible outcomes (not chosen){% else %}Possible outcomes "
+                   "(none chosen){% endif %}", 3)
+    b.para(doc, "{%p for o in outcome.others %}")
+    p = b.para(doc, "{{ o.label }}", "List Bullet")
+    p.runs[0].bold = True
+    p.add_run(" (not chosen): {{ o.text }}")
+    b.para(doc, "{%p endfor %}")
+
+    b.heading(doc, "Decisions", 2)
+    _bullets(b, doc, "meeting.decisions")
+
+    b.heading(doc, "Deadlines and next steps", 2)
+    b.para(doc, "Worked out on {{ deadlines.as_of|longdate }} under the {{ doc.policy_label }} policy."
+                "{% if deadlines.later_held %} Meetings have been held since this one ({% for l in "
+                "deadlines.later_held %}{{ l.label }} on {{ l.date|longdate }}{% if not loop.last %}; {% endif %}"
+                "{% endfor %}), so the case dates count from the latest of them.{% endif %}")
+    p = b.para(doc, "Next meeting arranged:")
+    p.runs[0].bold = True
+    p.add_run(" {% if deadlines.next_meeting %}{{ deadlines.next_meeting.label }} on "
+              "{{ deadlines.next_meeting.date|longdate }}{% if deadlines.next_meeting.time %} at "
+              "{{ deadlines.next_meeting.time|time }}{% endif %}{% if deadlines.next_meeting.held %} (held){% endif %}"
+              "{% else %}none in the case file{% endif %}")
+    b.heading(doc, "Deadlines counted from this meeting", 3)
+    b.para(doc, "{%p if deadlines.meeting %}")
+    b.table(doc, DEADLINE_HEADERS, "for d in deadlines.meeting", DEADLINE_CELLS)
+    b.para(doc, "{%p else %}")
+    b.para(doc, "None: the {{ doc.policy_label }} policy sets no deadline counted from this meeting.")
+    b.para(doc, "{%p endif %}")
+    b.heading(doc, "Next review and other case dates", 3)
+    b.para(doc, "{%p if deadlines.case %}")
+    b.table(doc, DEADLINE_HEADERS, "for d in deadlines.case", DEADLINE_CELLS)
+    b.para(doc, "{%p else %}")
+    b.para(doc, "None: the case file has no plan start date or initial meeting to count from.")
+    b.para(doc, "{%p endif %}")
+
+    b.heading(doc, "Flags: how long the plan has been open", 2)
+    b.para(doc, "A date is flagged when it has not been met yet and falls on or before "
+                "{{ flags.window_end|longdate }}: {% if flags.next_review_due %}the later of {{ flags.months }} "
+                "months after this meeting and the date the next review was due when this meeting was held "
+                "({{ flags.next_review_due|longdate }}){% else %}{{ flags.months }} months after this meeting"
+                "{% endif %}, so that there is time to act before that review. Dates that have already passed are "
+                "flagged too. Dates checked: {% if flags.checked %}{{ flags.checked|joinlist }}{% else %}none (the "
+                "case file has no plan start date){% endif %}.")
+    b.para(doc, "{%p if flags.raised %}")
+    b.para(doc, "{%p for f in flags.raised %}")
+    p = b.para(doc, "{{ f.label }}: {{ f.due|longdate }}", "List Bullet")
+    p.runs[0].bold = True
+    p.add_run(" ({{ f.status_label }}{% if f.passed %}, already passed at the meeting{% endif %}). "
+              "{{ f.explanation }}. Policy: {{ f.source }}")
+    b.para(doc, "{%p endfor %}")
+    b.para(doc, "{%p else %}")
+    b.para(doc, "No flags: none of these dates falls within the period.")
+    b.para(doc, "{%p endif %}")
+
+    b.heading(doc, "Manager's sign-off", 2)
+    b.para(doc, "{%p if sign_off %}")
+    _facts(doc, [("Signed off by", "{{ sign_off.name }}{% if sign_off.role %}, {{ sign_off.role }}{% endif %}"),
+                 ("Date", "{{ sign_off.date|longdate }}")], keep_together=True)
+    b.para(doc, "{%p else %}")
+    b.para(doc, "Not yet signed off. To be completed by the line manager or team manager:")
+    _facts(doc, [("Name and role", ""), ("Signature", ""), ("Date", "")], keep_together=True)
+    b.para(doc, "{%p endif %}")
+
+    b.heading(doc, "Distribution", 2)
+    b.table(doc, ["Name", "Role and agency", "Why"], "for p in distribution",
+            ["{{ p.name }}", "{{ p.role or 'not recorded' }}{% if p.agency %}, {{ p.agency }}{% endif %}",
+             "{{ p.note or '' }}"])
+    return NAME, doc
