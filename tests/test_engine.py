@@ -341,8 +341,6 @@ def test_hillingdon_nrpf_only_visits_checks_reviews_and_18th_birthday():
     assert (dl["nrpf_review"].due, dl["nrpf_review"].from_) == (D("2027-03-01"), "nrpf.start")
 
 
-@pytest.mark.xfail(strict=True, reason="hillingdon.yaml: transfer_in_meeting lacks `when: {support: cin}`, so it "
-                                       "still applies under support: nrpf, where the contract says only four rules do")
 def test_hillingdon_nrpf_has_no_transfer_in_meeting():
     data = make_case(**NRPF_CASE, transfer={"residence_start": "2026-09-10"})
     assert "transfer_in_meeting" not in by_rule(deadlines(data, "2026-11-22"))
@@ -633,3 +631,26 @@ def test_initial_meeting_property(decision, meeting_days, as_of_days):
         assert dl.status == ("met" if meeting <= dl.due else "late")
     else:
         assert dl.status == ("overdue" if as_of > dl.due else "open")
+
+
+def test_a_visit_where_the_child_was_not_seen_does_not_count():
+    # Both policies: "The child must be seen." A visit with seen: false neither restarts nor satisfies next_visit.
+    data = make_case(plan={"start": "2026-11-16"}, visits=[{"date": "2026-11-20", "seen": False}])
+    visit = by_rule(deadlines(data, "2026-11-23"))["next_visit"]
+    assert (visit.from_, visit.due, visit.satisfied_on) == ("plan.start", D("2026-12-07"), None)
+
+
+def test_records_dated_before_their_meeting_are_refused():
+    from cin_docs.errors import CaseValidationError
+
+    data = make_case(meetings=[{"type": "initial", "date": "2026-11-16", "record_completed": "2026-11-01"}])
+    with pytest.raises(CaseValidationError) as info:
+        deadlines(data, "2026-11-23")
+    assert ("meetings[0].record_completed", "Cannot be before the meeting.") in info.value.errors
+
+
+def test_stage1_resolved_after_its_deadline_makes_stage2_start_late_not_overdue_for_ever():
+    dls = _escalation_deadlines([{"disagreement": "2026-11-18", "stages": [
+        {"stage": 1, "started": "2026-11-19", "resolved": "2026-11-26"}]}], "2026-12-30")
+    start2 = dls[("escalation_stage2_start", "escalations[0].stages[0]")]
+    assert (start2.due, start2.status, start2.satisfied_on) == (D("2026-11-24"), "late", D("2026-11-26"))

@@ -31,23 +31,12 @@ PROFILES = builtin_names()
 # Rules whose source is, by design, not a sentence of the authority's own document.
 CITES_STATUTE = {("hillingdon", "child_turns_18"): "Children Act 1989"}
 
-# Quotations that stitch a list's lead-in to a later bullet without marking the gap with "...". Strict xfail: once
-# the profile is fixed (e.g. "The frequency of visits should be: ... at least once every 3 weeks ..."), these pass
-# and the marker must go.
-MISQUOTED = {
-    ("hillingdon", "next_visit", "rule"): "skips the first bullet ('Agreed with the team manager ...') without '...'",
-    ("hillingdon", "next_visit", "offset[0]"): "skips the middle bullet ('At least once every 3 weeks ...') "
-                                               "without '...'",
-}
+# Quotations that stitch a list's lead-in to a later bullet must mark the gap with "..."; none do now.
+MISQUOTED: dict[tuple, str] = {}
 
-# Offset alternatives the profiles give no worked example for yet. The list must match exactly: a new gap fails, and
-# so does closing one (then delete it here). Suggested examples, worked by hand:
-#   hillingdon next_visit, support nrpf: {from: 2026-10-01, due: 2026-12-31, moved: true, when: {support: nrpf}}
-#   hertfordshire nrpf_review, after a review: {from: 2026-11-24, due: 2027-05-24, anchor: 0}
-EXAMPLE_GAPS = {
-    "hillingdon": [("next_visit", None, {"support": "nrpf"})],
-    "hertfordshire": [("nrpf_review", 0, None)],
-}
+# Offset alternatives the profiles give no worked example for. The list must match exactly: a new gap fails, and
+# so does closing one (then delete it here).
+EXAMPLE_GAPS: dict[str, list] = {}
 
 
 @pytest.fixture

@@ -100,6 +100,14 @@ def people(case) -> dict[str, dict]:
                                                   "relationship": w["role"] or role, "agency": w.get("agency")
                                                   or (case.data.get("authority") or case.profile["authority"])["name"],
                                                   "agency_type": "social_care"})
+    receiving = (case.data.get("transfer") or {}).get("receiving_authority") or {}
+    for key, role in (("receiving_social_worker", "Social Worker"), ("receiving_manager", "Team Manager")):
+        if (data.get("transfer") or {}).get(key):
+            w = worker(data["transfer"][key])
+            out.setdefault(w["name"].casefold(), {**w, "group": "worker", "variant": "professional",
+                                                  "relationship": w["role"] or role,
+                                                  "agency": w.get("agency") or receiving.get("name"),
+                                                  "agency_type": "social_care"})
     child = data["child"]
     child_entry = {"name": f"{child['first_name']} {child['last_name']}", "group": "child", "variant": "family",
                    "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
@@ -182,7 +190,8 @@ def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = 
         past = sorted((m["date"], i) for i, m in candidates if m["date"] <= as_of)
         if past:
             return past[-1][1]
-    raise RenderError(f"The case file has no {'planned' if held is False else 'held' if held else ''} meeting "
+    which = {False: "planned ", True: "held "}.get(held, "")
+    raise RenderError(f"The case file has no {which}meeting "
                       f"this document can be made for{_listing(candidates)}. Add one under meetings, or choose one "
                       "with --meeting.")
 

@@ -239,6 +239,9 @@ class Meeting(Strict):
             raise ma.ValidationError("The meeting must end after it starts.", "end_time")
         if data.get("end_time") and not data.get("time"):
             raise ma.ValidationError("An end time needs a start time ('time').", "time")
+        for done in ("record_completed", "plan_updated", "plan_circulated", "decisions_uploaded"):
+            if data.get(done) and data[done] < data["date"]:
+                raise ma.ValidationError("Cannot be before the meeting.", done)
 
 
 class Visit(Strict):
@@ -428,4 +431,7 @@ def _people_names(data: dict) -> set[str]:
     for key in ("social_worker", "line_manager", "team_manager"):
         if data.get(key):
             names.add(data[key]["name"].casefold())
+    for key in ("receiving_social_worker", "receiving_manager"):
+        if (data.get("transfer") or {}).get(key):
+            names.add(data["transfer"][key]["name"].casefold())
     return names

@@ -139,7 +139,8 @@ class Engine:
         return []
 
     def anchor_latest_held_visit(self, a):
-        visits = [(v["date"], i) for i, v in enumerate(self.case.get("visits", [])) if _held(v["date"], self.as_of)]
+        visits = [(v["date"], i) for i, v in enumerate(self.case.get("visits", []))
+                  if _held(v["date"], self.as_of) and v.get("seen", True)]
         if not visits:
             return []
         d, i = max(visits)
@@ -218,7 +219,9 @@ class Engine:
             d = get_path(self.case, s["field"])
             return d if isinstance(d, dt.date) and _held(d, self.as_of) else None
         if ev == "visit_after_anchor":
-            later = [v["date"] for v in self.case.get("visits", []) if hit.date < v["date"] <= self.as_of]
+            # Both policies: the child must be seen; a visit where they were not does not count.
+            later = [v["date"] for v in self.case.get("visits", [])
+                     if hit.date < v["date"] <= self.as_of and v.get("seen", True)]
             return min(later, default=None)
         if ev == "list_after_anchor":
             later = [d for d in get_path(self.case, s["field"]) or [] if hit.date < d <= self.as_of]
@@ -232,8 +235,12 @@ class Engine:
             starts = [st["started"] for st in (hit.escalation or {}).get("stages", []) if _held(st["started"], self.as_of)]
             return min(starts, default=None)
         if ev == "stage_started":
+            # A later resolution of the earlier stage also ends the need to escalate (shown as late, not overdue
+            # for ever), when the profile says so with `or_stage_resolved`.
             starts = [st["started"] for st in (hit.escalation or {}).get("stages", [])
                       if st["stage"] == s["stage"] and _held(st["started"], self.as_of)]
+            starts += [st["resolved"] for st in (hit.escalation or {}).get("stages", [])
+                       if st["stage"] == s.get("or_stage_resolved") and _held(st.get("resolved"), self.as_of)]
             return min(starts, default=None)
         raise PolicyError(f"The profile uses an unknown satisfying event '{ev}'.")  # pragma: no cover (validated)
 
@@ -302,9 +309,9 @@ class Engine:
         out: list[Deadline] = []
         for anchor in rule["from_"]:
             hits = getattr(self, f"anchor_{anchor['event']}")(anchor)
-            hits = [h for h in hits if self.holds(rule.get("when"), h)]
             if not hits:
                 continue
+            hits = [h for h in hits if self.holds(rule.get("when"), h)]
             for hit in hits:
                 offset = self.pick_offset(anchor.get("offset") or rule["offset"], hit)
                 fact = rule["kind"] == "fact"

@@ -122,6 +122,7 @@ class Satisfier(Strict):
     strictly_after = fields.Boolean(load_default=False)
     n = fields.Integer(strict=True, validate=validate.Range(min=1, max=20))
     stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
+    or_stage_resolved = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
 
     @validates_schema
     def _parameters(self, data, **kwargs):
