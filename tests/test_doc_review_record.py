@@ -222,6 +222,15 @@ def test_a_planned_meeting_is_refused_with_a_clear_error(tmp_path):
         assert "planned meeting" in message and "--meeting" in message
 
 
+def test_a_case_with_no_held_meeting_says_which_meetings_count(tmp_path):
+    with pytest.raises(RenderError) as err:
+        build(tmp_path, small_case(), as_of=dt.date(2026, 2, 13))
+    assert err.value.message.startswith(
+        "A review record is made only for a held meeting of these kinds: Initial Child in Need meeting, Child in "
+        "Need review meeting or Child in Need meeting. This case file has none dated on or before Friday 13 "
+        "February 2026.")
+
+
 def test_a_meeting_of_another_type_is_refused_by_name(tmp_path):
     data = small_case()
     data["meetings"].append({"type": "family_network", "date": "2026-03-02"})

@@ -53,6 +53,13 @@ def build(case: api.Case, options: Options) -> Built:
     data = case.data
     labels = case.profile["meeting_labels"]
     _refuse_other_meeting_types(case, options.meeting)
+    if options.meeting is None and not any(m["type"] in RECORD_TYPES and m["date"] <= options.as_of
+                                           for m in data.get("meetings", [])):
+        raise RenderError(
+            f"A review record is made only for a held meeting of these kinds: {_kinds(labels)}. This case file "
+            f"has none dated on or before {longdate(options.as_of)}. Add the meeting under meetings, or give a "
+            "later --as-of if it has taken place."
+        )
     index = meeting_index(case, options.meeting, options.as_of, held=True, types=RECORD_TYPES)
     meeting = complete(model.Meeting, data["meetings"][index])
     if meeting["date"] > options.as_of:
@@ -105,8 +112,13 @@ def _refuse_other_meeting_types(case, ref: str | None) -> None:
     if chosen and all(meetings[i]["type"] not in RECORD_TYPES for i in chosen):
         labels = case.profile["meeting_labels"]
         kinds = ", ".join(f"meeting {i} is a {labels[meetings[i]['type']]}" for i in chosen)
-        allowed = ", ".join(labels[t] for t in RECORD_TYPES)
-        raise RenderError(f"--meeting {ref}: {kinds}. A review record is made only for these meetings: {allowed}.")
+        raise RenderError(f"--meeting {ref}: {kinds}. A review record is made only for these meetings: "
+                          f"{_kinds(labels)}.")
+
+
+def _kinds(labels: dict) -> str:
+    names = [labels[t] for t in RECORD_TYPES]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _person(everyone: dict, name: str | None) -> dict | None:
