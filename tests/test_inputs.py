@@ -280,3 +280,11 @@ def test_line_numbers_point_at_the_field(tmp_path):
     assert loaded.line_of(("child", "date_of_birth")) == 6
     assert loaded.line_of(("meetings", 0, "date")) == 11
     assert loaded.line_of(("meetings", 5, "date")) == 10  # no such meeting: the list itself
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(runner, tmp_path):
+    path = write(tmp_path / "case.yaml", "case_id: A-1\npolicy: hillingdon\nchild: {first_name: A, last_name: B}\n"
+                                         "meetings: []\nmeetings: []\n")
+    result = runner.invoke(cli, ["validate", str(path)])
+    text = assert_one_error(result)
+    assert "line 5" in text and "'meetings' appears twice" in text

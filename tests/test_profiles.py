@@ -381,6 +381,11 @@ def test_minimal_profile_file_loads(write_file):
     pytest.param(_with_rule(**{"from": [{"event": "field", "label": "x"}]}),
                  ["rule 'next_review'", "needs: field"], id="event-without-its-parameter"),
     pytest.param({**MINIMAL_PROFILE, "extends": "nosuch"}, ["Unknown policy 'nosuch'"], id="unknown-builtin"),
+    pytest.param(_with_rule(offset=[{"when": {"child.disabld": True}, "months": 3}, {"weeks": 6}]),
+                 ["rule 'next_review'", "Not a field of the case file: child.disabld"], id="misspelt-condition"),
+    pytest.param(_with_rule(**{"from": [{"event": "field", "field": "plan.strat", "label": "x"}]}),
+                 ["rule 'next_review'", "plan.strat"], id="misspelt-anchor-field"),
+    pytest.param({"extends": "hertfordshire"}, ["has no 'name' of its own"], id="extends-without-name"),
 ])
 def test_broken_profile_names_the_problem(write_file, data, expected):
     path = write_file("broken.yaml", data)

@@ -31,6 +31,29 @@ OFFSET_UNITS = ("working_days", "working_days_before", "days", "weeks", "months"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+#: Conditions a rule's `when:` may use besides "case.path: value" and "item.field: value" (see Engine.holds).
+CONDITIONS = ("field_set", "no_meeting_on_or_before_anchor", "stage_unresolved_by_anchor")
+
+
+def case_path_exists(path: str) -> bool:
+    """Whether a dotted path ('plan.visit_interval_weeks') names a field of the case file model."""
+    from ..models.case import CaseFile
+
+    schema: ma.Schema = CaseFile()
+    parts = path.split(".")
+    for n, part in enumerate(parts):
+        field = schema.fields.get(part)
+        if field is None:
+            return False
+        if isinstance(field, fields.List):
+            field = field.inner
+        if n < len(parts) - 1:
+            if not isinstance(field, fields.Nested):
+                return False
+            schema = field.schema
+    return True
+
+
 class PanelDateOffset(Strict):
     weekday = one_of(WEEKDAYS, required=True)
     referral_working_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=60))
@@ -199,6 +222,32 @@ class Profile(Strict):
     remove_rules = fields.List(fields.String(), load_default=list)
 
     @validates_schema
+    def _paths(self, data, **kwargs):
+        """Misspelt case-file paths would silently switch a rule off: every path a rule reads must exist."""
+        problems = {}
+        for i, rule in enumerate(data.get("rules", [])):
+            paths = [a["field"] for a in rule["from_"] if a.get("field")]
+            conditions = [rule.get("when") or {}] + [o.get("when") or {} for o in rule.get("offset") or []]
+            conditions += [o.get("when") or {} for a in rule["from_"] for o in a.get("offset") or []]
+            for when in conditions:
+                for key, value in when.items():
+                    if key == "field_set":
+                        paths.append(value)
+                    elif key not in CONDITIONS and not key.startswith("item."):
+                        paths.append(key)
+            satisfier = rule.get("satisfied_by") or {}
+            if satisfier.get("event") in ("field", "list_after_anchor"):
+                paths.append(satisfier["field"])
+            for o in rule.get("offset") or []:
+                if o.get("weeks_from_field"):
+                    paths.append(o["weeks_from_field"])
+            bad = [p for p in paths if not case_path_exists(p)]
+            if bad:
+                problems[i] = [f"Not a field of the case file: {', '.join(bad)}."]
+        if problems:
+            raise ma.ValidationError(problems, "rules")
+
+    @validates_schema
     def _rules(self, data, **kwargs):
         keys = [r["key"] for r in data.get("rules", [])]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
@@ -270,6 +319,9 @@ def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = (
     if path.resolve() in seen:
         raise PolicyError(f"The policy profile {path} extends itself (through: {' -> '.join(map(str, seen))}).")
     data = load_file(path, what="policy profile").data
+    if "extends" in data and "name" not in data:
+        raise PolicyError(f"The policy profile {path} extends '{data['extends']}' but has no 'name' of its own; "
+                          "give it one (e.g. name: my-authority) so its deadlines say which policy they follow.")
     if "extends" in data:
         base, _ = _raw(str(data["extends"]), path.parent, seen + (path.resolve(),))
         data = _merge(base, data)
