@@ -373,6 +373,43 @@ def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
         click.echo(f"Wrote {path}")
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@case_argument
+@as_of_option
+@click.pass_context
+def check(ctx, case, as_of):
+    """Run the SMART check on a case's Child in Need plan.
+
+    Every action needs a named person responsible, a due date (not "ongoing") within the plan, and a measure; every
+    outcome needs at least one action. Each finding is printed with where it is in the case file, e.g.
+    plan.actions[2].due.
+
+    \b
+    Exit status: 1 if there are errors, 0 if there are only warnings or none.
+    Errors stop 'cin-docs render plan' unless you add --allow-unsmart;
+    warnings are printed and the plan is still produced.
+
+    \b
+    Example:
+      cin-docs check samples/hillingdon-mid-plan.yaml
+    """
+    from . import api, smart
+
+    loaded = load_case(ctx, case)
+    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()))
+    click.echo(f"SMART check of the plan for case {loaded.case_id} ({loaded.profile['label']} policy):")
+    styles = {smart.ERROR: ("Error", "red"), smart.WARNING: ("Warning", "yellow")}
+    for finding in findings:
+        word, colour = styles[finding.level]
+        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.path}: {finding.message}")
+    if smart.errors(findings):
+        no_plan = any(f.path == "plan" for f in findings)
+        click.echo(smart.summary(findings) + ("" if no_plan else " Correct the errors before producing the plan, or "
+                                              "produce it as it is with 'cin-docs render plan --allow-unsmart'."))
+        ctx.exit(1)
+    click.echo(smart.summary(findings) if findings else "No problems found: the plan is SMART.")
+
+
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
     try:
