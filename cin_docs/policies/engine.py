@@ -66,7 +66,7 @@ class Deadline:
         if self.basis == "the same working day":
             text = f"the same working day as {self.from_label} on {when}"
         elif self.basis.startswith("the last "):
-            text = f"{self.basis}, counting from {self.from_label} on {when}"
+            text = f"the first panel sitting ({self.basis}) after {self.from_label} on {when}"
         elif self.basis.endswith(" before"):
             text = f"{self.basis} {self.from_label} on {when}"
         else:
@@ -294,8 +294,8 @@ class Engine:
             actual = self.cal.on_or_before(sitting)
             if self.cal.subtract_working_days(actual, k) >= eligible:
                 moved = None if actual == sitting else f"{sitting.isoformat()} is {self.cal.non_working_reason(sitting)}"
-                basis = (f"the last {spec['weekday'].capitalize()} of the month whose referral deadline "
-                         f"({_plural(k, 'working day')} before) is on or after it")
+                basis = (f"the last {spec['weekday'].capitalize()} of a month, leaving {_plural(k, 'working day')} "
+                         "to refer")
                 return actual, None, basis, moved
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         raise PolicyError("No panel date found within two years.")  # pragma: no cover
