@@ -101,7 +101,8 @@ UNSMART_ACTIONS = [
 @pytest.fixture(scope="module")
 def unsmart(tmp_path_factory):
     """A plan with SMART errors, produced with --allow-unsmart: (built, docx text, pdf text)."""
-    path = write_case(tmp_path_factory.mktemp("unsmart"), small_case(actions=UNSMART_ACTIONS))
+    # Also a sparse plan (no legal basis, needs, roles, resources or sign-off): the fallbacks must match too.
+    path = write_case(tmp_path_factory.mktemp("unsmart"), small_case(actions=UNSMART_ACTIONS, legal_basis=None))
     case = api.load(path, {"closures": []})
     built = api.build(case, KIND, Options(as_of=AS_OF, allow_unsmart=True))
     context = built.outputs[0].context
@@ -217,6 +218,18 @@ def test_allow_unsmart_produces_the_plan_and_lists_the_problems(unsmart):
     needles = ["This plan was produced although the SMART check found errors.", "1 error and 3 warnings.",
                "Error Action A1: due date", "Warning Action A1: wording", "Warning Action A2: person responsible",
                "Warning Action A2: measure", "ongoing (no date set)", "Friday 4 December 2026", HOSTILE]
+    assert contains_all(docx_t, needles) == []
+    assert contains_all(pdf_t, needles) == []
+
+
+def test_missing_sections_read_the_same_in_both_formats(unsmart):
+    _, docx_t, pdf_t = unsmart
+    needles = ["Legal basis: not recorded.", "Why Robin is in need not recorded", "No developmental needs recorded.",
+               "Other risks not recorded", "What the family expect from the plan not recorded", "No roles recorded.",
+               "Resources needed not recorded",
+               "Funding panel No request to the authority's resource (funding) panel recorded.",
+               "Signed off by Not yet signed off by the line or team manager.", "Date not recorded",
+               "Robin (depending on age and understanding)"]
     assert contains_all(docx_t, needles) == []
     assert contains_all(pdf_t, needles) == []
 
