@@ -192,6 +192,7 @@ class Panel(Strict):
 
 class EscalationProtocol(Strict):
     name = Text(required=True, max_length=200)
+    board = Text(max_length=200, metadata={"description": "The safeguarding board whose protocol this is"})
     monitoring_form_from_stage = fields.Integer(load_default=2, strict=True)
 
 
