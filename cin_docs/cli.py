@@ -329,6 +329,56 @@ def pack():
 # Commands of the pack group and `check` are added below by their modules' authors.
 
 
+@pack.command("transfer", context_settings=CONTEXT_SETTINGS)
+@case_argument
+@click.option("--attach", "attach", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="A PDF or Word (.docx) file to add to the pack; repeat for more. PDFs are merged in as given, "
+                   "Word files go in the zip only. A file whose name contains 'assessment' counts as the social "
+                   "work assessment on the checklist.")
+@click.option("--password", help="Protect the merged PDF with this password (AES-256). Prefer --password-file: "
+                                 "a password typed here stays in your shell history.")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read the PDF password from the first line of this file.")
+@out_option
+@as_of_option
+@click.pass_context
+def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
+    """Build the transfer-out pack for a child moving to another local authority.
+
+    Makes the notification letter to the receiving authority (with the date by which it should hold its first
+    Child in Need meeting), the transfer checklist, a case summary, the current CIN plan and the record of the
+    latest review, and adds the files you attach. Writes <case ID>_transfer-pack.pdf (everything merged, with an
+    index page and a bookmark per document) and <case ID>_transfer-pack.zip (each document as PDF and Word, the
+    attachments, and manifest.json with each file's size and SHA-256). Nothing is written if anything goes wrong.
+
+    With --password or --password-file only the merged PDF is protected. Send the password separately (by phone,
+    never in the same e-mail as the pack), and send the zip, which is not protected, by a secure route only.
+
+    \b
+    Example:
+      cin-docs pack transfer samples/transfer-out.yaml --attach assessment.pdf -o transfer/
+    """
+    from .errors import UsageError
+    from .packs import transfer as transfer_pack
+
+    if password is not None and password_file is not None:
+        raise UsageError("Give the PDF password with --password or --password-file, not both.")
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            raise UsageError(f"The password file {password_file} cannot be read.") from None
+        password = lines[0] if lines else ""
+    if password is not None and not password.strip():
+        raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
+    loaded = load_case(ctx, case)
+    built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password)
+    for warning in built.warnings:
+        click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
+    for path in built.write(out_dir):
+        click.echo(f"Wrote {path}")
+
+
 @pack.command("panel", context_settings=CONTEXT_SETTINGS)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--panel-date", "panel_date", type=IsoDate(), required=True,

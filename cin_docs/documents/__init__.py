@@ -64,5 +64,9 @@ KINDS: dict[str, Kind] = {
              "The summary report for the CIN panel, with the decisions section."),
         Kind("escalation", "Escalation Protocol – Monitoring Form", "cin_docs.documents.escalation",
              "Appendix A monitoring form for a multi-agency escalation (fillable PDF)."),
+        Kind("transfer-letter", "Child in Need Transfer Notification", "cin_docs.documents.transfer_letter",
+             "Letter notifying the receiving authority of a child moving to its area (see 'pack transfer')."),
+        Kind("case-summary", "Case Summary", "cin_docs.documents.case_summary",
+             "A summary of the case (child, family, plan, history, deadlines) for sharing."),
     )
 }

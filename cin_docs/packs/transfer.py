@@ -1,0 +1,419 @@
+"""The transfer-out pack: letter, checklist, summary, plan, latest review record, attachments; merged and zipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__, api
+from ..documents import KINDS, Options
+from ..documents.case_summary import summary_context
+from ..documents.common import base_context, require
+from ..documents.transfer_letter import impact, letter_context, transfer_context
+from ..errors import InputFileError, RenderError
+from ..render.filters import longdate
+
+PACK_KIND = "transfer-pack"
+CHECKLIST_TITLE = "Transfer checklist"
+INDEX_TITLE = "Transfer pack"
+# An attachment whose file name contains this word is counted as the social work assessment on the checklist.
+ASSESSMENT_WORD = "assessment"
+# Meetings whose record can stand as the "minutes of the latest Child in Need review" (000, last section), most
+# preferred first: a review, else the latest other CIN meeting with a record.
+RECORD_TYPES = (("review",), ("initial", "review", "cin"))
+
+
+@dataclass
+class Attachment:
+    """A file the user attached, read and checked: PDFs go into the merged PDF, Word files into the zip only."""
+
+    source: Path
+    name: str          # its name inside the zip's attachments/ folder
+    fmt: str           # "pdf" or "docx"
+    data: bytes
+    pages: int | None = None
+
+    @property
+    def is_assessment(self) -> bool:
+        return ASSESSMENT_WORD in self.source.name.casefold()
+
+
+@dataclass
+class Part:
+    """One document of the pack, generated or attached."""
+
+    title: str
+    origin: str                      # "generated" or "attached"
+    pdf: bytes | None = None
+    docx: bytes | None = None
+    pdf_name: str | None = None      # its file name in the zip
+    docx_name: str | None = None
+    first_page: int | None = None    # in the merged PDF, from 1
+    last_page: int | None = None
+
+
+@dataclass
+class TransferPack:
+    pdf_name: str
+    pdf: bytes
+    zip_name: str
+    zip: bytes
+    manifest: dict
+    parts: list[Part]
+    warnings: list[str] = field(default_factory=list)
+
+    def write(self, out_dir: Path) -> list[Path]:
+        """Both files, each atomically and readable by the owner only; everything was made in memory first."""
+        from ..render.output import atomic_write
+
+        paths = [Path(out_dir) / self.zip_name, Path(out_dir) / self.pdf_name]
+        for path, data in zip(paths, (self.zip, self.pdf)):
+            atomic_write(path, data)
+        return paths
+
+
+# ---- attachments ------------------------------------------------------------------------------------------------
+
+def read_attachments(paths: list[Path]) -> list[Attachment]:
+    """Read and check every attachment before anything is rendered; the first bad one stops the pack."""
+    out: list[Attachment] = []
+    used: set[str] = set()
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise InputFileError(f"The attachment {path} was not found{' (it is a folder)' if path.is_dir() else ''}. "
+                                 "Check the path and run the command again. Nothing was written.")
+        suffix = path.suffix.lower()
+        if suffix not in (".pdf", ".docx"):
+            raise InputFileError(f"{path} cannot be attached: a transfer pack takes PDF (.pdf) and Word (.docx) "
+                                 "files only. Save it as a PDF and attach that. Nothing was written.")
+        data = path.read_bytes()
+        if suffix == ".pdf":
+            pages = _check_pdf(path, data)
+            fmt = "pdf"
+        else:
+            _check_docx(path, data)
+            pages, fmt = None, "docx"
+        out.append(Attachment(path, _unique(path.name, used), fmt, data, pages))
+    return out
+
+
+def _check_pdf(path: Path, data: bytes) -> int:
+    import pypdf
+
+    not_pdf = (f"{path} is named .pdf but is not a PDF file that can be read{{}}. Attach the real PDF (open it "
+               "and save or print it to PDF again). Nothing was written.")
+    # Readers accept the header anywhere in the first 1024 bytes (PDF 1.7, annex H.3 note 13).
+    if b"%PDF-" not in data[:1024]:
+        raise InputFileError(not_pdf.format(" (it does not start with %PDF-)"))
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InputFileError(f"{path} is password-protected, so it cannot be merged into the pack. Attach an "
+                                 "unprotected copy (protect the whole pack with --password instead). "
+                                 "Nothing was written.")
+        pages = len(reader.pages)
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 - touching every page finds a broken page tree now, not while merging
+    except InputFileError:
+        raise
+    except Exception:  # pypdf raises many kinds of errors on damaged files; all mean the same to the user
+        raise InputFileError(not_pdf.format(" (it is damaged)")) from None
+    if pages == 0:
+        raise InputFileError(not_pdf.format(" (it has no pages)"))
+    return pages
+
+
+def _check_docx(path: Path, data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            ok = "word/document.xml" in package.namelist()
+    except zipfile.BadZipFile:
+        ok = False
+    if not ok:
+        raise InputFileError(f"{path} is named .docx but is not a Word document. Attach the real file, or save "
+                             "it as a PDF and attach that. Nothing was written.")
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, dot, ext = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{stem}-{n}{dot}{ext}"
+    used.add(candidate.casefold())
+    return candidate
+
+
+# ---- generated documents ----------------------------------------------------------------------------------------
+
+def _kind_available(kind: str) -> bool:
+    return importlib.util.find_spec(KINDS[kind].module) is not None
+
+
+def _latest_record_meeting(case: api.Case, as_of: dt.date) -> int | None:
+    meetings = case.data.get("meetings", [])
+    for types in RECORD_TYPES:
+        held = sorted((m["date"], i) for i, m in enumerate(meetings) if m["type"] in types and m["date"] <= as_of)
+        if held:
+            return held[-1][1]
+    return None
+
+
+def _registry_part(case: api.Case, kind: str, title: str, options: Options, warnings: list[str]) -> tuple[
+        list[Part], str | None]:
+    """A registry document rendered in both formats, or ([], why it is not in the pack)."""
+    if not _kind_available(kind):
+        reason = f"this version of cin-docs cannot produce the {KINDS[kind].title} yet"
+        warnings.append(f"The {title} is not in the pack: {reason}. Attach it with --attach.")
+        return [], reason
+    try:
+        built = api.build(case, kind, options)
+    except RenderError as exc:
+        warnings.append(f"The {title} is not in the pack: {exc.message}")
+        return [], "it could not be produced from the case file (see the warning when the pack was made)"
+    warnings.extend(f"{title}: {w}" for w in built.warnings)
+    parts = []
+    for output in built.outputs:
+        parts.append(Part(title, "generated", pdf=api.render_bytes(kind, output.context, "pdf"),
+                          docx=api.render_bytes(kind, output.context, "docx"),
+                          pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
+                          docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx")))
+    return parts, None
+
+
+def checklist_context(case: api.Case, as_of: dt.date, *, plan: str | None, plan_reason: str | None,
+                      record: str | None, record_reason: str | None, assessments: list[str]) -> dict:
+    """The transfer checklist (000, last section; 003 2.8): what is shared, consent, agencies, family, impact.
+
+    `plan` and `record` are the titles of the generated plan and review record (None when they are not in the
+    pack, with the reason); `assessments` are the attached files counted as the social work assessment.
+    """
+    data = case.data
+    ctx = base_context(case, "transfer-checklist", CHECKLIST_TITLE, as_of)
+    transfer = transfer_context(data)
+    assessment = data.get("assessment") or {}
+    documents = [
+        _check("Social work assessment", bool(assessments),
+               f"Attached as given: {', '.join(assessments)}." if assessments else
+               "Not in this pack: attach it with --attach (a file whose name contains “assessment”)"
+               + (f"; completed {longdate(assessment['completed'])}." if assessment.get("completed") else ".")),
+        _check("Child in Need plan", plan is not None,
+               "Generated from the case file (PDF and Word)." if plan else f"Not in this pack: {plan_reason}."),
+        _check("Minutes of the latest Child in Need review", record is not None,
+               f"{record} (PDF and Word)." if record else f"Not in this pack: {record_reason}."),
+        _check("Summary / case report", True, "Case summary, generated from the case file (PDF and Word)."),
+        _check("Receiving authority notified in writing", True,
+               f"Notification letter to {transfer['receiving_authority']['name']} (enclosed)."),
+    ]
+    consent = transfer["consent"]
+    if consent is None:
+        sharing = [_check("Consent to share", None, "Not recorded: record whether the parents or carers consented, "
+                                                    "or why the information is shared without consent.")]
+    elif consent["given"]:
+        sharing = [_check("Consent to share", True, "Given" + (f" on {longdate(consent['date'])}."
+                                                               if consent["date"] else " (date not recorded)."))]
+    else:
+        sharing = [_check("Consent to share", True, f"Not given; shared without consent because: "
+                                                     f"{consent['reason_without']}")]
+    informed = transfer["agencies_informed"]
+    agencies = [_check("Other agencies informed (school, GP, …)", bool(informed) or None,
+                       "\n".join(informed) if informed else "Not recorded: list the agencies told about the move.")]
+    told = transfer["family_told_responsibilities"]
+    family = [_check("Family told of their responsibilities (education and health registration in the new area)",
+                     told, {True: "The family know they must register with a school and a GP, and any specialist "
+                                  "services, in the new area.",
+                            False: "Not yet: tell the family they must register with a school and a GP, and any "
+                                   "specialist services, in the new area.",
+                            None: "Not recorded."}[told])]
+    vulnerability = [_check(row["area"], True if row["detail"] else None, row["detail"] or "Not recorded.")
+                     for row in impact(transfer)]
+    sections = [
+        {"title": "Information shared with the receiving authority", "rows": documents},
+        {"title": "Consent to share information", "rows": sharing},
+        {"title": "Other agencies", "rows": agencies},
+        {"title": "The family's responsibilities", "rows": family},
+        {"title": "Impact of the move on the child's vulnerability", "rows": vulnerability},
+    ]
+    outstanding = [row["item"] for s in sections for row in s["rows"] if row["done"] is not True]
+    ctx.update({"transfer": transfer, "sections": sections, "outstanding": outstanding,
+                "manager": ctx["team_manager"] or ctx["line_manager"]})
+    return ctx
+
+
+def _check(item: str, done: bool | None, detail: str) -> dict:
+    return {"item": item, "done": done, "detail": detail}
+
+
+def _render_direct(template: str, context: dict, fmt: str) -> bytes:
+    """A pack page that is not a registry kind (checklist, index), rendered by the same backends."""
+    if fmt == "docx":
+        from ..render.docx import render_docx
+
+        return render_docx(f"{template}.docx", context)
+    from ..render.pdf import render_pdf
+
+    logo = context.get("authority", {}).get("logo_path")
+    return render_pdf(f"{template}.html", context, extra_allowed=[logo] if logo else [])
+
+
+# ---- the pack ---------------------------------------------------------------------------------------------------
+
+def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password: str | None = None) -> TransferPack:
+    """Everything in memory: the merged PDF (index, bookmarks) and the zip of separate files with its manifest."""
+    require(case.data, "transfer pack", "transfer", "transfer.receiving_authority", "social_worker")
+    attachments = read_attachments(list(attach))
+    warnings: list[str] = []
+    case_id = case.case_id
+    labels = case.profile["meeting_labels"]
+
+    plan_parts, plan_reason = _registry_part(case, "plan", "Child in Need plan",
+                                             Options(as_of=as_of, allow_unsmart=True), warnings)
+    index = _latest_record_meeting(case, as_of)
+    if index is None:
+        record_parts, record_reason = [], "no Child in Need review or meeting has been held yet"
+        warnings.append("No record of a Child in Need review is in the pack: no review or CIN meeting has been held.")
+        record_title = None
+    else:
+        meeting = case.data["meetings"][index]
+        record_title = f"Record of the {labels[meeting['type']]} on {longdate(meeting['date'])}"
+        record_parts, record_reason = _registry_part(case, "review-record", record_title,
+                                                     Options(as_of=as_of, meeting=str(index)), warnings)
+    summary_ctx = summary_context(case, as_of)
+    summary = Part("Case summary", "generated", pdf=api.render_bytes("case-summary", summary_ctx, "pdf"),
+                   docx=api.render_bytes("case-summary", summary_ctx, "docx"),
+                   pdf_name=api.output_name(case_id, "case-summary", [], "pdf"),
+                   docx_name=api.output_name(case_id, "case-summary", [], "docx"))
+
+    assessments = [a.name for a in attachments if a.is_assessment]
+    check_ctx = checklist_context(case, as_of, plan=plan_parts[0].title if plan_parts else None,
+                                  plan_reason=plan_reason, record=record_title if record_parts else None,
+                                  record_reason=record_reason, assessments=assessments)
+    warnings.extend(f"Transfer checklist: “{item}” is not done or not recorded."
+                    for item in check_ctx["outstanding"])
+    checklist = Part(CHECKLIST_TITLE, "generated", pdf=_render_direct("transfer-checklist", check_ctx, "pdf"),
+                     docx=_render_direct("transfer-checklist", check_ctx, "docx"),
+                     pdf_name=api.output_name(case_id, "transfer-checklist", [], "pdf"),
+                     docx_name=api.output_name(case_id, "transfer-checklist", [], "docx"))
+
+    attached = [Part(a.name, "attached", pdf=a.data if a.fmt == "pdf" else None,
+                     docx=a.data if a.fmt == "docx" else None,
+                     pdf_name=f"attachments/{a.name}" if a.fmt == "pdf" else None,
+                     docx_name=f"attachments/{a.name}" if a.fmt == "docx" else None) for a in attachments]
+    enclosures = ([{"title": p.title, "how": "Enclosed (PDF and Word)"}
+                   for p in [checklist, summary, *plan_parts, *record_parts]]
+                  + [{"title": p.title,
+                      "how": "Enclosed as given (PDF)" if p.pdf else "Sent as a Word file (in the zip)"}
+                     for p in attached])
+    letter_ctx = letter_context(case, as_of, enclosures)
+    letter = Part("Notification letter", "generated", pdf=api.render_bytes("transfer-letter", letter_ctx, "pdf"),
+                  docx=api.render_bytes("transfer-letter", letter_ctx, "docx"),
+                  pdf_name=api.output_name(case_id, "transfer-letter", [], "pdf"),
+                  docx_name=api.output_name(case_id, "transfer-letter", [], "docx"))
+
+    parts = [letter, checklist, summary, *plan_parts, *record_parts, *attached]
+    pdf_name = api.output_name(case_id, PACK_KIND, [], "pdf")
+    merged, index_pages = _merge(case, as_of, parts, password)
+    manifest = _manifest(case, as_of, parts, pdf_name, index_pages, merged, password is not None)
+    zip_bytes = _zip(parts, manifest, as_of)
+    if password is not None:
+        warnings.append("Only the merged PDF is password-protected; the zip is not. Send the zip only through a "
+                        "secure route, and send the password separately (by phone, not in the same e-mail).")
+    return TransferPack(pdf_name, merged["bytes"], api.output_name(case_id, PACK_KIND, [], "zip"), zip_bytes,
+                        manifest, parts, warnings)
+
+
+def _index_context(case: api.Case, as_of: dt.date, parts: list[Part]) -> dict:
+    ctx = base_context(case, "transfer-index", INDEX_TITLE, as_of)
+    receiving = ((case.data.get("transfer") or {}).get("receiving_authority") or {}).get("name")
+    ctx.update({
+        "receiving_authority": receiving,
+        "parts": [{"number": n, "title": p.title, "first_page": p.first_page, "last_page": p.last_page,
+                   "origin": p.origin, "in_pdf": p.pdf is not None,
+                   "files": [name for name in (p.pdf_name, p.docx_name) if name]}
+                  for n, p in enumerate(parts, start=1)],
+    })
+    return ctx
+
+
+def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | None) -> tuple[dict, int]:
+    """Index page(s), then every PDF part, with one bookmark per document; page ranges set on the parts."""
+    import pypdf
+    from pypdf.generic import NameObject, TextStringObject
+
+    counts = [len(pypdf.PdfReader(io.BytesIO(p.pdf)).pages) if p.pdf else 0 for p in parts]
+    index_pages, index_pdf = 1, b""
+    for _ in range(4):  # the index lists page numbers that depend on its own length; settle on a fixed point
+        page = index_pages + 1
+        for p, count in zip(parts, counts):
+            p.first_page, p.last_page = (page, page + count - 1) if count else (None, None)
+            page += count
+        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf")
+        actual = len(pypdf.PdfReader(io.BytesIO(index_pdf)).pages)
+        if actual == index_pages:
+            break
+        index_pages = actual
+
+    # Merging loses each document's structure tree (PDF/UA tags): pypdf copies pages, not the StructTreeRoot they
+    # point into. Accepted here, because attachments are foreign PDFs anyway; the tagged originals are in the zip.
+    writer = pypdf.PdfWriter()
+    writer.append(pypdf.PdfReader(io.BytesIO(index_pdf)), outline_item="Index", import_outline=False)
+    for p in parts:
+        if p.pdf is not None:
+            # Generated documents bring their heading bookmarks along, nested under the document's own bookmark.
+            writer.append(pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title,
+                          import_outline=p.origin == "generated")
+    produced = f"D:{as_of.strftime('%Y%m%d')}000000Z"
+    authority = base_context(case, "transfer-index", INDEX_TITLE, as_of)["authority"]["name"]
+    writer.add_metadata({"/Title": f"Child in Need transfer pack – case {case.case_id}", "/Author": authority,
+                         "/Creator": f"cin-docs {__version__}", "/Producer": f"cin-docs {__version__} (pypdf)",
+                         "/CreationDate": produced, "/ModDate": produced})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
+    writer.page_mode = "/UseOutlines"
+    if password is not None:
+        writer.encrypt(user_password=password, algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return {"bytes": buffer.getvalue(), "pages": len(writer.pages)}, index_pages
+
+
+def _manifest(case: api.Case, as_of: dt.date, parts: list[Part], pdf_name: str, index_pages: int, merged: dict,
+              encrypted: bool) -> dict:
+    files = []
+    for p in parts:
+        for name, data, fmt in ((p.pdf_name, p.pdf, "pdf"), (p.docx_name, p.docx, "docx")):
+            if name:
+                files.append({"file": name, "document": p.title, "format": fmt, "origin": p.origin,
+                              "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return {
+        "tool": "cin-docs", "tool_version": __version__,
+        "case_id": case.case_id,
+        "policy": case.profile["name"], "policy_label": case.profile["label"],
+        "policy_document": case.profile["document"],
+        # The --as-of date, never the clock, so the same input gives the same zip.
+        "generated": as_of.isoformat(),
+        "merged_pdf": {"file": pdf_name, "pages": merged["pages"], "index_pages": index_pages,
+                       "encrypted": encrypted},
+        "files": files,
+    }
+
+
+def _zip(parts: list[Part], manifest: dict, as_of: dt.date) -> bytes:
+    stamp = (as_of.year, as_of.month, as_of.day, 0, 0, 0) if as_of.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    entries = [(name, data) for p in parts for name, data in ((p.pdf_name, p.pdf), (p.docx_name, p.docx)) if name]
+    entries.append(("manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the bytes do not depend on the OS that made them
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, data)
+    return out.getvalue()
