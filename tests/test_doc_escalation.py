@@ -327,3 +327,21 @@ def test_cli_end_to_end_on_the_sample(tmp_path):
     result = CliRunner().invoke(cli, ["render", "escalation", str(SAMPLE), "-o", str(out), "--escalation", "5"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: There is no escalation number 5")
+
+
+def test_check_boxes_carry_a_tick_viewers_can_redraw(sample):
+    # With NeedAppearances set, poppler-based viewers redraw boxes from /MK /CA and /DA; without them a ticked box
+    # looked empty in Evince and Okular.
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(sample["live"]["pdf"]))
+    boxes = [annot.get_object() for page in reader.pages for annot in page.get("/Annots", [])
+             if annot.get_object().get("/FT") == "/Btn"]
+    assert len(boxes) == len(CHECKBOXES)
+    for box in boxes:
+        assert box["/MK"]["/CA"] == "4" and "/ZaDb" in box["/DA"]
+        assert set(box["/AP"]["/N"]) == {"/on", "/Off"}
+    fonts = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]
+    assert fonts["/ZaDb"]["/BaseFont"] == "/ZapfDingbats"

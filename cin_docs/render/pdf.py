@@ -41,12 +41,47 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
             document.metadata.created = document.metadata.modified = produced.isoformat()
             # Without an identifier pydyf writes no /ID; derive one from the input so it is stable too.
             identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-            return document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+            return document.write_pdf(pdf_identifier=identifier, finisher=_checkbox_appearances, **PDF_OPTIONS)
         except Exception as exc:  # WeasyPrint has no error hierarchy of its own to catch narrower
             raise RenderError(
                 f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
                 "This is a bug in cin-docs or its template; please report it."
             ) from exc
+
+
+def _checkbox_appearances(document, pdf) -> None:
+    """Give check boxes what viewers need to redraw them: a tick character and an 'off' appearance.
+
+    WeasyPrint 70 asks viewers to regenerate field appearances (NeedAppearances, which text fields need), but gives
+    check boxes no caption character (/MK /CA) or font, so poppler-based viewers (Evince, Okular) redraw a ticked box
+    as empty. ZapfDingbats '4' is the standard check mark.
+    """
+    import pydyf
+
+    acroform = pdf.catalog.get("AcroForm")
+    if not acroform:
+        return
+    resources = _resolve(pdf, acroform["DR"])
+    fonts = _resolve(pdf, resources.get("Font"))
+    if fonts is None:
+        fonts = resources["Font"] = pydyf.Dictionary()
+    dingbats = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/ZapfDingbats"})
+    pdf.add_object(dingbats)
+    fonts["ZaDb"] = dingbats.reference
+    for obj in list(pdf.objects):
+        if isinstance(obj, pydyf.Dictionary) and obj.get("FT") == "/Btn" and "AP" in obj and "Parent" not in obj:
+            obj["MK"]["CA"] = pydyf.String("4")
+            obj["DA"] = pydyf.String("/ZaDb 0 Tf 0 g")
+            off = pydyf.Stream(extra={"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((0, 0, 1, 1))})
+            pdf.add_object(off)
+            obj["AP"]["N"]["Off"] = off.reference
+
+
+def _resolve(pdf, value):
+    """pydyf keeps references as b'12 0 R'; the object itself is pdf.objects[12]."""
+    if isinstance(value, bytes) and value.endswith(b" R"):
+        return pdf.objects[int(value.split()[0])]
+    return value
 
 
 def _produced(context: Mapping) -> dt.date:

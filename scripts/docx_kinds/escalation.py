@@ -37,7 +37,7 @@ def build(b):
         ("Child/family name", "{{ child.full_name }}{% if family %} (family: {% for m in family %}{{ m.name }}, "
                               "{{ m.relationship }}{% if not loop.last %}; {% endif %}{% endfor %}){% endif %}"),
         ("Case ID", "{{ case_id }}"),
-        ("Escalation", "Entry {{ escalation.index }} of {{ escalation.count }} in the case file's escalations"),
+        ("Escalation", "Number {{ escalation.index }} in the case file (counting from 0), of {{ escalation.count }} escalations"),
         ("Date of the disagreement", "{{ escalation.disagreement|longdate }}"),
         ("Raised by", "{% if escalation.raised_by %}{{ escalation.raised_by.name }}"
                       "{% if escalation.raised_by.designation %}, {{ escalation.raised_by.designation }}{% endif %}"
