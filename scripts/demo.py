@@ -40,14 +40,15 @@ def main() -> None:
         if any(m["date"] > day and m.get("invitees") for m in meetings):
             run("render", "invitation", name, "--as-of", as_of, "-o", "out/letters")
         if (data.get("plan") or {}).get("actions"):
-            run("render", "plan", name, "--as-of", as_of, "-o", "out/plans", "--allow-unsmart")
+            run("check", name, "--as-of", as_of)
+            run("render", "plan", name, "--as-of", as_of, "-o", "out/plans")
         if any(m["type"] in ("initial", "review", "cin") and m["date"] <= day for m in meetings):
             run("render", "review-record", name, "--as-of", as_of, "-o", "out/records")
         if data.get("panel"):
             run("render", "panel-summary", name, "--as-of", as_of, "-o", "out/panel")
             panel_cases.append((case, name))
-        if data.get("escalations"):
-            run("render", "escalation", name, "--as-of", as_of, "-o", "out/escalations")
+        for index in range(len(data.get("escalations", []))):
+            run("render", "escalation", name, "--escalation", str(index), "--as-of", as_of, "-o", "out/escalations")
         if data.get("transfer") and (data["transfer"].get("receiving_authority")):
             run("pack", "transfer", name, "--as-of", as_of, "-o", "out/transfer")
     by_policy: dict[str, list] = {}
