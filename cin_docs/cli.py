@@ -414,8 +414,9 @@ def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
     if len(failures) == 1:
         raise failures[0]
     if failures:
+        messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
         raise RenderError(f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
-                          + "\n".join(exc.message for exc in failures))
+                          + "\n".join(messages))
     built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force)
     for message in built.problems + built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + message, err=True)

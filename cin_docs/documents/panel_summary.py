@@ -336,8 +336,8 @@ def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
     if not held:
         summary = "No meetings under the plan have been held yet."
     else:
-        summary = (f"{len(reviews)} review{'s' if len(reviews) != 1 else ''} held"
-                   + (f", the latest on {longdate(reviews[-1])}" if reviews else "")
+        summary = ((f"{len(reviews)} review{'s' if len(reviews) != 1 else ''} held, the latest on "
+                    f"{longdate(reviews[-1])}" if reviews else "No reviews held yet")
                    + f"; {len(held)} meeting{'s' if len(held) != 1 else ''} in all since the plan began.")
     return rows, summary
 

@@ -160,8 +160,8 @@ def pack_context(cases: list[api.Case], summaries: list[dict], panel_date: dt.da
     for i, s in enumerate(summaries):
         in_slot = times is None or i < len(times)
         agenda.append({
-            "slot": (f"Slot {i + 1}" if times else f"Item {i + 1}") if in_slot else "No slot (over-booked)",
-            "time": (times[i] if in_slot else "–") if times else None,
+            "slot": (f"Slot {i + 1}" if times else f"Item {i + 1}") if in_slot else "No slot",
+            "time": (times[i] if in_slot else "over-booked") if times else None,
             "case_id": s["case_id"], "child": s["child"]["full_name"], "presenter": s["panel"]["presenter"],
             "reason": s["panel"]["reasons"][0] if s["panel"]["reasons"] else "not recorded",
         })
