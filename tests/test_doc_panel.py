@@ -431,3 +431,17 @@ def test_help_has_an_example():
     result = CliRunner().invoke(cli, ["pack", "panel", "--help"])
     assert result.exit_code == 0
     assert "cin-docs pack panel samples/hertfordshire-panel.yaml --panel-date 2026-12-31" in result.output
+
+
+def test_hillingdon_agenda_lists_items_without_slots_or_times(hillingdon):
+    from cin_docs.render.docx import render_docx
+
+    case, summary, _ = hillingdon[False]
+    panel_date = dt.date(2027, 5, 20)
+    assert panel_pack.check([case], panel_date, AS_OF) == ([], [])  # no slots, no referral rule: nothing to refuse
+    context = panel_pack.pack_context([case], [summary], panel_date, AS_OF, [])
+    assert not context["has_times"] and [a["slot"] for a in context["agenda"]] == ["Item 1"]
+    text = docx_text(render_docx("panel-agenda.docx", context))
+    assert contains_all(text, ["Child in Need panel", "Agenda for Thursday 20 May 2027", "Item 1", "HIL-PANEL-NEXT",
+                               "Claire Fenwick, Practice Manager", "designated Head of Service"]) == []
+    assert "Slot" not in text and "Referrals by" not in text
