@@ -321,7 +321,7 @@ def pack():
 
     \b
     Examples:
-      cin-docs pack panel samples/hertfordshire-*.yaml --panel-date 2026-12-31 -o panel/
+      cin-docs pack panel samples/hertfordshire-panel.yaml --panel-date 2026-12-31 -o panel/
       cin-docs pack transfer samples/transfer-out.yaml -o transfer/
     """
 
