@@ -60,7 +60,7 @@ def main() -> None:
         if panel_date:
             print()
             run("pack", "panel", *[n for _, n in cases], "--panel-date", panel_date.isoformat(), "--as-of", as_of,
-                "-o", f"out/panel-pack-{policy}", "--force")
+                "-o", f"out/panel-pack-{policy}")
     print(f"\nDone: the documents are in {out}/")
 
 
