@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py $(AS_OF)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
