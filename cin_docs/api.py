@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import CaseValidationError, PolicyError
 from .models import format_path, load_case
-from .policies.engine import Deadline, compute_deadlines
+from .policies.engine import Deadline, Engine, calendar_for, compute_deadlines
 from .policies.profile import load_profile
 
 
@@ -55,6 +55,16 @@ def load(path: str | Path, config: dict | None = None) -> Case:
     if problems:
         raise CaseValidationError(str(path), problems)
     return Case(data, profile, config if config is not None else load_config())
+
+
+def calendar(case: Case):
+    """The working-day calendar of this case: bank holidays, the profile's and the configuration's closures."""
+    return calendar_for(case.profile, case.config.get("closures", []))
+
+
+def engine(case: Case, as_of: dt.date) -> Engine:
+    """The deadline engine for this case (for documents that evaluate a rule from a date of their own)."""
+    return Engine(case.data, case.profile, as_of, calendar(case))
 
 
 def due_dates(case: Case, as_of: dt.date) -> list[Deadline]:

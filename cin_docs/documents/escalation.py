@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import api
-from ..calendar import WorkingCalendar
 from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
@@ -59,7 +58,7 @@ def build(case: api.Case, options: Options) -> Built:
     resolved_on = resolved_stage["resolved"] if resolved_stage else None
 
     # The same working-day calendar as the deadline engine: the profile's closures and the user's.
-    calendar = WorkingCalendar(list(case.profile.get("closures", [])) + list(case.config.get("closures", [])))
+    calendar = api.calendar(case)
     working_days = calendar.working_days_between(escalation["disagreement"], resolved_on or as_of)
     if resolved_on:
         time_to_resolve = (f"{_days(working_days)} (from the disagreement on {longdate(escalation['disagreement'])} "

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 
 from .. import api
-from ..calendar import WorkingCalendar, add_months
+from ..calendar import add_months
 from ..models import case as model
-from ..policies.engine import Deadline, Engine, Hit
+from ..policies.engine import Deadline, Hit
 from ..render.filters import NOT_RECORDED, longdate, time
 from . import Built, Options, Output
 from .common import base_context, complete, deadline_context, find, meeting_index, require
@@ -91,12 +91,6 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
 # ---- panel date, referral and upload deadlines ---------------------------------------------------------------
 
 
-def engine_for(case: api.Case, as_of: dt.date) -> Engine:
-    """The deadline engine for this case, with the same calendar api.due_dates uses."""
-    closures = list(case.profile.get("closures", [])) + list(case.config.get("closures", []))
-    return Engine(case.data, case.profile, as_of, WorkingCalendar(closures))
-
-
 def deadline_for_panel_date(case: api.Case, rule_key: str, panel_date: dt.date | None, as_of: dt.date,
                             *, item: dict | None = None) -> Deadline | None:
     """The profile's rule `rule_key` counted from a given panel date instead of the one the engine found.
@@ -107,24 +101,12 @@ def deadline_for_panel_date(case: api.Case, rule_key: str, panel_date: dt.date |
     rule = next((r for r in case.profile["rules"] if r["key"] == rule_key), None)
     if rule is None or panel_date is None:
         return None
-    engine = engine_for(case, as_of)
+    engine = api.engine(case, as_of)
     anchor = rule["from_"][0]
     hit = Hit(panel_date, "panel date", anchor["label"], item=item)
     if not engine.holds(rule.get("when"), hit):
         return None
-    offset = engine.pick_offset(anchor.get("offset") or rule["offset"], hit)
-    fact = rule["kind"] == "fact"
-    due, due_time, basis, moved = engine.compute(offset, hit, fact)
-    satisfied = None if fact else engine.satisfied_on(rule.get("satisfied_by"), hit)
-    if fact:
-        status = "info"
-    elif satisfied is not None:
-        status = "met" if satisfied <= due else "late"
-    else:
-        status = "overdue" if as_of > due else "open"
-    return Deadline(rule_key, rule["label"], due, due_time or rule.get("due_time"), None, "panel date", panel_date,
-                    anchor["label"], basis, moved, status, offset.get("source") or rule["source"], rule["kind"],
-                    satisfied)
+    return engine.evaluate(rule, anchor, hit)
 
 
 def computed_panel_date(case: api.Case, options: Options, deadlines: list[Deadline]) -> dt.date | None:
@@ -194,7 +176,7 @@ def _upload(case: api.Case, sitting: dict, deadlines: list[Deadline], as_of: dt.
 
 def _basis_in_words(case: api.Case, rule: dict, as_of: dt.date) -> str:
     # The basis ("5 days") does not depend on the date counted from; let the engine word it.
-    engine = engine_for(case, as_of)
+    engine = api.engine(case, as_of)
     hit = Hit(as_of, "panel date", rule["from_"][0]["label"])
     return engine.compute(engine.pick_offset(rule["from_"][0].get("offset") or rule["offset"], hit), hit, False)[2]
 

@@ -313,25 +313,28 @@ class Engine:
                 continue
             hits = [h for h in hits if self.holds(rule.get("when"), h)]
             for hit in hits:
-                offset = self.pick_offset(anchor.get("offset") or rule["offset"], hit)
-                fact = rule["kind"] == "fact"
-                due, due_time, basis, moved = self.compute(offset, hit, fact)
-                due_time = due_time or rule.get("due_time")
-                satisfied = None if fact else self.satisfied_on(rule.get("satisfied_by"), hit)
-                if fact:
-                    status = "info"
-                elif satisfied is not None:
-                    status = "met" if satisfied <= due else "late"
-                else:
-                    status = "overdue" if self.as_of > due else "open"
-                dl = Deadline(key, rule["label"], due, due_time, hit.ref, hit.path, hit.date, hit.label, basis, moved,
-                              status, offset.get("source") or rule["source"], rule["kind"], satisfied,
-                              hit.time if "hours_before" in offset else None)
+                dl = self.evaluate(rule, anchor, hit)
                 self._hits[id(dl)] = hit
                 out.append(dl)
             break  # the first event that is present is the one the rule counts from
         self._done[key] = out
         return out
+
+    def evaluate(self, rule: dict, anchor: dict, hit: Hit) -> Deadline:
+        """The deadline one rule gives for one occurrence of the event it counts from, with its status."""
+        offset = self.pick_offset(anchor.get("offset") or rule["offset"], hit)
+        fact = rule["kind"] == "fact"
+        due, due_time, basis, moved = self.compute(offset, hit, fact)
+        satisfied = None if fact else self.satisfied_on(rule.get("satisfied_by"), hit)
+        if fact:
+            status = "info"
+        elif satisfied is not None:
+            status = "met" if satisfied <= due else "late"
+        else:
+            status = "overdue" if self.as_of > due else "open"
+        return Deadline(rule["key"], rule["label"], due, due_time or rule.get("due_time"), hit.ref, hit.path,
+                        hit.date, hit.label, basis, moved, status, offset.get("source") or rule["source"],
+                        rule["kind"], satisfied, hit.time if "hours_before" in offset else None)
 
     def all(self) -> list[Deadline]:
         out = [dl for key in self.rules for dl in self.deadlines_for(key)]
@@ -348,7 +351,11 @@ ANCHOR_RESOLVERS: dict[str, Callable] = {
 }
 
 
+def calendar_for(profile: dict, closures: Iterable[dt.date] = ()) -> WorkingCalendar:
+    """Working days under a profile: bank holidays, the profile's closure days and the user's."""
+    return WorkingCalendar(list(profile.get("closures", [])) + list(closures))
+
+
 def compute_deadlines(case: dict, profile: dict, as_of: dt.date, closures: Iterable[dt.date] = ()) -> list[Deadline]:
     """Every deadline of `profile` for `case`, soonest first."""
-    cal = WorkingCalendar(list(profile.get("closures", [])) + list(closures))
-    return Engine(case, profile, as_of, cal).all()
+    return Engine(case, profile, as_of, calendar_for(profile, closures)).all()

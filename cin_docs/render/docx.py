@@ -13,6 +13,7 @@ from lxml import etree
 
 from .. import resources
 from ..errors import RenderError, TemplateError
+from . import produced_date
 from .jinja import docx_jinja_environment, template_errors
 
 # Characters XML 1.0 forbids; docxtpl would also turn \a and \f into paragraph and page breaks.
@@ -67,15 +68,7 @@ def _convert(value):
 
 
 def _produced_datetime(context: Mapping) -> dt.datetime:
-    doc = context.get("doc", {})
-    produced = doc.get("produced") if isinstance(doc, Mapping) else None
-    if isinstance(produced, dt.datetime):
-        produced = produced.date()
-    if not isinstance(produced, dt.date):
-        raise RenderError(
-            "The document context has no doc.produced date, so the DOCX cannot be dated reproducibly. "
-            "This is a bug in cin-docs; please report it."
-        )
+    produced = produced_date(context, "DOCX")
     return dt.datetime(produced.year, produced.month, produced.day, tzinfo=dt.timezone.utc)
 
 

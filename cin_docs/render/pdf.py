@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import resources
 from ..errors import RenderError
+from . import produced_date
 from .jinja import render_html
 
 LOGGER = logging.getLogger(__name__)
@@ -85,16 +86,7 @@ def _resolve(pdf, value):
 
 
 def _produced(context: Mapping) -> dt.date:
-    doc = context.get("doc") if isinstance(context, Mapping) else None
-    produced = doc.get("produced") if isinstance(doc, Mapping) else None
-    if isinstance(produced, dt.datetime):
-        produced = produced.date()
-    if not isinstance(produced, dt.date):
-        raise RenderError(
-            "The document context has no doc.produced date, so the PDF cannot be dated reproducibly. "
-            "This is a bug in cin-docs; please report it."
-        )
-    return produced
+    return produced_date(context, "PDF")
 
 
 @contextlib.contextmanager
