@@ -60,6 +60,33 @@ def para(document, text: str, style: str | None = None):
     return document.add_paragraph(text, style=style)
 
 
+def facts(document, rows, widths_cm: tuple[float, float] | None = None, keep_together: bool = False):
+    """A two-column label/value Table Grid table (labels bold), as table.facts in the HTML.
+
+    rows: (label, Jinja value expression) pairs; keep_together stops Word splitting the table over pages.
+    """
+    grid = document.add_table(rows=len(rows), cols=2)
+    grid.style = document.styles["Table Grid"]
+    for n, (row, (label, value)) in enumerate(zip(grid.rows, rows)):
+        row.cells[0].paragraphs[0].add_run(label).bold = True
+        row.cells[1].paragraphs[0].add_run(value)
+        if widths_cm:
+            row.cells[0].width, row.cells[1].width = Cm(widths_cm[0]), Cm(widths_cm[1])
+        if keep_together and n < len(rows) - 1:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+    return grid
+
+
+def letterhead(document) -> None:
+    """The sending authority's name, team, address and contacts, right-aligned, as .letterhead in the HTML."""
+    for text in ("{{ authority.name }}{% if authority.team %}, {{ authority.team }}{% endif %}",
+                 "{{ authority.address_lines|join(', ') }}",
+                 "{% if authority.phone %}Telephone: {{ authority.phone }}{% endif %}"
+                 "{% if authority.email %}  Email: {{ authority.email }}{% endif %}"):
+        para(document, text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def table(document, headers: list[str], row_loop: str, cells: list[str]):
     """A Table Grid table: a repeating bold header row, then one row per item of row_loop ("for a in plan.actions")."""
     if len(headers) != len(cells):

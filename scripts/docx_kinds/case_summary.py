@@ -3,15 +3,6 @@
 NAME = "case-summary.docx"
 
 
-def facts(doc, rows):
-    grid = doc.add_table(rows=len(rows), cols=2)
-    grid.style = doc.styles["Table Grid"]
-    for row, (label, value) in zip(grid.rows, rows):
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-    return grid
-
-
 def staff_row(grid, who, role):
     cells = grid.add_row().cells
     for cell, text in zip(cells, [f"{{{{ {who}.name }}}}", f"{{{{ {who}.role or '{role}' }}}}", "{{ authority.name }}",
@@ -34,7 +25,7 @@ def build(b):
                 "{{ doc.produced|longdate }} (case {{ case_id }}).")
 
     b.heading(doc, "The child", 2)
-    facts(doc, [
+    b.facts(doc, [
         ("Name", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }})"
                  "{% endif %}"),
         ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (aged {{ child.age }})"
@@ -70,13 +61,13 @@ def build(b):
     grid.add_row().cells[0].paragraphs[0].add_run("{%tr endif %}")
 
     b.heading(doc, "Assessment", 2)
-    facts(doc, [("Completed", "{{ assessment.completed|longdate }}"),
+    b.facts(doc, [("Completed", "{{ assessment.completed|longdate }}"),
                 ("Decision that a plan is needed", "{{ assessment.plan_decision|longdate }}")])
     b.para(doc, "{{ assessment.summary or 'No summary of the assessment is recorded.' }}")
 
     b.heading(doc, "Child in Need plan", 2)
     b.para(doc, "{%p if plan %}")
-    facts(doc, [("Plan started", "{{ plan.start|longdate }}"),
+    b.facts(doc, [("Plan started", "{{ plan.start|longdate }}"),
                 ("Legal basis", "{{ plan.legal_basis or 'not recorded' }}"),
                 ("Visits", "{% if plan.visit_interval_weeks %}at least every {{ plan.visit_interval_weeks }} weeks"
                            "{% else %}as the policy sets{% endif %}")])

@@ -33,7 +33,7 @@ def build(b):
     b.para(doc, "{%p endif %}")
     b.para(doc, "{%p endif %}")
 
-    _facts(doc, [
+    b.facts(doc, [
         ("Child/family name", "{{ child.full_name }}{% if family %} (family: {% for m in family %}{{ m.name }}, "
                               "{{ m.relationship }}{% if not loop.last %}; {% endif %}{% endfor %}){% endif %}"),
         ("Case ID", "{{ case_id }}"),
@@ -48,7 +48,7 @@ def build(b):
         ("Stage reached", "{% if escalation.stage_reached %}Stage {{ escalation.stage_reached }}"
                           "{% else %}No stage has started yet{% endif %}"),
         ("Protocol", "{{ protocol.name }}, {{ protocol.document }}"),
-    ])
+    ], widths_cm=(5.5, 11.5))
 
     p = doc.add_paragraph()
     p.add_run("Occasionally situations arise when workers within one agency feel that the decision made by a worker "
@@ -106,11 +106,11 @@ def build(b):
     managers.rows[5].height = Cm(1.4)  # room to sign a printed copy
 
     b.heading(doc, "Resolution", 2)
-    _facts(doc, [
+    b.facts(doc, [
         ("Stage at which resolution achieved", "{{ form.resolution_stage }}"),
         ("How effective the policy/practice was in resolving the issue", "{{ form.effectiveness }}"),
         ("Time taken to reach resolution", "{{ form.time_to_resolve }}"),
-    ])
+    ], widths_cm=(5.5, 11.5))
 
     b.heading(doc, "Stage timeline", 2)
     b.para(doc, "{%p if escalation.stages %}")
@@ -136,17 +136,6 @@ def build(b):
     b.para(doc, "No deadline applies yet.")
     b.para(doc, "{%p endif %}")
     return NAME, doc
-
-
-def _facts(doc, rows):
-    """A two-column Table Grid table of label / value rows, as table.facts in the HTML."""
-    table = doc.add_table(rows=len(rows), cols=2)
-    table.style = doc.styles["Table Grid"]
-    for row, (label, value) in zip(table.rows, rows):
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-        row.cells[0].width, row.cells[1].width = Cm(5.5), Cm(11.5)
-    return table
 
 
 def _small(paragraph):

@@ -5,13 +5,7 @@ NAME = "invitation.docx"
 
 def build(b):
     doc = b.new_template("")
-    p = b.para(doc, "{{ authority.name }}{% if authority.team %}, {{ authority.team }}{% endif %}")
-    p.alignment = 2
-    p = b.para(doc, "{{ authority.address_lines|join(', ') }}")
-    p.alignment = 2
-    p = b.para(doc, "{% if authority.phone %}Telephone: {{ authority.phone }}{% endif %}"
-                    "{% if authority.email %}  Email: {{ authority.email }}{% endif %}")
-    p.alignment = 2
+    b.letterhead(doc)
     b.para(doc, "{{ recipient.name }}{% if recipient.variant == 'professional' and recipient.agency %}, "
                 "{{ recipient.relationship }}, {{ recipient.agency }}{% endif %}")
     b.para(doc, "{% for line in recipient.address_lines %}{{ line }}{% if not loop.last %}, {% endif %}{% endfor %}")

@@ -4,12 +4,7 @@ NAME = "plan.docx"
 
 
 def _facts(b, doc, rows):
-    """A two-column label/value table (labels bold), one row per (label, value expression)."""
-    grid = doc.add_table(rows=len(rows), cols=2)
-    grid.style = doc.styles["Table Grid"]
-    for row, (label, value) in zip(grid.rows, rows):
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
+    grid = b.facts(doc, rows)
     _widths(grid, [4.5, 12.5])
     return grid
 

@@ -5,19 +5,6 @@ NAME = "review-record.docx"
 NONE = "None recorded."
 
 
-def _facts(doc, rows, keep_together: bool = False):
-    """A two-column label/value table (no loop), bold labels; keep_together stops Word splitting it over pages."""
-    grid = doc.add_table(rows=len(rows), cols=2)
-    grid.style = doc.styles["Table Grid"]
-    for n, (row, (label, value)) in enumerate(zip(grid.rows, rows)):
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-        if keep_together and n < len(rows) - 1:
-            for cell in row.cells:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
-    return grid
-
-
 def _bullets(b, doc, items: str, intro: str | None = None):
     """Bullets for each item of `items`, or "None recorded." (an optional intro paragraph before the bullets)."""
     b.para(doc, f"{{%p if {items} %}}")
@@ -49,7 +36,7 @@ DEADLINE_CELLS = ["{{ d.label }}", "{{ d.due|longdate }}",
 def build(b):
     doc = b.new_template("{{ doc.title }}")
     b.para(doc, "{{ doc.kind_title }} · {{ meeting.type_label }} · {{ child.full_name }}")
-    _facts(doc, [
+    b.facts(doc, [
         ("Child", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }}){% endif %}"),
         ("Date of birth", "{{ child.date_of_birth|longdate }}"),
         ("Case ID", "{{ case_id }}"),
@@ -90,7 +77,7 @@ def build(b):
     b.para(doc, "{%p endif %}")
 
     b.heading(doc, "The child and family", 2)
-    _facts(doc, [("Child seen", "{{ meeting.child_seen|yesno }}"),
+    b.facts(doc, [("Child seen", "{{ meeting.child_seen|yesno }}"),
                  ("Child seen alone", "{{ meeting.child_seen_alone|yesno }}")])
     b.heading(doc, "The child's views", 3)
     b.para(doc, "{{ meeting.child_views or 'Not recorded.' }}")
@@ -133,7 +120,7 @@ def build(b):
     p.runs[0].bold = True
     b.para(doc, "No outcome has been recorded for this meeting. One of the outcomes below must be chosen.")
     b.para(doc, "{%p endif %}")
-    _facts(doc, [
+    b.facts(doc, [
         ("Lead professional", "{% if outcome.lead_professional %}{{ outcome.lead_professional.name }}"
                               "{% if outcome.lead_professional.role %}, {{ outcome.lead_professional.role }}{% endif %}"
                               "{% if outcome.lead_professional.agency %}, {{ outcome.lead_professional.agency }}"
@@ -198,11 +185,11 @@ def build(b):
 
     b.heading(doc, "Manager's sign-off", 2)
     b.para(doc, "{%p if sign_off %}")
-    _facts(doc, [("Signed off by", "{{ sign_off.name }}{% if sign_off.role %}, {{ sign_off.role }}{% endif %}"),
+    b.facts(doc, [("Signed off by", "{{ sign_off.name }}{% if sign_off.role %}, {{ sign_off.role }}{% endif %}"),
                  ("Date", "{{ sign_off.date|longdate }}")], keep_together=True)
     b.para(doc, "{%p else %}")
     b.para(doc, "Not yet signed off. To be completed by the line manager or team manager:")
-    _facts(doc, [("Name and role", ""), ("Signature", ""), ("Date", "")], keep_together=True)
+    b.facts(doc, [("Name and role", ""), ("Signature", ""), ("Date", "")], keep_together=True)
     b.para(doc, "{%p endif %}")
 
     b.heading(doc, "Distribution", 2)

@@ -3,22 +3,9 @@
 NAME = "transfer-letter.docx"
 
 
-def facts(doc, rows):
-    grid = doc.add_table(rows=len(rows), cols=2)
-    grid.style = doc.styles["Table Grid"]
-    for row, (label, value) in zip(grid.rows, rows):
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-    return grid
-
-
 def build(b):
     doc = b.new_template("")
-    for text in ("{{ authority.name }}{% if authority.team %}, {{ authority.team }}{% endif %}",
-                 "{{ authority.address_lines|join(', ') }}",
-                 "{% if authority.phone %}Telephone: {{ authority.phone }}{% endif %}"
-                 "{% if authority.email %}  Email: {{ authority.email }}{% endif %}"):
-        b.para(doc, text).alignment = 2
+    b.letterhead(doc)
     b.para(doc, "Children's Social Care")
     b.para(doc, "{{ transfer.receiving_authority.name }}")
     b.para(doc, "{%p if transfer.receiving_authority.team %}")
@@ -39,7 +26,7 @@ def build(b):
                 "supporting {{ child.known_as }} and the family without a gap.")
 
     b.heading(doc, "Who is moving", 2)
-    facts(doc, [
+    b.facts(doc, [
         ("Child", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }})"
                   "{% endif %}"),
         ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (aged {{ child.age }})"
@@ -53,7 +40,7 @@ def build(b):
     ])
 
     b.heading(doc, "When and where", 2)
-    facts(doc, [
+    b.facts(doc, [
         ("Moving on", "{{ transfer.move_date|longdate }}"),
         ("Resident in your area from", "{{ transfer.residence_start|longdate }}"),
         ("New address", "{% if transfer.new_address_lines %}{{ transfer.new_address_lines|join(', ') }}"
