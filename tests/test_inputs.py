@@ -288,3 +288,15 @@ def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(runner, tmp_path):
     result = runner.invoke(cli, ["validate", str(path)])
     text = assert_one_error(result)
     assert "line 5" in text and "'meetings' appears twice" in text
+
+
+def test_cross_field_rules_are_reported_alongside_field_errors(runner, tmp_path):
+    # "Every field error at once": a plan that ends before it starts is reported even when an action is also wrong.
+    path = write(tmp_path / "case.yaml", "case_id: A-1\npolicy: hillingdon\nchild: {first_name: A, last_name: B}\n"
+                                         "plan:\n  start: 2026-11-01\n  end: 2026-10-01\n"
+                                         "  actions:\n    - {action: Attend school, due: next week}\n")
+    result = runner.invoke(cli, ["validate", str(path)])
+    text = assert_one_error(result)
+    assert "plan.end (line 6): The plan cannot end before it starts." in text
+    assert "plan.actions[0].due (line 8): Not a valid due date" in text
+    assert "child.last_nme" not in text

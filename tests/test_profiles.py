@@ -379,7 +379,7 @@ def test_minimal_profile_file_loads(write_file):
 
 
 @pytest.mark.parametrize(("data", "expected"), [
-    pytest.param(_with_rule(source=None), ["rule 'next_review'", "source", "Missing data"], id="no-source"),
+    pytest.param(_with_rule(source=None), ["rule 'next_review'", "source", "Required"], id="no-source"),
     pytest.param(_with_rule(**{"from": [{"event": "full_moon", "label": "the moon"}]}),
                  ["rule 'next_review'", "from[0].event", "Must be one of"], id="unknown-event"),
     pytest.param(_with_rule(offset={"months": 3, "working_days": 10}),

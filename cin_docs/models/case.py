@@ -166,7 +166,7 @@ class Plan(Strict):
     signed_off = fields.Nested(SignOff)
     distribution = _text_list()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _dates_in_order(self, data, **kwargs):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ma.ValidationError("The plan cannot end before it starts.", "end")
@@ -233,14 +233,14 @@ class Meeting(Strict):
     decisions_uploaded = Date()
     signed_off = fields.Nested(SignOff)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _times_in_order(self, data, **kwargs):
         if data.get("time") and data.get("end_time") and data["end_time"] <= data["time"]:
             raise ma.ValidationError("The meeting must end after it starts.", "end_time")
         if data.get("end_time") and not data.get("time"):
             raise ma.ValidationError("An end time needs a start time ('time').", "time")
         for done in ("record_completed", "plan_updated", "plan_circulated", "decisions_uploaded"):
-            if data.get(done) and data[done] < data["date"]:
+            if data.get(done) and data.get("date") and data[done] < data["date"]:
                 raise ma.ValidationError("Cannot be before the meeting.", done)
 
 

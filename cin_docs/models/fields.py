@@ -104,6 +104,18 @@ def one_of(choices, **kwargs):
 class Strict(ma.Schema):
     """Base schema: unknown keys are errors (a misspelt key would otherwise be silently ignored)."""
 
+    error_messages = {
+        "unknown": "Unknown field: check the spelling (schemas/case.schema.json lists every field).",
+    }
+
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+
+# Said the same way for every field, in words a social worker uses.
+fields.Field.default_error_messages = {
+    **fields.Field.default_error_messages,
+    "required": "Required: this field must be filled in.",
+    "null": "Must have a value: leave the field out instead of writing nothing.",
+}
