@@ -163,6 +163,8 @@ def _set_language(rpr) -> None:
 def _set_header(section) -> None:
     header = section.header
     first = header.paragraphs[0]
+    # The authority's logo (a docxtpl InlineImage made at render time) before its name, when one is configured.
+    first.add_run("{% if authority.logo_image %}{{ authority.logo_image }}  {% endif %}")
     first.add_run(HEADER_LINES[0]).bold = True
     header.add_paragraph(HEADER_LINES[1])
     for paragraph in header.paragraphs:

@@ -184,3 +184,31 @@ def test_meeting_without_invitees_or_place_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("Error: Meeting 0 (initial on 2026-11-30) has no invitees.")
     assert not (tmp_path / "out").exists()
+
+
+def test_authority_logo_from_the_configuration_appears_in_both_formats(tmp_path):
+    import io
+    import zipfile
+
+    import pypdf
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), "navy").save(tmp_path / "logo.png")
+    config_path = tmp_path / "config.yaml"
+    config_path.write_text("authority:\n  name: Westcote Borough Council\n  logo: logo.png\n", encoding="utf-8")
+    from cin_docs.config import load_config
+
+    case = api.load(write_case(tmp_path, herts_case()), load_config(config_path))
+    (output,) = api.build(case, "invitation", Options(as_of=AS_OF, recipient="Jo Example")).outputs
+    assert output.context["authority"]["name"] == "Westcote Borough Council"
+    docx_bytes = api.render_bytes("invitation", output.context, "docx")
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(docx_bytes)).namelist())
+    page = pypdf.PdfReader(io.BytesIO(api.render_bytes("invitation", output.context, "pdf"))).pages[0]
+    assert len(page.images) == 1
+
+
+def test_a_missing_logo_is_a_clear_error(tmp_path):
+    case = api.load(write_case(tmp_path, herts_case(authority={"name": "X Council", "logo": "nowhere.png"})),
+                    {"closures": []})
+    with pytest.raises(RenderError, match="logo nowhere.png was not found"):
+        api.build(case, "invitation", Options(as_of=AS_OF))

@@ -34,7 +34,7 @@ def render_docx(template_name: str, context: Mapping) -> bytes:
     env = docx_jinja_environment()
     try:
         with template_errors(display_name, context, env):
-            template.render(docx_context(context), jinja_env=env, autoescape=True)
+            template.render(_with_logo(docx_context(context), template), jinja_env=env, autoescape=True)
     except etree.XMLSyntaxError as exc:
         raise TemplateError(
             f"The template {display_name} produced a Word document part that is not well-formed XML "
@@ -45,6 +45,18 @@ def render_docx(template_name: str, context: Mapping) -> bytes:
     buffer = io.BytesIO()
     template.save(buffer)
     return reproducible_zip(buffer.getvalue(), produced.date())
+
+
+def _with_logo(context: dict, template: DocxTemplate) -> dict:
+    """authority.logo_image: the configured logo as an image in this template (docxtpl needs the template)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    authority = context.get("authority")
+    if isinstance(authority, dict):
+        logo = authority.get("logo_path")
+        authority["logo_image"] = InlineImage(template, logo, height=Mm(12)) if logo else None
+    return context
 
 
 def docx_context(context: Mapping) -> dict:
