@@ -14,7 +14,7 @@ from cin_docs import api
 from cin_docs.cli import cli
 from cin_docs.documents import Options
 from cin_docs.errors import RenderError
-from textutil import contains_all, docx_text, norm, pdf_text
+from textutil import assert_golden, contains_all, docx_text, norm, pdf_text
 
 AS_OF = dt.date(2026, 11, 23)
 HOSTILE = ["<b>bold</b>", "Tom & Jerry", "{{ 7*7 }}", "</w:t><w:t>", '<img src="file:///etc/passwd">',
@@ -212,3 +212,13 @@ def test_a_missing_logo_is_a_clear_error(tmp_path):
                     {"closures": []})
     with pytest.raises(RenderError, match="logo nowhere.png was not found"):
         api.build(case, "invitation", Options(as_of=AS_OF))
+
+
+def test_golden_snapshot_of_a_family_letter_from_the_sample():
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "hillingdon-mid-plan.yaml"
+    case = api.load(sample, {"closures": []})
+    (output,) = api.build(case, "invitation", Options(as_of=AS_OF, recipient="Danielle Hartwell")).outputs
+    assert_golden("invitation.hillingdon-mid-plan.mother", docx_text(api.render_bytes("invitation", output.context,
+                                                                                     "docx")))

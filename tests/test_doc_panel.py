@@ -21,7 +21,7 @@ from cin_docs.documents import panel_summary
 from cin_docs.errors import RenderError
 from cin_docs.packs import panel as panel_pack
 from cin_docs.render.jinja import docx_jinja_environment, render_html
-from textutil import contains_all, docx_text, norm, pdf_text
+from textutil import assert_golden, contains_all, docx_text, norm, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -233,13 +233,7 @@ def test_months_open_is_calendar_months(start, on, months):
 
 
 def test_golden_snapshot_of_the_docx_text(herts):
-    golden = REPO / "tests" / "golden" / "panel-summary.hertfordshire-panel.txt"
-    text = docx_text(herts[2]) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert golden.is_file(), f"No golden file {golden}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == golden.read_text(encoding="utf-8"), "Output changed: check it, then regenerate with UPDATE_GOLDEN=1"
+    assert_golden("panel-summary.hertfordshire-panel", docx_text(herts[2]))
 
 
 def test_summary_template_uses_only_what_the_context_provides(herts):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import jinja2
@@ -17,7 +16,7 @@ from cin_docs.documents import Options
 from cin_docs.documents.common import find
 from cin_docs.errors import RenderError
 from cin_docs.render.filters import longdate
-from textutil import contains_all, docx_text, norm, pdf_text
+from textutil import assert_golden, contains_all, docx_text, norm, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
 KIND = "plan"
@@ -172,13 +171,7 @@ def test_visit_frequency_and_review_points_are_the_engines(rendered_samples):
 
 
 def test_golden_snapshot_of_the_docx_text(rendered_samples):
-    golden = REPO / "tests" / "golden" / f"{KIND}.{GOLDEN_SAMPLE}.txt"
-    text = rendered_samples[GOLDEN_SAMPLE][2] + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert golden.is_file(), f"No golden file {golden}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == golden.read_text(encoding="utf-8"), "Output changed: check it, then regenerate with UPDATE_GOLDEN=1"
+    assert_golden(f"{KIND}.{GOLDEN_SAMPLE}", rendered_samples[GOLDEN_SAMPLE][2])
 
 
 def test_templates_use_only_what_the_context_provides(rendered_samples):

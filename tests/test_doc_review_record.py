@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import html
-import os
 import re
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from cin_docs.documents.review_record import RECORD_TYPES
 from cin_docs.errors import RenderError
 from cin_docs.render.filters import longdate
 from cin_docs.render.jinja import render_html
-from textutil import contains_all, docx_text, norm, pdf_text
+from textutil import assert_golden, contains_all, docx_text, norm, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "samples").glob("*.yaml"))
@@ -161,13 +160,7 @@ def test_docx_and_pdf_carry_the_same_headings_and_key_values(rendered_samples):
 
 
 def test_golden_snapshot_of_the_docx_text(rendered_samples):
-    golden = REPO / "tests" / "golden" / f"{KIND}.{GOLDEN_SAMPLE}.txt"
-    text = rendered_samples[GOLDEN_SAMPLE][4] + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert golden.is_file(), f"No golden file {golden}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == golden.read_text(encoding="utf-8"), "Output changed: check it, then regenerate with UPDATE_GOLDEN=1"
+    assert_golden(f"{KIND}.{GOLDEN_SAMPLE}", rendered_samples[GOLDEN_SAMPLE][4])
 
 
 def test_template_uses_only_what_the_context_provides(rendered_samples):

@@ -7,7 +7,6 @@ import hashlib
 import importlib.util
 import io
 import json
-import os
 import stat
 import zipfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from cin_docs.documents.common import find
 from cin_docs.errors import CaseValidationError
 from cin_docs.packs import transfer
 from cin_docs.render.filters import longdate
-from textutil import contains_all, docx_text, norm, pdf_text
+from textutil import assert_golden, contains_all, docx_text, norm, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "transfer-out.yaml"
@@ -263,13 +262,7 @@ def test_plan_and_latest_review_record_are_in_the_pack(built):
 
 @pytest.mark.parametrize("kind", ["transfer-letter", "case-summary", "transfer-checklist"])
 def test_golden_snapshot_of_the_docx_text(built, kind):
-    golden = REPO / "tests" / "golden" / f"{kind}.transfer-out.txt"
-    text = docx_text(built["files"][f"{CASE_ID}_{kind}.docx"]) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert golden.is_file(), f"No golden file {golden}: run UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == golden.read_text(encoding="utf-8"), "Output changed: check it, then regenerate with UPDATE_GOLDEN=1"
+    assert_golden(f"{kind}.transfer-out", docx_text(built["files"][f"{CASE_ID}_{kind}.docx"]))
 
 
 def test_templates_use_only_what_the_context_provides():

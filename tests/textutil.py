@@ -43,3 +43,19 @@ def contains_all(text: str, needles) -> list[str]:
     """The needles (after folding whitespace) that `text` does NOT contain."""
     folded = norm(text)
     return [n for n in needles if norm(n) not in folded]
+
+
+GOLDEN_DIR = __import__("pathlib").Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare extracted text with tests/golden/<name>.txt; UPDATE_GOLDEN=1 rewrites it (review the diff)."""
+    import os
+
+    golden = GOLDEN_DIR / f"{name}.txt"
+    text += "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"No golden file {golden}: run the tests once with UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8"), f"{name} changed: check it, then rerun with UPDATE_GOLDEN=1"
