@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import load_config
-from .errors import CaseValidationError, PolicyError
+from .errors import CaseValidationError
 from .models import format_path, load_case
 from .policies.engine import Deadline, Engine, calendar_for, compute_deadlines
 from .policies.profile import load_profile
@@ -116,8 +116,8 @@ class RenderResult:
 FORMATS = ("docx", "pdf")
 
 
-def build(case: Case, kind: str, options) -> "Built":
-    """Every context (one per output file) the kind produces for this case; nothing is rendered yet."""
+def build(case: Case, kind: str, options):
+    """Every context (one per output file) the kind produces for this case, as documents.Built; nothing rendered."""
     from .documents import KINDS
     from .errors import UsageError
 

@@ -315,7 +315,7 @@ class Stage(Strict):
     def _order(self, data, **kwargs):
         for later in ("responded", "resolved", "confirmed"):
             if data.get(later) and data.get("started") and data[later] < data["started"]:
-                raise ma.ValidationError(f"Cannot be before the stage started.", later)
+                raise ma.ValidationError("Cannot be before the stage started.", later)
 
 
 class ManagerSignature(Strict):

@@ -12,7 +12,7 @@ from docxtpl import DocxTemplate, Listing
 from lxml import etree
 
 from .. import resources
-from ..errors import RenderError, TemplateError
+from ..errors import TemplateError
 from . import produced_date
 from .jinja import docx_jinja_environment, template_errors
 
