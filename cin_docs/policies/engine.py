@@ -72,7 +72,13 @@ class Deadline:
         else:
             text = f"{self.basis} after {self.from_label} on {when}"
         if self.moved:
-            text += f" (moved: {self.moved})"
+            # The JSON keeps the contract's "2027-02-28 is a Sunday"; people read the long date.
+            day, _, reason = self.moved.partition(" is ")
+            try:
+                why = "" if reason in ("a Saturday", "a Sunday") else f", {reason}"  # the long date names the day
+                text += f" (brought forward from {longdate(dt.date.fromisoformat(day))}{why})"
+            except ValueError:
+                text += f" (moved: {self.moved})"
         return text
 
 
