@@ -107,6 +107,17 @@ def table(document, headers: list[str], row_loop: str, cells: list[str]):
     return grid
 
 
+def table_or(document, test: str, headers: list[str], row_loop: str, cells: list[str],
+             empty: str = "None recorded."):
+    """A table shown when the Jinja expression `test` is true, else the sentence `empty` (as {% if %} in the HTML)."""
+    para(document, f"{{%p if {test} %}}")
+    grid = table(document, headers, row_loop, cells)
+    para(document, "{%p else %}")
+    para(document, empty)
+    para(document, "{%p endif %}")
+    return grid
+
+
 def save(document, name: str, directory: Path | None = None) -> Path:
     """Write the template as templates/docx/<name> (or into `directory`) with reproducible bytes."""
     target = Path(directory) if directory is not None else resources.docx_templates_dir()

@@ -11,14 +11,6 @@ def staff_row(grid, who, role):
     cells[3].add_paragraph(f"{{{{ {who}.email or 'email not given' }}}}")
 
 
-def optional_table(b, doc, test, headers, loop, cells, empty="None recorded."):
-    b.para(doc, f"{{%p if {test} %}}")
-    b.table(doc, headers, loop, cells)
-    b.para(doc, "{%p else %}")
-    b.para(doc, empty)
-    b.para(doc, "{%p endif %}")
-
-
 def build(b):
     doc = b.new_template("Case summary: {{ child.full_name }}")
     b.para(doc, "The case of {{ child.full_name }} as recorded by {{ authority.name }} on "
@@ -44,7 +36,7 @@ def build(b):
     ])
 
     b.heading(doc, "Family and network", 2)
-    optional_table(b, doc, "family or network",
+    b.table_or(doc, "family or network",
                    ["Name", "Relationship", "Parental responsibility", "Lives with the child", "Telephone"],
                    "for m in family + network",
                    ["{{ m.name }}", "{{ m.relationship }}", "{{ m.parental_responsibility|yesno }}",
@@ -74,10 +66,10 @@ def build(b):
     b.heading(doc, "Why {{ child.known_as }} is a Child in Need", 3)
     b.para(doc, "{{ plan.why_in_need or 'not recorded' }}")
     b.heading(doc, "Needs and services", 3)
-    optional_table(b, doc, "plan.needs", ["Need", "Services"], "for n in plan.needs",
+    b.table_or(doc, "plan.needs", ["Need", "Services"], "for n in plan.needs",
                    ["{{ n.need }}", "{{ n.services or 'not recorded' }}"])
     b.heading(doc, "Risks", 3)
-    optional_table(b, doc, "risks", ["Area", "What we know"], "for r in risks", ["{{ r.area }}", "{{ r.detail }}"])
+    b.table_or(doc, "risks", ["Area", "What we know"], "for r in risks", ["{{ r.area }}", "{{ r.detail }}"])
     b.heading(doc, "Outcomes", 3)
     b.para(doc, "{%p if plan.outcomes %}")
     b.para(doc, "{%p for o in plan.outcomes %}")
@@ -87,7 +79,7 @@ def build(b):
     b.para(doc, "None recorded.")
     b.para(doc, "{%p endif %}")
     b.heading(doc, "Actions", 3)
-    optional_table(b, doc, "actions", ["Action", "Who", "By when", "Status"], "for a in actions",
+    b.table_or(doc, "actions", ["Action", "Who", "By when", "Status"], "for a in actions",
                    ["{{ a.action }}", "{{ a.owner or 'not named' }}{% if a.agency %}, {{ a.agency }}{% endif %}",
                     "{% if a.open_ended %}{{ a.open_ended }} (no date){% else %}{{ a.due|longdate }}{% endif %}",
                     "{{ a.status }}"])
@@ -104,7 +96,7 @@ def build(b):
     b.para(doc, "{{ family_views or 'not recorded' }}")
 
     b.heading(doc, "Meetings and visits", 2)
-    optional_table(b, doc, "history", ["Date", "Meeting", "Chair", "Outcome"], "for m in history",
+    b.table_or(doc, "history", ["Date", "Meeting", "Chair", "Outcome"], "for m in history",
                    ["{{ m.date|longdate }}", "{{ m.label }}", "{{ m.chair or 'not recorded' }}",
                     "{% if not m.held %}Planned{% else %}{{ m.outcome or 'Held' }}{% endif %}"],
                    empty="No meetings are recorded.")
@@ -112,7 +104,7 @@ def build(b):
                 "Latest seen alone: {{ visits.latest_seen_alone|longdate }}.")
 
     b.heading(doc, "Deadlines still to meet", 2)
-    optional_table(b, doc, "deadlines", ["What", "Due", "Status", "Why"], "for d in deadlines",
+    b.table_or(doc, "deadlines", ["What", "Due", "Status", "Why"], "for d in deadlines",
                    ["{{ d.label }}", "{{ d.due|longdate }}{% if d.due_time %} {{ d.due_time|time }}{% endif %}",
                     "{{ d.status|capitalize }}", "{{ d.explanation }}"],
                    empty="No deadlines are open or overdue on {{ doc.produced|longdate }}.")

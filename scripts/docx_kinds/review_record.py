@@ -152,17 +152,11 @@ def build(b):
               "{{ deadlines.next_meeting.time|time }}{% endif %}{% if deadlines.next_meeting.held %} (held){% endif %}"
               "{% else %}none in the case file{% endif %}")
     b.heading(doc, "Deadlines counted from this meeting", 3)
-    b.para(doc, "{%p if deadlines.meeting %}")
-    b.table(doc, DEADLINE_HEADERS, "for d in deadlines.meeting", DEADLINE_CELLS)
-    b.para(doc, "{%p else %}")
-    b.para(doc, "None: the {{ doc.policy_label }} policy sets no deadline counted from this meeting.")
-    b.para(doc, "{%p endif %}")
+    b.table_or(doc, "deadlines.meeting", DEADLINE_HEADERS, "for d in deadlines.meeting", DEADLINE_CELLS,
+               "None: the {{ doc.policy_label }} policy sets no deadline counted from this meeting.")
     b.heading(doc, "Next review and other case dates", 3)
-    b.para(doc, "{%p if deadlines.case %}")
-    b.table(doc, DEADLINE_HEADERS, "for d in deadlines.case", DEADLINE_CELLS)
-    b.para(doc, "{%p else %}")
-    b.para(doc, "None: the case file has no plan start date or initial meeting to count from.")
-    b.para(doc, "{%p endif %}")
+    b.table_or(doc, "deadlines.case", DEADLINE_HEADERS, "for d in deadlines.case", DEADLINE_CELLS,
+               "None: the case file has no plan start date or initial meeting to count from.")
 
     b.heading(doc, "Flags: how long the plan has been open", 2)
     b.para(doc, "A date is flagged when it has not been met yet and falls on or before "
