@@ -11,7 +11,7 @@ def build(b):
     b.para(doc, "{% for line in recipient.address_lines %}{{ line }}{% if not loop.last %}, {% endif %}{% endfor %}")
     b.para(doc, "Date: {{ doc.produced|longdate }}    Our reference: {{ case_id }}")
     b.heading(doc, "Invitation to a {{ meeting.label }} for {{ child.full_name }}", 1)
-    b.para(doc, "Dear {{ recipient.name }},")
+    b.para(doc, "Dear {{ child.known_as if recipient.is_child else recipient.name }},")
     b.para(doc, "{% if recipient.is_child %}You are invited to a meeting about you and the help you and your family "
                 "are getting. This is your meeting too, and we really want to know what you think.{% else %}"
                 "You are invited to a {{ meeting.label }} for {{ child.full_name }}{% if child.date_of_birth %} "
