@@ -25,6 +25,10 @@ class Output:
 
     context: dict
     name_parts: list[str] = field(default_factory=list)
+    # Who the document goes to, for the disclosure check: the names (as written in the case file) of the person it
+    # is addressed to and of everyone on its distribution list; and the kind of reader it is written for.
+    addressed_to: list[str] = field(default_factory=list)
+    reader: str | None = None  # "family" | "child" | "professional" | None (internal: staff only)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
+from ..census import codes as census_codes
 from .fields import Date, DueDate, Name, Strict, Text, Time, one_of
 
 MEETING_TYPES = ("family_network", "initial", "review", "cin", "transfer_in", "panel")
@@ -162,6 +163,12 @@ class Plan(Strict):
     resources = Text()
     funding_panel = Text()
     care_proceedings = fields.Boolean(load_default=False)
+    longer_term_support = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The plan acknowledges the need for longer-term support (the 12/15-month target "
+                                 "does not apply), e.g. a disabled child"})
+    longer_term_reason = Text(metadata={"description": "Why longer-term support is needed, e.g. meets the 0-25 "
+                                                       "Together criteria; supervision order extended"})
     manager_reviewed = Date()
     signed_off = fields.Nested(SignOff)
     distribution = _text_list()
@@ -288,6 +295,8 @@ class MoveImpact(Strict):
 
 
 class Transfer(Strict):
+    direction = one_of(("in", "out"), load_default="in",
+                       metadata={"description": "in: this authority receives the family; out: the family moves away"})
     residence_start = Date()
     move_date = Date()
     receiving_authority = fields.Nested(Authority)
@@ -365,6 +374,17 @@ class Nrpf(Strict):
     start = Date(required=True)
     reviews = fields.List(Date(), load_default=list)
     checks = fields.List(Date(), load_default=list)
+    subsistence_checks = fields.List(Date(), load_default=list,
+                                     metadata={"description": "Dates subsistence payments were monitored"})
+    subsistence_reviews = fields.List(Date(), load_default=list,
+                                      metadata={"description": "Dates the subsistence provision was reviewed"})
+    notice_given = Date(metadata={"description": "Date written notice to stop support was given"})
+
+
+class Closure(Strict):
+    date = Date(required=True, metadata={"description": "The date the case (CIN episode) closed"})
+    reason = one_of(tuple(census_codes("closure_reason")), required=True,
+                    metadata={"description": "DfE census reason for closure, RC1-RC9"})
 
 
 class CaseFile(Strict):
@@ -388,6 +408,7 @@ class CaseFile(Strict):
     transfer = fields.Nested(Transfer)
     escalations = _list(Escalation)
     nrpf = fields.Nested(Nrpf)
+    closure = fields.Nested(Closure)
 
     @validates_schema
     def _cross_checks(self, data, **kwargs):
