@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import fields, validate, validates_schema
+from marshmallow import fields, post_load, validate, validates_schema
 
 from ..census import codes as census_codes
-from .fields import Date, DueDate, Name, Strict, Text, Time, one_of
+from .fields import GROUP_WORDS, Date, DueDate, Name, PlaceName, Strict, Time, WithheldText, one_of, withheld
+# Free text in a case file may be written as {text: ..., withhold_from: [names]} to keep it from those people.
+from .fields import CaseText as Text
 
 MEETING_TYPES = ("family_network", "initial", "review", "cin", "transfer_in", "panel")
 LEGAL_BASES = ("s17(10)(a)", "s17(10)(b)", "s17(10)(c)")
@@ -17,6 +19,12 @@ REVIEW_OUTCOMES = ("no_longer_in_need", "continue", "more_complex", "significant
 AGENCY_TYPES = ("health", "education", "police", "social_care", "housing", "early_help", "probation",
                 "voluntary", "legal", "other")
 VIEW_FORMATS = ("talking", "writing", "drawing", "advocate", "other")
+#: The parts of a plan and of a meeting's record that `professionals_only` can keep from the family.
+PLAN_PROFESSIONAL_SECTIONS = ("why_in_need", "needs", "risks", "child_views", "family_views", "family_expectations",
+                              "contingency", "review_judgement", "resources", "funding_panel", "longer_term_reason")
+MEETING_PROFESSIONAL_SECTIONS = ("child_views", "family_views", "reports_received", "progress", "plan_updates",
+                                 "discussion", "significant_events", "disagreements", "unresolved",
+                                 "equality_diversity", "decisions")
 
 CASE_ID = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
@@ -59,6 +67,27 @@ class ChildViews(Strict):
     advocate = Name()
 
 
+class DoNotSend(Strict):
+    reason = Text(required=True, metadata={"description": "Why nothing is sent to this person, e.g. a restraining "
+                                                          "order (shown to professionals only)"})
+
+    @post_load
+    def _for_professionals(self, data, **kwargs):
+        data["reason"] = withheld(data["reason"], ["family"])
+        return data
+
+
+def _do_not_send():
+    return fields.Nested(DoNotSend, metadata={
+        "description": "Send this person nothing: no letters, and left off every distribution list"})
+
+
+def _withheld_from(what: str):
+    return fields.List(Name(), load_default=list, metadata={
+        "description": f"People who must not be given {what}: names as written in the case file, or 'family' or "
+                       "'professionals'"})
+
+
 class Child(Strict):
     first_name = Name(required=True)
     last_name = Name(required=True)
@@ -72,8 +101,9 @@ class Child(Strict):
     disability = Text()
     communication_needs = Text()
     address_lines = _text_list()
-    school = Name()
-    gp = Name()
+    address_withheld_from = _withheld_from("the child's address")
+    school = PlaceName()
+    gp = PlaceName()
     views = fields.Nested(ChildViews)
 
 
@@ -86,6 +116,8 @@ class FamilyMember(Contact):
     interpreter_needed = fields.Boolean(load_default=False)
     communication_needs = Text()
     lives_abroad = fields.Boolean(load_default=False)
+    do_not_send = _do_not_send()
+    address_withheld_from = _withheld_from("this person's address")
 
 
 class Professional(Contact):
@@ -93,6 +125,15 @@ class Professional(Contact):
     role = Name(required=True)
     agency = Name(required=True)
     agency_type = one_of(AGENCY_TYPES, load_default="other")
+    do_not_send = _do_not_send()
+    address_withheld_from = _withheld_from("this professional's address")
+    domestic_abuse_service = fields.Boolean(metadata={
+        "description": "This professional works for a domestic-abuse service (default: worked out from the words "
+                       "'domestic abuse', 'domestic violence', 'refuge' or 'IDVA' in the role or agency). Such a "
+                       "service is never named in a letter to the family unless listed in may_be_named_to"})
+    may_be_named_to = fields.List(Name(), load_default=list, metadata={
+        "description": "For a domestic-abuse service: who in the family its name may be given to in letters (names "
+                       "as written in the case file, or 'family')"})
 
 
 class Assessment(Strict):
@@ -172,6 +213,12 @@ class Plan(Strict):
     manager_reviewed = Date()
     signed_off = fields.Nested(SignOff)
     distribution = _text_list()
+    professionals_only = fields.List(one_of(PLAN_PROFESSIONAL_SECTIONS), load_default=list, metadata={
+        "description": "Parts of the plan only professionals may see (kept out of copies for the family)"})
+
+    @post_load
+    def _mark_professionals_only(self, data, **kwargs):
+        return mark_professionals_only(self, data)
 
     @validates_schema(skip_on_field_errors=False)
     def _dates_in_order(self, data, **kwargs):
@@ -239,6 +286,13 @@ class Meeting(Strict):
     plan_circulated = Date()
     decisions_uploaded = Date()
     signed_off = fields.Nested(SignOff)
+    professionals_only = fields.List(one_of(MEETING_PROFESSIONAL_SECTIONS), load_default=list, metadata={
+        "description": "Parts of this meeting's record only professionals may see (kept out of copies for the "
+                       "family)"})
+
+    @post_load
+    def _mark_professionals_only(self, data, **kwargs):
+        return mark_professionals_only(self, data)
 
     @validates_schema(skip_on_field_errors=False)
     def _times_in_order(self, data, **kwargs):
@@ -301,6 +355,7 @@ class Transfer(Strict):
     move_date = Date()
     receiving_authority = fields.Nested(Authority)
     new_address_lines = _text_list()
+    new_address_withheld_from = _withheld_from("the family's new address")
     risks = Text()
     consent = fields.Nested(Consent)
     agencies_informed = _text_list()
@@ -387,6 +442,12 @@ class Closure(Strict):
                     metadata={"description": "DfE census reason for closure, RC1-RC9"})
 
 
+class Sharing(Strict):
+    family_letters_list_professionals = fields.Boolean(load_default=False, metadata={
+        "description": "Family letters list the professionals invited (default: only the chair, the social worker "
+                       "and the family). A domestic-abuse service is still left out unless its may_be_named_to says"})
+
+
 class CaseFile(Strict):
     case_id = fields.String(required=True, validate=CASE_ID)
     policy = fields.String(required=True, validate=validate.Length(min=1, max=500),
@@ -409,6 +470,7 @@ class CaseFile(Strict):
     escalations = _list(Escalation)
     nrpf = fields.Nested(Nrpf)
     closure = fields.Nested(Closure)
+    sharing = fields.Nested(Sharing, metadata={"description": "What letters to the family may show"})
 
     @validates_schema
     def _cross_checks(self, data, **kwargs):
@@ -435,8 +497,85 @@ class CaseFile(Strict):
                 errors.setdefault("plan", {}).setdefault("actions", {})[i] = {
                     "outcome": ["Not the id of an outcome in plan.outcomes."]
                 }
+        _check_withheld_names(data, known, errors)
         if errors:
             raise ma.ValidationError(errors)
+
+
+NOT_A_PERSON = ("Not a person in this case file: use a name as written under family, network or professionals (or "
+                "the child's name), or the word 'family' or 'professionals'.")
+
+
+def _set_error(errors: dict, path: tuple, message: str) -> None:
+    node = errors
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node.setdefault(path[-1], []).append(message)
+
+
+def withheld_items(value, path: tuple = ()):
+    """Every piece of withheld free text in the case data, with its path: [(path, WithheldText)]."""
+    if isinstance(value, WithheldText):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not str(key).startswith("_"):
+                yield from withheld_items(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from withheld_items(item, path + (i,))
+
+
+def _check_withheld_names(data: dict, known: set[str], errors: dict) -> None:
+    """Every name in a withhold_from, address_withheld_from or may_be_named_to list is a person in the file."""
+    words = set(GROUP_WORDS)
+
+    def check(names, path):
+        for j, name in enumerate(names):
+            if name.casefold() not in known and name.casefold() not in words:
+                _set_error(errors, path + (j,), NOT_A_PERSON)
+
+    for path, text in withheld_items(data):
+        # Text marked by a professionals_only section says 'family' itself; only the file's own names are checked.
+        check(text.withhold_from, path + ("withhold_from",))
+    check((data.get("child") or {}).get("address_withheld_from", []), ("child", "address_withheld_from"))
+    for group in ("family", "network", "professionals"):
+        for i, person in enumerate(data.get(group, [])):
+            check(person.get("address_withheld_from", []), (group, i, "address_withheld_from"))
+            check(person.get("may_be_named_to", []), (group, i, "may_be_named_to"))
+    transfer = data.get("transfer") or {}
+    check(transfer.get("new_address_withheld_from", []), ("transfer", "new_address_withheld_from"))
+
+
+def mark_professionals_only(schema: ma.Schema, data: dict) -> dict:
+    """The free text of each section named in `professionals_only`, marked as withheld from the family."""
+    for name in data.get("professionals_only", []):
+        if name in data:
+            data[name] = _mark(schema.fields[name], data[name])
+    return data
+
+
+def _mark(field, value):
+    if value is None:
+        return value
+    if isinstance(field, Text):
+        return withheld(value, ["family"]) if isinstance(value, str) else value
+    if isinstance(field, fields.List):
+        return [_mark(field.inner, v) for v in value]
+    if isinstance(field, fields.Nested):
+        nested = field.schema
+        return {k: (_mark(nested.fields[k], v) if k in nested.fields else v) for k, v in value.items()}
+    return value
+
+
+def _has_text(field) -> bool:
+    if isinstance(field, Text):
+        return True
+    if isinstance(field, fields.List):
+        return _has_text(field.inner)
+    if isinstance(field, fields.Nested):
+        return any(_has_text(f) for f in field.schema.fields.values())
+    return False
 
 
 def _people_names(data: dict) -> set[str]:

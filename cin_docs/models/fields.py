@@ -119,3 +119,73 @@ fields.Field.default_error_messages = {
     "required": "Required: this field must be filled in.",
     "null": "Must have a value: leave the field out instead of writing nothing.",
 }
+
+
+# ---- withholding: free text a case file marks as not for some readers ------------------------------------------
+
+#: Words a `withhold_from` list may use instead of names: everyone in the family (family, network and the child),
+#: or every professional in the case file.
+GROUP_WORDS = ("family", "professionals")
+
+
+class WithheldText(str):
+    """A piece of free text the case file withholds from some people: a `str` everywhere (documents need no change),
+    carrying the names (or group words) it is withheld from, for the disclosure check and redacted copies."""
+
+    withhold_from: tuple[str, ...]
+
+    def __new__(cls, text: str, withhold_from) -> WithheldText:
+        obj = super().__new__(cls, text)
+        obj.withhold_from = tuple(withhold_from)
+        return obj
+
+    def __reduce__(self):
+        return (WithheldText, (str(self), self.withhold_from))
+
+
+def withheld(text: str, withhold_from) -> WithheldText:
+    """`text` withheld from more people (merging with any names it is already withheld from)."""
+    before = getattr(text, "withhold_from", ())
+    merged = tuple(dict.fromkeys([*before, *withhold_from]))
+    return WithheldText(str(text), merged)
+
+
+class Withholdable:
+    """A text field that also accepts `{text: ..., withhold_from: [names]}`: the item is then kept from those people
+    (a name as written in the case file, or 'family' or 'professionals')."""
+
+    withhold_messages = {
+        "withhold_shape": "Write either the text itself, or 'text:' and 'withhold_from:' (a list of names, 'family' "
+                          "or 'professionals') and nothing else.",
+        "withhold_list": "withhold_from must be a list of at least one name as written in the case file (or 'family' "
+                         "or 'professionals').",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            names = value.get("withhold_from")
+            if set(value) != {"text", "withhold_from"} or not isinstance(value.get("text"), str):
+                raise ma.ValidationError(self.withhold_messages["withhold_shape"])
+            if (not isinstance(names, list) or not names
+                    or not all(isinstance(n, str) and n.strip() and len(n) <= 200 for n in names)):
+                raise ma.ValidationError(self.withhold_messages["withhold_list"])
+            text = super()._deserialize(value["text"], attr, data, **kwargs)
+            return WithheldText(text, [n.strip() for n in names])
+        return super()._deserialize(value, attr, data, **kwargs)
+
+    def _jsonschema_type_mapping(self):
+        return {"anyOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": False, "required": ["text", "withhold_from"],
+             "properties": {"text": {"type": "string"},
+                            "withhold_from": {"type": "array", "minItems": 1,
+                                              "items": {"type": "string", "minLength": 1, "maxLength": 200}}}},
+        ]}
+
+
+class CaseText(Withholdable, Text):
+    """Free text in a case file; may be marked withheld from named people."""
+
+
+class PlaceName(Withholdable, Name):
+    """A short name of a place or service (a school, a GP practice); may be marked withheld from named people."""
