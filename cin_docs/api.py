@@ -147,16 +147,117 @@ def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
     return f"{stem}.{ext}"
 
 
-def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out")) -> RenderResult:
-    """Render every output of `kind` in each format; all files are made in memory first, then written atomically."""
+#: The kinds a redacted copy (--copy family / --copy professional) can be made of: documents shared with both.
+COPY_KINDS = ("plan", "review-record", "case-summary", "closing-summary")
+COPY_NOTES = {
+    "family": "Copy for the family: information the case file withholds from anyone in the family is shown as "
+              "[withheld].",
+    "professional": "Copy for professionals: information the case file withholds from any of the professionals is "
+                    "shown as [withheld].",
+}
+
+
+def redacted_copies(case: Case, kind: str, outputs: list, reader: str, as_of: dt.date) -> tuple[list, list]:
+    """Each output as a copy for `reader` ('family' or 'professional') with withheld items replaced by [withheld],
+    and the redaction log of each (file name, text), written beside the copy and never inside it."""
+    from .checks import disclosure
+    from .documents import KINDS, Output
+    from .errors import UsageError
+
+    if kind not in COPY_KINDS or kind not in KINDS:
+        kinds = ", ".join(k for k in COPY_KINDS if k in KINDS)
+        raise UsageError(f"--copy makes a redacted copy of a document shared with the family and professionals: "
+                         f"{kinds}. Letters are already written for one reader each.")
+    if reader not in disclosure.COPY_READERS:
+        raise UsageError("--copy takes 'family' or 'professional'.")
+    applying, names = disclosure.copy_restrictions(case, reader)
+    copies, logs = [], []
+    for output in outputs:
+        counts: dict[str, int] = {}
+        context = disclosure.redact(output.context, applying, counts)
+        context["disclosure"] = {**context["disclosure"], "copy_note": COPY_NOTES[reader]}
+        parts = [*output.name_parts, f"{reader}-copy"]
+        copies.append(Output(context, parts, addressed_to=names, reader=reader))
+        name = output_name(case.case_id, kind, parts, "pdf")[: -len(".pdf")]
+        logs.append((output_name(case.case_id, kind, [*parts, "redaction-log"], "txt"),
+                     disclosure.redaction_log(case, name, reader, applying, counts, as_of)))
+    return copies, logs
+
+
+def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]:
+    """The disclosure check of one output: its Word file and the HTML its PDF is made from are rendered in memory
+    and their text checked against who the output is addressed to. Returns (findings, the Word file's bytes)."""
+    from .checks import disclosure
+    from .render.docx import render_docx
+    from .render.jinja import render_html
+
+    html = render_html(f"{template}.html", output.context)
+    word = render_docx(f"{template}.docx", output.context)
+    texts = [disclosure.html_text(html), disclosure.docx_text(word)]
+    return disclosure.check(case, texts, output.addressed_to, output.reader,
+                            letter=template in disclosure.LETTER_KINDS), word
+
+
+def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what: str,
+                     warnings: list[str]) -> dict[int, bytes]:
+    """Run the disclosure check on every output before anything is written. Without `allow` any finding stops
+    everything (DisclosureError listing them all); with it each affected output gets the warning line in its
+    context. Returns the Word bytes already rendered for outputs that need no change, by position."""
+    from .checks import disclosure
+    from .errors import DisclosureError
+
+    found: list[tuple[int, list]] = []
+    words: dict[int, bytes] = {}
+    for i, output in enumerate(outputs):
+        findings, word = disclosure_findings(case, template, output)
+        if findings:
+            found.append((i, findings))
+        else:
+            words[i] = word
+    if not found:
+        return words
+    many = len(outputs) > 1
+    lines = []
+    for i, findings in found:
+        label = f"{output_name(case.case_id, template, outputs[i].name_parts, '')[:-1]}: " if many else ""
+        lines += [f"  - {label}{f.path}: {f.message}" for f in findings]
+    if not allow:
+        n = len(lines)
+        raise DisclosureError(
+            f"The {what} was not produced: the disclosure check found {n} problem{'s' if n != 1 else ''}:\n"
+            + "\n".join(lines)
+            + "\nNothing was written. Take the person off the document's distribution or invitees (a plan's own list "
+              "is plan.distribution), remove the item from what the document shows, or give them a redacted copy "
+              "(--copy family or --copy professional). To produce it anyway, add --allow-disclosure: the document "
+              "then carries a warning line.")
+    for i, findings in found:
+        output = outputs[i]
+        output.context = {**output.context,
+                          "disclosure": {**output.context["disclosure"], "warning": disclosure.warning_line(findings)}}
+    warnings.append(f"The {what} was produced with --allow-disclosure although the disclosure check found:")
+    warnings.extend(line.strip()[2:] for line in lines)
+    return words
+
+
+def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
+           copy: str | None = None) -> RenderResult:
+    """Build, check (disclosure, before anything is written), render every output in each format in memory, then
+    write each file atomically. With `copy`, the redacted copies for that reader and their redaction logs instead."""
+    from .documents import KINDS
     from .render.output import atomic_write
 
     built = build(case, kind, options)
+    outputs, logs, warnings = built.outputs, [], list(built.warnings)
+    if copy is not None:
+        outputs, logs = redacted_copies(case, kind, outputs, copy, options.as_of)
+    words = check_disclosure(case, kind, outputs, options.allow_disclosure, KINDS[kind].title, warnings)
     files: list[tuple[Path, bytes]] = []
-    for output in built.outputs:
+    for i, output in enumerate(outputs):
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
-            files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt)))
+            data = words[i] if fmt == "docx" and i in words else render_bytes(kind, output.context, fmt)
+            files.append((Path(out_dir) / name, data))
+    files += [(Path(out_dir) / name, text.encode("utf-8")) for name, text in logs]
     for path, data in files:
         atomic_write(path, data)
-    return RenderResult([p for p, _ in files], built.warnings)
+    return RenderResult([p for p, _ in files], warnings)

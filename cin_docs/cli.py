@@ -265,6 +265,12 @@ def out_option(f):
                         show_default=True, help="Folder to write the files into (created if needed).")(f)
 
 
+def allow_disclosure_option(f):
+    return click.option("--allow-disclosure", is_flag=True,
+                        help="Produce the document even if the disclosure check finds something the case file "
+                             "withholds from a person it goes to (the document then carries a warning line).")(f)
+
+
 def formats_of(fmt: str) -> tuple[str, ...]:
     return ("docx", "pdf") if fmt == "both" else (fmt,)
 
@@ -297,18 +303,24 @@ Examples:
 @click.option("--recipient", help="Only the letter for this invitee (name as written in the case file).")
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
+@allow_disclosure_option
+@click.option("--copy", "copy", type=click.Choice(["family", "professional"]),
+              help="Make a redacted copy for this reader instead (plan, review-record, case-summary): everything "
+                   "the case file withholds from anyone in the family (or from any professional) is shown as "
+                   "[withheld], and a redaction log is written beside the copy.")
 @format_option
 @out_option
 @as_of_option
 @click.pass_context
-def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, out_dir, as_of):
+def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, allow_disclosure, copy, fmt, out_dir,
+           as_of):
     from . import api
     from .documents import Options
 
     loaded = load_case(ctx, case)
     options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
-                      allow_unsmart=allow_unsmart, escalation=escalation)
-    result = api.render(loaded, kind, options, formats_of(fmt), out_dir)
+                      allow_unsmart=allow_unsmart, escalation=escalation, allow_disclosure=allow_disclosure)
+    result = api.render(loaded, kind, options, formats_of(fmt), out_dir, copy=copy)
     for warning in result.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
     for path in result.paths:
@@ -339,10 +351,11 @@ def pack():
                                  "a password typed here stays in your shell history.")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the PDF password from the first line of this file.")
+@allow_disclosure_option
 @out_option
 @as_of_option
 @click.pass_context
-def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
+def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, out_dir, as_of):
     """Build the transfer-out pack for a child moving to another local authority.
 
     Makes the notification letter to the receiving authority (with the date by which it should hold its first
@@ -372,7 +385,8 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
     if password is not None and not password.strip():
         raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
     loaded = load_case(ctx, case)
-    built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password)
+    built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password,
+                                     allow_disclosure=allow_disclosure)
     for warning in built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
     for path in built.write(out_dir):
@@ -386,10 +400,11 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
 @click.option("--force", is_flag=True,
               help="Build the pack even if it is over-booked, a referral was late or the policies differ "
                    "(the problems are printed as warnings and listed in the pack).")
+@allow_disclosure_option
 @out_option
 @as_of_option
 @click.pass_context
-def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
+def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, as_of):
     """Build the pack for one CIN panel sitting from several case files.
 
     Writes panel-pack_<date>.pdf (front page, agenda with slots and times, then every case's summary report,
@@ -417,7 +432,8 @@ def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
         messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
         raise RenderError(f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
                           + "\n".join(messages))
-    built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force)
+    built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force,
+                             allow_disclosure=allow_disclosure)
     for message in built.problems + built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + message, err=True)
     for path in panel_pack.write(built, out_dir):

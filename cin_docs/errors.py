@@ -43,6 +43,10 @@ class RenderError(CinDocsError):
     """A document cannot be produced from this case (a section it needs is missing, a check failed)."""
 
 
+class DisclosureError(RenderError):
+    """The disclosure check found something withheld from a person a document is addressed or distributed to."""
+
+
 class UsageError(CinDocsError):
     """The command was called with options that do not fit together."""
 

@@ -45,9 +45,20 @@ def new_template(title_expr: str) -> docx.document.Document:
     props = document.core_properties
     props.title, props.author, props.comments, props.language = title_expr, "cin-docs", "", LANGUAGE
     props.created = props.modified = BUILD_STAMP
+    disclosure_lines(document)
     if title_expr:
         heading(document, title_expr, 1)
     return document
+
+
+def disclosure_lines(document) -> None:
+    """The --allow-disclosure warning and the redacted-copy note, first on the page when set (as in base.html)."""
+    for key, colour in (("warning", RGBColor(0xB0, 0x00, 0x20)), ("copy_note", RGBColor(0x1F, 0x3A, 0x5F))):
+        para(document, f"{{%p if disclosure.{key} %}}")
+        run = document.add_paragraph().add_run(f"{{{{ disclosure.{key} }}}}")
+        run.bold = True
+        run.font.color.rgb = colour
+        para(document, "{%p endif %}")
 
 
 def heading(document, text: str, level: int):

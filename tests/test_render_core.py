@@ -65,6 +65,7 @@ def make_context(**overrides) -> dict:
         },
         "child": {"full_name": "Amy Example", "first_name": "Amy", "last_name": "Example"},
         "case_id": "C-0001",
+        "disclosure": {"warning": None, "copy_note": None},
         "hostile": HOSTILE,
         "notes": MULTILINE,
         "plan": {"actions": [{"what": "Visit <home>", "owner": "Social worker", "due": dt.date(2026, 12, 1)}]},

@@ -17,6 +17,7 @@ class Options:
     recipient: str | None = None
     allow_unsmart: bool = False
     escalation: int | None = None
+    allow_disclosure: bool = False
 
 
 @dataclass
@@ -28,7 +29,8 @@ class Output:
     # Who the document goes to, for the disclosure check: the names (as written in the case file) of the person it
     # is addressed to and of everyone on its distribution list; and the kind of reader it is written for.
     addressed_to: list[str] = field(default_factory=list)
-    reader: str | None = None  # "family" | "child" | "professional" | None (internal: staff only)
+    # None: no single reader (a plan or record sent to its distribution list, family and professionals alike).
+    reader: str | None = None  # "family" | "child" | "professional" | None
 
 
 @dataclass

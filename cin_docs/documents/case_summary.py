@@ -6,7 +6,7 @@ import datetime as dt
 
 from .. import api
 from ..models import case as model
-from . import Built, Options, Output
+from . import Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, require, worker
 from .transfer_letter import RISK_AREAS
 
@@ -21,7 +21,9 @@ CURRENT = ("overdue", "open")
 
 
 def build(case: api.Case, options: Options) -> Built:
-    return Built([Output(summary_context(case, options.as_of))])
+    # Written for the receiving authority (the transfer pack encloses it); shared with professionals only.
+    return Built([Output(summary_context(case, options.as_of), addressed_to=recipients.receiving_authority(case),
+                         reader="professional")])
 
 
 def summary_context(case: api.Case, as_of: dt.date) -> dict:

@@ -145,6 +145,8 @@ def base_context(case, kind: str, title: str, as_of: dt.date) -> dict:
         "line_manager": worker(data.get("line_manager")),
         "team_manager": worker(data.get("team_manager")),
         "meeting_labels": dict(case.profile["meeting_labels"]),
+        # Set by api.render: the --allow-disclosure warning line, and the note on a redacted copy.
+        "disclosure": {"warning": None, "copy_note": None},
     }
 
 

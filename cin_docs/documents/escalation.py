@@ -123,7 +123,11 @@ def build(case: api.Case, options: Options) -> Built:
             + f"; the {case.profile['label']} policy asks for the monitoring form from stage {form_from} "
             "(Appendix A). The form was still produced."
         )
-    return Built([Output(ctx, _name_parts(escalations, index))], warnings)
+    # A multi-agency form: for the managers who sign it (professionals only).
+    managers = [m["name"] for m in (escalation.get("referring_manager"), escalation.get("receiving_manager"),
+                                    escalation.get("raised_by")) if m and m.get("name")]
+    return Built([Output(ctx, _name_parts(escalations, index), addressed_to=managers, reader="professional")],
+                 warnings)
 
 
 def _escalation_index(escalations: list[dict], wanted: int | None) -> int:

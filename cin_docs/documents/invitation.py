@@ -6,7 +6,8 @@ from .. import api
 from ..errors import RenderError
 from ..policies.engine import Deadline
 from ..render.output import safe_filename_part
-from . import Built, Options, Output
+from ..checks import disclosure
+from . import Built, Options, Output, recipients
 from .common import base_context, deadline_context, meeting_index, people, require
 
 PURPOSE = {
@@ -60,9 +61,16 @@ def build(case: api.Case, options: Options) -> Built:
                           "where to go. Add 'venue' or 'remote' to the meeting.")
     deadlines = api.due_dates(case, options.as_of)
     everyone = people(case)
-    invitees = [everyone[name.casefold()] for name in meeting["invitees"]]
+    # Who gets a letter: recipients.py (never anyone marked do not send).
+    invitees, recipient_warnings = recipients.invitation_recipients(case, meeting, index)
     if options.recipient:
-        invitees = [p for p in invitees if p["name"].casefold() == options.recipient.strip().casefold()]
+        wanted = options.recipient.strip().casefold()
+        invitees = [p for p in invitees if p["name"].casefold() == wanted]
+        blocked = disclosure.do_not_send(case)
+        if not invitees and wanted in everyone and everyone[wanted]["name"].casefold() in blocked:
+            raise RenderError(f"{everyone[wanted]['name']} is marked 'do not send' in the case file "
+                              f"({disclosure.person_paths(case)[everyone[wanted]['name'].casefold()]}.do_not_send): "
+                              "no letter is made for them.")
         if not invitees:
             roles = ", ".join(f"{p['relationship']} ({p['variant']})" for p in (everyone[n.casefold()] for n in
                                                                                  meeting["invitees"]))
@@ -76,10 +84,8 @@ def build(case: api.Case, options: Options) -> Built:
         "time": meeting.get("time"), "end_time": meeting.get("end_time"), "venue": meeting.get("venue"),
         "remote": meeting.get("remote"), "chair": meeting.get("chair"), "reply_by": meeting.get("reply_by"),
         "purpose": meeting.get("purpose") or PURPOSE[meeting["type"]].format(known_as=known_as),
-        "invitees": [{"name": p["name"], "relationship": p["relationship"], "agency": p.get("agency")}
-                     for p in (everyone[n.casefold()] for n in meeting["invitees"])],
     }
-    warnings = _late_meeting_warnings(case, meeting, index, deadlines)
+    warnings = recipient_warnings + _late_meeting_warnings(case, meeting, index, deadlines)
     health = next((d for d in deadlines if d.rule == "health_report" and d.ref == f"meetings[{index}]"), None)
     outputs, used = [], {}
     pronouns = _pronouns(common["child"].get("gender"))
@@ -87,7 +93,8 @@ def build(case: api.Case, options: Options) -> Built:
         variant = person["variant"]
         ctx = dict(common)
         ctx["doc"] = {**common["doc"], "title": f"Invitation: {label}"}
-        ctx["meeting"] = meeting_ctx
+        # Who else is invited, as this reader may be told (recipients.py): not every invitee with their role.
+        ctx["meeting"] = {**meeting_ctx, "invitees": recipients.invitee_list(case, meeting, person)}
         bring = (list(meeting.get(f"bring_{variant}") or []) + list(meeting.get("bring") or [])
                  or [b.format(known_as=known_as, **pronouns) for b in DEFAULT_BRING[variant]])
         ctx["recipient"] = {
@@ -106,7 +113,8 @@ def build(case: api.Case, options: Options) -> Built:
         slug = safe_filename_part(person["relationship"] or person["group"])[:30].strip("-")
         used[slug] = used.get(slug, 0) + 1
         name_slug = slug if used[slug] == 1 else f"{slug}-{used[slug]}"
-        outputs.append(Output(ctx, [meeting["date"].isoformat(), name_slug]))
+        outputs.append(Output(ctx, [meeting["date"].isoformat(), name_slug], addressed_to=[person["name"]],
+                              reader=recipients.reader_of(person)))
     return Built(outputs, warnings)
 
 

@@ -26,7 +26,10 @@ VIEW_FORMATS = {"talking": "told to the social worker", "writing": "written", "d
 
 def build(case: api.Case, options: Options, *, panel_date: dt.date | None = None) -> Built:
     """One summary report; `panel_date` (a panel pack's date) overrides the date found in the case and profile."""
-    return Built([Output(summary_context(case, options, panel_date=panel_date), [])])
+    ctx = summary_context(case, options, panel_date=panel_date)
+    # For the panel: its chair and the presenter (professionals only).
+    panel_people = [n for n in (ctx["panel"]["chair"], (case.data.get("panel") or {}).get("presenter")) if n]
+    return Built([Output(ctx, [], addressed_to=panel_people, reader="professional")])
 
 
 def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | None = None) -> dict:

@@ -9,7 +9,7 @@ from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import longdate
-from . import Built, Options, Output
+from . import Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, find, people, require
 
 TITLE = "Child in Need Plan"
@@ -95,6 +95,7 @@ def build(case: api.Case, options: Options) -> Built:
     six_bees = case.profile.get("plan_outcomes") == "six_bees"
     policy = case.profile["name"]
 
+    distribution, addressed = recipients.plan_distribution(case, plan, known_as)
     outcomes = [{"id": o["id"], "outcome": o["outcome"], "bee": o["bee"],
                  "actions": [a.get("id") or str(i + 1) for i, a in enumerate(plan["actions"])
                              if a.get("outcome") == o["id"]]}
@@ -120,7 +121,7 @@ def build(case: api.Case, options: Options) -> Built:
             "funding_panel": plan["funding_panel"],
             "care_proceedings": plan["care_proceedings"],
             "signed_off": plan["signed_off"],
-            "distribution": _distribution(plan, data, known_as),
+            "distribution": distribution,
         },
         "six_bees": six_bees,
         "bees": list(model.SIX_BEES) if six_bees else [],
@@ -144,7 +145,7 @@ def build(case: api.Case, options: Options) -> Built:
             "produced_anyway": bool(errors),
         },
     })
-    return Built([Output(ctx, [])], warnings)
+    return Built([Output(ctx, [], addressed_to=addressed, reader=None)], warnings)
 
 
 def _legal_basis(code: str | None, known_as: str) -> dict | None:
@@ -225,22 +226,6 @@ def _review_points(deadlines: list[Deadline]) -> list[dict]:
         note = {"overdue": "overdue", "met": f"done on {longdate(d.satisfied_on)}",
                 "late": f"done late, on {longdate(d.satisfied_on)}"}.get(d.status)
         out.append({**deadline_context(d), "note": note})
-    return out
-
-
-def _distribution(plan: dict, data: dict, known_as: str) -> list[str]:
-    """The plan's own list; else parents, the child, the agencies. The Children's Guardian whenever there are care
-    proceedings (Hertfordshire §2.2: "... and the Children's Guardian if the child is subject of Care Proceedings")."""
-    out = list(plan["distribution"])
-    if not out:
-        for member in data.get("family", []):
-            if member.get("parental_responsibility"):
-                out.append(f"{member['name']} ({member['relationship']})")
-        out.append(f"{known_as} (depending on age and understanding)")
-        for prof in data.get("professionals", []):
-            out.append(f"{prof['name']}, {prof['role']}, {prof['agency']}")
-    if plan["care_proceedings"] and not any("guardian" in line.casefold() for line in out):
-        out.append("The Children's Guardian (care proceedings)")
     return out
 
 

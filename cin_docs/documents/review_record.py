@@ -10,7 +10,7 @@ from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import NOT_RECORDED, longdate
-from . import KINDS, Built, Options, Output
+from . import KINDS, Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, meeting_index, people, require
 
 #: The meetings a record is made for (Hillingdon "The Initial CIN Meeting and Reviews"; Hertfordshire 2.2 and 2.5).
@@ -88,11 +88,12 @@ def build(case: api.Case, options: Options) -> Built:
     ctx["sign_off"] = meeting["signed_off"]
     team_manager = data.get("team_manager") or data.get("line_manager")
     ctx["unresolved_to"] = team_manager["name"] if team_manager else None
-    ctx["distribution"] = _distribution(case, meeting, everyone, ctx["child"])
+    ctx["distribution"], addressed = recipients.record_distribution(case, meeting, ctx["child"])
     if meeting["type"] == "review" and not meeting["equality_diversity"]:
         warnings.append(f"Meeting {index} ({label}) does not record how equality and diversity were considered "
                         "(equality_diversity): the record says 'not recorded'.")
-    return Built([Output(ctx, [meeting["date"].isoformat()])], warnings)
+    # Addressed to its distribution list (without anyone who gets the redacted copy instead); no single reader.
+    return Built([Output(ctx, [meeting["date"].isoformat()], addressed_to=addressed, reader=None)], warnings)
 
 
 def _refuse_other_meeting_types(case, ref: str | None) -> None:
@@ -266,43 +267,3 @@ def _flags_context(deadlines: list[Deadline], meeting_date: dt.date, review_at_m
         "checked": [d.label for d in checked],
         "raised": raised,
     }
-
-
-def _distribution(case, meeting: dict, everyone: dict, child: dict) -> list[dict]:
-    """Parents with parental responsibility, the child, every participant, and the Children's Guardian if needed."""
-    out: list[dict] = []
-    seen: set[str] = set()
-
-    def add(name: str, role: str | None, agency: str | None, note: str | None = None) -> None:
-        if name.casefold() in seen:
-            return
-        seen.add(name.casefold())
-        out.append({"name": name, "role": role, "agency": agency, "note": note})
-
-    for member in case.data.get("family", []):
-        if member.get("parental_responsibility"):
-            add(member["name"], member["relationship"], None, "parent with parental responsibility")
-    age = child["age"]
-    if age is None:
-        child_note = "a copy depending on age and understanding"
-    elif age >= 12:
-        child_note = f"aged {age}: their own copy"
-    else:
-        child_note = f"aged {age}: a version suited to their age and understanding, talked through by the social worker"
-    add(child["full_name"], "Child", None, child_note)
-    seen.update(n.casefold() for n in (child["first_name"], child["preferred_name"]) if n)
-    names = meeting["attendees"] + meeting["apologies"] + [r["by"] for r in meeting["reports_received"]]
-    for name in names:
-        person = _person(everyone, name)
-        if (everyone.get(name.casefold()) or {}).get("group") == "child":
-            continue
-        note = "attended" if name in meeting["attendees"] else "sent apologies" if name in meeting["apologies"] \
-            else "sent a written report"
-        add(person["name"], person["role"], person["agency"], note)
-    if (case.data.get("plan") or {}).get("care_proceedings"):
-        guardian = next((p for p in case.data.get("professionals", []) if "guardian" in p["role"].casefold()), None)
-        if guardian:
-            add(guardian["name"], guardian["role"], guardian["agency"], "the child is subject to care proceedings")
-        else:
-            add("The Children's Guardian", "Children's Guardian", None, "the child is subject to care proceedings")
-    return out

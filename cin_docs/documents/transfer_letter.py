@@ -6,7 +6,7 @@ import datetime as dt
 
 from .. import api
 from ..models import case as model
-from . import Built, Options, Output
+from . import Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, find, require, worker
 
 TITLE = "Child in Need transfer notification"
@@ -24,7 +24,8 @@ IMPACT_AREAS = (("protective_factors", "Changes in protective factors"),
 
 def build(case: api.Case, options: Options) -> Built:
     """The letter on its own (`cin-docs render transfer-letter`): it lists the documents a transfer pack encloses."""
-    return Built([Output(letter_context(case, options.as_of, standard_enclosures(case, options.as_of)))])
+    return Built([Output(letter_context(case, options.as_of, standard_enclosures(case, options.as_of)),
+                         addressed_to=recipients.receiving_authority(case), reader="professional")])
 
 
 def standard_enclosures(case: api.Case, as_of: dt.date) -> list[dict]:
@@ -96,7 +97,9 @@ def household(data: dict) -> tuple[list[dict], list[dict]]:
     family = [complete(model.FamilyMember, m) for m in data.get("family", [])]
     living = [{"name": m["name"], "relationship": m["relationship"],
                "parental_responsibility": m["parental_responsibility"]} for m in family if m["lives_with_child"]]
-    others = [{"name": m["name"], "relationship": m["relationship"], "address_lines": m["address_lines"]}
+    # The receiving authority must know who is not to be sent anything, and why (the reason is for professionals).
+    others = [{"name": m["name"], "relationship": m["relationship"], "address_lines": m["address_lines"],
+               "do_not_send": (m["do_not_send"] or {}).get("reason")}
               for m in family if not m["lives_with_child"] and m["parental_responsibility"]]
     return living, others
 

@@ -75,7 +75,7 @@ def check(cases: list[api.Case], panel_date: dt.date, as_of: dt.date) -> tuple[l
 
 
 def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: bool = False,
-          progress: bool | None = None) -> PanelPack:
+          progress: bool | None = None, allow_disclosure: bool = False) -> PanelPack:
     """Check, then render the whole pack in memory. Raises RenderError listing the problems unless `force`."""
     if not cases:
         raise UsageError("Give at least one case file for the panel pack.")
@@ -99,9 +99,13 @@ def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: 
               leave=False) as bar:
         for case in cases:
             try:
-                context = panel_summary.summary_context(case, Options(as_of=as_of), panel_date=panel_date)
+                built = panel_summary.build(case, Options(as_of=as_of), panel_date=panel_date)
+                # The disclosure check of each summary, before anything is written (as for `cin-docs render`).
+                words = api.check_disclosure(case, "panel-summary", built.outputs, allow_disclosure,
+                                             "panel summary report", warnings)
+                context = built.outputs[0].context
                 name = api.output_name(case.case_id, "panel-summary", [], "docx")
-                files.append((name, api.render_bytes("panel-summary", context, "docx")))
+                files.append((name, words[0] if 0 in words else api.render_bytes("panel-summary", context, "docx")))
             except CinDocsError as exc:
                 raise type(exc)(f"Case {case.case_id} ({case.path}): {exc.message}") from exc
             summaries.append(context)
@@ -185,6 +189,8 @@ def pack_context(cases: list[api.Case], summaries: list[dict], panel_date: dt.da
         facts.append({"label": "Referrals by", "value": f"{longdate(referral.due)} ({referral.basis} "
                                                         f"{referral.from_label})"})
     return {
+        "disclosure": {"warning": next((s["disclosure"]["warning"] for s in summaries
+                                        if s["disclosure"]["warning"]), None), "copy_note": None},
         "doc": {"kind": "panel-pack", "title": TITLE, "produced": as_of, "policy": lead.profile["name"],
                 "policy_label": lead.profile["label"], "policy_document": lead.profile["document"]},
         "authority": first["authority"],

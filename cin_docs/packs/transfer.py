@@ -8,11 +8,12 @@ import importlib.util
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, api
-from ..documents import KINDS, Options
+from ..documents import KINDS, Options, Output, recipients
 from ..documents.case_summary import summary_context
 from ..documents.common import base_context, require
 from ..documents.transfer_letter import impact, letter_context, transfer_context
@@ -56,6 +57,8 @@ class Part:
     docx_name: str | None = None
     first_page: int | None = None    # in the merged PDF, from 1
     last_page: int | None = None
+    # A generated part's PDF is made once every part has passed the disclosure check (see build_pack).
+    make_pdf: Callable[[], bytes] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -179,10 +182,14 @@ def _registry_part(case: api.Case, kind: str, title: str, options: Options, warn
         warnings.append(f"The {title} is not in the pack: {exc.message}")
         return [], "it could not be produced from the case file (see the warning when the pack was made)"
     warnings.extend(f"{title}: {w}" for w in built.warnings)
-    parts = []
+    # The pack goes to the receiving authority, and the document still names its own distribution: both are checked.
     for output in built.outputs:
-        parts.append(Part(title, "generated", pdf=api.render_bytes(kind, output.context, "pdf"),
-                          docx=api.render_bytes(kind, output.context, "docx"),
+        output.addressed_to = [*output.addressed_to, *recipients.receiving_authority(case)]
+    words = api.check_disclosure(case, kind, built.outputs, options.allow_disclosure, title, warnings)
+    parts = []
+    for i, output in enumerate(built.outputs):
+        parts.append(Part(title, "generated", make_pdf=lambda c=output.context: api.render_bytes(kind, c, "pdf"),
+                          docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx"),
                           pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
                           docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx")))
     return parts, None
@@ -265,7 +272,18 @@ def _render_direct(template: str, context: dict, fmt: str) -> bytes:
 
 # ---- the pack ---------------------------------------------------------------------------------------------------
 
-def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password: str | None = None) -> TransferPack:
+def _checked(case: api.Case, template: str, title: str, context: dict, allow: bool, warnings: list[str]) -> Part:
+    """A pack page for the receiving authority, through the disclosure check, in both formats."""
+    output = Output(context, [], addressed_to=recipients.receiving_authority(case), reader="professional")
+    words = api.check_disclosure(case, template, [output], allow, title, warnings)
+    return Part(title, "generated", make_pdf=lambda: _render_direct(template, output.context, "pdf"),
+                docx=words[0] if 0 in words else _render_direct(template, output.context, "docx"),
+                pdf_name=api.output_name(case.case_id, template, [], "pdf"),
+                docx_name=api.output_name(case.case_id, template, [], "docx"))
+
+
+def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password: str | None = None, *,
+               allow_disclosure: bool = False) -> TransferPack:
     """Everything in memory: the merged PDF (index, bookmarks) and the zip of separate files with its manifest."""
     require(case.data, "transfer pack", "transfer", "transfer.receiving_authority", "social_worker")
     attachments = read_attachments(list(attach))
@@ -274,7 +292,8 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
     labels = case.profile["meeting_labels"]
 
     plan_parts, plan_reason = _registry_part(case, "plan", "Child in Need plan",
-                                             Options(as_of=as_of, allow_unsmart=True), warnings)
+                                             Options(as_of=as_of, allow_unsmart=True,
+                                                     allow_disclosure=allow_disclosure), warnings)
     index = _latest_record_meeting(case, as_of)
     if index is None:
         record_parts, record_reason = [], "no Child in Need review or meeting has been held yet"
@@ -284,12 +303,10 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
         meeting = case.data["meetings"][index]
         record_title = f"Record of the {labels[meeting['type']]} on {longdate(meeting['date'])}"
         record_parts, record_reason = _registry_part(case, "review-record", record_title,
-                                                     Options(as_of=as_of, meeting=str(index)), warnings)
-    summary_ctx = summary_context(case, as_of)
-    summary = Part("Case summary", "generated", pdf=api.render_bytes("case-summary", summary_ctx, "pdf"),
-                   docx=api.render_bytes("case-summary", summary_ctx, "docx"),
-                   pdf_name=api.output_name(case_id, "case-summary", [], "pdf"),
-                   docx_name=api.output_name(case_id, "case-summary", [], "docx"))
+                                                     Options(as_of=as_of, meeting=str(index),
+                                                             allow_disclosure=allow_disclosure), warnings)
+    summary = _checked(case, "case-summary", "Case summary", summary_context(case, as_of), allow_disclosure,
+                       warnings)
 
     assessments = [a.name for a in attachments if a.is_assessment]
     check_ctx = checklist_context(case, as_of, plan=plan_parts[0].title if plan_parts else None,
@@ -297,10 +314,7 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                                   record_reason=record_reason, assessments=assessments)
     warnings.extend(f"Transfer checklist: “{item}” is not done or not recorded."
                     for item in check_ctx["outstanding"])
-    checklist = Part(CHECKLIST_TITLE, "generated", pdf=_render_direct("transfer-checklist", check_ctx, "pdf"),
-                     docx=_render_direct("transfer-checklist", check_ctx, "docx"),
-                     pdf_name=api.output_name(case_id, "transfer-checklist", [], "pdf"),
-                     docx_name=api.output_name(case_id, "transfer-checklist", [], "docx"))
+    checklist = _checked(case, "transfer-checklist", CHECKLIST_TITLE, check_ctx, allow_disclosure, warnings)
 
     attached = [Part(a.name, "attached", pdf=a.data if a.fmt == "pdf" else None,
                      docx=a.data if a.fmt == "docx" else None,
@@ -311,13 +325,13 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                   + [{"title": p.title,
                       "how": "Enclosed as given (PDF)" if p.pdf else "Sent as a Word file (in the zip)"}
                      for p in attached])
-    letter_ctx = letter_context(case, as_of, enclosures)
-    letter = Part("Notification letter", "generated", pdf=api.render_bytes("transfer-letter", letter_ctx, "pdf"),
-                  docx=api.render_bytes("transfer-letter", letter_ctx, "docx"),
-                  pdf_name=api.output_name(case_id, "transfer-letter", [], "pdf"),
-                  docx_name=api.output_name(case_id, "transfer-letter", [], "docx"))
+    letter = _checked(case, "transfer-letter", "Notification letter", letter_context(case, as_of, enclosures),
+                      allow_disclosure, warnings)
 
     parts = [letter, checklist, summary, *plan_parts, *record_parts, *attached]
+    for part in parts:  # every generated part has passed the disclosure check: now the slow PDFs
+        if part.make_pdf is not None:
+            part.pdf = part.make_pdf()
     pdf_name = api.output_name(case_id, PACK_KIND, [], "pdf")
     merged, index_pages = _merge(case, as_of, parts, password)
     manifest = _manifest(case, as_of, parts, pdf_name, index_pages, merged, password is not None)

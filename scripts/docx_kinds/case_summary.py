@@ -39,7 +39,7 @@ def build(b):
     b.table_or(doc, "family or network",
                    ["Name", "Relationship", "Parental responsibility", "Lives with the child", "Telephone"],
                    "for m in family + network",
-                   ["{{ m.name }}", "{{ m.relationship }}", "{{ m.parental_responsibility|yesno }}",
+                   ["{{ m.name }}", "{{ m.relationship }}{% if m.do_not_send %}. Do not send anything to this person: {{ m.do_not_send.reason }}{% endif %}", "{{ m.parental_responsibility|yesno }}",
                     "{{ m.lives_with_child|yesno }}", "{{ m.phone or 'not given' }}"])
 
     b.heading(doc, "Professionals involved", 2)

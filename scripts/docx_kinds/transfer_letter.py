@@ -35,7 +35,8 @@ def build(b):
                         "{% if m.parental_responsibility %}, parental responsibility{% endif %})"
                         "{% if not loop.last %}; {% endif %}{% endfor %}{% else %}not recorded{% endif %}"),
         ("Other parents", "{% if other_parents %}{% for m in other_parents %}{{ m.name }} ({{ m.relationship }}, "
-                          "parental responsibility, not living with {{ child.known_as }})"
+                          "parental responsibility, not living with {{ child.known_as }}"
+                          "{% if m.do_not_send %}; do not send anything to this person: {{ m.do_not_send }}{% endif %})"
                           "{% if not loop.last %}; {% endif %}{% endfor %}{% else %}none recorded{% endif %}"),
     ])
 
