@@ -260,6 +260,15 @@ def test_plan_and_latest_review_record_are_in_the_pack(built):
     assert "Tuesday 3 November 2026" in norm(docx_text(files[f"{CASE_ID}_review-record_2026-11-03.docx"]))
 
 
+def test_the_packs_record_is_not_distributed_to_the_restrained_father(built):
+    # B1 (paperwork review 2026-11-29): he is marked do_not_send in the sample; the record's list leaves him out.
+    for name in (f"{CASE_ID}_review-record_2026-11-03.docx", f"{CASE_ID}_review-record_2026-11-03.pdf"):
+        data = built["files"][name]
+        text = norm(docx_text(data) if name.endswith(".docx") else pdf_text(data))
+        distribution = text[text.rindex("Distribution"):]
+        assert "Jade Bishop" in distribution and "Wayne Harker" not in distribution
+
+
 @pytest.mark.parametrize("kind", ["transfer-letter", "case-summary", "transfer-checklist"])
 def test_golden_snapshot_of_the_docx_text(built, kind):
     assert_golden(f"{kind}.transfer-out", docx_text(built["files"][f"{CASE_ID}_{kind}.docx"]))

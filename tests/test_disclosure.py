@@ -1,0 +1,370 @@
+"""Disclosure: nothing the case file withholds from a person reaches a document addressed or sent to them.
+
+Hostile cases are built in code from the transfer-out sample (a father under a restraining order, the family's
+protected new address, a domestic-abuse service). Every claim is proven on the text extracted from the files
+themselves: Word through python-docx (body, tables and headers/footers) and PDF through pypdf.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+import stat
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cin_docs import api
+from cin_docs.cli import cli
+from cin_docs.documents import Options
+from cin_docs.errors import CaseValidationError, DisclosureError
+from cin_docs.packs import transfer as transfer_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "transfer-out.yaml"
+AS_OF = dt.date(2026, 11, 23)
+
+WAYNE = "Wayne Harker"
+FAMILY = ["Jade Bishop", WAYNE, "Lacey Bishop", "Maureen Bishop", "Kelly Ambrose", "Tyler Bishop"]
+#: Withheld from the father in the hostile case: the new address, the grandmother's address (five minutes away),
+#: the new school, and an unmarked discussion note that repeats the new address.
+FROM_WAYNE = ["27 Halyard Way", "ZZ5 2LG", "ZZ52LG", "8 Capstan Row", "ZZ5 2MA", "Westmere Park School"]
+#: A discussion point for professionals only (withhold_from: [family]) and the do-not-send reason.
+FROM_FAMILY = ["about 3 miles away", "he must not learn the family's new address"]
+#: The domestic-abuse service, which letters may name to Jade only.
+DA_SERVICE = ["Safe Harbour", "Nadia Carvalho", "Domestic Abuse Outreach"]
+
+
+# ---- extracting text, independently of the code under test -----------------------------------------------------
+
+def _docx_lines(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+
+    def blocks(container) -> None:
+        for paragraph in container.paragraphs:
+            lines.append(paragraph.text)
+        for table in container.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    blocks(cell)
+
+    blocks(document)
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            blocks(part)
+    return "\n".join(lines)
+
+
+def text_of(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".docx":
+        raw = _docx_lines(data)
+    elif path.suffix == ".pdf":
+        raw = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    else:
+        raw = data.decode("utf-8")
+    return re.sub(r"\s+", " ", raw).casefold()
+
+
+def leaks(path: Path, needles) -> list[str]:
+    text = text_of(path)
+    return [n for n in needles if re.sub(r"\s+", " ", n).casefold() in text]
+
+
+# ---- hostile cases ----------------------------------------------------------------------------------------------
+
+def raw_sample() -> dict:
+    return yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+
+
+def restrained_parent_case() -> dict:
+    """The father keeps parental responsibility and is not marked do-not-send, but the new address, the
+    grandmother's address and the new school are withheld from him; one discussion note repeats the new address
+    without being marked; one is for professionals only. He is invited to the next meeting and named on the plan's
+    own distribution list."""
+    data = raw_sample()
+    wayne = next(m for m in data["family"] if m["name"] == WAYNE)
+    del wayne["do_not_send"]
+    wayne["address_lines"] = ["Flat 2, 40 Ropewalk", "Westmere", "ZZ5 9XQ"]
+    data["child"]["school"] = {"text": "Westmere Park School", "withhold_from": [WAYNE]}
+    review = next(m for m in data["meetings"] if m["date"] == dt.date(2026, 11, 3))
+    review["discussion"].append("Removal van booked to 27 Halyard Way for the morning of the move.")
+    review["attendees"] = [n for n in review["attendees"] if n != "Ifeoma Chukwu"]
+    planned = next(m for m in data["meetings"] if m["type"] == "transfer_in")
+    planned["invitees"].append(WAYNE)
+    data["plan"]["distribution"].append("Wayne Harker (father, by post)")
+    return data
+
+
+def write(tmp_path: Path, data: dict, name: str = "case.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def render(case, kind: str, out: Path, *, copy_for: str | None = None, formats=api.FORMATS, **options):
+    """api.render, paired with the recipients of each output (from the builder) for the proof below."""
+    opts = Options(as_of=AS_OF, **options)
+    result = api.render(case, kind, opts, formats, out, copy=copy_for)
+    outputs = api.build(case, kind, opts).outputs
+    if copy_for is not None:
+        outputs = api.redacted_copies(case, kind, outputs, copy_for, AS_OF)[0]
+    return result, outputs
+
+
+@pytest.fixture(scope="module")
+def restrained(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("restrained")
+    return api.load(write(tmp, restrained_parent_case()))
+
+
+def assert_nothing_withheld(path: Path, readers: list[str]) -> None:
+    for reader in readers:
+        if reader == WAYNE:
+            assert leaks(path, FROM_WAYNE + FROM_FAMILY) == [], f"{path.name} reaches {reader}"
+        if reader in FAMILY:
+            assert leaks(path, FROM_FAMILY) == [], f"{path.name} reaches {reader}"
+
+
+# ---- the model --------------------------------------------------------------------------------------------------
+
+def test_names_in_withholding_lists_must_be_people_in_the_file(tmp_path):
+    data = raw_sample()
+    data["child"]["address_withheld_from"] = ["Wayne Harkness"]
+    data["meetings"][5]["discussion"][0]["withhold_from"] = ["Wayne", "family"]
+    data["professionals"][4]["may_be_named_to"] = ["Jadey"]
+    with pytest.raises(CaseValidationError) as caught:
+        api.load(write(tmp_path, data))
+    paths = [path for path, _ in caught.value.errors]
+    assert any(p.startswith("child.address_withheld_from[0]") for p in paths)
+    assert any(p.startswith("meetings[5].discussion[0].withhold_from[0]") for p in paths)
+    assert any(p.startswith("professionals[4].may_be_named_to[0]") for p in paths)
+    assert not any("withhold_from[1]" in p for p in paths)  # 'family' is a word the list may use
+    assert all("Not a person in this case file" in message for _, message in caught.value.errors)
+
+
+def test_a_withheld_item_must_be_written_as_text_and_withhold_from(tmp_path):
+    data = raw_sample()
+    data["meetings"][5]["discussion"][0] = {"text": "A note", "withhold": ["Wayne Harker"]}
+    data["meetings"][5]["decisions"][0] = {"text": "A note", "withhold_from": []}
+    with pytest.raises(CaseValidationError) as caught:
+        api.load(write(tmp_path, data))
+    messages = dict(caught.value.errors)
+    assert any(k.startswith("meetings[5].discussion[0]") and "'text:' and 'withhold_from:'" in v
+               for k, v in messages.items())
+    assert any(k.startswith("meetings[5].decisions[0]") and "at least one name" in v for k, v in messages.items())
+
+
+def test_professionals_only_sections_are_withheld_from_the_family(tmp_path):
+    data = raw_sample()
+    data["plan"]["professionals_only"] = ["risks"]
+    case = api.load(write(tmp_path, data))
+    risk = case.data["plan"]["risks"]["domestic_abuse"]
+    assert getattr(risk, "withhold_from", None) == ("family",)
+    assert not hasattr(case.data["plan"]["why_in_need"], "withhold_from")
+    data["plan"]["professionals_only"] = ["signed_off"]
+    with pytest.raises(CaseValidationError, match=r"plan\.professionals_only\[0\]"):
+        api.load(write(tmp_path, data))
+
+
+# ---- the transfer sample (B1): the record no longer reaches the restrained father --------------------------------
+
+def test_transfer_sample_record_leaves_out_the_father_and_the_new_address_never_reaches_him(tmp_path):
+    case = api.load(SAMPLE)
+    result, outputs = render(case, "review-record", tmp_path)
+    assert WAYNE not in outputs[0].addressed_to
+    for path in result.paths:
+        text = text_of(path)
+        distribution = text[text.rindex("distribution"):]
+        assert "wayne harker" not in distribution, path.name
+        assert "jade bishop" in distribution
+    copy_result, _ = render(case, "review-record", tmp_path, copy_for="family")
+    for path in copy_result.paths:
+        if path.suffix != ".txt":
+            assert_nothing_withheld(path, FAMILY)
+
+
+def test_no_letter_for_a_person_marked_do_not_send(tmp_path):
+    data = raw_sample()
+    planned = next(m for m in data["meetings"] if m["type"] == "transfer_in")
+    planned["invitees"].append(WAYNE)
+    case = api.load(write(tmp_path, data))
+    result, outputs = render(case, "invitation", tmp_path / "out", formats=("docx",))
+    assert all(WAYNE not in o.addressed_to for o in outputs)
+    assert any("Wayne Harker is invited but is marked 'do not send'" in w and "family[1].do_not_send" in w
+               for w in result.warnings)
+    assert all("restraining" not in w.casefold() for w in result.warnings)  # the reason stays out of the terminal
+    for path in result.paths:
+        assert leaks(path, [WAYNE]) == [], path.name  # and no other letter names him as invited
+    with pytest.raises(Exception, match=r"Wayne Harker is marked 'do not send'"):
+        render(case, "invitation", tmp_path / "other", recipient=WAYNE)
+    assert not (tmp_path / "other").exists()
+
+
+# ---- the restrained parent with parental responsibility -----------------------------------------------------------
+
+def test_plan_naming_him_on_its_own_list_stops_with_the_item_and_person_and_writes_nothing(restrained, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["render", "plan", str(restrained.path), "--as-of", "2026-11-23", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: The Child in Need Plan was not produced: the disclosure check found")
+    assert "child.address_lines: The child's address withheld from Wayne Harker appears in this document" in \
+        result.stderr
+    assert "child.school: An item marked as withheld withheld from Wayne Harker" in result.stderr
+    assert "Nothing was written" in result.stderr and "--allow-disclosure" in result.stderr
+    assert "27 Halyard" not in result.stderr and "Westmere Park" not in result.stderr  # paths, never content
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_allow_disclosure_writes_the_plan_with_a_visible_warning_line_in_both_formats(restrained, tmp_path):
+    result, _ = render(restrained, "plan", tmp_path, allow_disclosure=True)
+    assert sorted(p.suffix for p in result.paths) == [".docx", ".pdf"]
+    for path in result.paths:
+        text = text_of(path)
+        assert "warning: produced with --allow-disclosure" in text, path.name
+        assert "child.address_lines" in text and "child.school" in text
+    assert any("produced with --allow-disclosure" in w for w in result.warnings)
+    assert any(w.startswith("child.address_lines:") for w in result.warnings)
+
+
+def test_record_sends_him_the_redacted_copy_and_the_full_record_is_not_addressed_to_him(restrained, tmp_path):
+    result, outputs = render(restrained, "review-record", tmp_path)
+    assert WAYNE not in outputs[0].addressed_to
+    assert "Jade Bishop" not in outputs[0].addressed_to  # a professionals-only note is withheld from her too
+    for path in result.paths:
+        text = text_of(path)
+        distribution = text[text.rindex("distribution"):]
+        assert "wayne harker father parent with parental responsibility; gets the family copy" in distribution
+    # The unmarked discussion note with the new address is found by its address, and the school by its name.
+    copy_result, copies = render(restrained, "review-record", tmp_path, copy_for="family")
+    assert WAYNE in copies[0].addressed_to and copies[0].reader == "family"
+    documents = [p for p in copy_result.paths if p.suffix != ".txt"]
+    assert sorted(p.suffix for p in documents) == [".docx", ".pdf"]
+    for path in documents:
+        assert_nothing_withheld(path, FAMILY)
+        text = text_of(path)
+        assert "[withheld]" in text
+        assert "copy for the family: information the case file withholds" in text
+        assert "removal van booked to [withheld] for the morning of the move" in text
+        assert "redaction log" not in text  # the log is beside the copy, never in it
+
+
+def test_redaction_log_is_beside_the_copy_owner_only_and_names_paths_not_content(restrained, tmp_path):
+    result, _ = render(restrained, "review-record", tmp_path, copy_for="family")
+    logs = [p for p in result.paths if p.suffix == ".txt"]
+    assert [p.name for p in logs] == ["HIL-2026-0109_review-record_2026-11-03_family-copy_redaction-log.txt"]
+    for path in result.paths:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    log = logs[0].read_text(encoding="utf-8")
+    assert "child.school (an item marked as withheld; withheld from Wayne Harker): replaced by [withheld]" in log
+    assert "meetings[5].discussion[1] (an item marked as withheld; withheld from the family): replaced by " \
+           "[withheld] in 1 place." in log
+    assert "transfer.new_address_lines" in log
+    assert leaks(logs[0], FROM_WAYNE + FROM_FAMILY) == []
+
+
+def test_professional_copy_keeps_family_only_restrictions_but_withholds_from_professionals(tmp_path):
+    data = restrained_parent_case()
+    data["meetings"][5]["decisions"][1] = {"text": data["meetings"][5]["decisions"][1],
+                                           "withhold_from": ["Mr Stephen Ilori"]}
+    case = api.load(write(tmp_path, data))
+    result, _ = render(case, "review-record", tmp_path / "out", copy_for="professional")
+    for path in result.paths:
+        if path.suffix != ".txt":
+            assert leaks(path, ["Transfer pack to go to Westmere by 20 November"]) == []
+            assert leaks(path, ["27 Halyard Way"]) == ["27 Halyard Way"]  # withheld from the father only
+    with pytest.raises(Exception, match="--copy makes a redacted copy"):
+        render(case, "invitation", tmp_path / "x", copy_for="family")
+
+
+def test_every_letter_reaches_only_what_its_reader_may_see(restrained, tmp_path):
+    result, outputs = render(restrained, "invitation", tmp_path)
+    pairs = list(zip(outputs, [result.paths[i:i + 2] for i in range(0, len(result.paths), 2)]))
+    assert WAYNE in [o.addressed_to[0] for o in outputs]
+    for output, paths in pairs:
+        for path in paths:
+            assert_nothing_withheld(path, output.addressed_to)
+            if output.reader in ("family", "child") and output.addressed_to != ["Jade Bishop"]:
+                assert leaks(path, DA_SERVICE) == [], path.name
+
+
+def test_venue_at_a_withheld_address_stops_his_letter(restrained, tmp_path):
+    data = restrained_parent_case()
+    data["meetings"].append({"type": "family_network", "date": dt.date(2026, 12, 19), "time": "11:00",
+                             "venue": "Maureen Bishop's home, 8 Capstan Row, Westmere ZZ5 2MA",
+                             "invitees": ["Jade Bishop", "Maureen Bishop", WAYNE]})
+    case = api.load(write(tmp_path, data))
+    out = tmp_path / "out"
+    with pytest.raises(DisclosureError) as caught:
+        api.render(case, "invitation", Options(as_of=AS_OF, meeting="2026-12-19"), api.FORMATS, out)
+    assert "network[0].address_lines: An address withheld from Wayne Harker" in caught.value.message
+    assert caught.value.message.count("  - ") == 1  # Jade's and Maureen's letters are fine
+    assert not out.exists()
+
+
+def test_family_letters_list_professionals_only_when_the_file_says_and_never_the_da_service_unless_named(tmp_path):
+    data = raw_sample()
+    planned = next(m for m in data["meetings"] if m["type"] == "transfer_in")
+    planned["invitees"] = [n for n in planned["invitees"] if n != "Ms Rebecca Holt"]
+    case = api.load(write(tmp_path, data))
+    # Word only: which names a letter lists is the same in both formats (proven for every letter above).
+    result, outputs = render(case, "invitation", tmp_path / "default", formats=("docx",))
+    by_reader = dict(zip((o.addressed_to[0] for o in outputs), ([p] for p in result.paths)))
+    for path in by_reader["Jade Bishop"]:
+        assert leaks(path, ["Dev Malhotra", "Tenancy Sustainment"]) == []  # no professionals' roles by default
+        assert leaks(path, ["Maureen Bishop"]) == ["Maureen Bishop"]
+    for path in by_reader["Dev Malhotra"]:
+        assert leaks(path, ["Nadia Carvalho", "Dr Lena Kowalczyk"]) == ["Nadia Carvalho", "Dr Lena Kowalczyk"]
+        assert leaks(path, ["Maureen Bishop"]) == []  # professionals see the professional list
+    data["sharing"] = {"family_letters_list_professionals": True}
+    case = api.load(write(tmp_path, data))
+    result, outputs = render(case, "invitation", tmp_path / "sharing", formats=("docx",))
+    by_reader = dict(zip((o.addressed_to[0] for o in outputs), ([p] for p in result.paths)))
+    for path in by_reader["Jade Bishop"]:  # may_be_named_to: [Jade Bishop, Maureen Bishop]
+        assert leaks(path, ["Dev Malhotra", "Nadia Carvalho"]) == ["Dev Malhotra", "Nadia Carvalho"]
+    for path in by_reader["Tyler Bishop"]:
+        assert leaks(path, ["Dev Malhotra"]) == ["Dev Malhotra"]
+        assert leaks(path, DA_SERVICE) == [], path.name
+
+
+def test_da_service_named_in_a_family_letter_stops_it(tmp_path):
+    data = raw_sample()
+    planned = next(m for m in data["meetings"] if m["type"] == "transfer_in")
+    planned["purpose"] = "To agree the plan; Nadia Carvalho will join to talk about safety."
+    case = api.load(write(tmp_path, data))
+    with pytest.raises(DisclosureError) as caught:
+        api.render(case, "invitation", Options(as_of=AS_OF), api.FORMATS, tmp_path / "out")
+    message = caught.value.message
+    assert "professionals[4]: A domestic-abuse service withheld from" in message
+    assert "Tyler Bishop" in message and "Jade Bishop" not in message  # Jade is in may_be_named_to
+    assert not (tmp_path / "out").exists()
+
+
+# ---- packs ------------------------------------------------------------------------------------------------------
+
+def test_transfer_pack_runs_the_check(tmp_path):
+    data = raw_sample()
+    data["transfer"]["risks"] = {"text": data["transfer"]["risks"], "withhold_from": ["Ifeoma Chukwu"]}
+    case = api.load(write(tmp_path, data))
+    with pytest.raises(DisclosureError, match=r"transfer\.risks: An item marked as withheld withheld from "
+                                              r"Ifeoma Chukwu"):
+        transfer_pack.build_pack(case, AS_OF)
+    built = transfer_pack.build_pack(case, AS_OF, allow_disclosure=True)
+    letter = next(p for p in built.parts if p.title == "Notification letter")
+    assert "produced with --allow-disclosure" in _docx_lines(letter.docx)
+    assert any("produced with --allow-disclosure" in w for w in built.warnings)
+
+
+def test_withheld_text_survives_a_deep_copy():
+    data = copy.deepcopy(api.load(SAMPLE).data)
+    note = data["meetings"][5]["discussion"][1]
+    assert note.withhold_from == ("family",) and str(note).startswith("Wayne Harker lives")
