@@ -96,7 +96,6 @@ def restrained_parent_case() -> dict:
     data["child"]["school"] = {"text": "Westmere Park School", "withhold_from": [WAYNE]}
     review = next(m for m in data["meetings"] if m["date"] == dt.date(2026, 11, 3))
     review["discussion"].append("Removal van booked to 27 Halyard Way for the morning of the move.")
-    review["attendees"] = [n for n in review["attendees"] if n != "Ifeoma Chukwu"]
     planned = next(m for m in data["meetings"] if m["type"] == "transfer_in")
     planned["invitees"].append(WAYNE)
     data["plan"]["distribution"].append("Wayne Harker (father, by post)")
@@ -216,9 +215,9 @@ def test_plan_naming_him_on_its_own_list_stops_with_the_item_and_person_and_writ
     result = runner.invoke(cli, ["render", "plan", str(restrained.path), "--as-of", "2026-11-23", "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: The Child in Need Plan was not produced: the disclosure check found")
-    assert "child.address_lines: The child's address withheld from Wayne Harker appears in this document" in \
+    assert "child.address_lines: The child's address is withheld from Wayne Harker but appears in this document" in \
         result.stderr
-    assert "child.school: An item marked as withheld withheld from Wayne Harker" in result.stderr
+    assert "child.school: This item is withheld from Wayne Harker but appears" in result.stderr
     assert "Nothing was written" in result.stderr and "--allow-disclosure" in result.stderr
     assert "27 Halyard" not in result.stderr and "Westmere Park" not in result.stderr  # paths, never content
     assert "Traceback" not in result.output
@@ -265,8 +264,8 @@ def test_redaction_log_is_beside_the_copy_owner_only_and_names_paths_not_content
     for path in result.paths:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     log = logs[0].read_text(encoding="utf-8")
-    assert "child.school (an item marked as withheld; withheld from Wayne Harker): replaced by [withheld]" in log
-    assert "meetings[5].discussion[1] (an item marked as withheld; withheld from the family): replaced by " \
+    assert "child.school: withheld from Wayne Harker; replaced by [withheld]" in log
+    assert "meetings[5].discussion[1]: withheld from the family; replaced by " \
            "[withheld] in 1 place." in log
     assert "transfer.new_address_lines" in log
     assert leaks(logs[0], FROM_WAYNE + FROM_FAMILY) == []
@@ -306,7 +305,7 @@ def test_venue_at_a_withheld_address_stops_his_letter(restrained, tmp_path):
     out = tmp_path / "out"
     with pytest.raises(DisclosureError) as caught:
         api.render(case, "invitation", Options(as_of=AS_OF, meeting="2026-12-19"), api.FORMATS, out)
-    assert "network[0].address_lines: An address withheld from Wayne Harker" in caught.value.message
+    assert "network[0].address_lines: An address is withheld from Wayne Harker" in caught.value.message
     assert caught.value.message.count("  - ") == 1  # Jade's and Maureen's letters are fine
     assert not out.exists()
 
@@ -344,7 +343,7 @@ def test_da_service_named_in_a_family_letter_stops_it(tmp_path):
     with pytest.raises(DisclosureError) as caught:
         api.render(case, "invitation", Options(as_of=AS_OF), api.FORMATS, tmp_path / "out")
     message = caught.value.message
-    assert "professionals[4]: A domestic-abuse service withheld from" in message
+    assert "professionals[4]: This domestic-abuse service is withheld from" in message
     assert "Tyler Bishop" in message and "Jade Bishop" not in message  # Jade is in may_be_named_to
     assert not (tmp_path / "out").exists()
 
@@ -355,8 +354,7 @@ def test_transfer_pack_runs_the_check(tmp_path):
     data = raw_sample()
     data["transfer"]["risks"] = {"text": data["transfer"]["risks"], "withhold_from": ["Ifeoma Chukwu"]}
     case = api.load(write(tmp_path, data))
-    with pytest.raises(DisclosureError, match=r"transfer\.risks: An item marked as withheld withheld from "
-                                              r"Ifeoma Chukwu"):
+    with pytest.raises(DisclosureError, match=r"transfer\.risks: This item is withheld from Ifeoma Chukwu"):
         transfer_pack.build_pack(case, AS_OF)
     built = transfer_pack.build_pack(case, AS_OF, allow_disclosure=True)
     letter = next(p for p in built.parts if p.title == "Notification letter")
@@ -368,3 +366,59 @@ def test_withheld_text_survives_a_deep_copy():
     data = copy.deepcopy(api.load(SAMPLE).data)
     note = data["meetings"][5]["discussion"][1]
     assert note.withhold_from == ("family",) and str(note).startswith("Wayne Harker lives")
+
+
+def test_panel_pack_stops_before_writing_when_a_summary_shows_an_item_withheld_from_the_presenter(tmp_path):
+    from cin_docs.packs import panel as panel_pack
+
+    data = yaml.safe_load((ROOT / "samples" / "hertfordshire-panel.yaml").read_text(encoding="utf-8"))
+    data["panel"]["progress"] = {"text": data["panel"]["progress"], "withhold_from": [data["panel"]["presenter"]]}
+    case = api.load(write(tmp_path, data))
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["pack", "panel", str(case.path), "--panel-date", "2026-12-31", "--as-of",
+                                 "2026-11-23", "--force", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "panel.progress: This item is withheld from Bethany Clough but appears" in result.stderr
+    assert not out.exists()
+    with pytest.raises(DisclosureError):
+        panel_pack.build([case], dt.date(2026, 12, 31), AS_OF, force=True)
+
+
+# ---- recipient lists (no rendering: what the builders decide) ------------------------------------------------------
+
+def test_generated_plan_distribution_leaves_out_do_not_send_and_sends_redacted_copies(restrained, tmp_path):
+    data = restrained_parent_case()
+    data["plan"]["distribution"] = []
+    output = api.build(api.load(write(tmp_path, data)), "plan", Options(as_of=AS_OF, allow_unsmart=True)).outputs[0]
+    lines = output.context["plan"]["distribution"]
+    assert "Wayne Harker (Father) – gets the family copy, with withheld items removed" in lines
+    assert "Jade Bishop (Mother)" in lines and "Jade Bishop" in output.addressed_to
+    assert WAYNE not in output.addressed_to
+    assert "Tyler (depending on age and understanding)" in lines
+    sample = raw_sample()
+    sample["plan"]["distribution"] = []
+    output = api.build(api.load(write(tmp_path, sample)), "plan", Options(as_of=AS_OF)).outputs[0]
+    assert not any(WAYNE in line for line in output.context["plan"]["distribution"])
+    assert "Nadia Carvalho, Domestic Abuse Outreach Worker, Safe Harbour Domestic Abuse Service" in \
+        output.context["plan"]["distribution"]
+
+
+def test_a_plans_own_list_is_used_and_the_people_it_names_are_who_it_goes_to(restrained):
+    output = api.build(restrained, "plan", Options(as_of=AS_OF)).outputs[0]
+    assert output.context["plan"]["distribution"][-1] == "Wayne Harker (father, by post)"
+    assert output.addressed_to[:3] == ["Jade Bishop", "Tyler Bishop", "Maureen Bishop"]
+    assert WAYNE in output.addressed_to and "Nadia Carvalho" in output.addressed_to
+
+
+def test_each_letter_lists_the_chair_the_social_worker_and_its_readers_side(restrained):
+    outputs = api.build(restrained, "invitation", Options(as_of=AS_OF)).outputs
+    lists = {o.addressed_to[0]: [(p["name"], p["relationship"]) for p in o.context["meeting"]["invitees"]]
+             for o in outputs}
+    assert lists["Jade Bishop"] == [("Graham Pollard", "Chair"), ("Samuel Oyelaran", "Social worker"),
+                                    ("Maureen Bishop", "Maternal grandmother"), ("Tyler Bishop", "Child"),
+                                    (WAYNE, "Father")]
+    assert [n for n, _ in lists["Dev Malhotra"]] == ["Graham Pollard", "Samuel Oyelaran", "Ms Rebecca Holt",
+                                                     "Dr Lena Kowalczyk", "Nadia Carvalho", "Ifeoma Chukwu"]
+    assert {o.addressed_to[0]: o.reader for o in outputs}["Tyler Bishop"] == "child"
+    assert {o.addressed_to[0]: o.reader for o in outputs}["Ms Rebecca Holt"] == "professional"

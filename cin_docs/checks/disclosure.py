@@ -165,7 +165,7 @@ def restrictions(case) -> list[Restriction]:
         who = expand(everyone, text.withhold_from)
         needle = norm(text)
         if who and needle:
-            out.append(Restriction(format_path(path), "an item marked as withheld", (needle,), who,
+            out.append(Restriction(format_path(path), "this item", (needle,), who,
                                    described=describe(everyone, text.withhold_from)))
     family = group_members(everyone, FAMILY_GROUPS)
     for i, prof in enumerate(data.get("professionals", [])):
@@ -176,16 +176,36 @@ def restrictions(case) -> list[Restriction]:
         if DOMESTIC_ABUSE_WORDS.search(prof["role"]):
             needles.append(norm(prof["role"]))
         if who:
-            out.append(Restriction(f"professionals[{i}]", "a domestic-abuse service",
+            out.append(Restriction(f"professionals[{i}]", "this domestic-abuse service",
                                    tuple(n for n in needles if len(n) >= MIN_NEEDLE), who, letters_only=True,
                                    described="the family (except those in may_be_named_to)"))
     return out
 
 
-def withheld_from_anything(case, name: str) -> bool:
-    """Whether the case file withholds anything from this person (outside letters): they get a redacted copy."""
+def context_text(context) -> str:
+    """Every piece of text in a document's context, normalised: what the document can show."""
+    parts: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            parts.append(norm(value))
+
+    walk(context)
+    return "\n".join(parts)
+
+
+def withheld_in(case, name: str, shown: str) -> bool:
+    """Whether the text `shown` (context_text) holds something the case file withholds from this person (outside
+    letters): they then get the redacted copy instead of the document."""
     key = canonical(_people(case), name)
-    return key is not None and any(key in r.withheld_from for r in restrictions(case) if not r.letters_only)
+    return key is not None and any(key in r.withheld_from and any(n in shown for n in r.needles)
+                                   for r in restrictions(case) if not r.letters_only)
 
 
 # ---- the check ---------------------------------------------------------------------------------------------------
@@ -241,11 +261,10 @@ def check(case, texts: list[str], addressed_to: list[str], reader: str | None, *
             continue
         who = [name for key, name in readers.items() if key in r.withheld_from]
         if who and any(needle in haystack for needle in r.needles):
-            verb = "is" if len(who) == 1 else "are"
             out.append(Finding(ERROR, r.path,
-                               f"{r.what[0].upper()}{r.what[1:]} withheld from {_names(who)} appears in this "
-                               f"document, and {_names(who)} {verb} among the people it is addressed or distributed "
-                               "to."))
+                               f"{r.what[0].upper()}{r.what[1:]} is withheld from {_names(who)} but appears in this "
+                               "document, which is addressed or distributed to "
+                               + ("them." if len(who) == 1 else "each of them.")))
     return out
 
 
@@ -320,7 +339,7 @@ def redaction_log(case, document: str, reader: str, applying: list[Restriction],
     for r in applying:
         n = counts.get(r.path, 0)
         where = f"replaced by {WITHHELD} in {n} place{'s' if n != 1 else ''}" if n else "not in this document"
-        lines.append(f"- {r.path} ({r.what}; withheld from {r.described}): {where}.")
+        lines.append(f"- {r.path}: withheld from {r.described}; {where}.")
     return "\n".join(lines) + "\n"
 
 

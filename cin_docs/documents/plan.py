@@ -9,6 +9,7 @@ from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import longdate
+from ..checks import disclosure
 from . import Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, find, people, require
 
@@ -95,7 +96,6 @@ def build(case: api.Case, options: Options) -> Built:
     six_bees = case.profile.get("plan_outcomes") == "six_bees"
     policy = case.profile["name"]
 
-    distribution, addressed = recipients.plan_distribution(case, plan, known_as)
     outcomes = [{"id": o["id"], "outcome": o["outcome"], "bee": o["bee"],
                  "actions": [a.get("id") or str(i + 1) for i, a in enumerate(plan["actions"])
                              if a.get("outcome") == o["id"]]}
@@ -121,7 +121,7 @@ def build(case: api.Case, options: Options) -> Built:
             "funding_panel": plan["funding_panel"],
             "care_proceedings": plan["care_proceedings"],
             "signed_off": plan["signed_off"],
-            "distribution": distribution,
+            "distribution": [],  # below, once the rest of the plan is known
         },
         "six_bees": six_bees,
         "bees": list(model.SIX_BEES) if six_bees else [],
@@ -145,6 +145,8 @@ def build(case: api.Case, options: Options) -> Built:
             "produced_anyway": bool(errors),
         },
     })
+    ctx["plan"]["distribution"], addressed = recipients.plan_distribution(
+        case, plan, known_as, disclosure.context_text(ctx))
     return Built([Output(ctx, [], addressed_to=addressed, reader=None)], warnings)
 
 

@@ -1,7 +1,7 @@
 """Who receives each document, and who each letter says is invited: one place, honouring the disclosure rules.
 
 - A person marked `do_not_send` gets no letter and is on no distribution list.
-- Someone the case file withholds anything from gets the redacted copy (`--copy family` or `--copy professional`)
+- Someone the document would show something withheld from gets the redacted copy (`--copy family` or `--copy professional`)
   instead of the full document: the distribution list says so, and the full document is not addressed to them.
 - Letters name the chair, the social worker and, for a family reader, who else from the family is invited; a
   professional sees the professionals invited. Professionals appear in family letters only when the case file's
@@ -38,9 +38,10 @@ def _paths(case) -> dict[str, str]:
     return disclosure.person_paths(case)
 
 
-def _copy_for(case, person: dict) -> str | None:
-    """'family' or 'professional' when this person must get the redacted copy rather than the full document."""
-    if not disclosure.withheld_from_anything(case, person["name"]):
+def _copy_for(case, person: dict, shown: str) -> str | None:
+    """'family' or 'professional' when this person must get the redacted copy rather than the full document (which
+    shows `shown`, from disclosure.context_text)."""
+    if not disclosure.withheld_in(case, person["name"], shown):
         return None
     return "family" if person["group"] in FAMILY_GROUPS else "professional"
 
@@ -124,7 +125,7 @@ def names_in(case, line: str) -> list[str]:
     return found
 
 
-def plan_distribution(case, plan: dict, known_as: str) -> tuple[list[str], list[str]]:
+def plan_distribution(case, plan: dict, known_as: str, shown: str) -> tuple[list[str], list[str]]:
     """(the plan's distribution lines, the names of those who get the full plan).
 
     The plan's own list when it has one; else parents with parental responsibility, the child, the agencies (without
@@ -144,7 +145,7 @@ def plan_distribution(case, plan: dict, known_as: str) -> tuple[list[str], list[
         def add(person: dict, line: str) -> None:
             if person["name"].casefold() in blocked:
                 return
-            copy = _copy_for(case, everyone[person["name"].casefold()])
+            copy = _copy_for(case, everyone[person["name"].casefold()], shown)
             if copy:
                 lines.append(f"{line} – {COPY_NOTE[copy]}")
             else:
@@ -164,7 +165,7 @@ def plan_distribution(case, plan: dict, known_as: str) -> tuple[list[str], list[
     return lines, addressed
 
 
-def record_distribution(case, meeting: dict, child: dict) -> tuple[list[dict], list[str]]:
+def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[list[dict], list[str]]:
     """(rows {name, role, agency, note} of a meeting record's distribution, names of those who get the full record).
 
     Parents with parental responsibility, the child, every participant, and the Children's Guardian if needed;
@@ -183,7 +184,7 @@ def record_distribution(case, meeting: dict, child: dict) -> tuple[list[dict], l
         if key in seen or key in blocked:
             return
         seen.add(key)
-        copy = _copy_for(case, person) if person is not None else None
+        copy = _copy_for(case, person, shown) if person is not None else None
         if copy:
             note = f"{note}; {COPY_NOTE[copy]}" if note else COPY_NOTE[copy]
         else:

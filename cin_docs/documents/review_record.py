@@ -10,6 +10,7 @@ from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import NOT_RECORDED, longdate
+from ..checks import disclosure
 from . import KINDS, Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, meeting_index, people, require
 
@@ -88,10 +89,13 @@ def build(case: api.Case, options: Options) -> Built:
     ctx["sign_off"] = meeting["signed_off"]
     team_manager = data.get("team_manager") or data.get("line_manager")
     ctx["unresolved_to"] = team_manager["name"] if team_manager else None
-    ctx["distribution"], addressed = recipients.record_distribution(case, meeting, ctx["child"])
+    ctx["distribution"] = []
     if meeting["type"] == "review" and not meeting["equality_diversity"]:
         warnings.append(f"Meeting {index} ({label}) does not record how equality and diversity were considered "
                         "(equality_diversity): the record says 'not recorded'.")
+    # Last: who gets the full record depends on what it shows (disclosure.context_text).
+    ctx["distribution"], addressed = recipients.record_distribution(case, meeting, ctx["child"],
+                                                                    disclosure.context_text(ctx))
     # Addressed to its distribution list (without anyone who gets the redacted copy instead); no single reader.
     return Built([Output(ctx, [meeting["date"].isoformat()], addressed_to=addressed, reader=None)], warnings)
 
