@@ -126,18 +126,25 @@ def build(case: Case, kind: str, options):
     return KINDS[kind].builder()(case, options)
 
 
-def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
+def template_names(kind: str) -> tuple[str, str]:
+    """(Word template, HTML template) of a document kind, or of a pack page named like its templates."""
     from .documents import KINDS
 
-    spec = KINDS[kind]
+    if kind in KINDS:
+        return KINDS[kind].docx_template, KINDS[kind].html_template
+    return f"{kind}.docx", f"{kind}.html"
+
+
+def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
+    docx_template, html_template = template_names(kind)
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(spec.docx_template, context)
+        return render_docx(docx_template, context)
     from .render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(spec.html_template, context, extra_allowed=[logo] if logo else [])
+    return render_pdf(html_template, context, extra_allowed=[logo] if logo else [])
 
 
 def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
@@ -191,8 +198,9 @@ def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]
     from .render.docx import render_docx
     from .render.jinja import render_html
 
-    html = render_html(f"{template}.html", output.context)
-    word = render_docx(f"{template}.docx", output.context)
+    docx_template, html_template = template_names(template)
+    html = render_html(html_template, output.context)
+    word = render_docx(docx_template, output.context)
     texts = [disclosure.html_text(html), disclosure.docx_text(word)]
     return disclosure.check(case, texts, output.addressed_to, output.reader,
                             letter=template in disclosure.LETTER_KINDS), word

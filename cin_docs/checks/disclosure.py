@@ -21,7 +21,6 @@ import zipfile
 from dataclasses import dataclass
 
 from ..models.case import withheld_items
-from ..models.fields import WithheldText
 from ..smart import ERROR, Finding
 
 FAMILY_GROUPS = ("family", "network", "child")
@@ -341,7 +340,3 @@ def redaction_log(case, document: str, reader: str, applying: list[Restriction],
         where = f"replaced by {WITHHELD} in {n} place{'s' if n != 1 else ''}" if n else "not in this document"
         lines.append(f"- {r.path}: withheld from {r.described}; {where}.")
     return "\n".join(lines) + "\n"
-
-
-def is_withheld_text(value) -> bool:
-    return isinstance(value, WithheldText)
