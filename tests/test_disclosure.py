@@ -422,3 +422,74 @@ def test_each_letter_lists_the_chair_the_social_worker_and_its_readers_side(rest
                                                      "Dr Lena Kowalczyk", "Nadia Carvalho", "Ifeoma Chukwu"]
     assert {o.addressed_to[0]: o.reader for o in outputs}["Tyler Bishop"] == "child"
     assert {o.addressed_to[0]: o.reader for o in outputs}["Ms Rebecca Holt"] == "professional"
+
+
+# ---- the check's parts --------------------------------------------------------------------------------------------
+
+def test_address_needles_are_the_identifying_lines_and_the_postcode_without_its_space():
+    from cin_docs.checks.disclosure import _address_needles
+
+    assert _address_needles(["27 Halyard Way", "Westmere", "ZZ5 2LG"]) == ("27 halyard way", "zz5 2lg", "zz52lg")
+    assert _address_needles(["Rose Cottage", "Little Snoring"]) == ("rose cottage",)
+    assert _address_needles(["Flat 3", "Westmere"]) == ("flat 3",)
+    assert _address_needles(["No 9", "Westmere"]) == ("no 9",)
+    assert _address_needles(["9", "Westmere"]) == ()  # too short to identify anything
+    assert _address_needles([]) == ()
+
+
+def test_domestic_abuse_service_from_the_words_unless_the_file_says():
+    from cin_docs.checks.disclosure import is_domestic_abuse_service as da
+
+    assert da({"role": "Outreach Worker", "agency": "Safe Harbour Domestic Abuse Service"})
+    assert da({"role": "IDVA", "agency": "Victim Support"})
+    assert da({"role": "Support worker", "agency": "Westmere Women's Refuge"})
+    assert not da({"role": "School Nurse", "agency": "Community Health"})
+    assert not da({"role": "IDVA", "agency": "Victim Support", "domestic_abuse_service": False})
+    assert da({"role": "Family Support", "agency": "Hope Project", "domestic_abuse_service": True})
+
+
+def test_group_words_mean_the_family_with_the_child_and_the_professionals():
+    from cin_docs.checks.disclosure import _people, expand
+
+    case = api.load(SAMPLE)
+    everyone = _people(case)
+    family = expand(everyone, ["family"])
+    assert {"jade bishop", "wayne harker", "maureen bishop", "tyler bishop"} <= family
+    assert "nadia carvalho" not in family and "samuel oyelaran" not in family
+    professionals = expand(everyone, ["professionals"])
+    assert "nadia carvalho" in professionals and "jade bishop" not in professionals
+    assert expand(everyone, ["Tyler", "tyler bishop", "Nobody Known"]) == {"tyler bishop"}
+
+
+def test_text_of_both_formats_as_the_check_reads_it():
+    from cin_docs.checks.disclosure import docx_text, html_text, norm
+
+    html = "<style>p { x: 1 }</style><p>27 Halyard&nbsp;Way<br>Westmere &amp; <b>ZZ5</b> 2LG</p>"
+    assert norm(html_text(html)) == "27 halyard way westmere & zz5 2lg"
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Header: 8 Capstan Row"
+    document.add_paragraph("first").add_run().add_break()
+    document.paragraphs[-1].add_run("second")
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0].text = "in a table"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = norm(docx_text(buffer.getvalue()))
+    assert "header: 8 capstan row" in text and "first second" in text and "in a table" in text
+
+
+def test_redaction_replaces_every_form_of_the_needle_longest_first_and_counts():
+    from cin_docs.checks.disclosure import Restriction, redact
+
+    address = Restriction("child.address_lines", "the child's address", ("27 halyard way", "zz5 2lg"),
+                          frozenset({"wayne harker"}))
+    note = Restriction("meetings[5].discussion[0]", "this item", ("moving to 27 halyard way soon",),
+                       frozenset({"wayne harker"}))
+    counts: dict[str, int] = {}
+    context = {"a": ["Moving to 27 Halyard\n Way soon", "ZZ5 2LG"], "b": {"c": "no match", "d": dt.date(2026, 1, 1)},
+               "e": ("27 HALYARD WAY",)}
+    out = redact(context, [address, note], counts)
+    assert out == {"a": ["[withheld]", "[withheld]"], "b": {"c": "no match", "d": dt.date(2026, 1, 1)},
+                   "e": ("[withheld]",)}
+    assert counts == {"meetings[5].discussion[0]": 1, "child.address_lines": 2}
+    assert context["a"][1] == "ZZ5 2LG"  # the original context is untouched

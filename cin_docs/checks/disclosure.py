@@ -228,7 +228,10 @@ def docx_text(data: bytes) -> str:
             if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml", part):
                 root = etree.fromstring(package.read(part))
                 for paragraph in root.iter(f"{W_NS}p"):
-                    lines.append("".join(t.text or "" for t in paragraph.iter(f"{W_NS}t")))
+                    # Line breaks and tabs inside a paragraph separate words as spaces do.
+                    lines.append("".join((node.text or "") if node.tag == f"{W_NS}t" else " "
+                                         for node in paragraph.iter(f"{W_NS}t", f"{W_NS}br", f"{W_NS}cr",
+                                                                    f"{W_NS}tab")))
     return "\n".join(lines)
 
 
