@@ -290,10 +290,15 @@ KIND is one of:
 Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never the child's name) and can be read only
 by you. Nothing is written if anything goes wrong.
 
+Before anything is written, the disclosure check stops a document that would give someone what the case file
+withholds from them (do_not_send, address_withheld_from, withhold_from, professionals_only): the message names
+the item and the person. Make a redacted copy for them with --copy, or override with --allow-disclosure.
+
 \b
 Examples:
   cin-docs render invitation samples/hillingdon-mid-plan.yaml
   cin-docs render plan samples/hertfordshire-panel.yaml --format pdf -o letters/
+  cin-docs render review-record samples/transfer-out.yaml --copy family
 """)
 @click.argument("kind", type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
                 metavar="KIND")

@@ -257,6 +257,22 @@ def test_record_sends_him_the_redacted_copy_and_the_full_record_is_not_addressed
         assert "redaction log" not in text  # the log is beside the copy, never in it
 
 
+@pytest.mark.parametrize("kind", ["plan", "case-summary"])
+def test_family_copies_of_the_plan_and_case_summary_hold_nothing_withheld_from_anyone_in_the_family(
+        restrained, tmp_path, kind):
+    result, copies = render(restrained, kind, tmp_path, copy_for="family")
+    assert WAYNE in copies[0].addressed_to
+    documents = [p for p in result.paths if p.suffix != ".txt"]
+    assert sorted(p.suffix for p in documents) == [".docx", ".pdf"]
+    for path in documents:
+        assert_nothing_withheld(path, FAMILY)
+        assert "[withheld]" in text_of(path)
+    # Professionals may see what is withheld only from the family: their copy keeps the address.
+    result, _ = render(restrained, kind, tmp_path / "prof", copy_for="professional", formats=("docx",))
+    assert leaks(result.paths[0], ["27 Halyard Way", "Westmere Park School"]) == ["27 Halyard Way",
+                                                                                   "Westmere Park School"]
+
+
 def test_redaction_log_is_beside_the_copy_owner_only_and_names_paths_not_content(restrained, tmp_path):
     result, _ = render(restrained, "review-record", tmp_path, copy_for="family")
     logs = [p for p in result.paths if p.suffix == ".txt"]
