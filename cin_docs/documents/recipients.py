@@ -227,8 +227,3 @@ def receiving_authority(case) -> list[str]:
     """The people a document sent to the receiving authority goes to (its social worker and manager)."""
     transfer = case.data.get("transfer") or {}
     return [transfer[k]["name"] for k in ("receiving_social_worker", "receiving_manager") if transfer.get(k)]
-
-
-def group_names(case, reader: str) -> list[str]:
-    """Everyone a copy for `reader` ('family' or 'professional') may reach."""
-    return disclosure.copy_restrictions(case, reader)[1]
