@@ -509,3 +509,13 @@ def test_redaction_replaces_every_form_of_the_needle_longest_first_and_counts():
                    "e": ("[withheld]",)}
     assert counts == {"meetings[5].discussion[0]": 1, "child.address_lines": 2}
     assert context["a"][1] == "ZZ5 2LG"  # the original context is untouched
+
+
+def test_a_plan_distribution_line_naming_nobody_in_the_file_is_a_warning(tmp_path):
+    data = raw_sample()
+    data["plan"]["distribution"] += ["Dad (by post)", "The Children's Guardian"]
+    built = api.build(api.load(write(tmp_path, data)), "plan", Options(as_of=AS_OF))
+    n = len(data["plan"]["distribution"]) - 2
+    assert [w for w in built.warnings if "names nobody" in w] == [
+        f"plan.distribution[{n}] names nobody in the case file, so the disclosure check cannot tell who it is: "
+        "write the person's name as it is in the case file."]

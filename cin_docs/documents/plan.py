@@ -145,8 +145,10 @@ def build(case: api.Case, options: Options) -> Built:
             "produced_anyway": bool(errors),
         },
     })
-    ctx["plan"]["distribution"], addressed = recipients.plan_distribution(
+    ctx["plan"]["distribution"], addressed, unknown = recipients.plan_distribution(
         case, plan, known_as, disclosure.context_text(ctx))
+    warnings += [f"plan.distribution[{i}] names nobody in the case file, so the disclosure check cannot tell who "
+                 "it is: write the person's name as it is in the case file." for i in unknown]
     return Built([Output(ctx, [], addressed_to=addressed, reader=None)], warnings)
 
 

@@ -125,8 +125,9 @@ def names_in(case, line: str) -> list[str]:
     return found
 
 
-def plan_distribution(case, plan: dict, known_as: str, shown: str) -> tuple[list[str], list[str]]:
-    """(the plan's distribution lines, the names of those who get the full plan).
+def plan_distribution(case, plan: dict, known_as: str, shown: str) -> tuple[list[str], list[str], list[int]]:
+    """(the plan's distribution lines, the names of those who get the full plan, the numbers of the plan's own lines
+    that name nobody in the case file, whom the disclosure check therefore cannot check).
 
     The plan's own list when it has one; else parents with parental responsibility, the child, the agencies (without
     anyone marked do not send; anyone something is withheld from gets the redacted copy). The Children's Guardian
@@ -135,9 +136,13 @@ def plan_distribution(case, plan: dict, known_as: str, shown: str) -> tuple[list
     data = case.data
     lines = list(plan["distribution"])
     addressed: list[str] = []
+    unknown: list[int] = []
     if lines:
-        for line in lines:
-            addressed.extend(names_in(case, line))
+        for i, line in enumerate(lines):
+            named = names_in(case, line)
+            addressed.extend(named)
+            if not named and "guardian" not in line.casefold():
+                unknown.append(i)
     else:
         everyone = people(case)
         blocked = _blocked(case)
@@ -162,7 +167,7 @@ def plan_distribution(case, plan: dict, known_as: str, shown: str) -> tuple[list
             add(prof, f"{prof['name']}, {prof['role']}, {prof['agency']}")
     if plan["care_proceedings"] and not any("guardian" in line.casefold() for line in lines):
         lines.append("The Children's Guardian (care proceedings)")
-    return lines, addressed
+    return lines, addressed, unknown
 
 
 def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[list[dict], list[str]]:
