@@ -8,6 +8,7 @@ for Boxing Day, which is a Saturday), Fri 1 Jan 2027.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from cin_docs import api
+from cin_docs.policies.engine import compute_deadlines
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 AS_OF = dt.date(2026, 11, 23)  # a Monday
@@ -217,7 +219,17 @@ NRPF = "hillingdon-nrpf.yaml"
 
 def test_nrpf_has_no_plan_or_meeting_rules():
     assert sample(NRPF)[0].data["support"] == "nrpf"
-    assert rules(NRPF) == {"nrpf_check", "nrpf_review", "next_visit", "child_turns_18"}
+    assert rules(NRPF) == {"nrpf_check", "nrpf_review", "next_visit", "child_turns_18",
+                           "nrpf_subsistence_monitoring", "nrpf_subsistence_review"}
+
+
+def test_nrpf_subsistence_monitoring_and_review():
+    # "monthly monitoring of subsistence payments": latest Tue 10 Nov + 1 month = Thu 10 Dec 2026, open.
+    d = one(NRPF, "nrpf_subsistence_monitoring")
+    assert (d["due"], d["from"], d["status"]) == ("2026-12-10", "nrpf.subsistence_checks[5]", "open")
+    # "The subsistence provision will be reviewed every 3 months": Thu 13 Aug + 3 months = Fri 13 Nov: overdue.
+    d = one(NRPF, "nrpf_subsistence_review")
+    assert (d["due"], d["from"], d["status"]) == ("2026-11-13", "nrpf.subsistence_reviews[0]", "overdue")
 
 
 def test_nrpf_dates():
@@ -296,8 +308,7 @@ def test_live_escalation_at_stage_2():
     d = one(ESC, "escalation_stage2_start", "escalations[0].stages[0]")
     assert (d["due"], d["status"]) == ("2026-11-17", "late")
     # Stage 2 started Wed 18 Nov + 3 working days = Mon 23 Nov (= as-of): still open today.
-    d = one(ESC, "escalation_stage2_resolution")
-    assert d["ref"] == "escalations[0].stages[1]"
+    d = one(ESC, "escalation_stage2_resolution", "escalations[0].stages[1]")
     assert (d["due"], d["from"], d["status"]) == ("2026-11-23", "escalations[0].stages[1].started", "open")
     # If stage 2 is not resolved by then, stage 3 starts the same working day, also Mon 23 Nov.
     d = one(ESC, "escalation_stage3_start", "escalations[0].stages[1]")
@@ -307,22 +318,38 @@ def test_live_escalation_at_stage_2():
 def test_live_escalation_goes_overdue_the_next_day():
     case, _ = sample(ESC)
     doc = api.due_dates_json(case, AS_OF + dt.timedelta(days=1))
-    (d,) = [x for x in doc["deadlines"] if x["rule"] == "escalation_stage2_resolution"]
+    (d,) = [x for x in doc["deadlines"] if x["rule"] == "escalation_stage2_resolution"
+            and x["ref"] == "escalations[0].stages[1]"]
     assert (d["due"], d["status"]) == ("2026-11-23", "overdue")
 
 
-def test_immediate_risk_escalation_resolved_at_stage_1():
+def test_immediate_risk_escalation_went_to_managers_the_same_day():
     case, _ = sample(ESC)
     assert case.data["escalations"][1]["immediate_risk"] is True
-    # Immediate risk: raised the same working day, Fri 9 Oct 2026.
+    # 6.3.1: "concerns must be escalated to both your manager and a manager within the other service ... on the
+    # same working day": due Fri 9 Oct 2026, met only by stage 2 (managers), which started that day.
     d = one(ESC, "escalation_raise", "escalations[1]")
-    assert (d["due"], d["basis"], d["status"]) == ("2026-10-09", "the same working day", "met")
-    # Resolved Fri 9 Oct + 2 working days = Tue 13 Oct; confirmed Mon 12 Oct: met.
-    d = one(ESC, "escalation_confirm", "escalations[1].stages[0]")
+    assert (d["due"], d["basis"].split(";")[0], d["status"]) == ("2026-10-09", "the same working day", "met")
+    assert "6.3.4" in d["basis"]
+    # Stage 2 resolved Fri 9 Oct + 2 working days = Tue 13 Oct; confirmed Mon 12 Oct: met.
+    d = one(ESC, "escalation_confirm", "escalations[1].stages[1]")
     assert (d["due"], d["status"]) == ("2026-10-13", "met")
-    # Resolved within stage 1, so no stage 2 for it.
-    refs = {x["ref"] for x in deadlines(ESC, "escalation_stage2_start")}
-    assert refs == {"escalations[0].stages[0]"}
+    # Stage 1 was not resolved, but stage 2 had already started (9 Oct) by its same-day deadline (Wed 14 Oct): met.
+    d = one(ESC, "escalation_stage2_start", "escalations[1].stages[0]")
+    assert (d["due"], d["status"]) == ("2026-10-14", "met")
+    # Resolved within stage 2 by its deadline, so no stage 3 for it.
+    refs = {x["ref"] for x in deadlines(ESC, "escalation_stage3_start")}
+    assert refs == {"escalations[0].stages[1]"}
+
+
+def test_immediate_risk_escalation_met_only_by_managers():
+    # The same escalation with only stage 1 (a word with the duty social worker): the same-day duty is not met.
+    case, _ = sample(ESC)
+    data = copy.deepcopy(case.data)
+    del data["escalations"][1]["stages"][1]
+    dls = compute_deadlines(data, case.profile, AS_OF)
+    (d,) = [x for x in dls if x.rule == "escalation_raise" and x.ref == "escalations[1]"]
+    assert (d.due, d.status) == (dt.date(2026, 10, 9), "overdue")
 
 
 def test_escalation_case_visit_overdue_on_the_default_interval():
@@ -341,14 +368,21 @@ def test_transfer_in_meeting_20_working_days_after_residence():
     assert case.data["transfer"]["residence_start"] == dt.date(2026, 11, 14)  # a Saturday
     # Counting starts with the first working day after Sat 14 Nov: Mon 16 Nov = 1, Fri 20 = 5, Fri 27 = 10,
     # Fri 4 Dec = 15, Fri 11 Dec 2026 = 20. The Westmere meeting on 10 Dec is planned, so still open.
+    # The family moved out: it is the receiving authority's duty, shown as info, never overdue here.
     d = one(TRANSFER, "transfer_in_meeting")
     assert (d["due"], d["from"], d["from_date"], d["status"]) == (
-        "2026-12-11", "transfer.residence_start", "2026-11-14", "open")
+        "2026-12-11", "transfer.residence_start", "2026-11-14", "info")
+    assert d["label"] == "CIN meeting after transfer in (the receiving authority's duty)"
+    assert d["basis"].endswith("the receiving authority must convene a CIN meeting by Friday 11 December 2026")
 
 
 def test_transfer_out_case_keeps_its_own_deadlines():
     # Latest review Tue 3 Nov 2026: next CIN meeting + 6 weeks = Tue 15 Dec; next review + 3 months = Wed 3 Feb 2027.
-    assert one(TRANSFER, "next_cin_meeting")["due"] == "2026-12-15"
+    current = [d for d in deadlines(TRANSFER, "next_cin_meeting") if d["ref"] is None]
+    assert [d["due"] for d in current] == ["2026-12-15"]
+    # On the record: the CIN meeting of Tue 21 Jul + 6 weeks = Tue 1 Sep; the next came with the review of Tue 8 Sep.
+    lapse = one(TRANSFER, "next_cin_meeting", "meetings[3]")
+    assert (lapse["due"], lapse["from"], lapse["status"]) == ("2026-09-01", "meetings[2]", "late")
     assert one(TRANSFER, "next_review")["due"] == "2027-02-03"
     # Plan circulated after that review (due + 5 working days = Tue 10 Nov) on 9 Nov: met.
     d = one(TRANSFER, "plan_circulation", "meetings[5]")
