@@ -39,6 +39,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
             problems.append((format_path(("meetings", i, "type")),
                              f"The {profile['name']} policy has no '{m['type']}' meeting; "
                              f"its meeting types are: {', '.join(known)}."))
+    if not profile.get("combined_outcomes"):
+        for i, m in enumerate(data.get("meetings", [])):
+            if isinstance(m.get("outcome"), list):
+                problems.append((format_path(("meetings", i, "outcome")),
+                                 f"The {profile['name']} policy records exactly one outcome for a review: give one "
+                                 f"of {', '.join(profile['review_outcomes'])}, not a list."))
     if data.get("escalations") and not profile.get("escalation"):
         problems.append(("escalations",
                          f"The {profile['name']} policy has no escalation protocol, so escalation deadlines cannot "

@@ -38,7 +38,7 @@ def summary_context(case: api.Case, as_of: dt.date) -> dict:
                 "status": ACTION_STATUS[a["status"]]} for a in (plan or {}).get("actions", [])]
     meetings = sorted(data.get("meetings", []), key=lambda m: (m["date"], m.get("time") or dt.time(0)))
     history = [{"date": m["date"], "label": labels[m["type"]], "held": m["date"] <= as_of, "chair": m.get("chair"),
-                "outcome": OUTCOME.get(m.get("outcome")) if m.get("outcome") else None} for m in meetings]
+                "outcome": "; ".join(OUTCOME.get(k, k) for k in model.outcome_keys(m)) or None} for m in meetings]
     visits = sorted((v for v in data.get("visits", []) if v["date"] <= as_of), key=lambda v: v["date"])
     seen_alone = [v["date"] for v in visits if v.get("seen_alone")]
     plan_risks = (plan or {}).get("risks") or {}

@@ -312,7 +312,7 @@ def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
     held = sorted((m["date"], i, m) for i, m in enumerate(case.data.get("meetings", []))
                   if m["type"] in HISTORY_TYPES and m["date"] <= as_of)
     rows = [{"date": longdate(d), "meeting": labels.get(m["type"], m["type"]), "chair": m.get("chair") or "–",
-             "outcome": _outcome_words(case.profile, m.get("outcome")),
+             "outcome": "; ".join(_outcome_words(case.profile, k) for k in model.outcome_keys(m)) or "–",
              "decisions": "; ".join(m.get("decisions") or []) or "–"} for d, _, m in held]
     reviews = [d for d, _, m in held if m["type"] == "review"]
     if not held:

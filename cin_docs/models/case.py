@@ -202,6 +202,37 @@ class OutcomeDetail(Strict):
     next_steps = Text()
 
 
+class OutcomeField(fields.Field):
+    """A review outcome: one key, or (where the policy combines them, "and/or") a list of keys.
+
+    Whether a list is allowed depends on the policy profile (`combined_outcomes`), which the model does not know:
+    api.profile_problems refuses a list under a profile that keeps exactly one.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            raise ma.ValidationError("Give at least one outcome, or leave 'outcome' out.")
+        bad = [i for i in items if not isinstance(i, str) or i not in REVIEW_OUTCOMES]
+        if bad:
+            raise ma.ValidationError(f"Must be one of: {', '.join(REVIEW_OUTCOMES)} (or a list of them).")
+        if len(set(items)) != len(items):
+            raise ma.ValidationError("Each outcome may appear only once.")
+        return list(items) if isinstance(value, list) else value
+
+    def _jsonschema_type_mapping(self):
+        one = {"type": "string", "enum": list(REVIEW_OUTCOMES)}
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}],
+                "description": "One review outcome, or a list of them where the policy allows 'and/or' "
+                               "(hertfordshire)"}
+
+
+def outcome_keys(meeting: dict) -> list[str]:
+    """A meeting's outcome(s) as a list (empty when none is recorded)."""
+    value = meeting.get("outcome")
+    return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+
 class Meeting(Strict):
     type = one_of(MEETING_TYPES, required=True)
     date = Date(required=True)
@@ -231,7 +262,8 @@ class Meeting(Strict):
     disagreements = _text_list()
     unresolved = _text_list()
     equality_diversity = Text()
-    outcome = one_of(REVIEW_OUTCOMES)
+    outcome = OutcomeField(metadata={"description": "One review outcome, or a list where the policy allows "
+                                                    "'and/or' (hertfordshire)"})
     outcome_detail = fields.Nested(OutcomeDetail)
     decisions = _text_list()
     record_completed = Date()
@@ -429,6 +461,7 @@ class CaseFile(Strict):
                             "Not a person in this case file: add them under family, network or professionals "
                             "(or use the child's or social worker's name as written)."
                         ]
+        _lifecycle_checks(data, errors)
         outcome_ids = {o["id"] for o in (data.get("plan") or {}).get("outcomes", [])}
         for i, a in enumerate((data.get("plan") or {}).get("actions", [])):
             if a.get("outcome") and a["outcome"] not in outcome_ids:
@@ -437,6 +470,28 @@ class CaseFile(Strict):
                 }
         if errors:
             raise ma.ValidationError(errors)
+
+
+def _lifecycle_checks(data: dict, errors: dict) -> None:
+    """A closed case has nothing after its closure; a plan cannot end before it starts or after the case closed;
+    a transfer out names where the family is going."""
+    plan = data.get("plan") or {}
+    closure = data.get("closure") or {}
+    closed = closure.get("date")
+    if closed and plan.get("start") and closed < plan["start"]:
+        errors.setdefault("closure", {})["date"] = ["The case cannot close before the plan starts (plan.start)."]
+    if closed and plan.get("end") and plan["end"] > closed:
+        errors.setdefault("plan", {})["end"] = ["The plan cannot end after the case closed (closure.date)."]
+    if closed:
+        for group in ("meetings", "visits"):
+            for i, item in enumerate(data.get(group, [])):
+                if item["date"] > closed:
+                    errors.setdefault(group, {}).setdefault(i, {}).setdefault("date", []).append(
+                        "Dated after the case closed (closure.date): remove it, or correct the closure date.")
+    transfer = data.get("transfer") or {}
+    if transfer.get("direction") == "out" and not (transfer.get("receiving_authority") or {}).get("name"):
+        errors.setdefault("transfer", {})["receiving_authority"] = [
+            "The family is moving out (direction: out): name the receiving authority (receiving_authority.name)."]
 
 
 def _people_names(data: dict) -> set[str]:
