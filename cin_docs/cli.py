@@ -126,7 +126,8 @@ def validate(ctx, cases):
 
 
 STATUS_STYLE = {"overdue": ("OVERDUE", "red"), "late": ("late", "yellow"), "open": ("open", None),
-                "met": ("met", "green"), "info": ("date", "blue")}
+                "met": ("met", "green"), "info": ("date", "blue"), "missed": ("missed", "yellow"),
+                "passed": ("passed", None)}
 
 
 @cli.command("due-dates", context_settings=CONTEXT_SETTINGS)
@@ -163,21 +164,41 @@ def due_dates(ctx, case, as_of, as_json, ics):
                f"as of {longdate(as_of)}:")
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
-    for d in deadlines:
-        word, colour = STATUS_STYLE[d.status]
-        when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
-        label = d.label + (f" [{d.ref}]" if d.ref else "")
-        status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
-        click.echo(f"  {status} {when:<30} {label}")
-        extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
-        if d.status == "late":
-            extra = f"done late, on {longdate(d.satisfied_on)}; "
-        click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    current = [d for d in deadlines if not d.history]
+    history = [d for d in deadlines if d.history]
+    for d in current:
+        _echo_deadline(d)
+    if history:
+        click.echo("")
+        click.echo("History (on the record, not things to do): visits, meetings and reviews that came late, and "
+                   "what fell due before the plan ended and never happened:")
+        for d in history:
+            _echo_deadline(d)
     overdue = sum(d.status == "overdue" for d in deadlines)
     if overdue:
         click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
     if ics:
         click.echo(f"Wrote {ics}")
+
+
+def _echo_deadline(d) -> None:
+    from .render.filters import longdate
+
+    word, colour = STATUS_STYLE[d.status]
+    when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
+    label = d.label + (f" [{d.ref}]" if d.ref else "")
+    status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
+    click.echo(f"  {status} {when:<30} {label}")
+    extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
+    if d.status == "late":
+        extra = f"done late, on {longdate(d.satisfied_on)}; "
+    elif d.status == "missed":
+        extra = "the plan ended without it; "
+    elif d.status == "passed":
+        extra = "a target, not a deadline: the plan went on past it; "
+    click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    if d.note:
+        click.echo(f"  {'':<8} {'':<30} Note: {d.note}.")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)

@@ -72,8 +72,12 @@ class Deadline:
         from ..render.filters import longdate
 
         when = longdate(self.from_date) + (f" at {self.anchor_time.strftime('%H:%M')}" if self.anchor_time else "")
-        if self.basis == "the same working day":
+        if self.basis == "on the same day":
+            text = f"on the date of {self.from_label} ({when})"
+        elif self.basis == "the same working day":
             text = f"the same working day as {self.from_label} on {when}"
+        elif self.basis.endswith("birthday"):
+            text = f"the {self.basis} of a child born on {longdate(self.from_date)}"
         elif self.basis.startswith("the last "):
             text = f"the first panel sitting ({self.basis}) after {self.from_label} on {when}"
         elif self.basis.endswith(" before"):
@@ -380,7 +384,7 @@ class Engine:
             unit = next(u for u in ("days", "weeks", "months", "years") if u in offset)
             n = offset[unit]
             raw = {"days": add_days, "weeks": add_weeks, "months": add_months, "years": add_years}[unit](d, n)
-            basis = _plural(n, unit[:-1])
+            basis = "on the same day" if n == 0 else _plural(n, unit[:-1])
         due, moved = self._move_back(raw, fact)
         return due, None, basis, moved
 
