@@ -126,6 +126,13 @@ def test_plan_end_field_ends_the_plan_and_per_item_rules_still_apply():
     assert not of(dls, "next_review", None) and not of(dls, "next_cin_meeting", None)
 
 
+def test_a_window_closing_on_the_plan_end_day_is_kept_as_missed():
+    # Plan start Mon 2 Nov 2026 + 3 weeks = Mon 23 Nov: the plan ended that very day (plan.end) with no visit.
+    # Due on (not after) the plan end: it stays, as missed.
+    dls = run(case(plan={"start": "2026-11-02", "end": "2026-11-23"}), "2026-11-30")
+    assert [(d.due, d.status) for d in of(dls, "next_visit")] == [(D("2026-11-23"), "missed")]
+
+
 # ---- targets ---------------------------------------------------------------------------------------------------
 
 

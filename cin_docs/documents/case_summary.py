@@ -7,7 +7,7 @@ import datetime as dt
 from .. import api
 from ..models import case as model
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, require, worker
+from .common import base_context, complete, deadline_context, history_context, require, worker
 from .transfer_letter import RISK_AREAS
 
 TITLE = "Case summary"
@@ -59,5 +59,6 @@ def summary_context(case: api.Case, as_of: dt.date) -> dict:
                    "latest_seen_alone": seen_alone[-1] if seen_alone else None},
         "deadlines": [deadline_context(d) for d in sorted(api.due_dates(case, as_of), key=lambda d: d.due)
                       if d.status in CURRENT],
+        "deadline_history": history_context(api.due_dates(case, as_of)),
     })
     return ctx

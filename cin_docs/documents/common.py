@@ -128,7 +128,26 @@ def deadline_context(d: Deadline) -> dict:
 
 
 def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:
-    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref)), None)
+    """The deadline of a rule (for an item); never a past window kept on the record (a lapse)."""
+    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref) and not d.lapse), None)
+
+
+#: The heading documents give the deadlines that are on the record, not things to do (timescales.md, Lifecycle).
+HISTORY_HEADING = "History: on the record, not things to do"
+HISTORY_EMPTY = "Nothing came late or was missed."
+
+
+def history_context(deadlines: list[Deadline]) -> list[dict]:
+    """Lapses (a visit, meeting or review that came after its window closed) and what the plan ended without."""
+    from ..render.filters import longdate
+
+    out = []
+    for d in deadlines:
+        if d.history:
+            what = (f"Came late, on {longdate(d.satisfied_on)}" if d.status == "late"
+                    else "Missed: the plan ended without it")
+            out.append({**deadline_context(d), "what_happened": what})
+    return out
 
 
 def base_context(case, kind: str, title: str, as_of: dt.date) -> dict:

@@ -108,5 +108,9 @@ def build(b):
                    ["{{ d.label }}", "{{ d.due|longdate }}{% if d.due_time %} {{ d.due_time|time }}{% endif %}",
                     "{{ d.status|capitalize }}", "{{ d.explanation }}"],
                    empty="No deadlines are open or overdue on {{ doc.produced|longdate }}.")
+    b.heading(doc, "History: on the record, not things to do", 3)
+    b.table_or(doc, "deadline_history", ["What", "Was due", "What happened", "Why"], "for d in deadline_history",
+               ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}", "{{ d.explanation }}"],
+               empty="Nothing came late or was missed.")
     b.para(doc, "Deadlines under the {{ doc.policy_label }} policy, worked out on {{ doc.produced|longdate }}.")
     return NAME, doc

@@ -157,6 +157,11 @@ def build(b):
                     "{{ d.explanation }}"])
     _widths(grid, [4.5, 4.0, 8.5])
     b.para(doc, "{%p endif %}")
+    b.heading(doc, "History: on the record, not things to do", 3)
+    history = b.table_or(doc, "review.history", ["What", "Was due", "What happened"], "for d in review.history",
+                         ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}"],
+                         "Nothing came late or was missed.")
+    _widths(history, [4.5, 4.0, 8.5])
     b.heading(doc, "How progress will be judged", 3)
     b.para(doc, "{{ plan.review_judgement or 'not recorded' }}")
 
