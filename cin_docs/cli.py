@@ -141,7 +141,9 @@ def due_dates(ctx, case, as_of, as_json, ics):
     """Show every statutory deadline for a case, soonest first.
 
     Each line says what is due, when, and why ("10 working days after the plan decision on Monday 2 November
-    2026"), and whether it was met, is open, or is overdue.
+    2026"), and whether it was met, is open, or is overdue. Visits, meetings and reviews that came late, and what
+    fell due before the plan ended and never happened ("missed"), are listed last, under History: they are on the
+    record, not things to do.
 
     \b
     Example:
