@@ -79,7 +79,9 @@ class Deadline:
         elif self.basis.endswith("birthday"):
             text = f"the {self.basis} of a child born on {longdate(self.from_date)}"
         elif self.basis.startswith("the last "):
-            text = f"the first panel sitting ({self.basis}) after {self.from_label} on {when}"
+            # Sittings whose referral deadline had already gone are skipped (F13): say so.
+            text = (f"the first panel sitting ({self.basis}) whose referral deadline is on or after "
+                    f"{self.from_label} on {when}")
         elif self.basis.endswith(" before"):
             text = f"{self.basis} {self.from_label} on {when}"
         else:
