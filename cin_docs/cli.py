@@ -239,7 +239,7 @@ def policies_show(name):
     profile = load_profile(name, Path.cwd())
     click.echo(f"{profile['title']}\nSource: {profile['document']}\n")
     for rule in profile["rules"]:
-        kind = " (a date, not a deadline)" if rule["kind"] == "fact" else ""
+        kind = {"fact": " (a date, not a deadline)", "target": " (a target, never overdue)"}.get(rule["kind"], "")
         click.echo(click.style(f"{rule['key']}", bold=True) + f": {rule['label']}{kind}")
         froms = " else ".join(a["label"] for a in rule["from_"])
         click.echo(f"    counts from: {froms}")
@@ -250,7 +250,19 @@ def policies_show(name):
             click.echo(f"    offset: {describe_offset(off)}")
         if rule.get("when"):
             click.echo(f"    applies only when: {describe_conditions(rule['when'])}")
+        if rule.get("unless"):
+            click.echo(f"    left out when: {describe_conditions(rule['unless'])}")
+        plan_end = {"stop": "nothing is due after the plan ends; what fell due before it and never happened is "
+                            "missed",
+                    "items": "still applies to meetings and escalations on or before the plan end"}
+        if rule.get("plan_end") in plan_end:
+            click.echo(f"    when the plan ends: {plan_end[rule['plan_end']]}")
+        if rule.get("history"):
+            click.echo("    keeps every window met late on the record (History)")
         click.echo(textwrap.fill(f"“{rule['source']}”", 96, initial_indent="    ", subsequent_indent="    "))
+        for exc in rule.get("exceptions") or []:
+            click.echo(f"    information only when: {describe_conditions(exc['when'])}")
+            click.echo(textwrap.fill(f"“{exc['source']}”", 96, initial_indent="      ", subsequent_indent="      "))
         click.echo()
 
 
@@ -260,7 +272,9 @@ def describe_conditions(when: dict) -> str:
 
 
 def describe_offset(off: dict) -> str:
-    unit = next(k for k in off if k not in ("when", "source"))
+    from .policies.profile import OFFSET_UNITS
+
+    unit = next(k for k in OFFSET_UNITS if k in off)
     value = off[unit]
     if unit == "panel_date":
         text = (f"the last {value['weekday'].capitalize()} of the month, with the referral "
@@ -273,9 +287,12 @@ def describe_offset(off: dict) -> str:
         text = f"{value} hours before"
     elif unit == "working_days" and value == 0:
         text = "the same working day"
+    elif unit == "birthday":
+        text = f"the {value}th birthday (29 February: 1 March in other years)"
     else:
         text = f"{value} {unit.replace('_', ' ')}"
-    return text + (f" (when {describe_conditions(off['when'])})" if off.get("when") else "")
+    text += f" (when {describe_conditions(off['when'])})" if off.get("when") else ""
+    return text + (f"; {off['note']}" if off.get("note") else "")
 
 
 def format_option(f):
