@@ -241,7 +241,8 @@ def test_transfer_out_makes_the_20_day_meeting_the_receiving_authoritys_informat
                           "receiving_authority": {"name": "Borough of Westmere"}})
     d = one(run(data, "2027-01-04"), "transfer_in_meeting")
     assert (d.due, d.status) == (D("2026-12-11"), "info")  # never overdue here
-    assert d.note == "the family is moving out: the receiving authority must convene a CIN meeting by Friday 11 December 2026"
+    assert d.note == ("the family is moving out: the receiving authority must convene a CIN meeting by Friday 11 "
+                      "December 2026")
 
 
 @pytest.mark.parametrize(("support", "expected"), [

@@ -447,6 +447,15 @@ def test_minimal_profile_file_loads(write_file):
     pytest.param(_with_rule(**{"from": [{"event": "field", "field": "plan.strat", "label": "x"}]}),
                  ["rule 'next_review'", "plan.strat"], id="misspelt-anchor-field"),
     pytest.param({"extends": "hertfordshire"}, ["has no 'name' of its own"], id="extends-without-name"),
+    pytest.param(_with_rule(exceptions=[{"when": {"plan.longer_term_support": True}, "note": "because {plan.reasn}",
+                                         "source": "Exceptions are made for plans needing longer support."}]),
+                 ["rule 'next_review'", "Not a field of the case file: plan.reasn"], id="misspelt-note-path"),
+    pytest.param(_with_rule(unless={"plan.legal_bassis": "s17(10)(c)"}),
+                 ["rule 'next_review'", "plan.legal_bassis"], id="misspelt-unless"),
+    pytest.param(_with_rule(history=True, **{"from": [{"event": "plan_start", "label": "the start"}]}),
+                 ["rule 'next_review'", "history", "latest_held_"], id="history-without-a-latest-event"),
+    pytest.param(_with_rule(plan_end="sometimes"), ["rule 'next_review'", "plan_end", "Must be one of"],
+                 id="unknown-plan-end-behaviour"),
 ])
 def test_broken_profile_names_the_problem(write_file, data, expected):
     path = write_file("broken.yaml", data)

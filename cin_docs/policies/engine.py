@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
-
-import re
 
 from ..calendar import WorkingCalendar, add_days, add_months, add_weeks, add_years, birthday, last_weekday_of_month
 from ..errors import PolicyError
@@ -136,16 +135,15 @@ class Engine:
         self.rules = {r["key"]: r for r in profile["rules"]}
         self._done: dict[str, list[Deadline]] = {}
         self._hits: dict[int, Hit] = {}
-        self.plan_end, self.plan_end_path = self._plan_end()
+        self.plan_end = self._plan_end()
 
-    def _plan_end(self) -> tuple[dt.date | None, str | None]:
-        """The earliest of plan.end, closure.date and the 18th birthday (29 February -> 1 March), and where from."""
-        ends = [(get_path(self.case, p), p) for p in ("plan.end", "closure.date")]
+    def _plan_end(self) -> dt.date | None:
+        """The earliest of plan.end, closure.date and the 18th birthday (29 February -> 1 March)."""
+        ends = [get_path(self.case, p) for p in ("plan.end", "closure.date")]
         dob = get_path(self.case, "child.date_of_birth")
         if isinstance(dob, dt.date):
-            ends.append((birthday(dob, 18), "child.date_of_birth"))
-        ends = [(d, p) for d, p in ends if isinstance(d, dt.date)]
-        return min(ends) if ends else (None, None)
+            ends.append(birthday(dob, 18))
+        return min((d for d in ends if isinstance(d, dt.date)), default=None)
 
     @property
     def plan_ended(self) -> bool:
@@ -235,7 +233,7 @@ class Engine:
     def anchor_rule(self, a):
         return [Hit(dl.due, a["rule"], a["label"], dl.ref, self._hits[id(dl)].item, self._hits[id(dl)].escalation,
                     time=dl.due_time)
-                for dl in self.deadlines_for(a["rule"])]
+                for dl in self.deadlines_for(a["rule"]) if not dl.lapse]  # the current window, not the record
 
     def anchor_each_escalation(self, a):
         return [Hit(e["disagreement"], f"escalations[{i}].disagreement", a["label"], f"escalations[{i}]", e, e)
@@ -368,7 +366,7 @@ class Engine:
             return cal.add_working_days(d, n), None, _plural(n, "working day"), None
         if "birthday" in offset:
             n = offset["birthday"]
-            return birthday(d, n), None, f"{n}th birthday" if n != 1 else "1st birthday", None
+            return birthday(d, n), None, f"{_ordinal(n)} birthday", None
         if "working_days_before" in offset:
             n = offset["working_days_before"]
             return cal.subtract_working_days(d, n), None, f"{_plural(n, 'working day')} before", None
@@ -425,8 +423,8 @@ class Engine:
                 continue
             hits = [h for h in hits if self.holds(rule.get("when"), h) and not self.unless(rule.get("unless"), h)]
             hits = [h for h in hits if self.item_within_plan(rule, anchor, h)]
-            if rule.get("history") and len(hits) == 1:
-                out.extend(self._lapses(rule, j, hits[0]))
+            if rule.get("history") and j == 0 and len(hits) == 1:
+                out.extend(self._lapses(rule))
             for hit in hits:
                 dl = self.evaluate(rule, anchor, hit)
                 self._hits[id(dl)] = hit
@@ -453,13 +451,13 @@ class Engine:
             dl.status = "missed"
         return True
 
-    def _lapses(self, rule: dict, j: int, current: Hit) -> list[Deadline]:
+    def _lapses(self, rule: dict) -> list[Deadline]:
         """The record of a cadence rule: every past window that closed before the event that ended it came.
 
         The chain is the rule's base event (the first later anchor present: plan start, the initial meeting) and
         then every occurrence of its first anchor (each held visit or meeting) after it. Each link whose next event
-        came after the window's due date is a `late` deadline whose ref is that event. `current` is the link the
-        rule counts from now, and is not part of the record.
+        came after the window's due date is a `late` deadline whose ref is that event. The last link is the window
+        the rule counts from now (evaluated by the caller), not part of the record.
         """
         anchors = rule["from_"]
         first = anchors[0]
@@ -527,6 +525,11 @@ class Engine:
         out = [dl for key in self.rules for dl in self.deadlines_for(key)]
         order = {k: i for i, k in enumerate(self.rules)}
         return sorted(out, key=lambda d: (d.due, d.due_time or dt.time(0), order[d.rule], d.ref or ""))
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _plural(n: int, unit: str) -> str:

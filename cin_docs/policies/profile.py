@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import marshmallow as ma
@@ -93,7 +94,8 @@ class Satisfier(Strict):
     min_stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4),
                                metadata={"description": "first_stage_started: only a stage this high or higher counts"})
     months = fields.Integer(strict=True, validate=validate.Range(min=1, max=24),
-                            metadata={"description": "visit_before_due: the months before the due date a visit counts in"})
+                            metadata={"description": "visit_before_due: the months before the due date in which a "
+                                                     "visit counts"})
 
     @validates_schema
     def _parameters(self, data, **kwargs):
@@ -284,6 +286,9 @@ class Profile(Strict):
             paths = [a["field"] for a in rule["from_"] if a.get("field")]
             conditions = [rule.get("when") or {}, rule.get("unless") or {}]
             conditions += [e["when"] for e in rule.get("exceptions") or []]
+            # An exception's note may fill in {due} or a case path ({plan.longer_term_reason}).
+            paths += [p for e in rule.get("exceptions") or [] for p in re.findall(r"\{([a-z_.]+)\}", e["note"])
+                      if p != "due"]
             conditions += [o.get("when") or {} for o in rule.get("offset") or []]
             conditions += [o.get("when") or {} for a in rule["from_"] for o in a.get("offset") or []]
             for when in conditions:
