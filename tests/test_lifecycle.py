@@ -24,6 +24,7 @@ from cin_docs.policies.engine import compute_deadlines
 from cin_docs.policies.profile import load_profile
 
 D = dt.date.fromisoformat
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 CAL = WorkingCalendar()
 HEALTH = {"name": "Dr Nia Hale", "role": "Community Paediatrician", "agency": "Westcote Child Health",
           "agency_type": "health"}
@@ -433,6 +434,29 @@ def test_immediate_risk_next_working_day_met_only_by_stage_2(disagreement, due, 
 def test_moved_names_every_bank_holiday_skipped(raw, due, moved):
     assert CAL.on_or_before(D(raw)) == D(due)
     assert CAL.moved_text(D(raw), -1) == moved
+
+
+@pytest.mark.parametrize(("raw", "due", "moved"), [
+    ("2026-08-31", "2026-08-28", "2026-08-31 is a bank holiday (Late Summer Bank Holiday)"),
+    ("2026-05-25", "2026-05-22", "2026-05-25 is a bank holiday (Spring Bank Holiday)"),
+    ("2028-05-29", "2028-05-26", "2028-05-29 is a bank holiday (Spring Bank Holiday)"),
+    ("2027-08-30", "2027-08-27", "2027-08-30 is a bank holiday (Late Summer Bank Holiday)"),
+])
+def test_bank_holiday_mondays_move_to_the_friday_before(raw, due, moved):
+    assert (CAL.on_or_before(D(raw)), CAL.moved_text(D(raw), -1)) == (D(due), moved)
+
+
+def test_the_plan_says_when_the_target_does_not_apply():
+    # 000: "Exceptions to this will be those cases where the plan acknowledges the need for longer term support".
+    from cin_docs.documents import Options
+    from textutil import docx_text, norm
+
+    case = api.load(REPO / "samples" / "hillingdon-disabled-child.yaml", {"closures": []})
+    built = api.build(case, "plan", Options(as_of=D("2026-11-23")))
+    text = norm(docx_text(api.render_bytes("plan", built.outputs[0].context, "docx")))
+    assert ("The usual target for a plan to end (Friday 7 May 2027) is not a target for this plan, which "
+            "acknowledges the need for longer-term support (Yusuf meets the criteria") in text
+    assert "expected to end by Friday 7 May 2027" not in text
 
 
 def test_a_calendar_deadline_over_christmas_2027_says_both_substitute_days():

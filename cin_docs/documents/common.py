@@ -124,7 +124,7 @@ def deadline_context(d: Deadline) -> dict:
     """A deadline as templates see it (the engine's values, never re-derived)."""
     return {"rule": d.rule, "label": d.label, "due": d.due, "due_time": d.due_time, "ref": d.ref,
             "status": d.status, "basis": d.basis, "moved": d.moved, "explanation": d.explanation(),
-            "source": d.source, "satisfied_on": d.satisfied_on}
+            "source": d.source, "satisfied_on": d.satisfied_on, "policy_note": d.note}
 
 
 def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:

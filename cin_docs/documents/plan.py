@@ -223,7 +223,8 @@ def _review_points(deadlines: list[Deadline]) -> list[dict]:
             continue
         if d.status in ("met", "late") and d.rule not in ("next_review", "plan_end_expected"):
             continue
-        note = {"overdue": "overdue", "met": f"done on {longdate(d.satisfied_on)}",
+        note = {"overdue": "overdue", "passed": "passed: the plan continues", "info": "not a target for this plan",
+                "met": f"done on {longdate(d.satisfied_on)}",
                 "late": f"done late, on {longdate(d.satisfied_on)}"}.get(d.status)
         out.append({**deadline_context(d), "note": note})
     return out

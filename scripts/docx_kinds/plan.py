@@ -149,8 +149,10 @@ def build(b):
     b.heading(doc, "Review points", 2)
     b.para(doc, "{% if review.next_review %}The next review of this plan must be held by "
                 "{{ review.next_review.due|longdate }}.{% else %}Next review: not yet set.{% endif %}"
-                "{% if review.plan_end %} The plan is expected to end by {{ review.plan_end.due|longdate }} "
-                "(a target, not a deadline).{% endif %}")
+                "{% if review.plan_end %}{% if review.plan_end.status == 'info' %} The usual target for a plan to "
+                "end ({{ review.plan_end.due|longdate }}) is {{ review.plan_end.policy_note }}.{% else %} The plan "
+                "is expected to end by {{ review.plan_end.due|longdate }} (a target, not a deadline).{% endif %}"
+                "{% endif %}")
     b.para(doc, "{%p if review.points %}")
     grid = b.table(doc, ["Review point", "Date", "How the date is worked out"], "for d in review.points",
                    ["{{ d.label }}", "{{ d.due|longdate }}{% if d.note %} ({{ d.note }}){% endif %}",
