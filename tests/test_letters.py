@@ -159,6 +159,11 @@ def test_salutation_preferred_name_or_name(letters):
         assert "Dear Ry," in text
     for text in files["family-3"]:
         assert "Dear Pauline Hartwell," in text
+    for text in files["professional-1"]:  # Dr Imran Siddiqui
+        assert "Dear Dr Siddiqui," in text
+    assert inv.salutation({"name": "DS Helen Marsh"}) == "DS Marsh"
+    assert inv.salutation({"name": "Mrs Yvonne Okafor", "salutation": "Yvonne"}) == "Yvonne"
+    assert inv.salutation({"name": "Mr Li"}) == "Mr Li"
 
 
 def test_family_letters_use_the_12_hour_clock_and_professionals_the_24_hour(letters):
@@ -234,6 +239,14 @@ def test_bring_for_must_name_an_invitee(tmp_path):
     with pytest.raises(CaseValidationError) as err:
         load(tmp_path, data)
     assert "bring_for" in str(err.value) and "Not one of this meeting's invitees" in str(err.value)
+
+
+@pytest.mark.parametrize("label, text", [
+    ("Initial Child in Need meeting", "an initial Child in Need meeting"),
+    ("Family network meeting", "a family network meeting"), ("Child in Need meeting", "a Child in Need meeting"),
+    ("CIN Case Management Panel", "a CIN Case Management Panel")])
+def test_meeting_labels_read_well_in_a_sentence(label, text):
+    assert inv.with_article(inv.in_sentence(label)) == text
 
 
 def test_default_bring_items_start_with_a_capital():
@@ -436,6 +449,7 @@ def test_child_letter_offers_a_non_speaking_child_the_ways_in_the_file(tmp_path)
         assert "Someone who knows you well can let Priya Raman know" in folded
         assert "give him time" not in folded
     assert not any("does not use speech" in w for w in warnings)
+    assert "What you show us will be shared" in norm(docx_t) and "What you tell us" not in norm(docx_t)
     _, (docx_t, _), warnings = child_letter(tmp_path, 12, uses_speech=False)
     assert any("does not use speech" in w and "ways_to_take_part" in w for w in warnings)
     assert "Talk to Priya Raman" not in norm(docx_t)

@@ -95,7 +95,8 @@ def build(case: api.Case, options: Options) -> Built:
     known_as = common["child"]["known_as"]
     label = case.profile["meeting_labels"][meeting["type"]]
     meeting_ctx = {
-        "index": index, "type": meeting["type"], "label": label, "date": meeting["date"],
+        "index": index, "type": meeting["type"], "label": label, "in_sentence": in_sentence(label),
+        "a_label": with_article(in_sentence(label)), "date": meeting["date"],
         "time": meeting.get("time"), "end_time": meeting.get("end_time"), "venue": meeting.get("venue"),
         "remote": meeting.get("remote"), "chair": meeting.get("chair"), "reply_by": meeting.get("reply_by"),
         "purpose": meeting.get("purpose") or PURPOSE[meeting["type"]].format(known_as=known_as),
@@ -162,9 +163,28 @@ def build(case: api.Case, options: Options) -> Built:
     return Built(outputs, warnings)
 
 
+def in_sentence(label: str) -> str:
+    """'Initial Child in Need meeting' -> 'initial Child in Need meeting' (names and abbreviations keep capitals)."""
+    first = label.split(" ", 1)[0]
+    if first in ("Child", "Children's") or first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def with_article(text: str) -> str:
+    """'an initial Child in Need meeting', 'a Child in Need meeting'."""
+    return f"{'an' if text[:1].lower() in 'aeiou' else 'a'} {text}"
+
+
 def salutation(person: dict) -> str:
-    """'Dear …': the case file's salutation, else the name the person prefers, else their name."""
-    return person.get("salutation") or person.get("preferred_name") or person["name"]
+    """'Dear …': the case file's salutation, else the name the person prefers, else their name ('Dr Imran Siddiqui'
+    is greeted as 'Dr Siddiqui', as a letter would)."""
+    if person.get("salutation") or person.get("preferred_name"):
+        return person.get("salutation") or person["preferred_name"]
+    words = person["name"].split()
+    if len(words) >= 3 and words[0].casefold().rstrip(".") in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    return person["name"]
 
 
 def child_pronouns(child: dict, known_as: str) -> dict:
@@ -281,7 +301,7 @@ def child_letter(common: dict, meeting: dict, child: dict) -> tuple[dict, list[s
                  "people who help you will be there.",
                  "We will talk about what is going well, what is hard, and what should happen next. This meeting is "
                  "about you, so we want to know what you think."],
-        "13-plus": [f"This is a {meeting['label']} about you and the support you and your family get. We will look "
+        "13-plus": [f"This is {meeting['a_label']} about you and the support you and your family get. We will look "
                     "at what is going well, what is not, and what should happen next.",
                     "It is your meeting too: what you think matters, and it will be part of the plan."],
     }[band]
@@ -297,6 +317,9 @@ def child_letter(common: dict, meeting: dict, child: dict) -> tuple[dict, list[s
                     f"happen, {sw} will explain why. You can ask to see what was written about the meeting.",
                     safety],
     }[band]
+    if not speaks:
+        happens = [h.replace("What you tell us", "What you show us").replace("If you tell us", "If you show us")
+                   for h in happens]
     reply_by = f" by {longdate(meeting['reply_by'])}" if meeting.get("reply_by") else ""
     if not speaks:
         reply = f"Someone who knows you well can let {sw} know{reply_by} if you would like to come, and how."
@@ -307,7 +330,7 @@ def child_letter(common: dict, meeting: dict, child: dict) -> tuple[dict, list[s
                  "13-plus": f"Let {sw} know{reply_by} whether you want to come, and how you would like to take "
                             "part. You can phone, text or email."}[band]
     heading = {"under-8": ("A meeting about you, ", ""), "8-12": ("A meeting about you, ", ""),
-               "13-plus": ("", f": your {meeting['label']}")}[band]
+               "13-plus": ("", f": your {meeting['in_sentence']}")}[band]
     when = longdate(meeting["date"])
     if meeting.get("time"):
         when += f", {time12(meeting['time'])}" + (f" to {time12(meeting['end_time'])}" if meeting.get("end_time")

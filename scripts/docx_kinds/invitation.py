@@ -10,9 +10,9 @@ def build(b):
                 "{{ recipient.relationship }}, {{ recipient.agency }}{% endif %}")
     b.para(doc, "{% for line in recipient.address_lines %}{{ line }}{% if not loop.last %}, {% endif %}{% endfor %}")
     b.para(doc, "Date: {{ doc.produced|longdate }}    Our reference: {{ case_id }}")
-    b.heading(doc, "Invitation to a {{ meeting.label }} for {{ child.full_name|nobreak }}", 1)
+    b.heading(doc, "Invitation to {{ meeting.a_label }} for {{ child.full_name|nobreak }}", 1)
     b.para(doc, "Dear {{ recipient.salutation }},")
-    b.para(doc, "You are invited to a {{ meeting.label }} for {{ child.full_name }}{% if child.date_of_birth %} "
+    b.para(doc, "You are invited to {{ meeting.a_label }} for {{ child.full_name }}{% if child.date_of_birth %} "
                 "(date of birth {{ child.date_of_birth|dob }}){% endif %}.")
     b.heading(doc, "What the meeting is for", 2)
     b.para(doc, "{{ meeting.purpose }}")
