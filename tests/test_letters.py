@@ -341,6 +341,20 @@ def test_school_age_child_in_school_time_is_a_warning(tmp_path):
     assert not any("school time" in w for w in build(tmp_path, data).warnings)
 
 
+def test_a_child_not_invited_without_a_recorded_reason_is_a_warning(tmp_path):
+    data = base(policy="hertfordshire")
+    assert not any("is not invited" in w for w in build(tmp_path, data).warnings)
+    data["meetings"][0]["invitees"].remove("Millie")
+    warnings = build(tmp_path, data).warnings
+    assert any("Millie (aged 9) is not invited to meeting 0" in w and "reasons for this should be recorded" in w
+               and "child_not_invited_reason" in w for w in warnings)
+    data["meetings"][0]["child_not_invited_reason"] = "Millie chose to give her views by drawing instead."
+    assert not any("is not invited" in w for w in build(tmp_path, data).warnings)
+    data["child"]["date_of_birth"] = "2023-01-01"
+    del data["meetings"][0]["child_not_invited_reason"]
+    assert not any("is not invited" in w for w in build(tmp_path, data).warnings)
+
+
 def test_care_proceedings_without_the_childrens_guardian_is_a_warning(tmp_path):
     data = base(policy="hertfordshire", plan={"care_proceedings": True})
     warnings = build(tmp_path, data).warnings

@@ -412,6 +412,15 @@ def _attendance_warnings(case, meeting: dict, index: int, everyone: dict) -> lis
                 + (f"Hertfordshire 2.2: \"{HERTS_SCHOOL_TIME}.\" " if herts else
                    "A school-age child's meeting should, wherever possible, be outside school time. ")
                 + "Move it, or record why it cannot be (ignore this if it falls in the school holidays).")
+    if (not any(p["group"] == "child" for p in invited) and age is not None and age >= 5
+            and not meeting.get("child_not_invited_reason") and meeting["type"] != "panel"):
+        known_as = child.get("preferred_name") or child["first_name"]
+        out.append(
+            f"{known_as} (aged {age}) is not invited to meeting {index}. "
+            + ("Hertfordshire 2.2: the child should attend depending on age and understanding, and \"if the child "
+               "does not wish to attend or it is not considered appropriate, the reasons for this should be "
+               "recorded\". " if herts else "")
+            + f"Invite {known_as}, or record why not in meetings[{index}].child_not_invited_reason.")
     if (data.get("plan") or {}).get("care_proceedings"):
         guardian = any(re.search(r"children.s guardian|cafcass", f"{p.get('relationship') or ''} {p.get('agency') or ''}",
                                  re.IGNORECASE) for p in invited)

@@ -257,6 +257,8 @@ class Meeting(Strict):
                        "bring_family/bring_professional in that person's letter)"})
     invitees = fields.List(Name(), load_default=list,
                            metadata={"description": "Names of family members, network, professionals or the child"})
+    child_not_invited_reason = Text(metadata={
+        "description": "Why the child is not invited (does not wish to attend, or it is not appropriate), when not"})
     attendees = fields.List(Name(), load_default=list)
     apologies = fields.List(Name(), load_default=list)
     reports_received = _list(Report)
