@@ -73,29 +73,33 @@ def time12(value: dt.time | dt.datetime | str | None) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
-# A name in a heading must not break over two lines ("Ellie-" / "May Brennan"). Names longer than this may still
-# wrap between words, so that a very long name cannot run off the page.
-_NOBREAK_WHOLE = 40
+# A name in a heading must not break over two lines ("Ellie-" / "May Brennan"). A name longer than _WHOLE may still
+# wrap between its words, and a single word longer than _WORD at its hyphens, so that no name can run off the page.
+_WHOLE, _WORD = 40, 30
 
 
 def nobreak_html(value: object) -> Markup:
     """The text in spans the PDF will not break inside (print.css: .nobreak { white-space: nowrap })."""
     text = str(value)
-    pieces = [text] if len(text) <= _NOBREAK_WHOLE else text.split(" ")
-    return Markup(" ").join(Markup('<span class="nobreak">{}</span>').format(p) for p in pieces if p)
+    pieces = [text] if len(text) <= _WHOLE else text.split(" ")
+    return Markup(" ").join(Markup('<span class="nobreak">{}</span>').format(p) if len(p) <= _WHOLE else escape(p)
+                            for p in pieces if p)
 
 
 # Word: a non-breaking hyphen is its own run content (w:noBreakHyphen), and a no-break space keeps words together.
 # The markup closes and reopens the run's w:t, as docxtpl's own Listing does for line breaks.
-_DOCX_NB_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+_DOCX_NB_HYPHEN = Markup('</w:t><w:noBreakHyphen/><w:t xml:space="preserve">')
 
 
 def nobreak_docx(value: object) -> Markup:
     """The text with non-breaking hyphens and (for names up to 40 characters) no-break spaces, as Word XML."""
     text = str(value)
-    if len(text) <= _NOBREAK_WHOLE:
-        text = text.replace(" ", "\u00a0")
-    return Markup(_DOCX_NB_HYPHEN).join(escape(part) for part in text.split("-"))
+    words = text.split(" ")
+    joined = []
+    for word in words:
+        joined.append(_DOCX_NB_HYPHEN.join(escape(part) for part in word.split("-")) if len(word) <= _WORD
+                      else escape(word))
+    return Markup("\u00a0" if len(text) <= _WHOLE else " ").join(joined)
 
 
 def datetime_long(value: dt.datetime | dt.date | str | None) -> str:
