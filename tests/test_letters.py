@@ -346,6 +346,9 @@ def test_reply_by_before_the_letter_or_after_the_meeting_and_a_meeting_already_h
     assert any("The reply-by date (Monday 4 January 2027) is after the meeting (Tuesday 15 December 2026)" in w
                for w in build(tmp_path, data).warnings)
     data["meetings"][0]["reply_by"] = "2026-12-08"
+    sunday = build(tmp_path, data, as_of=dt.date(2026, 11, 29)).warnings
+    assert any("dated Sunday 29 November 2026, a weekend" in w and "--as-of 2026-11-30" in w for w in sunday)
+    assert not any("a weekend" in w for w in build(tmp_path, data).warnings)
     held = build(tmp_path, data, as_of=dt.date(2026, 12, 16), meeting="0").warnings
     assert any("already held" in w and "Tuesday 15 December 2026" in w for w in held)
     assert not any("already held" in w for w in build(tmp_path, data).warnings)

@@ -381,6 +381,9 @@ def _date_warnings(case, meeting: dict, index: int, as_of: dt.date) -> list[str]
         out.append(f"Meeting {index} was on {longdate(meeting['date'])}, before these letters' date "
                    f"({longdate(as_of)}): these are invitations to a meeting already held. Choose a planned meeting "
                    "with --meeting, or date the letters with --as-of.")
+    if as_of.weekday() >= 5:
+        out.append(f"These letters are dated {longdate(as_of)}, a weekend: date them on the day they will be sent "
+                   "with --as-of (e.g. --as-of " + (as_of + dt.timedelta(days=7 - as_of.weekday())).isoformat() + ").")
     reply_by = meeting.get("reply_by")
     if reply_by and reply_by < as_of:
         out.append(f"The reply-by date ({longdate(reply_by)}) is before the letters' date ({longdate(as_of)}). "
