@@ -175,6 +175,9 @@ def test_family_letters_use_the_12_hour_clock_and_professionals_the_24_hour(lett
         assert "4pm to 5:15pm" in norm(text) and "16:00" not in text
     for text in files["professional-1"]:
         assert "16:00 to 17:15" in norm(text)
+    for text in files["family-1"] + files["professional-1"]:  # a venue and no remote joining: no empty row
+        assert "Brackenfold Children's Centre" in text
+        assert "Joining remotely" not in text and "Not applicable" not in text
 
 
 def test_family_letter_gives_the_date_of_birth_without_its_weekday(letters):

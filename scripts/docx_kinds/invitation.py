@@ -23,11 +23,15 @@ def build(b):
                  "{% if meeting.end_time %} to {{ meeting.end_time|time12 }}{% endif %}{% else %}"
                  "{{ meeting.time|time }}{% if meeting.end_time %} to {{ meeting.end_time|time }}{% endif %}"
                  "{% endif %}{% else %}to be confirmed{% endif %}"),
-        ("Where", "{% if meeting.venue %}{{ meeting.venue }}{% else %}Remote meeting{% endif %}"),
-        ("Joining remotely", "{% if meeting.remote %}{% if meeting.remote.how == 'phone' %}By phone"
+        # Rows shown only when there is a venue / remote joining, as in the HTML ({%tr %} replaces its whole row).
+        ("{%tr if meeting.venue %}", ""),
+        ("Where", "{{ meeting.venue }}"),
+        ("{%tr endif %}", ""),
+        ("{%tr if meeting.remote %}", ""),
+        ("Joining remotely", "{% if meeting.remote.how == 'phone' %}By phone"
                              "{% elif meeting.remote.how == 'video' %}By video call{% else %}By phone or video call"
-                             "{% endif %}{% if meeting.remote.details %}: {{ meeting.remote.details }}{% endif %}"
-                             "{% else %}Not applicable{% endif %}"),
+                             "{% endif %}{% if meeting.remote.details %}: {{ meeting.remote.details }}{% endif %}"),
+        ("{%tr endif %}", ""),
         ("Chair", "{{ meeting.chair or 'to be confirmed' }}"),
     ]
     columns(b.facts(doc, rows, widths_cm=(4.0, 13.0), keep_together=True), (4.0, 13.0))
