@@ -4,7 +4,6 @@ per-person bring-lists, the school-time and Children's Guardian checks, --recipi
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re

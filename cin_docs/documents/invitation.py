@@ -87,11 +87,12 @@ def build(case: api.Case, options: Options) -> Built:
     warnings: list[str] = []
     convener = _convened_by_other_authority(case, meeting, index)
     if convener:
+        ours = common["authority"]["name"]
         common["authority"], common["social_worker"] = convener
         warnings.append(
             f"Meeting {index} is convened by {convener[0]['name']}, so these letters are on its letterhead and "
             f"signed by {convener[1]['name']}: send them to {convener[1]['name']} to check and post, rather than "
-            f"sending them from {base_context(case, 'invitation', '', options.as_of)['authority']['name']}.")
+            f"sending them from {ours}.")
     known_as = common["child"]["known_as"]
     label = case.profile["meeting_labels"][meeting["type"]]
     meeting_ctx = {
@@ -114,6 +115,7 @@ def build(case: api.Case, options: Options) -> Built:
     health = next((d for d in deadlines if d.rule == "health_report" and d.ref == f"meetings[{index}]"), None)
     pronouns = child_pronouns(data["child"], known_as)
     bring_for = {name.casefold(): list(items) for name, items in (meeting.get("bring_for") or {}).items()}
+    sw_first = common["social_worker"]["name"].split()[0]
     outputs = []
     for person, reader, slug in letters:
         variant = person["variant"]
@@ -134,11 +136,13 @@ def build(case: api.Case, options: Options) -> Built:
             bring = bring or [b.format(known_as=known_as, **pronouns) for b in DEFAULT_BRING[variant]]
         adjustments = list(person.get("adjustments") or [])
         if person.get("communication_needs") and not adjustments:
+            example = (f"{sw_first} will come and explain this letter to you." if reader == "child" else
+                       f"{sw_first} will phone you to go through this letter.")
+            where = "child.adjustments" if reader == "child" else "'adjustments' under their entry"
             warnings.append(
                 f"{person['name']} has communication needs in the case file, which are a note for staff and are not "
-                f"printed in the letter ({slug}). Write what you will do for them under 'adjustments' (e.g. "
-                f"\"{common['social_worker']['name']} will phone you to go through this letter.\") so their "
-                "letter says it.")
+                f"printed in the letter ({slug}). Write what you will do for them in {where} (e.g. \"{example}\") "
+                "so their letter says it.")
         # The staff note (communication_needs) is deliberately not in the recipient's context: it never reaches
         # the person's own letter.
         ctx["recipient"] = {
@@ -153,7 +157,6 @@ def build(case: api.Case, options: Options) -> Built:
         ctx["health_report"] = deadline_context(health) if (health and is_health) else None
         ctx["professional_written_update"] = variant == "professional"
         ctx["family_network"] = meeting["type"] == "family_network"
-        ctx["convened_elsewhere"] = convener is not None
         if reader == "child":
             ctx["doc"]["template"] = "invitation-child"
             ctx["letter"], child_warnings = child_letter(common, meeting_ctx, data["child"])
@@ -342,7 +345,8 @@ def child_letter(common: dict, meeting: dict, child: dict) -> tuple[dict, list[s
         join = f"You can also join {how}: {sw} will tell you how." if meeting.get("venue") else ""
     where = meeting.get("venue") or {"phone": "By phone", "video": "By video call"}.get(
         remote["how"] if remote else "", "By phone or video call")
-    return {"band": band, "age": age, "where": where, "join": join, "heading_before": heading[0], "heading_after": heading[1], "about": about,
+    return {"band": band, "age": age, "where": where, "join": join, "heading_before": heading[0],
+            "heading_after": heading[1], "about": about,
             "ways": ways, "happens": happens, "reply": reply, "when": when,
             "chair_line": (f"{meeting['chair']} will run the meeting and make sure everyone listens."
                            if meeting.get("chair") else ""),
@@ -425,8 +429,9 @@ def _attendance_warnings(case, meeting: dict, index: int, everyone: dict) -> lis
                "recorded\". " if herts else "")
             + f"Invite {known_as}, or record why not in meetings[{index}].child_not_invited_reason.")
     if (data.get("plan") or {}).get("care_proceedings"):
-        guardian = any(re.search(r"children.s guardian|cafcass", f"{p.get('relationship') or ''} {p.get('agency') or ''}",
-                                 re.IGNORECASE) for p in invited)
+        guardian = any(re.search(r"children.s guardian|cafcass",
+                                 f"{p.get('relationship') or ''} {p.get('agency') or ''}", re.IGNORECASE)
+                       for p in invited)
         if not guardian:
             out.append(
                 f"The plan says the child is subject of care proceedings, but no Children's Guardian is invited to "
