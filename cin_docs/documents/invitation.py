@@ -101,10 +101,10 @@ def build(case: api.Case, options: Options) -> Built:
         "time": meeting.get("time"), "end_time": meeting.get("end_time"), "venue": meeting.get("venue"),
         "remote": meeting.get("remote"), "chair": meeting.get("chair"), "reply_by": meeting.get("reply_by"),
         "purpose": meeting.get("purpose") or PURPOSE[meeting["type"]].format(known_as=known_as),
-        "invitees": [{"name": p["name"], "relationship": p["relationship"], "agency": p.get("agency")}
-                     for p in (everyone[n.casefold()] for n in meeting["invitees"])],
     }
-    letters, skipped = _letters(meeting, everyone, signer=common["social_worker"]["name"])
+    # Who is invited (the disclosure rules decide who of them may get a letter and whom each letter lists).
+    invited = [everyone[n.casefold()] for n in meeting["invitees"]]
+    letters, skipped = _letters(invited, meeting, signer=common["social_worker"]["name"])
     if skipped:
         warnings.append("No invitation for " + "; ".join(f"{name} ({why})" for name, why in skipped) + ".")
     if options.recipient:
@@ -121,7 +121,7 @@ def build(case: api.Case, options: Options) -> Built:
         variant = person["variant"]
         ctx = dict(common)
         ctx["doc"] = {**common["doc"], "title": f"Invitation: {label}"}
-        ctx["meeting"] = meeting_ctx
+        ctx["meeting"] = {**meeting_ctx, "invitees": _invitee_list(invited, person)}
         ctx["pronouns"] = pronouns
         own = bring_for.get(person["name"].casefold())
         if own is None:
@@ -198,7 +198,23 @@ def child_pronouns(child: dict, known_as: str) -> dict:
     return {"they": known_as, "them": known_as, "their": f"{known_as}'s"}
 
 
-def _letters(meeting: dict, everyone: dict, signer: str) -> tuple[list[tuple[dict, str, str]], list[tuple[str, str]]]:
+def _invitee_list(invited: list[dict], reader: dict) -> list[dict]:
+    """Who else is invited, as the letter to `reader` lists them (the one place the disclosure rules narrow it)."""
+    return [{"name": p["name"], "relationship": p["relationship"], "agency": p.get("agency")}
+            for p in _unique(invited)]
+
+
+def _unique(people_: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for person in people_:
+        if id(person) not in seen:
+            seen.add(id(person))
+            out.append(person)
+    return out
+
+
+def _letters(invited: list[dict], meeting: dict, signer: str) -> tuple[list[tuple[dict, str, str]],
+                                                                        list[tuple[str, str]]]:
     """(person, reader, file-name part) for each invitee who gets a letter, and who does not with the reason.
 
     The file-name part is a neutral number by kind of reader ("family-2", "professional-3", "child"), counted in the
@@ -206,12 +222,11 @@ def _letters(meeting: dict, everyone: dict, signer: str) -> tuple[list[tuple[dic
     """
     chair = (meeting.get("chair") or "").casefold()
     letters, skipped, counts, seen = [], [], {"family": 0, "professional": 0}, set()
-    for name in meeting["invitees"]:
-        person = everyone[name.casefold()]
+    for person in invited:
         if id(person) in seen:
             continue
         seen.add(id(person))
-        folded = {a for a in _aliases(person)}
+        folded = set(_aliases(person))
         if signer.casefold() in folded:
             skipped.append((person["name"], "the social worker who signs the letters"))
             continue
