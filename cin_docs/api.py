@@ -136,14 +136,17 @@ def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
     from .documents import KINDS
 
     spec = KINDS[kind]
+    # A kind may pick one of its registered variant templates for one output (the child's own invitation).
+    variant = (context.get("doc") or {}).get("template")
+    stem = variant if variant in spec.variants else spec.key
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(spec.docx_template, context)
+        return render_docx(f"{stem}.docx", context)
     from .render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(spec.html_template, context, extra_allowed=[logo] if logo else [])
+    return render_pdf(f"{stem}.html", context, extra_allowed=[logo] if logo else [])
 
 
 def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:

@@ -321,8 +321,9 @@ DOCUMENT_HELP = "\n".join(
 KIND is one of:
 {DOCUMENT_HELP}
 
-Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never the child's name) and can be read only
-by you. Nothing is written if anything goes wrong.
+Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never a name or a role: letters are
+numbered family-1, family-2, professional-1, ..., child) and can be read only by you. Nothing is written if
+anything goes wrong.
 
 \b
 Examples:
@@ -334,7 +335,8 @@ Examples:
 @case_argument
 @click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
                                 "Default: the next planned meeting (invitations) or the latest held one (records).")
-@click.option("--recipient", help="Only the letter for this invitee (name as written in the case file).")
+@click.option("--recipient", help="Only the letter for this invitee: any name the case file uses for them "
+                                  "(full name, first name, preferred name or salutation; any capitals).")
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
 @format_option

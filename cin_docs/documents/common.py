@@ -113,7 +113,10 @@ def people(case) -> dict[str, dict]:
                    "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
                    "email": None, "language": child.get("first_language"), "interpreter_needed": False,
                    "communication_needs": child.get("communication_needs"), "lives_abroad": False,
-                   "parental_responsibility": False, "lives_with_child": True}
+                   "parental_responsibility": False, "lives_with_child": True,
+                   "preferred_name": child.get("preferred_name") or child["first_name"],
+                   "salutation": child.get("preferred_name") or child["first_name"],
+                   "adjustments": list(child.get("adjustments") or [])}
     for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
         if name:
             out.setdefault(name.casefold(), child_entry)

@@ -9,7 +9,7 @@ from .. import api
 from ..calendar import add_months
 from ..models import case as model
 from ..policies.engine import Deadline, Hit
-from ..render.filters import NOT_RECORDED, longdate, time
+from ..render.filters import NOT_RECORDED, dob as dob_text, longdate, time
 from . import Built, Options, Output
 from .common import base_context, complete, deadline_context, find, meeting_index, require
 
@@ -273,7 +273,7 @@ def _plan_info(case: api.Case, as_of: dt.date, deadlines: list[Deadline], panel_
 
 def _child_rows(ctx: dict, plan: dict) -> list[dict]:
     child = ctx["child"]
-    dob = longdate(child["date_of_birth"]) if child["date_of_birth"] else NOT_RECORDED
+    dob = dob_text(child["date_of_birth"]) if child["date_of_birth"] else NOT_RECORDED
     if child["age"] is not None:
         dob += f" (aged {child['age']})"
     start = longdate(plan["start"]) if plan["start"] else NOT_RECORDED

@@ -20,7 +20,7 @@ def build(b):
     b.facts(doc, [
         ("Name", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }})"
                  "{% endif %}"),
-        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (aged {{ child.age }})"
+        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|dob }} (aged {{ child.age }})"
                           "{% else %}not recorded{% endif %}"),
         ("Gender", "{{ child.gender or 'not recorded' }}"),
         ("Ethnicity", "{{ child.ethnicity or 'not recorded' }}"),

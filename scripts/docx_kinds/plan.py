@@ -27,7 +27,7 @@ def build(b):
     b.heading(doc, "Child's details", 2)
     _facts(b, doc, [
         ("Name", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }}){% endif %}"),
-        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (age {{ child.age }})"
+        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|dob }} (age {{ child.age }})"
                           "{% else %}not recorded{% endif %}"),
         ("Gender", "{{ child.gender or 'not recorded' }}"),
         ("Ethnicity", "{{ child.ethnicity or 'not recorded' }}"),

@@ -38,7 +38,7 @@ def build(b):
     b.para(doc, "{{ doc.kind_title }} · {{ meeting.type_label }} · {{ child.full_name }}")
     b.facts(doc, [
         ("Child", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }}){% endif %}"),
-        ("Date of birth", "{{ child.date_of_birth|longdate }}"),
+        ("Date of birth", "{{ child.date_of_birth|dob }}"),
         ("Case ID", "{{ case_id }}"),
         ("Meeting", "{{ meeting.type_label }}: {{ meeting.label }}"),
         ("Date", "{{ meeting.date|longdate }}"),
