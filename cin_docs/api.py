@@ -39,6 +39,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
             problems.append((format_path(("meetings", i, "type")),
                              f"The {profile['name']} policy has no '{m['type']}' meeting; "
                              f"its meeting types are: {', '.join(known)}."))
+    if not profile.get("combined_outcomes"):
+        for i, m in enumerate(data.get("meetings", [])):
+            if isinstance(m.get("outcome"), list):
+                problems.append((format_path(("meetings", i, "outcome")),
+                                 f"The {profile['name']} policy records exactly one outcome for a review: give one "
+                                 f"of {', '.join(profile['review_outcomes'])}, not a list."))
     if data.get("escalations") and not profile.get("escalation"):
         problems.append(("escalations",
                          f"The {profile['name']} policy has no escalation protocol, so escalation deadlines cannot "
@@ -126,17 +132,21 @@ def build(case: Case, kind: str, options):
     return KINDS[kind].builder()(case, options)
 
 
-def template_names(kind: str) -> tuple[str, str]:
-    """(Word template, HTML template) of a document kind, or of a pack page named like its templates."""
+def template_names(kind: str, context: dict | None = None) -> tuple[str, str]:
+    """(Word template, HTML template) for one output of a kind, or of a pack page named like its templates."""
     from .documents import KINDS
 
-    if kind in KINDS:
-        return KINDS[kind].docx_template, KINDS[kind].html_template
-    return f"{kind}.docx", f"{kind}.html"
+    if kind not in KINDS:
+        return f"{kind}.docx", f"{kind}.html"
+    spec = KINDS[kind]
+    # A kind may pick one of its registered variant templates for one output (the child's own invitation).
+    variant = ((context or {}).get("doc") or {}).get("template")
+    stem = variant if variant in spec.variants else spec.key
+    return f"{stem}.docx", f"{stem}.html"
 
 
 def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
-    docx_template, html_template = template_names(kind)
+    docx_template, html_template = template_names(kind, context)
     if fmt == "docx":
         from .render.docx import render_docx
 
@@ -198,7 +208,7 @@ def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]
     from .render.docx import render_docx
     from .render.jinja import render_html
 
-    docx_template, html_template = template_names(template)
+    docx_template, html_template = template_names(template, output.context)
     html = render_html(html_template, output.context)
     word = render_docx(docx_template, output.context)
     texts = [disclosure.html_text(html), disclosure.docx_text(word)]
