@@ -526,3 +526,17 @@ def test_a_plan_distribution_line_naming_nobody_in_the_file_is_a_warning(tmp_pat
     assert [w for w in built.warnings if "names nobody" in w] == [
         f"plan.distribution[{n}] names nobody in the case file, so the disclosure check cannot tell who it is: "
         "write the person's name as it is in the case file."]
+
+
+def test_the_domestic_abuse_rule_is_for_letters_a_plan_for_the_family_may_name_the_service():
+    case = api.load(SAMPLE)
+    plan = api.build(case, "plan", Options(as_of=AS_OF)).outputs[0]
+    assert "Tyler Bishop" in plan.addressed_to and "Lacey Bishop" not in plan.addressed_to
+    findings, word = api.disclosure_findings(case, "plan", plan)
+    assert findings == [] and "Safe Harbour" in _docx_lines(word)
+    # The same text in a letter to Tyler would be stopped.
+    from cin_docs.checks import disclosure
+
+    found = disclosure.check(case, [_docx_lines(word)], ["Tyler"], "child", letter=True)
+    assert [f.path for f in found] == ["professionals[4]"]
+    assert disclosure.check(case, [_docx_lines(word)], ["Jade Bishop"], "family", letter=True) == []
