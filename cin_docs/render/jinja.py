@@ -89,6 +89,15 @@ def template_errors(display_name: str, context: Mapping, env: SandboxedEnvironme
         if templates is not None:
             message = message.replace(_BUG, f"Check the templates folder with: cin-docs templates check {templates}")
         raise TemplateError(message) from exc
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+        if templates is None:
+            raise  # a bug in a built-in template or a filter: reported as one, with --debug for details
+        # An authority's template gave a filter a value it cannot use (a date filter on text, say). The message
+        # names the kind of failure only: the value may be personal.
+        raise TemplateError(f"The template {display_name} in {templates} failed while being filled in "
+                            f"({type(exc).__name__}): a filter was probably given a value it cannot use, such as "
+                            "|longdate on something that is not a date. Check the templates folder with: "
+                            f"cin-docs templates check {templates}") from exc
 
 
 _BUG = "This is a bug in the template; please report it."
