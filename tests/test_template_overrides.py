@@ -187,7 +187,10 @@ def test_a_sample_that_fails_when_filled_in_is_reported(tmp_path):
     html = builtin_html().replace("{{ meeting.purpose }}", "{{ meeting.purpose|longdate }}")
     problems = check_template(folder_with(tmp_path, html=html), "html", "invitation.html", "invitation",
                               try_samples=True)
-    assert problems and all("filling in the sample" in p.message for p in problems)
+    assert len(problems) == 1, "one problem, with the samples it happened with"
+    assert problems[0].message.startswith("In html/invitation.html, when filled in with the samples ")
+    assert "failed while being filled in (ValueError): a filter was probably given a value it cannot use" \
+        in problems[0].message
 
 
 # ---- export ------------------------------------------------------------------------------------------------------
@@ -274,6 +277,24 @@ def test_documents_without_an_override_use_the_built_ins(tmp_path, mother_letter
     assert render_docx("invitation.docx", mother_letter, templates=html_only) == render_docx("invitation.docx",
                                                                                               mother_letter)
     assert "Best wishes," in render_html("invitation.html", mother_letter, html_only)
+
+
+def test_a_shared_page_in_the_folder_changes_every_pdf(tmp_path, mother_letter):
+    from cin_docs.render.jinja import render_html
+
+    folder = folder_with(tmp_path, html=builtin_html())
+    (folder / "html" / "base.html").write_text(
+        builtin_html("base.html").replace('<main>', '<main><p class="banner">Westmere Children\'s Services</p>'),
+        encoding="utf-8")
+    case = api.load(SAMPLE, {"closures": []})
+    plan = api.build(case, "plan", Options(as_of=AS_OF, allow_unsmart=True)).outputs[0].context
+    assert "Westmere Children's Services" in render_html("plan.html", plan, folder)
+    assert "Westmere" not in render_html("plan.html", plan)
+    # ...and is checked like the rest.
+    (folder / "html" / "base.html").write_text(builtin_html("base.html").replace("{{ case_id }}", "{{ case_ID }}"),
+                                               encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"In html/base.html, on line \d+, the placeholder \{\{ case_ID \}\}"):
+        refuse_if_broken(folder, "html", "plan.html", plan)
 
 
 def test_a_broken_override_writes_nothing(tmp_path):

@@ -145,10 +145,8 @@ def _try_samples(folder: Path, part: str, name: str, kind: str) -> list[Problem]
     from .docx import _with_logo, docx_context
     from .jinja import render_html, template_errors
 
-    problems = []
+    failures: dict[str, list[str]] = {}  # what went wrong -> the samples it went wrong with
     contexts = [s for s in sample_contexts(kind) if s.default]
-    if not contexts:
-        return []
     for sample in contexts:
         try:
             if part == "docx":
@@ -162,15 +160,17 @@ def _try_samples(folder: Path, part: str, name: str, kind: str) -> list[Problem]
             else:
                 render_html(name, sample.context, folder)
         except etree.XMLSyntaxError:
-            problems.append(Problem(f"{part}/{name}", f"In {part}/{name}, filling in the sample "
-                                    f"{sample.sample} made a Word page that is not valid: an {{% if %}} or "
-                                    "{% for %} probably starts in one paragraph or table cell and ends in another. "
-                                    "Use {%p if ... %} on a paragraph of its own, or keep the tag and its end in "
-                                    "the same paragraph."))
+            failures.setdefault(
+                "it made a Word page that is not valid: an {% if %} or {% for %} probably starts in one paragraph "
+                "or table cell and ends in another. Use {%p if ... %} on a paragraph of its own, or keep the "
+                "command and its end in the same paragraph.", []).append(sample.sample)
         except CinDocsError as exc:
-            problems.append(Problem(f"{part}/{name}", f"In {part}/{name}, filling in the sample {sample.sample} "
-                                    f"failed: {exc.message}"))
-    return _unique(problems)
+            failures.setdefault(f"it failed: {exc.message}", []).append(sample.sample)
+    problems = []
+    for what, samples in failures.items():
+        which = f"the sample {samples[0]}" if len(samples) == 1 else f"the samples {', '.join(dict.fromkeys(samples))}"
+        problems.append(Problem(f"{part}/{name}", f"In {part}/{name}, when filled in with {which}, {what}"))
+    return problems
 
 
 # ---- Word templates ---------------------------------------------------------------------------------------------
@@ -187,7 +187,9 @@ def docx_paragraphs(path: Path) -> list[tuple[str, list[str]]]:
             root = etree.fromstring(archive.read(part))
             where = ("the page header" if "header" in part else "the page footer" if "footer" in part
                      else "the body")
-            texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in root.iter(W + "p")]
+            # A paragraph's own text: not that of a text box inside it, which has paragraphs of its own.
+            texts = ["".join(t.text or "" for t in p.iter(W + "t") if next(t.iterancestors(W + "p")) is p)
+                     for p in root.iter(W + "p")]
             tracked = any(True for tag in TRACKED for _ in root.iter(W + tag))
             out.append((where, texts if not tracked else texts + [None]))
     return out
