@@ -120,6 +120,14 @@ def test_braces_apart_look_like_a_placeholder_but_are_reported(tmp_path):
     assert "“{child.known_as}”, which looks like a placeholder but is not one" in text
 
 
+def test_a_whole_paragraph_command_with_text_beside_it_is_reported(tmp_path):
+    # {%p if %} removes its paragraph: words typed beside it would silently disappear from every letter.
+    folder = folder_with(tmp_path, docx=with_document_xml(builtin_docx(), "{%p if recipient.communication_needs %}",
+                                                         "Please note: {%p if recipient.communication_needs %}"))
+    text = messages(check_template(folder, "docx", "invitation.docx", "invitation"))
+    assert ("the paragraph “Please note: {%p if recipient.communication_needs %}” has “{%p” with other text" in text)
+
+
 def test_a_syntax_error_in_html_names_its_line(tmp_path):
     html = builtin_html().replace("{% if meeting.reply_by %}", "{% if meeting.reply_by %", 1)
     line = next(i for i, text in enumerate(html.splitlines(), 1) if "{% if meeting.reply_by %" in text)
@@ -384,6 +392,7 @@ def test_the_fetcher_serves_the_folders_assets_and_nothing_else(tmp_path):
 def test_the_check_refuses_addresses_outside_the_folder(tmp_path):
     html = builtin_html().replace('<section class="letterhead"',
                                   '<img src="https://example.org/logo.png" alt="x"><img src="crest.png" alt="y">'
+                                  '<a href="https://www.westmere.example/">our website</a>'
                                   '<section class="letterhead"')
     folder = folder_with(tmp_path, html=html)
     (folder / "html" / "print.css").write_text("@font-face { src: url(/usr/share/fonts/x.ttf) }", encoding="utf-8")
@@ -392,6 +401,7 @@ def test_the_check_refuses_addresses_outside_the_folder(tmp_path):
     assert "the address https://example.org/logo.png is outside the templates folder" in text
     assert "the file crest.png is not in the html folder" in text
     assert "In html/print.css, the address /usr/share/fonts/x.ttf is outside the templates folder" in text
+    assert "westmere.example" not in text, "a link for the reader is not fetched, so it is fine"
 
 
 def test_rendering_checks_the_override_before_use(tmp_path, mother_letter):

@@ -110,6 +110,6 @@ def readme(kinds: list[str]) -> str:
                   "| Placeholder | What it is | Kind of value |", "| --- | --- | --- |"]
         for path, kinds_text, meaning in variable_rows(kind):
             cell = meaning.replace("|", "\\|")
-            shown = f"`{path}`" if kinds_text == "section" else f"`{{{{ {path} }}}}`"
+            shown = f"`{path}`" if kinds_text.startswith("section") else f"`{{{{ {path} }}}}`"
             lines.append(f"| {shown} | {cell} | {kinds_text} |")
     return "\n".join(lines) + "\n"

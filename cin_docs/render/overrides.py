@@ -198,6 +198,8 @@ def docx_paragraphs(path: Path) -> list[tuple[str, list[str]]]:
 _TAG_TOKEN = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _NEAR_MISS = re.compile(r"\{\s+[{%]|[}%]\s+\}|(?<![{%])\{\s*[A-Za-z_][\w.]*\s*\}(?![}%])")
+_WHOLE_PARAGRAPH_TAG = re.compile(r"\{%-?\s*(?:p|tr|tc)\s")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _DOCXTPL_TAG = re.compile(r"\{%-?\s*(?:p|tr|tc|r)\s+|\{\{-?\s*(?:p|r)\s+")
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
@@ -226,6 +228,12 @@ def _paragraph_problems(display: str, where: str, text: str) -> list[str]:
                         f"finished in the same paragraph (no “{_CLOSER[opener[0]]}”): Word has split it, or it "
                         "runs on to the next paragraph. Each placeholder must be whole within one paragraph: retype "
                         "it in one go, without pressing Enter inside it.")
+    whole = _WHOLE_PARAGRAPH_TAG.search(text)
+    if whole and _TAG.sub("", text).strip():
+        problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has “{whole.group().strip()}” "
+                        "with other text: a {%p ...%}, {%tr ...%} or {%tc ...%} command removes its whole paragraph "
+                        "(or table row or cell) when the document is made, so that text would be lost. Put the "
+                        "command on a paragraph of its own, or use {% ... %} to keep the paragraph.")
     for match in _NEAR_MISS.finditer(text):
         problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has {_quote(match.group(), 20)}, "
                         "which looks like a placeholder but is not one: placeholders are written with two braces "
@@ -319,7 +327,9 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         for key, value in attrs:
-            if key in ("src", "href", "data", "poster", "background") and value:
+            # What the PDF maker would load; <a href="..."> is a link for the reader, never fetched.
+            loads = key in ("src", "data", "poster", "background") or (key == "href" and tag == "link")
+            if loads and value:
                 self.urls.append(value)
             if key == "style" and value:
                 self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", value)

@@ -158,7 +158,8 @@ def meaning(kind: str, path: str) -> str:
         description = (field.metadata or {}).get("description")
         if description:
             return f"{description} (case file: {case_path})"
-        return f"As written in the case file under {case_path}."
+        leaf = case_path.rsplit(".", 1)[-1].replace("[]", "").replace("_", " ")
+        return f"{leaf.capitalize()}, as written in the case file ({case_path})."
     parent, _, leaf = path.rpartition(".")
     if parent.startswith("meeting_labels") or path.startswith("meeting_labels."):
         return f"The policy's name for a {leaf} meeting."
