@@ -155,6 +155,31 @@ def test_tracked_changes_must_be_accepted(tmp_path):
     assert "has tracked changes" in messages(check_template(folder, "docx", "invitation.docx", "invitation"))
 
 
+def test_a_picture_linked_from_outside_the_document_is_reported(tmp_path):
+    # A linked (not inserted) picture or an INCLUDEPICTURE field makes Word fetch it whenever a letter is opened.
+    data = with_document_xml(builtin_docx(), "<w:r><w:t>What the meeting is for</w:t></w:r>",
+                             '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
+                             'INCLUDEPICTURE "https://tracker.example/p.png" </w:instrText></w:r>'
+                             '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>What the meeting is for</w:t></w:r>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", (
+                    b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/image" Target="file:///C:/Users/officer/logo.png" TargetMode="External"/>'
+                    b'<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/hyperlink" Target="https://www.westmere.example/" TargetMode="External"/>'
+                    b"</Relationships>"))
+            target.writestr(member, content)
+    folder = folder_with(tmp_path, docx=out.getvalue())
+    text = messages(check_template(folder, "docx", "invitation.docx", "invitation"))
+    assert "something is linked from outside the document (file:///C:/Users/officer/logo.png)" in text
+    assert "the INCLUDEPICTURE field brings in another file" in text
+    assert "westmere.example" not in text, "a hyperlink for the reader is fine"
+
+
 def test_files_in_the_wrong_place_or_misnamed_are_reported(tmp_path):
     folder = folder_with(tmp_path, docx=builtin_docx())
     (folder / "docx" / "invitaton.docx").write_bytes(builtin_docx())

@@ -253,7 +253,7 @@ def _static_docx(folder: Path, name: str, shape: Shape) -> list[Problem]:
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError):
         return [Problem(display, f"{display} cannot be opened as a Word document. Open it in Word and save it "
                                  "again as a Word Document (.docx).")]
-    problems: list[str] = []
+    problems: list[str] = _outside_links(path, display)
     env = docx_jinja_environment()
     for where, texts in parts:
         if texts and texts[-1] is None:
@@ -270,6 +270,35 @@ def _static_docx(folder: Path, name: str, shape: Shape) -> list[Problem]:
                                     lambda line, texts=texts, where=where: f"in {where}, in the paragraph "
                                     f"{_quote(texts[line - 1]) if 0 < line <= len(texts) else ''}")
     return [Problem(display, p) for p in dict.fromkeys(problems)]
+
+
+_FETCHING_FIELDS = re.compile(r"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)\b")
+_PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _outside_links(path: Path, display: str) -> list[str]:
+    """What in the Word file would make Word fetch something when a letter made from it is opened: linked (not
+    inserted) pictures, attached templates, fields that include other files; and macros."""
+    problems = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".rels"):
+                for rel in etree.fromstring(archive.read(name)).iter(_PR + "Relationship"):
+                    external = rel.get("TargetMode") == "External"
+                    if external and not rel.get("Type", "").endswith("/hyperlink"):
+                        problems.append(f"In {display}, something is linked from outside the document "
+                                        f"({rel.get('Target')}): Word would fetch it whenever a letter made from this "
+                                        "template is opened. Insert pictures into the document itself (Insert > "
+                                        "Pictures > This Device) and remove links to other files and templates.")
+            elif name.startswith("word/") and name.endswith(".xml"):
+                xml = archive.read(name).decode("utf-8", errors="replace")
+                for field in dict.fromkeys(_FETCHING_FIELDS.findall(xml)):
+                    problems.append(f"In {display}, the {field} field brings in another file when the document is "
+                                    "opened. Remove the field and insert the picture or text itself.")
+            elif name.lower().endswith("vbaproject.bin"):
+                problems.append(f"In {display}, the document contains macros. Save it as a plain Word Document "
+                                "(.docx) without macros.")
+    return problems
 
 
 # ---- HTML templates and print.css --------------------------------------------------------------------------------
