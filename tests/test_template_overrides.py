@@ -74,7 +74,8 @@ def mother_letter():
 
 def test_a_misspelt_placeholder_in_word_is_named_with_a_suggestion(tmp_path):
     folder = folder_with(tmp_path, docx=with_document_xml(
-        builtin_docx(), "We want to know what {{ child.known_as }} thinks", "We want to know what {{ child.knwn_as }} thinks"))
+        builtin_docx(), "We want to know what {{ child.known_as }} thinks",
+        "We want to know what {{ child.knwn_as }} thinks"))
     text = messages(check_template(folder, "docx", "invitation.docx", "invitation"))
     assert ("In docx/invitation.docx, in the body, in the paragraph “We want to know what {{ child.knwn_as }} thinks"
             in text)
@@ -125,7 +126,8 @@ def test_a_whole_paragraph_command_with_text_beside_it_is_reported(tmp_path):
     folder = folder_with(tmp_path, docx=with_document_xml(builtin_docx(), "{%p if recipient.communication_needs %}",
                                                          "Please note: {%p if recipient.communication_needs %}"))
     text = messages(check_template(folder, "docx", "invitation.docx", "invitation"))
-    assert ("the paragraph “Please note: {%p if recipient.communication_needs %}” has “{%p” with other text" in text)
+    assert "the paragraph “Please note: {%p if recipient.communication_needs %}” has “{%p” with other text" \
+        in text
 
 
 def test_a_syntax_error_in_html_names_its_line(tmp_path):
@@ -138,7 +140,8 @@ def test_a_syntax_error_in_html_names_its_line(tmp_path):
 def test_a_missing_endif_in_word_is_explained(tmp_path):
     folder = folder_with(tmp_path, docx=with_document_xml(builtin_docx(), "{%p endfor %}", "{%p endfo %}"))
     text = messages(check_template(folder, "docx", "invitation.docx", "invitation"))
-    assert "In docx/invitation.docx, in the body, in the paragraph “{%p endfo %}”, the template cannot be read" in text
+    assert "In docx/invitation.docx, in the body, in the paragraph “{%p endfo %}”, the template cannot be read" \
+        in text
 
 
 def test_an_unknown_filter_is_named_with_a_suggestion(tmp_path):
@@ -150,8 +153,8 @@ def test_an_unknown_filter_is_named_with_a_suggestion(tmp_path):
 def test_tracked_changes_must_be_accepted(tmp_path):
     tracked = ('<w:ins w:id="1" w:author="A" w:date="2026-11-01T00:00:00Z"><w:r><w:t>What the meeting is for</w:t>'
                '</w:r></w:ins>')
-    folder = folder_with(tmp_path, docx=with_document_xml(builtin_docx(), "<w:r><w:t>What the meeting is for</w:t></w:r>",
-                                                         tracked))
+    folder = folder_with(tmp_path, docx=with_document_xml(
+        builtin_docx(), "<w:r><w:t>What the meeting is for</w:t></w:r>", tracked))
     assert "has tracked changes" in messages(check_template(folder, "docx", "invitation.docx", "invitation"))
 
 
@@ -434,3 +437,26 @@ def test_rendering_checks_the_override_before_use(tmp_path, mother_letter):
     folder = folder_with(tmp_path, html=html)
     with pytest.raises(TemplateError, match=r"has 1 problem, so nothing was written:\n  - In html/invitation.html"):
         refuse_if_broken(folder, "html", "invitation.html", mother_letter)
+
+
+def test_packs_use_the_folders_templates_too(tmp_path):
+    # The transfer pack renders its letter through the same lookup: Word and PDF in the zip and the merged PDF.
+    folder = tmp_path / "my-templates"
+    (folder / "docx").mkdir(parents=True)
+    (folder / "docx" / "transfer-letter.docx").write_bytes(with_document_xml(
+        builtin_docx("transfer-letter.docx"), "Yours sincerely", "Yours, with Westmere's thanks"))
+    (folder / "html").mkdir()
+    (folder / "html" / "transfer-letter.html").write_text(
+        builtin_html("transfer-letter.html").replace("Yours sincerely", "Yours, with Westmere's thanks"),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["pack", "transfer", str(ROOT / "samples" / "transfer-out.yaml"), "--as-of",
+                                      "2026-11-23", "--templates", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (zip_path,) = out.glob("*.zip")
+    with zipfile.ZipFile(zip_path) as archive:
+        (letter,) = [n for n in archive.namelist() if n.endswith("transfer-letter.docx")]
+        assert "Yours, with Westmere's thanks" in docx_text(archive.read(letter))
+        assert "Yours sincerely" not in docx_text(archive.read(letter))
+    (merged,) = out.glob("*.pdf")
+    assert "Yours, with Westmere's thanks" in norm(pdf_text(merged.read_bytes()))

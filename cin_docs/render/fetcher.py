@@ -76,7 +76,8 @@ class AssetFetcher(URLFetcher):
             return None
         # resolve() follows symlinks and removes "..", so an escape is judged by where it really lands.
         path = Path(url2pathname(parts.path)).resolve()
-        if self.overlay is not None and path.is_relative_to(self.builtin) and path != self.builtin / resources.PRINT_CSS:
+        css = self.builtin / resources.PRINT_CSS  # never replaced by the folder's: its print.css is appended
+        if self.overlay is not None and path.is_relative_to(self.builtin) and path != css:
             mine = (self.overlay / path.relative_to(self.builtin)).resolve()
             if mine.is_file() and mine.is_relative_to(self.overlay):
                 return mine

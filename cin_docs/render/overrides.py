@@ -57,7 +57,6 @@ def templates_in(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
     docx_names = [k.docx_template for k in kinds().values()]
-    html_names = [k.html_template for k in kinds().values()]
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.is_file() and path.suffix.lower() in (".docx", ".html", ".htm", ".css"):
             part = "docx" if path.suffix.lower() == ".docx" else "html"
@@ -220,8 +219,8 @@ def _paragraph_problems(display: str, where: str, text: str) -> list[str]:
         elif opener is not None and token == _CLOSER[opener[0]]:
             opener = None
         elif opener is None:
-            problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has a closing “{token}” with no "
-                            "opening brace before it in the same paragraph: part of a placeholder has been moved "
+            problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has a closing “{token}” with "
+                            "no opening brace before it in the same paragraph: part of a placeholder has been moved "
                             "to another paragraph or deleted. Retype the whole placeholder in one go.")
     if opener is not None:
         problems.append(f"In {display}, in {where}, the placeholder starting {_quote(text[opener[1]:], 40)} is not "
