@@ -197,6 +197,17 @@ def test_files_in_the_wrong_place_or_misnamed_are_reported(tmp_path):
     assert "~$" not in text
 
 
+def test_a_misnamed_pdf_template_is_reported_but_an_included_page_is_not(tmp_path):
+    folder = folder_with(tmp_path, html=builtin_html().replace("{% block content %}",
+                                                               "{% block content %}{% include '_banner.html' %}"))
+    (folder / "html" / "_banner.html").write_text("<p>Westmere</p>", encoding="utf-8")
+    (folder / "html" / "review_record.html").write_text(builtin_html("review-record.html"), encoding="utf-8")
+    checked, problems = check_folder(folder)
+    assert [p.file for p in problems] == ["html/review_record.html"]
+    assert problems[0].message.startswith("html/review_record.html is not a page cin-docs makes and no template uses "
+                                          "it, so it is never used. Did you mean html/review-record.html?")
+
+
 def test_the_cli_check_reports_each_template_and_fails(tmp_path):
     folder = folder_with(tmp_path, docx=with_document_xml(builtin_docx(), "{{ meeting.purpose }}",
                                                          "{{ meeting.purpose|upperr }}"),

@@ -96,6 +96,12 @@ def check_folder(folder: Path) -> tuple[list[str], list[Problem]]:
     docx_kinds = {k.docx_template: key for key, k in kinds().items()}
     shared = [name for part, name in found if part == "html" and name not in html_kinds
               and name != resources.PRINT_CSS]
+    unused = [name for name in shared if name not in _used_pages(folder, shared)]
+    for name in unused:
+        problems.append(Problem(f"html/{name}", f"html/{name} is not a page cin-docs makes and no template uses "
+                                f"it, so it is never used.{_did_you_mean(name, html_kinds, 'html/')} The PDF "
+                                f"templates you can replace are: {', '.join(html_kinds)}."))
+    shared = [name for name in shared if name not in unused]
     for part, name in found:
         if part == "docx":
             problems += check_template(folder, "docx", name, docx_kinds[name], try_samples=True)
@@ -114,6 +120,22 @@ def check_folder(folder: Path) -> tuple[list[str], list[Problem]]:
                 if ("html", kind.html_template) not in found:
                     problems += _try_samples(folder, "html", kind.html_template, key)
     return [f"{part}/{name}" for part, name in found], _unique(problems)
+
+
+def _used_pages(folder: Path, shared: list[str]) -> set[str]:
+    """Shared pages something uses: the built-in ones (base.html, _macros.html, pack pages) and any page a template
+    in the folder includes, extends or imports by name."""
+    used = {p.name for p in resources.html_templates_dir().glob("*.html")}
+    env = html_environment(folder)
+    for path in (Path(folder) / "html").rglob("*.htm*"):
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            continue  # reported when the page itself is checked
+        for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
+            if isinstance(node.template, nodes.Const):
+                used.add(str(node.template.value))
+    return used
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
