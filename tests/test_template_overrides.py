@@ -92,6 +92,10 @@ def test_an_unknown_top_level_name_and_a_deeper_one_are_both_found(tmp_path):
     assert "{{ recipient.nmae }} is not something cin-docs knows. Did you mean {{ recipient.name }}?" in text
     # meeting.label is text: what follows it is not ours to judge (text has its own methods); no false alarm.
     assert "meeting.label.wrong" not in text
+    # The logo as a Word picture exists in Word templates only.
+    html = builtin_html().replace("{{ case_id }}", "{{ case_id }}{{ authority.logo_image }}")
+    text = messages(check_template(folder_with(tmp_path, html=html), "html", "invitation.html", "invitation"))
+    assert "the placeholder {{ authority.logo_image }} is not something cin-docs knows." in text
 
 
 def test_a_placeholder_split_across_paragraphs_is_explained(tmp_path):

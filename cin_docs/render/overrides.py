@@ -148,10 +148,11 @@ def check_template(folder: Path, part: str, name: str, kind: str | None, *, try_
                    context: Mapping | None = None) -> list[Problem]:
     """Problems with one override: checked against the kind's sample contexts (and `context`, if given)."""
     samples = sample_contexts(kind) if kind else [s for key in kinds() for s in sample_contexts(key)]
+    extras = docx_extras if part == "docx" else dict  # authority.logo_image is made by the Word backend only
     if context is None:
-        shape = kind_shape(kind) if kind else Shape.of(docx_extras(s.context) for s in samples)
+        shape = kind_shape(kind, part) if kind else Shape.of(extras(s.context) for s in samples)
     else:  # a fresh shape: the cached one must not grow
-        shape = Shape.of([docx_extras(s.context) for s in samples] + [docx_extras(context)])
+        shape = Shape.of([extras(s.context) for s in samples] + [extras(context)])
     if part == "docx":
         problems = _static_docx(folder, name, shape)
     else:

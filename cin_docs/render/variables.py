@@ -135,9 +135,10 @@ def docx_extras(context: Mapping) -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def kind_shape(kind: str) -> Shape:
-    """The union of every sample context of the kind (with the Word-only variables)."""
-    return Shape.of(docx_extras(s.context) for s in sample_contexts(kind))
+def kind_shape(kind: str, part: str = "docx") -> Shape:
+    """The union of every sample context of the kind (for "docx", with the Word-only variables)."""
+    extras = docx_extras if part == "docx" else dict
+    return Shape.of(extras(s.context) for s in sample_contexts(kind))
 
 
 # ---- meanings ---------------------------------------------------------------------------------------------------
