@@ -13,6 +13,7 @@ Then check the result: cin-docs templates check samples/templates/westmere
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,9 +40,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="westmere-"))
     try:
         export(["invitation"], work)
-        shutil.rmtree(OUT, ignore_errors=True)
-        (OUT / "docx").mkdir(parents=True)
-        (OUT / "html").mkdir(parents=True)
+        for part in ("docx", "html"):  # the folder's README.md stays
+            shutil.rmtree(OUT / part, ignore_errors=True)
+            (OUT / part).mkdir(parents=True)
         make_logo(OUT / "html" / "westmere-logo.png")
         subprocess.run([SYSTEM_PYTHON, __file__, "--uno", str(work / "docx" / "invitation.docx"),
                         str(OUT / "docx" / "invitation.docx"), str(OUT / "html" / "westmere-logo.png")], check=True)
@@ -81,12 +82,12 @@ def write_html(source: Path, target: Path) -> None:
         "  <p>Children's Services · Westmere House, 1 Market Square, Westmere WM1 1AA<br>\n"
         "  Telephone 01632 960500 · childrens.services@westmere.example</p>\n"
         "</section>") + html[end:]
-    old_signoff = ('<p class="signoff">Yours sincerely,</p>\n'
-                   '<p>{{ sw.name }}<br>{{ sw.role or "Social Worker" }}, {{ authority.name }}</p>')
-    assert old_signoff in html, "the built-in sign-off has changed: update this script"
-    html = html.replace(old_signoff, (
+    # The sign-off: the "Yours sincerely," paragraph and the signature paragraph after it.
+    signoff = re.search(r'<p class="signoff">.*?</p>\s*<p>.*?</p>', html, re.S)
+    assert signoff, "the built-in letter has no sign-off paragraph: update this script"
+    html = html.replace(signoff.group(), (
         '<p class="signoff">With kind regards,</p>\n'
-        '<p>{{ sw.name }}<br>{{ sw.role or "Social Worker" }}<br>\n'
+        '<p>{{ social_worker.name }}<br>{{ social_worker.role or "Social Worker" }}<br>\n'
         "<em>On behalf of the Director of Children's Services, Borough of Westmere</em></p>\n"
         '<p class="westmere-motto">Westmere Children\'s Services: listening to children, working with families.</p>'))
     target.write_text(html, encoding="utf-8")
@@ -164,25 +165,22 @@ def uno_edit(source: str, target: str, logo: str) -> None:
         graphic.Description = "Borough of Westmere crest"
         text.insertTextContent(paragraphs[0].getStart(), graphic, False)
 
-        # The sign-off: Westmere's own words.
-        for paragraph in _paragraphs(text):
-            words = paragraph.getString()
-            if words == "Yours sincerely,":
-                paragraph.setString("With kind regards,")
-            elif words.startswith("{{ social_worker.name }}, {{ social_worker.role or"):
-                paragraph.setString("{{ social_worker.name }}, {{ social_worker.role or 'Social Worker' }}")
-                cursor = text.createTextCursorByRange(paragraph.getEnd())
-                text.insertControlCharacter(cursor, 0, False)  # PARAGRAPH_BREAK
-                cursor.CharPosture = 2  # italic
-                text.insertString(cursor, "On behalf of the Director of Children's Services, Borough of Westmere",
-                                  False)
-                text.insertControlCharacter(cursor, 0, False)
-                cursor.CharPosture = 0
-                cursor.CharColor = GREEN
-                cursor.CharHeight = 9
-                text.insertString(cursor, "Westmere Children's Services: listening to children, working with "
-                                          "families.", False)
-                break
+        # The sign-off: Westmere's own words ("Yours sincerely," and the signature paragraph after it).
+        paragraphs = list(_paragraphs(text))
+        closing = next(i for i, p in enumerate(paragraphs) if p.getString().startswith("Yours "))
+        paragraphs[closing].setString("With kind regards,")
+        signature = paragraphs[closing + 1]
+        signature.setString("{{ social_worker.name }}, {{ social_worker.role or 'Social Worker' }}")
+        cursor = text.createTextCursorByRange(signature.getEnd())
+        text.insertControlCharacter(cursor, 0, False)  # PARAGRAPH_BREAK
+        cursor.CharPosture = 2  # italic
+        text.insertString(cursor, "On behalf of the Director of Children's Services, Borough of Westmere", False)
+        text.insertControlCharacter(cursor, 0, False)
+        cursor.CharPosture = 0
+        cursor.CharColor = GREEN
+        cursor.CharHeight = 9
+        text.insertString(cursor, "Westmere Children's Services: listening to children, working with families.",
+                          False)
         doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "MS Word 2007 XML"),))
         doc.close(True)
     finally:
