@@ -154,6 +154,19 @@ def test_an_unknown_filter_is_named_with_a_suggestion(tmp_path):
     assert "“|longdat” is not a filter cin-docs has. Did you mean |longdate?" in text
 
 
+def test_a_document_no_sample_makes_is_checked_for_everything_but_its_placeholders(tmp_path, monkeypatch):
+    # With no sample context to compare with, every placeholder would look unknown: they are left to the render.
+    from cin_docs.render import overrides
+    from cin_docs.render.variables import Shape
+
+    monkeypatch.setattr(overrides, "sample_contexts", lambda kind: ())
+    monkeypatch.setattr(overrides, "kind_shape", lambda kind, part: Shape())
+    html = builtin_html().replace("{{ meeting.date|longdate }}", "{{ meeting.date|longdat }} {{ anything.at_all }}")
+    text = messages(check_template(folder_with(tmp_path, html=html), "html", "invitation.html", "invitation"))
+    assert "“|longdat” is not a filter" in text
+    assert "anything.at_all" not in text
+
+
 def test_tracked_changes_must_be_accepted(tmp_path):
     tracked = ('<w:ins w:id="1" w:author="A" w:date="2026-11-01T00:00:00Z"><w:r><w:t>What the meeting is for</w:t>'
                '</w:r></w:ins>')

@@ -153,6 +153,8 @@ def check_template(folder: Path, part: str, name: str, kind: str | None, *, try_
         shape = kind_shape(kind, part) if kind else Shape.of(extras(s.context) for s in samples)
     else:  # a fresh shape: the cached one must not grow
         shape = Shape.of([extras(s.context) for s in samples] + [extras(context)])
+    if shape.keys is None:
+        shape = None  # no sample case makes this document: its placeholders cannot be judged here
     if part == "docx":
         problems = _static_docx(folder, name, shape)
     else:
@@ -267,7 +269,7 @@ def _as_jinja_line(text: str) -> str:
     return _DOCXTPL_TAG.sub(lambda m: "{% " if m.group().startswith("{%") else "{{ ", text).translate(_SMART_QUOTES)
 
 
-def _static_docx(folder: Path, name: str, shape: Shape) -> list[Problem]:
+def _static_docx(folder: Path, name: str, shape: Shape | None) -> list[Problem]:
     display = f"docx/{name}"
     path = resources.override_file(folder, "docx", name)
     try:
@@ -325,7 +327,7 @@ def _outside_links(path: Path, display: str) -> list[str]:
 
 # ---- HTML templates and print.css --------------------------------------------------------------------------------
 
-def _static_html(folder: Path, name: str, shape: Shape) -> list[Problem]:
+def _static_html(folder: Path, name: str, shape: Shape | None) -> list[Problem]:
     display = f"html/{name}"
     path = resources.override_file(folder, "html", name)
     try:
@@ -333,7 +335,7 @@ def _static_html(folder: Path, name: str, shape: Shape) -> list[Problem]:
     except UnicodeDecodeError:
         return [Problem(display, f"{display} is not saved as UTF-8 text. Save it again with the encoding UTF-8.")]
     env = html_environment(folder)
-    problems = _jinja_problems(env, source, display, shape, lambda line: f"on line {line}", folder=folder)
+    problems = _jinja_problems(env, source, display, shape, lambda line: f"on line {line}")
     problems += _asset_problems(folder, display, _html_urls(source))
     return [Problem(display, p) for p in dict.fromkeys(problems)]
 
@@ -425,8 +427,9 @@ def _asset_problems(folder: Path, display: str, urls: Iterable[str]) -> list[str
 _GLOBALS_OK = {"loop", "caller", "varargs", "kwargs", "self", "super"}
 
 
-def _jinja_problems(env, source: str, display: str, shape: Shape, where, *, folder: Path | None = None) -> list[str]:
-    """Syntax errors, unknown filters and tests, and placeholders the context does not have."""
+def _jinja_problems(env, source: str, display: str, shape: Shape | None, where) -> list[str]:
+    """Syntax errors, unknown filters and tests, and placeholders the context does not have (when its shape is
+    known)."""
     try:
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
@@ -439,6 +442,8 @@ def _jinja_problems(env, source: str, display: str, shape: Shape, where, *, fold
             problems.append(f"In {display}, {where(node.lineno)}, “|{node.name}” is not a {what} cin-docs has."
                             f"{_did_you_mean(node.name, known, '|')} The filters are: "
                             f"{', '.join(sorted(n for n in env.filters if n in _FRIENDLY_FILTERS))}.")
+    if shape is None:
+        return problems
     stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     stored |= {a.name for m in tree.find_all((nodes.Macro, nodes.CallBlock)) for a in m.args}
     stored |= {n.target for n in tree.find_all(nodes.Import)} | {m.name for m in tree.find_all(nodes.Macro)}
