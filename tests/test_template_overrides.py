@@ -132,6 +132,10 @@ def test_a_whole_paragraph_command_with_text_beside_it_is_reported(tmp_path):
     text = messages(check_template(folder, "docx", "invitation.docx", "invitation"))
     assert "the paragraph “Please note: {%p if recipient.communication_needs %}” has “{%p” with other text" \
         in text
+    # A placeholder beside it would be lost just the same.
+    folder = folder_with(tmp_path / "2", docx=with_document_xml(
+        builtin_docx(), "{%p if recipient.communication_needs %}", "{%p if recipient.communication_needs %}{{ bring }}"))
+    assert "has “{%p” with other text" in messages(check_template(folder, "docx", "invitation.docx", "invitation"))
 
 
 def test_a_syntax_error_in_html_names_its_line(tmp_path):
@@ -255,6 +259,7 @@ def test_a_sample_that_fails_when_filled_in_is_reported(tmp_path):
     assert problems[0].message.startswith("In html/invitation.html, when filled in with the samples ")
     assert "failed while being filled in (ValueError): a filter was probably given a value it cannot use" \
         in problems[0].message
+    assert "cin-docs templates check" not in problems[0].message, "no advice to run the check inside the check"
 
 
 # ---- export ------------------------------------------------------------------------------------------------------

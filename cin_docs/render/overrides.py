@@ -189,7 +189,8 @@ def _try_samples(folder: Path, part: str, name: str, kind: str) -> list[Problem]
                 "or table cell and ends in another. Use {%p if ... %} on a paragraph of its own, or keep the "
                 "command and its end in the same paragraph.", []).append(sample.sample)
         except CinDocsError as exc:
-            failures.setdefault(f"it failed: {exc.message}", []).append(sample.sample)
+            message = exc.message.replace(f" Check the templates folder with: cin-docs templates check {folder}", "")
+            failures.setdefault(f"it failed: {message}", []).append(sample.sample)
     problems = []
     for what, samples in failures.items():
         which = f"the sample {samples[0]}" if len(samples) == 1 else f"the samples {', '.join(dict.fromkeys(samples))}"
@@ -223,7 +224,7 @@ _TAG_TOKEN = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _NEAR_MISS = re.compile(r"\{\s+[{%]|[}%]\s+\}|(?<![{%])\{\s*[A-Za-z_][\w.]*\s*\}(?![}%])")
 _WHOLE_PARAGRAPH_TAG = re.compile(r"\{%-?\s*(?:p|tr|tc)\s")
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_WHOLE_PARAGRAPH_COMMAND = re.compile(r"\{%-?\s*(?:p|tr|tc)\s.*?%\}")
 _DOCXTPL_TAG = re.compile(r"\{%-?\s*(?:p|tr|tc|r)\s+|\{\{-?\s*(?:p|r)\s+")
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
@@ -253,7 +254,7 @@ def _paragraph_problems(display: str, where: str, text: str) -> list[str]:
                         "runs on to the next paragraph. Each placeholder must be whole within one paragraph: retype "
                         "it in one go, without pressing Enter inside it.")
     whole = _WHOLE_PARAGRAPH_TAG.search(text)
-    if whole and _TAG.sub("", text).strip():
+    if whole and _WHOLE_PARAGRAPH_COMMAND.sub("", text).strip():
         problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has “{whole.group().strip()}” "
                         "with other text: a {%p ...%}, {%tr ...%} or {%tc ...%} command removes its whole paragraph "
                         "(or table row or cell) when the document is made, so that text would be lost. Put the "
