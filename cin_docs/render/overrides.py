@@ -201,17 +201,18 @@ def _try_samples(folder: Path, part: str, name: str, kind: str) -> list[Problem]
 # ---- Word templates ---------------------------------------------------------------------------------------------
 
 def docx_paragraphs(path: Path) -> list[tuple[str, list[str]]]:
-    """(where, [paragraph text, ...]) for the body, each header and each footer, as docxtpl renders them."""
+    """(where, [paragraph text, ...]) for the body, each header and footer and the footnotes: the parts docxtpl
+    fills in."""
     out = []
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         parts = ["word/document.xml"] + sorted(n for n in names if re.fullmatch(r"word/(header|footer)\d*\.xml", n))
-        for part in parts:
+        for part in parts + ["word/footnotes.xml"]:
             if part not in names:
                 continue
             root = etree.fromstring(archive.read(part))
             where = ("the page header" if "header" in part else "the page footer" if "footer" in part
-                     else "the body")
+                     else "the footnotes" if "footnotes" in part else "the body")
             # A paragraph's own text: not that of a text box inside it, which has paragraphs of its own.
             texts = ["".join(t.text or "" for t in p.iter(W + "t") if next(t.iterancestors(W + "p")) is p)
                      for p in root.iter(W + "p")]
