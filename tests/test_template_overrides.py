@@ -493,3 +493,16 @@ def test_packs_use_the_folders_templates_too(tmp_path):
         assert "Yours sincerely" not in docx_text(archive.read(letter))
     (merged,) = out.glob("*.pdf")
     assert "Yours, with Westmere's thanks" in norm(pdf_text(merged.read_bytes()))
+
+
+def test_a_template_that_fails_for_other_cases_is_refused_for_this_one_too(tmp_path, mother_letter):
+    from cin_docs.render.jinja import render_html
+
+    # Fine for the mother's letter, broken for every child's letter: the samples show it before anything is used.
+    html = builtin_html().replace("{{ meeting.purpose }}", "{% if recipient.is_child %}{{ meeting.purpose|longdate }}"
+                                                           "{% endif %}{{ meeting.purpose }}")
+    folder = folder_with(tmp_path, html=html)
+    assert "Danielle Hartwell" in render_html("invitation.html", mother_letter, folder)
+    with pytest.raises(TemplateError, match=r"In html/invitation.html, when filled in with the samples? .*ValueError"):
+        refuse_if_broken(folder, "html", "invitation.html", mother_letter)
+

@@ -632,8 +632,11 @@ _CACHE: dict[tuple, list[Problem]] = {}
 
 
 def refuse_if_broken(folder: Path, part: str, name: str, context: Mapping) -> None:
-    """Before rendering with an authority's template: the same checks as `templates check` (without trying the
-    samples), raising TemplateError listing every problem; nothing has been written at that point."""
+    """Before rendering with an authority's template: the same checks as `templates check`, raising TemplateError
+    listing every problem; nothing has been written at that point.
+
+    The checks of a file, and the trial with the sample cases, run once per process for each version of the file.
+    """
     folder = Path(folder)
     kind = _kind_of(part, name, context)
     todo = []
@@ -647,9 +650,7 @@ def refuse_if_broken(folder: Path, part: str, name: str, context: Mapping) -> No
             todo.append(("html", resources.PRINT_CSS))
     problems: list[Problem] = []
     for p, n in todo:
-        path = Path(folder) / p / n
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, kind)
+        key = (*_version(Path(folder) / p / n), kind)
         if key not in _CACHE:
             if n == resources.PRINT_CSS:
                 _CACHE[key] = check_css(folder)
@@ -659,8 +660,21 @@ def refuse_if_broken(folder: Path, part: str, name: str, context: Mapping) -> No
         if found and n != resources.PRINT_CSS:
             found = check_template(folder, p, n, kind if n == name else None, context=context)
         problems += found
+    trial_files = [(p, n) for p, n in todo if n != resources.PRINT_CSS]
+    if not problems and trial_files and kind:
+        # A template that works for this case but fails for another (a branch this case does not reach) is
+        # refused too: the same template must be usable for every case.
+        key = ("trial", part, name, kind, *(_version(Path(folder) / p / n) for p, n in trial_files))
+        if key not in _CACHE:
+            _CACHE[key] = _try_samples(folder, part, name, kind)
+        problems += _CACHE[key]
     if problems:
         raise TemplateError(refusal(folder, _unique(problems)))
+
+
+def _version(path: Path) -> tuple:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 
 def refusal(folder: Path, problems: list[Problem]) -> str:
