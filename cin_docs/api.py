@@ -132,7 +132,9 @@ def build(case: Case, kind: str, options):
     return KINDS[kind].builder()(case, options)
 
 
-def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
+def render_bytes(kind: str, context: dict, fmt: str, templates: Path | None = None) -> bytes:
+    """One output as DOCX or PDF bytes; `templates` is the authority's templates folder (case.config["templates"]),
+    whose templates replace the built-in ones kind by kind after passing the same checks as `templates check`."""
     from .documents import KINDS
 
     spec = KINDS[kind]
@@ -142,11 +144,16 @@ def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(f"{stem}.docx", context)
+        return render_docx(f"{stem}.docx", context, templates=templates)
     from .render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(f"{stem}.html", context, extra_allowed=[logo] if logo else [])
+    return render_pdf(f"{stem}.html", context, extra_allowed=[logo] if logo else [], templates=templates)
+
+
+def templates_of(case: Case) -> Path | None:
+    """The authority's templates folder for this case: --templates, else 'templates:' in the configuration."""
+    return case.config.get("templates")
 
 
 def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
@@ -165,7 +172,7 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
     for output in built.outputs:
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
-            files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt)))
+            files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt, templates_of(case))))
     for path, data in files:
         atomic_write(path, data)
     return RenderResult([p for p, _ in files], built.warnings)
