@@ -145,16 +145,23 @@ def template_names(kind: str, context: dict | None = None) -> tuple[str, str]:
     return f"{stem}.docx", f"{stem}.html"
 
 
-def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
+def render_bytes(kind: str, context: dict, fmt: str, templates: Path | None = None) -> bytes:
+    """One output as DOCX or PDF bytes; `templates` is the authority's templates folder (case.config["templates"]),
+    whose templates replace the built-in ones kind by kind after passing the same checks as `templates check`."""
     docx_template, html_template = template_names(kind, context)
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(docx_template, context)
+        return render_docx(docx_template, context, templates=templates)
     from .render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(html_template, context, extra_allowed=[logo] if logo else [])
+    return render_pdf(html_template, context, extra_allowed=[logo] if logo else [], templates=templates)
+
+
+def templates_of(case: Case) -> Path | None:
+    """The authority's templates folder for this case: --templates, else 'templates:' in the configuration."""
+    return case.config.get("templates")
 
 
 def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
@@ -201,17 +208,28 @@ def redacted_copies(case: Case, kind: str, outputs: list, reader: str, as_of: dt
     return copies, logs
 
 
-def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]:
-    """The disclosure check of one output: its Word file and the HTML its PDF is made from are rendered in memory
-    and their text checked against who the output is addressed to. Returns (findings, the Word file's bytes)."""
+def _shown_texts(case: Case, template: str, context: dict) -> tuple[list[str], bytes]:
+    """The text each format of one output shows (the HTML its PDF is made from, and the Word file), rendered in
+    memory with the same templates the files will use; and the Word file's bytes."""
     from .checks import disclosure
     from .render.docx import render_docx
     from .render.jinja import render_html
 
-    docx_template, html_template = template_names(template, output.context)
-    html = render_html(html_template, output.context)
-    word = render_docx(docx_template, output.context)
-    texts = [disclosure.html_text(html), disclosure.docx_text(word)]
+    docx_template, html_template = template_names(template, context)
+    html = render_html(html_template, context, templates_of(case))
+    # Pack pages that are not kinds (the transfer checklist) are always the built-in Word template.
+    from .documents import KINDS
+
+    word = render_docx(docx_template, context, templates=templates_of(case) if template in KINDS else None)
+    return [disclosure.html_text(html), disclosure.docx_text(word)], word
+
+
+def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]:
+    """The disclosure check of one output: the text of both formats checked against who the output is addressed
+    to. Returns (findings, the Word file's bytes)."""
+    from .checks import disclosure
+
+    texts, word = _shown_texts(case, template, output.context)
     return disclosure.check(case, texts, output.addressed_to, output.reader,
                             letter=template in disclosure.LETTER_KINDS), word
 
@@ -250,8 +268,16 @@ def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what
               "then carries a warning line.")
     for i, findings in found:
         output = outputs[i]
-        output.context = {**output.context,
-                          "disclosure": {**output.context["disclosure"], "warning": disclosure.warning_line(findings)}}
+        line = disclosure.warning_line(findings)
+        output.context = {**output.context, "disclosure": {**output.context["disclosure"], "warning": line}}
+        # An authority's own template may not print the warning line: then the document is not produced at all.
+        texts, word = _shown_texts(case, template, output.context)
+        if not all(disclosure.norm(line) in disclosure.norm(text) for text in texts):
+            raise DisclosureError(
+                f"The {what} was not produced: --allow-disclosure needs the document to carry its warning line, and "
+                "the template in use does not print {{ disclosure.warning }}. Add it to the authority's template, or "
+                "resolve the disclosure problems instead:\n" + "\n".join(lines))
+        words[i] = word
     warnings.append(f"The {what} was produced with --allow-disclosure although the disclosure check found:")
     warnings.extend(line.strip()[2:] for line in lines)
     return words
@@ -273,7 +299,8 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
     for i, output in enumerate(outputs):
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
-            data = words[i] if fmt == "docx" and i in words else render_bytes(kind, output.context, fmt)
+            data = (words[i] if fmt == "docx" and i in words
+                    else render_bytes(kind, output.context, fmt, templates_of(case)))
             files.append((Path(out_dir) / name, data))
     files += [(Path(out_dir) / name, text.encode("utf-8")) for name, text in logs]
     for path, data in files:

@@ -311,6 +311,20 @@ def allow_disclosure_option(f):
                              "withholds from a person it goes to (the document then carries a warning line).")(f)
 
 
+def templates_option(f):
+    return click.option("--templates", "templates", type=click.Path(path_type=Path),
+                        help="Your authority's own templates folder (see 'cin-docs templates'); overrides "
+                             "'templates:' in the configuration file.")(f)
+
+
+def use_templates(ctx, templates: Path | None) -> None:
+    """--templates for this command: checked, then kept in the configuration every case is loaded with."""
+    if templates is not None:
+        from .config import templates_folder
+
+        _config(ctx)["templates"] = templates_folder(templates, "--templates")
+
+
 def formats_of(fmt: str) -> tuple[str, ...]:
     return ("docx", "pdf") if fmt == "both" else (fmt,)
 
@@ -357,13 +371,15 @@ Examples:
                    "[withheld], and a redaction log is written beside the copy.")
 @format_option
 @out_option
+@templates_option
 @as_of_option
 @click.pass_context
 def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, allow_disclosure, copy, fmt, out_dir,
-           as_of):
+           templates, as_of):
     from . import api
     from .documents import Options
 
+    use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
                       allow_unsmart=allow_unsmart, escalation=escalation, allow_disclosure=allow_disclosure)
@@ -400,9 +416,10 @@ def pack():
               help="Read the PDF password from the first line of this file.")
 @allow_disclosure_option
 @out_option
+@templates_option
 @as_of_option
 @click.pass_context
-def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, out_dir, as_of):
+def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, out_dir, templates, as_of):
     """Build the transfer-out pack for a child moving to another local authority.
 
     Makes the notification letter to the receiving authority (with the date by which it should hold its first
@@ -431,6 +448,7 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
         password = lines[0] if lines else ""
     if password is not None and not password.strip():
         raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
+    use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password,
                                      allow_disclosure=allow_disclosure)
@@ -449,9 +467,10 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
                    "(the problems are printed as warnings and listed in the pack).")
 @allow_disclosure_option
 @out_option
+@templates_option
 @as_of_option
 @click.pass_context
-def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, as_of):
+def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, templates, as_of):
     """Build the pack for one CIN panel sitting from several case files.
 
     Writes panel-pack_<date>.pdf (front page, agenda with slots and times, then every case's summary report,
@@ -467,6 +486,7 @@ def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, as_of):
     from .errors import RenderError
     from .packs import panel as panel_pack
 
+    use_templates(ctx, templates)
     loaded, failures = [], []
     for path in cases:
         try:
@@ -522,6 +542,91 @@ def check(ctx, case, as_of):
                                               "produce it as it is with 'cin-docs render plan --allow-unsmart'."))
         ctx.exit(1)
     click.echo(smart.summary(findings) if findings else "No problems found: the plan is SMART.")
+
+
+@cli.group("templates", context_settings=CONTEXT_SETTINGS)
+def templates_group():
+    """Your authority's own letterhead and wording: templates you change in Word.
+
+    Export the built-in templates into a folder, change them (Word for docx/, a text editor for html/), check
+    them, then name the folder with 'templates:' in your configuration file or --templates on render and pack.
+    A document without a template in the folder uses the built-in one.
+
+    \b
+    Examples:
+      cin-docs templates export invitation -o my-templates
+      cin-docs templates check my-templates
+      cin-docs render invitation samples/hillingdon-mid-plan.yaml --templates my-templates
+    """
+
+
+@templates_group.command("export", context_settings=CONTEXT_SETTINGS)
+@click.argument("kinds", nargs=-1, metavar="[KIND]...",
+                type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write the templates into (created if needed).")
+@click.option("--force", is_flag=True, help="Replace files of the same name already in the folder.")
+def templates_export(kinds, out_dir, force):
+    """Write the built-in templates into a folder as a starting point for your own.
+
+    Writes docx/KIND.docx (Word) and html/KIND.html (PDF) for each KIND (default: every document), an empty
+    html/print.css for your style additions, and README.md listing every placeholder each document can use, with
+    what it means, e.g. {{ child.known_as }}: the name the child is known by.
+
+    \b
+    Example:
+      cin-docs templates export invitation -o my-templates
+    """
+    from .documents import KINDS
+    from .render.export import export
+
+    for path in export(list(kinds) or list(KINDS), out_dir, force=force):
+        click.echo(f"Wrote {path}")
+    click.echo(f"Next: change the templates, then run 'cin-docs templates check {out_dir}'.")
+
+
+@templates_group.command("check", context_settings=CONTEXT_SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path))
+def templates_check(folder):
+    """Check your templates folder before using it.
+
+    Fills every template in with each sample case it applies to, and lists, per template, placeholders cin-docs
+    does not know (with a suggestion), placeholders Word has split, missing {% endif %} and other syntax errors
+    (with their line or paragraph), unknown filters, and pictures or addresses that cannot be used.
+    Exit status: 1 if anything needs correcting, 0 if the folder is ready to use.
+
+    \b
+    Example:
+      cin-docs templates check my-templates
+    """
+    from .config import templates_folder
+    from .render.overrides import check_folder
+
+    resolved = templates_folder(folder, "the command line")
+    checked, problems = check_folder(resolved)
+    if not checked and not problems:
+        click.echo(f"{folder} has no templates to check: put Word templates in {folder}/docx and PDF templates in "
+                   f"{folder}/html (see 'cin-docs templates export').", err=True)
+        ctx = click.get_current_context()
+        ctx.exit(1)
+    click.echo(f"Checking the templates in {folder}:")
+    by_file: dict[str, list] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for name in checked + [f for f in by_file if f not in checked]:
+        found = by_file.get(name, [])
+        if not found:
+            click.echo(f"  {click.style('OK', fg='green')}       {name}")
+            continue
+        click.echo(f"  {click.style('Problem', fg='red', bold=True)}  {name}: {len(found)} to correct")
+        for problem in found:
+            click.echo(f"           - {problem.message}")
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found: correct "
+                   f"{'them' if len(problems) != 1 else 'it'}, save, and run this check again. Until then cin-docs "
+                   "refuses to use these templates.")
+        click.get_current_context().exit(1)
+    click.echo("No problems found: the folder is ready to use (templates: in the configuration file, or --templates).")
 
 
 def main(argv=None):

@@ -540,3 +540,15 @@ def test_the_domestic_abuse_rule_is_for_letters_a_plan_for_the_family_may_name_t
     found = disclosure.check(case, [_docx_lines(word)], ["Tyler"], "child", letter=True)
     assert [f.path for f in found] == ["professionals[4]"]
     assert disclosure.check(case, [_docx_lines(word)], ["Jade Bishop"], "family", letter=True) == []
+
+
+def test_allow_disclosure_refuses_an_authority_template_that_does_not_print_the_warning(restrained, tmp_path):
+    folder = tmp_path / "templates"
+    (folder / "html").mkdir(parents=True)
+    (folder / "html" / "plan.html").write_text(
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ doc.title }}</title></head>'
+        "<body><p>{{ child.full_name }}: {{ child.address_lines|join(', ') }}</p></body></html>", encoding="utf-8")
+    case = api.Case(restrained.data, restrained.profile, {**restrained.config, "templates": folder})
+    with pytest.raises(DisclosureError, match=r"does not print \{\{ disclosure\.warning \}\}"):
+        api.render(case, "plan", Options(as_of=AS_OF, allow_disclosure=True), api.FORMATS, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

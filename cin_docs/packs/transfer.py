@@ -186,10 +186,12 @@ def _registry_part(case: api.Case, kind: str, title: str, options: Options, warn
     for output in built.outputs:
         output.addressed_to = [*output.addressed_to, *recipients.receiving_authority(case)]
     words = api.check_disclosure(case, kind, built.outputs, options.allow_disclosure, title, warnings)
+    templates = api.templates_of(case)
     parts = []
     for i, output in enumerate(built.outputs):
-        parts.append(Part(title, "generated", make_pdf=lambda c=output.context: api.render_bytes(kind, c, "pdf"),
-                          docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx"),
+        parts.append(Part(title, "generated",
+                          make_pdf=lambda c=output.context: api.render_bytes(kind, c, "pdf", templates),
+                          docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx", templates),
                           pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
                           docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx")))
     return parts, None
@@ -258,8 +260,9 @@ def _check(item: str, done: bool | None, detail: str) -> dict:
     return {"item": item, "done": done, "detail": detail}
 
 
-def _render_direct(template: str, context: dict, fmt: str) -> bytes:
-    """A pack page that is not a registry kind (checklist, index), rendered by the same backends."""
+def _render_direct(template: str, context: dict, fmt: str, templates: Path | None = None) -> bytes:
+    """A pack page that is not a registry kind (checklist, index), rendered by the same backends (built-in
+    templates, with the authority's shared html files and print.css additions if it has a templates folder)."""
     if fmt == "docx":
         from ..render.docx import render_docx
 
@@ -267,7 +270,7 @@ def _render_direct(template: str, context: dict, fmt: str) -> bytes:
     from ..render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(f"{template}.html", context, extra_allowed=[logo] if logo else [])
+    return render_pdf(f"{template}.html", context, extra_allowed=[logo] if logo else [], templates=templates)
 
 
 # ---- the pack ---------------------------------------------------------------------------------------------------
@@ -276,8 +279,16 @@ def _checked(case: api.Case, template: str, title: str, context: dict, allow: bo
     """A pack page for the receiving authority, through the disclosure check, in both formats."""
     output = Output(context, [], addressed_to=recipients.receiving_authority(case), reader="professional")
     words = api.check_disclosure(case, template, [output], allow, title, warnings)
-    return Part(title, "generated", make_pdf=lambda: _render_direct(template, output.context, "pdf"),
-                docx=words[0] if 0 in words else _render_direct(template, output.context, "docx"),
+    templates = api.templates_of(case)
+
+    def render(fmt: str) -> bytes:
+        # Kinds may be the authority's own templates; pack pages are built-in (with its shared html for the PDF).
+        if template in KINDS:
+            return api.render_bytes(template, output.context, fmt, templates)
+        return _render_direct(template, output.context, fmt, templates)
+
+    return Part(title, "generated", make_pdf=lambda: render("pdf"),
+                docx=words[0] if 0 in words else render("docx"),
                 pdf_name=api.output_name(case.case_id, template, [], "pdf"),
                 docx_name=api.output_name(case.case_id, template, [], "docx"))
 
@@ -286,6 +297,7 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                allow_disclosure: bool = False) -> TransferPack:
     """Everything in memory: the merged PDF (index, bookmarks) and the zip of separate files with its manifest."""
     require(case.data, "transfer pack", "transfer", "transfer.receiving_authority", "social_worker")
+    templates = api.templates_of(case)  # the authority's own templates folder, if any
     attachments = read_attachments(list(attach))
     warnings: list[str] = []
     case_id = case.case_id
@@ -368,7 +380,8 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
         for p, count in zip(parts, counts):
             p.first_page, p.last_page = (page, page + count - 1) if count else (None, None)
             page += count
-        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf")
+        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf",
+                                   api.templates_of(case))
         actual = len(pypdf.PdfReader(io.BytesIO(index_pdf)).pages)
         if actual == index_pages:
             break
