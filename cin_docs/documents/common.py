@@ -57,21 +57,11 @@ def authority_context(case) -> dict:
             if value not in (None, [], ""):
                 merged[key] = value
     authority = complete(model.Authority, merged)
-    if authority.get("logo"):
-        base = case.path.resolve().parent if case.data.get("authority", {}).get("logo") else None
-        from pathlib import Path
+    from ..logo import resolve_logo
 
-        logo = Path(authority["logo"]).expanduser()
-        if not logo.is_absolute():
-            if base is None and case.config.get("path"):
-                base = Path(case.config["path"]).resolve().parent
-            logo = (base or Path.cwd()) / logo
-        if not logo.is_file():
-            raise RenderError(f"The authority logo {authority['logo']} was not found (looked for {logo}).")
-        authority["logo"] = logo.resolve().as_uri()
-        authority["logo_path"] = str(logo.resolve())
-    else:
-        authority["logo_path"] = None
+    logo = resolve_logo(case)  # read from the folder of the file that names it; a small PNG/JPEG, checked
+    authority["logo"] = logo.as_uri() if logo else None
+    authority["logo_path"] = str(logo) if logo else None
     return authority
 
 

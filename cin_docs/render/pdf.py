@@ -21,8 +21,9 @@ LOGGER = logging.getLogger(__name__)
 # PDF/UA-1 implies pdf_tags=True and PDF 1.7; WeasyPrint 70 accepts it together with pdf_forms (checked in tests).
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
 
-# WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting).
-_ROUTED_LOGGERS = ("weasyprint", "fontTools")
+# WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting);
+# pypdf reports damaged attachments ("EOF marker not found") before cin-docs can say so in its own words.
+_ROUTED_LOGGERS = ("weasyprint", "fontTools", "pypdf")
 
 
 def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = ()) -> bytes:
@@ -30,7 +31,7 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
     produced = _produced(context)
     html = render_html(template_name, context)
     base_url = resources.html_templates_dir().resolve().as_uri() + "/"
-    with _weasyprint_logs_to_debug(), _source_date_epoch(produced):
+    with library_logs_to_debug(), _source_date_epoch(produced):
         # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF. The fetcher module
         # imports WeasyPrint first, with its import-time warning filtered.
         from .fetcher import AssetFetcher, weasyprint
@@ -114,7 +115,7 @@ class _ToDebug(logging.Handler):
 
 
 @contextlib.contextmanager
-def _weasyprint_logs_to_debug() -> Iterator[None]:
+def library_logs_to_debug() -> Iterator[None]:
     handler = _ToDebug()
     loggers = [logging.getLogger(name) for name in _ROUTED_LOGGERS]
     saved = [logger.propagate for logger in loggers]
