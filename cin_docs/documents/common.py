@@ -107,6 +107,30 @@ def people(case) -> dict[str, dict]:
     for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
         if name:
             out.setdefault(name.casefold(), child_entry)
+    return _by_id(data, out)
+
+
+def _by_id(data: dict, by_name: dict[str, dict]) -> dict[str, dict]:
+    """People with an `id` can be found by it; a name two people share finds neither (validation demands ids)."""
+    from ..models.case import _listed_people, _shared_names
+
+    out = {name: entry for name, entry in by_name.items() if name not in _shared_names(data)}
+    groups = {"family": "family", "network": "network", "professionals": "professional", "worker": "worker"}
+    for _, person, group in _listed_people(data):
+        if not person.get("id"):
+            continue
+        schema = {"family": model.FamilyMember, "network": model.FamilyMember,
+                  "professionals": model.Professional}.get(group, model.Worker)
+        entry = by_name.get(person["name"].casefold())
+        if entry is None or entry.get("group") != groups[group] or person["name"].casefold() in _shared_names(data):
+            entry = {**complete(schema, person), "group": groups[group],
+                     "variant": "professional" if group in ("professionals", "worker") else "family"}
+            if group == "professionals":
+                entry["relationship"] = person["role"]
+            elif group == "worker":
+                entry.update(relationship=person.get("role") or "Social Worker",
+                             agency=person.get("agency"), agency_type="social_care")
+        out[person["id"].casefold()] = entry
     return out
 
 
@@ -157,7 +181,7 @@ def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = 
     candidates = [(i, m) for i, m in enumerate(meetings) if types is None or m["type"] in types]
     if ref is not None:
         ref = str(ref).strip()
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():  # "²" and "٣" are digits to str.isdigit, not meeting numbers
             i = int(ref)
             if 0 <= i < len(meetings) and (types is None or meetings[i]["type"] in types):
                 return i

@@ -534,7 +534,7 @@ def _manifest(case: api.Case, as_of: dt.date, parts: list[Part], pdf_name: str, 
 def _zip(parts: list[Part], manifest: dict, as_of: dt.date, password: str | None = None) -> bytes:
     """Every file of the pack; with a password, each member AES-256 encrypted (WinZip AE-2, which 7-Zip, WinZip,
     bsdtar and Python's pyzipper open), so no copy of a document is written unprotected."""
-    stamp = (as_of.year, as_of.month, as_of.day, 0, 0, 0) if as_of.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    stamp = min(max((as_of.year, as_of.month, as_of.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 0, 0, 0))
     entries = [(name, data) for p in parts for name, data in ((p.pdf_name, p.pdf), (p.docx_name, p.docx)) if name]
     entries.append(("manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
     out = io.BytesIO()
