@@ -71,15 +71,18 @@ def _check_image(path: Path, written: str, field: str) -> None:
     if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
         raise RenderError(f"{field}: the logo {written} is not a PNG or JPEG image (SVG, GIF and other files cannot "
                           "be used). Save it as PNG and name that file.")
+    too_big = (f"{field}: the logo {written} is larger than {MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS} pixels. Save a "
+               "smaller copy, e.g. 600 pixels wide.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow's DecompressionBombWarning: the size is checked just below
             with Image.open(path) as image:  # reads the header only; the pixels are not decoded here
                 kind, (width, height) = image.format, image.size
+    except Image.DecompressionBombError:
+        raise RenderError(too_big) from None
     except Exception:  # Pillow raises many kinds of error for damaged files; all mean the same to the user
         raise RenderError(f"{field}: the logo {written} is a damaged image. Save it again as PNG.") from None
     if kind not in FORMATS:
         raise RenderError(f"{field}: the logo {written} is not a PNG or JPEG image. Save it as PNG.")
-    if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS or width < 1 or height < 1:
-        raise RenderError(f"{field}: the logo {written} is {width} x {height} pixels; a logo may be at most "
-                          f"{MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS}. Save a smaller copy, e.g. 600 pixels wide.")
+    if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS:
+        raise RenderError(too_big)
