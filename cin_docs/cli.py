@@ -392,8 +392,8 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
     attachments, and manifest.json with each file's size and SHA-256). Nothing is written if anything goes wrong.
 
     With a password (--password, CIN_DOCS_PDF_PASSWORD or --password-file) the merged PDF and the zip are both
-    encrypted with AES-256; open the zip with 7-Zip (Windows Explorer's built-in zip support cannot). Send the
-    password separately (by phone, never in the same e-mail as the pack).
+    encrypted with AES-256; open the zip with 7-Zip or WinZip (the zip support built into Windows and macOS may
+    not open it). Send the password separately (by phone, never in the same e-mail as the pack).
 
     \b
     Example:

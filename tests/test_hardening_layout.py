@@ -64,3 +64,17 @@ def test_a_real_length_teams_link_wraps_inside_the_page_and_every_character_is_i
     assert TEAMS in text and LONG_WORD in text
     plan = api.build(case, "plan", Options(as_of=AS_OF, allow_unsmart=True)).outputs[0].context
     assert overflowing_text("plan.html", plan) == []
+
+
+def test_the_pdf_title_carries_the_document_and_case_id_not_the_childs_name():
+    import io
+
+    import pypdf
+
+    case = api.load(SAMPLE, {"closures": []})
+    context = api.build(case, "plan", Options(as_of=AS_OF, allow_unsmart=True)).outputs[0].context
+    data = api.render_bytes("plan", context, "pdf")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == "Child in Need Plan – case HIL-2026-0143"
+    assert b"Amelia" not in reader.xmp_metadata.stream.get_data() if reader.xmp_metadata else True
+    assert "Amelia" not in str(reader.metadata)
