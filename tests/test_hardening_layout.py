@@ -31,9 +31,9 @@ def overflowing_text(template: str, context: dict) -> list[str]:
     from cin_docs import resources
     from cin_docs.render.fetcher import AssetFetcher, weasyprint
     from cin_docs.render.jinja import render_html
-    from cin_docs.render.pdf import library_logs_to_debug
+    from cin_docs.render.pdf import library_logs_to_debug, long_words_may_break
 
-    html = render_html(template, context)
+    html = long_words_may_break(render_html(template, context))  # as render_pdf does
     base = resources.html_templates_dir().resolve().as_uri() + "/"
     with library_logs_to_debug():
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=AssetFetcher()).render()
@@ -64,6 +64,17 @@ def test_a_real_length_teams_link_wraps_inside_the_page_and_every_character_is_i
     assert TEAMS in text and LONG_WORD in text
     plan = api.build(case, "plan", Options(as_of=AS_OF, allow_unsmart=True)).outputs[0].context
     assert overflowing_text("plan.html", plan) == []
+
+
+def test_only_long_runs_are_marked_and_never_inside_attributes_titles_or_text_areas():
+    from cin_docs.render.pdf import long_words_may_break
+
+    long = "x" * 30
+    html = (f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved {long} ok</p>'
+            f"<textarea>{long}</textarea><td>{'y' * 29}</td>")
+    assert long_words_may_break(html) == (
+        f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved <span class="unbroken">{long}</span> ok</p>'
+        f"<textarea>{long}</textarea><td>{'y' * 29}</td>")
 
 
 def test_the_pdf_title_carries_the_document_and_case_id_not_the_childs_name():

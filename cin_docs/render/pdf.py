@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -29,7 +30,7 @@ _ROUTED_LOGGERS = ("weasyprint", "fontTools", "pypdf")
 def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = ()) -> bytes:
     """Render templates/html/<template_name> with `context` to PDF bytes; same input, same bytes."""
     produced = _produced(context)
-    html = render_html(template_name, context)
+    html = long_words_may_break(render_html(template_name, context))
     base_url = resources.html_templates_dir().resolve().as_uri() + "/"
     with library_logs_to_debug(), _source_date_epoch(produced):
         # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF. The fetcher module
@@ -49,6 +50,31 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
                 f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
                 "This is a bug in cin-docs or its template; please report it."
             ) from exc
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+#: A run this long without a space is a link, an e-mail address or a reference, never a word of prose.
+_LONG_RUN = re.compile(r"[^\s<>]{30,}")
+_RAW_TEXT = ("title", "textarea", "style", "script")
+
+
+def long_words_may_break(html: str) -> str:
+    """Wrap every run of 30 or more characters without a space (a Teams link, a long reference) in
+    <span class="unbroken">, which print.css lets break anywhere, so that it wraps inside the page or its table cell
+    instead of running off the edge. Ordinary words keep whole: breaking every cell "anywhere" made narrow columns
+    split "Achieved" into "Achieve d". Text inside <title>, <textarea>, <style> and attributes is left alone.
+    """
+    parts = _TAG.split(html)
+    raw = None
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = _TAG_NAME.match(part)
+            if tag and tag.group(2).lower() in _RAW_TEXT:
+                raw = None if tag.group(1) else tag.group(2).lower()
+        elif raw is None and part:
+            parts[i] = _LONG_RUN.sub(lambda m: f'<span class="unbroken">{m.group(0)}</span>', part)
+    return "".join(parts)
 
 
 def _checkbox_appearances(document, pdf) -> None:
