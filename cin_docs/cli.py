@@ -147,7 +147,7 @@ def validate(ctx, cases):
             if ctx.obj.get("debug") and not getattr(exc, "errors", None):
                 raise
             failed += 1
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {printable(exc.message)}", err=True)
             continue
         click.echo(f"OK: {path} (case {case.case_id}, {case.profile['label']} policy)")
     if failed:

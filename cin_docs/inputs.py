@@ -218,6 +218,7 @@ def _character_problems(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
             bad = _bad_character(value)
             if bad:
                 problems.append((where, f"holds {bad}"))
+
     return sorted(problems, key=lambda p: [str(k) for k in p[0]])
 
 
@@ -278,7 +279,7 @@ def load_file(path: Path | str, what: str = "case file") -> LoadedFile:
             for where, message in problems[:20]
         )
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        raise InputFileError(f"The {what} {path} has characters that cannot be used: {listed}{more}. "
+        raise InputFileError(f"The {what} {path} has values that cannot be used: {listed}{more}. "
                              "Retype those values, or delete the stray characters.")
     return loaded
 

@@ -127,6 +127,13 @@ def test_a_list_of_200000_lines_is_refused_quickly(tmp_path):
     assert time.monotonic() - start < 30
 
 
+def test_a_value_of_any_field_is_bounded(tmp_path):
+    path = write(tmp_path, GOOD + "authority: {name: X, logo: " + "a" * 60000 + ", email: " + "b" * 300 + "@x.uk}\n")
+    text = plain_error(run("validate", str(path)))
+    assert "authority.logo (line 7): Too long: at most 500 characters." in text
+    assert "authority.email (line 7): Too long: at most 254 characters." in text
+
+
 def test_error_lines_for_many_unknown_keys_are_found_in_linear_time(tmp_path):
     keys = "".join(f"k{n}: 1\n" for n in range(20000))
     path = write(tmp_path, GOOD + keys)

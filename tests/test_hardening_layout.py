@@ -69,12 +69,12 @@ def test_a_real_length_teams_link_wraps_inside_the_page_and_every_character_is_i
 def test_only_long_runs_are_marked_and_never_inside_attributes_titles_or_text_areas():
     from cin_docs.render.pdf import long_words_may_break
 
-    long = "x" * 30
+    long = "x" * 50
     html = (f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved {long} ok</p>'
-            f"<textarea>{long}</textarea><td>{'y' * 29}</td>")
+            f"<textarea>{long}</textarea><td>{'y' * 49}</td>")
     assert long_words_may_break(html) == (
         f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved <span class="unbroken">{long}</span> ok</p>'
-        f"<textarea>{long}</textarea><td>{'y' * 29}</td>")
+        f"<textarea>{long}</textarea><td>{'y' * 49}</td>")
 
 
 def test_the_pdf_title_carries_the_document_and_case_id_not_the_childs_name():

@@ -46,14 +46,16 @@ def _person_id():
 
 class Contact(Strict):
     phone = fields.String(validate=validate.Length(max=40))
-    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."})
+    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."},
+                         validate=validate.Length(max=254, error="Too long: at most {max} characters."))
     address_lines = _text_list()
 
 
 class Authority(Contact):
     name = Name(required=True)
     team = Name()
-    logo = fields.String(metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
+    logo = fields.String(validate=validate.Length(max=500, error="Too long: at most {max} characters."),
+                         metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
 
 
 class Worker(Contact):

@@ -54,13 +54,14 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
-#: A run this long without a space is a link, an e-mail address or a reference, never a word of prose.
-_LONG_RUN = re.compile(r"[^\s<>]{30,}")
+#: A run this long without a space is a link or a reference, never a word of prose; e-mail addresses (up to ~45
+#: characters) stay whole where they fit, as they did before.
+_LONG_RUN = re.compile(r"[^\s<>]{50,}")
 _RAW_TEXT = ("title", "textarea", "style", "script")
 
 
 def long_words_may_break(html: str) -> str:
-    """Wrap every run of 30 or more characters without a space (a Teams link, a long reference) in
+    """Wrap every run of 50 or more characters without a space (a Teams link, a long reference) in
     <span class="unbroken">, which print.css lets break anywhere, so that it wraps inside the page or its table cell
     instead of running off the edge. Ordinary words keep whole: breaking every cell "anywhere" made narrow columns
     split "Achieved" into "Achieve d". Text inside <title>, <textarea>, <style> and attributes is left alone.
