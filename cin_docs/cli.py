@@ -61,7 +61,7 @@ class Group(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: {failure_message(exc, output.written_since(start))}", err=True)
+            click.echo(f"Error: {printable(failure_message(exc, output.written_since(start)))}", err=True)
             ctx.exit(1)
 
 
