@@ -70,67 +70,60 @@ def worker(data: dict | None) -> dict | None:
 
 
 def people(case) -> dict[str, dict]:
-    """Everyone named in the case file, by case-folded name, with what kind of person they are."""
+    """Everyone named in the case file, by case-folded name and by `id`, with what kind of person they are.
+
+    A name that two people share (validation then demands ids) finds neither of them: only their ids do.
+    """
     data = case.data
     out: dict[str, dict] = {}
+    entries: dict[int, dict] = {}  # id() of the person in the case data -> their entry, for the ids below
     for member in data.get("family", []):
-        out[member["name"].casefold()] = {**complete(model.FamilyMember, member), "group": "family",
-                                          "variant": "family"}
+        out[member["name"].casefold()] = entries[id(member)] = {
+            **complete(model.FamilyMember, member), "group": "family", "variant": "family"}
     for member in data.get("network", []):
-        out[member["name"].casefold()] = {**complete(model.FamilyMember, member), "group": "network",
-                                          "variant": "family"}
+        out[member["name"].casefold()] = entries[id(member)] = {
+            **complete(model.FamilyMember, member), "group": "network", "variant": "family"}
     for prof in data.get("professionals", []):
-        out[prof["name"].casefold()] = {**complete(model.Professional, prof), "group": "professional",
-                                        "variant": "professional", "relationship": prof["role"]}
+        out[prof["name"].casefold()] = entries[id(prof)] = {
+            **complete(model.Professional, prof), "group": "professional", "variant": "professional",
+            "relationship": prof["role"]}
     for key, role in (("social_worker", "Social Worker"), ("line_manager", "Line Manager"),
                       ("team_manager", "Team Manager")):
         if data.get(key):
             w = worker(data[key])
-            out.setdefault(w["name"].casefold(), {**w, "group": "worker", "variant": "professional",
-                                                  "relationship": w["role"] or role, "agency": w.get("agency")
-                                                  or (case.data.get("authority") or case.profile["authority"])["name"],
-                                                  "agency_type": "social_care"})
+            entries[id(data[key])] = {**w, "group": "worker", "variant": "professional",
+                                      "relationship": w["role"] or role, "agency": w.get("agency")
+                                      or (case.data.get("authority") or case.profile["authority"])["name"],
+                                      "agency_type": "social_care"}
+            out.setdefault(w["name"].casefold(), entries[id(data[key])])
     receiving = (case.data.get("transfer") or {}).get("receiving_authority") or {}
     for key, role in (("receiving_social_worker", "Social Worker"), ("receiving_manager", "Team Manager")):
         if (data.get("transfer") or {}).get(key):
             w = worker(data["transfer"][key])
-            out.setdefault(w["name"].casefold(), {**w, "group": "worker", "variant": "professional",
+            entries[id(data["transfer"][key])] = {**w, "group": "worker", "variant": "professional",
                                                   "relationship": w["role"] or role,
                                                   "agency": w.get("agency") or receiving.get("name"),
-                                                  "agency_type": "social_care"})
+                                                  "agency_type": "social_care"}
+            out.setdefault(w["name"].casefold(), entries[id(data["transfer"][key])])
     child = data["child"]
     child_entry = {"name": f"{child['first_name']} {child['last_name']}", "group": "child", "variant": "family",
                    "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
                    "email": None, "language": child.get("first_language"), "interpreter_needed": False,
                    "communication_needs": child.get("communication_needs"), "lives_abroad": False,
-                   "parental_responsibility": False, "lives_with_child": True}
+                   "parental_responsibility": False, "lives_with_child": True,
+                   "preferred_name": child.get("preferred_name") or child["first_name"],
+                   "salutation": child.get("preferred_name") or child["first_name"],
+                   "adjustments": list(child.get("adjustments") or [])}
     for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
         if name:
             out.setdefault(name.casefold(), child_entry)
-    return _by_id(data, out)
-
-
-def _by_id(data: dict, by_name: dict[str, dict]) -> dict[str, dict]:
-    """People with an `id` can be found by it; a name two people share finds neither (validation demands ids)."""
     from ..models.case import _listed_people, _shared_names
 
-    out = {name: entry for name, entry in by_name.items() if name not in _shared_names(data)}
-    groups = {"family": "family", "network": "network", "professionals": "professional", "worker": "worker"}
-    for _, person, group in _listed_people(data):
-        if not person.get("id"):
-            continue
-        schema = {"family": model.FamilyMember, "network": model.FamilyMember,
-                  "professionals": model.Professional}.get(group, model.Worker)
-        entry = by_name.get(person["name"].casefold())
-        if entry is None or entry.get("group") != groups[group] or person["name"].casefold() in _shared_names(data):
-            entry = {**complete(schema, person), "group": groups[group],
-                     "variant": "professional" if group in ("professionals", "worker") else "family"}
-            if group == "professionals":
-                entry["relationship"] = person["role"]
-            elif group == "worker":
-                entry.update(relationship=person.get("role") or "Social Worker",
-                             agency=person.get("agency"), agency_type="social_care")
-        out[person["id"].casefold()] = entry
+    for shared in _shared_names(data):
+        out.pop(shared, None)
+    for _, person, _ in _listed_people(data):
+        if person.get("id"):
+            out[person["id"].casefold()] = entries[id(person)]
     return out
 
 
@@ -138,11 +131,30 @@ def deadline_context(d: Deadline) -> dict:
     """A deadline as templates see it (the engine's values, never re-derived)."""
     return {"rule": d.rule, "label": d.label, "due": d.due, "due_time": d.due_time, "ref": d.ref,
             "status": d.status, "basis": d.basis, "moved": d.moved, "explanation": d.explanation(),
-            "source": d.source, "satisfied_on": d.satisfied_on}
+            "source": d.source, "satisfied_on": d.satisfied_on, "policy_note": d.note}
 
 
 def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:
-    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref)), None)
+    """The deadline of a rule (for an item); never a past window kept on the record (a lapse)."""
+    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref) and not d.lapse), None)
+
+
+#: The heading documents give the deadlines that are on the record, not things to do (timescales.md, Lifecycle).
+HISTORY_HEADING = "History: on the record, not things to do"
+HISTORY_EMPTY = "Nothing came late or was missed."
+
+
+def history_context(deadlines: list[Deadline]) -> list[dict]:
+    """Lapses (a visit, meeting or review that came after its window closed) and what the plan ended without."""
+    from ..render.filters import longdate
+
+    out = []
+    for d in deadlines:
+        if d.history:
+            what = (f"Came late, on {longdate(d.satisfied_on)}" if d.status == "late"
+                    else "Missed: the plan ended without it")
+            out.append({**deadline_context(d), "what_happened": what})
+    return out
 
 
 def base_context(case, kind: str, title: str, as_of: dt.date) -> dict:
