@@ -164,8 +164,8 @@ def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
 
 
 def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out")) -> RenderResult:
-    """Render every output of `kind` in each format; all files are made in memory first, then written atomically."""
-    from .render.output import atomic_write
+    """Render every output of `kind` in each format; all files are made in memory first, then written all or none."""
+    from .render.output import write_all
 
     built = build(case, kind, options)
     files: list[tuple[Path, bytes]] = []
@@ -173,6 +173,4 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
             files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt, templates_of(case))))
-    for path, data in files:
-        atomic_write(path, data)
-    return RenderResult([p for p, _ in files], built.warnings)
+    return RenderResult(write_all(files), built.warnings)
