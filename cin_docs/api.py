@@ -286,9 +286,9 @@ def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what
 def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
            copy: str | None = None) -> RenderResult:
     """Build, check (disclosure, before anything is written), render every output in each format in memory, then
-    write each file atomically. With `copy`, the redacted copies for that reader and their redaction logs instead."""
+    write them all or none. With `copy`, the redacted copies for that reader and their redaction logs instead."""
     from .documents import KINDS
-    from .render.output import atomic_write
+    from .render.output import write_all
 
     built = build(case, kind, options)
     outputs, logs, warnings = built.outputs, [], list(built.warnings)
@@ -303,6 +303,4 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
                     else render_bytes(kind, output.context, fmt, templates_of(case)))
             files.append((Path(out_dir) / name, data))
     files += [(Path(out_dir) / name, text.encode("utf-8")) for name, text in logs]
-    for path, data in files:
-        atomic_write(path, data)
-    return RenderResult([p for p, _ in files], warnings)
+    return RenderResult(write_all(files), warnings)

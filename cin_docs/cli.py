@@ -22,9 +22,12 @@ class IsoDate(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23.", param, ctx)
+        if not 1900 <= date.year <= 2100:  # like every date in a case file (models.fields.Date)
+            self.fail(f"'{value}' is not a plausible date: it must fall between 1900 and 2100.", param, ctx)
+        return date
 
 
 def as_of_option(f):
@@ -41,22 +44,47 @@ class Group(click.Group):
     """Runs a command and turns every cin-docs error into `Error: ...` with its exit status."""
 
     def invoke(self, ctx):
+        from .render import output
+
+        start = output.mark()
         try:
             return super().invoke(ctx)
         except CinDocsError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {printable(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: say so plainly; --debug shows the traceback
+        except BrokenPipeError:
+            raise  # the reader of our output (`| head`) has gone: click.main exits quietly
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
-                f"Error: cin-docs hit an unexpected problem ({type(exc).__name__}). Nothing was written. "
-                "Run the same command with --debug to see the details, and report it.", err=True)
+            click.echo(f"Error: {printable(failure_message(exc, output.written_since(start)))}", err=True)
             ctx.exit(1)
+
+
+def failure_message(exc: Exception, written: list[Path]) -> str:
+    """What to tell the user about an exception cin-docs did not expect, without claiming what is not true."""
+    if isinstance(exc, OSError):
+        cause = f"{exc.strerror or type(exc).__name__}" + (f" ({exc.filename})" if exc.filename else "")
+        problem = f"cin-docs could not read or write something: {cause}."
+    elif isinstance(exc, MemoryError):
+        problem = "cin-docs ran out of memory. Check that the input files are the right ones."
+    else:
+        problem = (f"cin-docs hit an unexpected problem ({type(exc).__name__}). Run the same command with --debug "
+                   "to see the details, and report it.")
+    if written:
+        return f"{problem} These files had already been written and are complete: {', '.join(map(str, written))}."
+    return f"{problem} Nothing was written."
+
+
+def printable(text: str) -> str:
+    """Text to show on a terminal: control characters (escape sequences) shown as \\xNN; line breaks kept."""
+    from .inputs import _printable
+
+    return "\n".join(_printable(line) for line in str(text).split("\n"))
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -108,15 +136,18 @@ def validate(ctx, cases):
     Example:
       cin-docs validate samples/*.yaml
     """
+    from .logo import resolve_logo
+
     failed = 0
     for path in cases:
         try:
             case = load_case(ctx, path)
+            resolve_logo(case)  # a logo that cannot be used is found now, not when a document is made
         except CinDocsError as exc:
             if ctx.obj.get("debug") and not getattr(exc, "errors", None):
                 raise
             failed += 1
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {printable(exc.message)}", err=True)
             continue
         click.echo(f"OK: {path} (case {case.case_id}, {case.profile['label']} policy)")
     if failed:
@@ -152,13 +183,17 @@ def due_dates(ctx, case, as_of, as_json, ics):
     from . import api
     from .render.filters import longdate
 
+    from .errors import UsageError
+
+    if ics is not None and (not str(ics).strip() or str(ics) == "." or ics.is_dir()):
+        raise UsageError("--ics needs the name of a file to write, e.g. --ics deadlines.ics.")
     loaded = load_case(ctx, case)
     as_of = as_of or dt.date.today()
     deadlines = api.due_dates(loaded, as_of)
     if ics:
-        from .render.output import atomic_write
+        from .render.output import write_all
 
-        atomic_write(ics, api.deadlines_ics(loaded, deadlines))
+        write_all([(ics, api.deadlines_ics(loaded, deadlines))])
     if as_json:
         click.echo(json.dumps(api.due_dates_json(loaded, as_of), indent=2, ensure_ascii=False))
         return
@@ -410,10 +445,15 @@ def pack():
               help="A PDF or Word (.docx) file to add to the pack; repeat for more. PDFs are merged in as given, "
                    "Word files go in the zip only. A file whose name contains 'assessment' counts as the social "
                    "work assessment on the checklist.")
-@click.option("--password", help="Protect the merged PDF with this password (AES-256). Prefer --password-file: "
-                                 "a password typed here stays in your shell history.")
-@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the PDF password from the first line of this file.")
+@click.option("--password", prompt="Password for the pack", hide_input=True, confirmation_prompt=True,
+              prompt_required=False, envvar="CIN_DOCS_PDF_PASSWORD", show_envvar=True,
+              help="Protect the pack with a password: the merged PDF and the zip are both encrypted (AES-256). "
+                   "Give --password on its own to be asked for it (nothing is shown as you type), or set "
+                   "CIN_DOCS_PDF_PASSWORD, or use --password-file: a password written after --password can be seen "
+                   "by other users of the computer and stays in your shell history.")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Read the password from the first line of this file ('-' for standard input, /dev/fd/N for an "
+                   "open file descriptor). Keep the file readable by you only.")
 @allow_disclosure_option
 @out_option
 @templates_option
@@ -428,8 +468,9 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
     index page and a bookmark per document) and <case ID>_transfer-pack.zip (each document as PDF and Word, the
     attachments, and manifest.json with each file's size and SHA-256). Nothing is written if anything goes wrong.
 
-    With --password or --password-file only the merged PDF is protected. Send the password separately (by phone,
-    never in the same e-mail as the pack), and send the zip, which is not protected, by a secure route only.
+    With a password (--password, CIN_DOCS_PDF_PASSWORD or --password-file) the merged PDF and the zip are both
+    encrypted with AES-256; open the zip with 7-Zip or WinZip (the zip support built into Windows and macOS may
+    not open it). Send the password separately (by phone, never in the same e-mail as the pack).
 
     \b
     Example:
@@ -438,16 +479,15 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
     from .errors import UsageError
     from .packs import transfer as transfer_pack
 
-    if password is not None and password_file is not None:
-        raise UsageError("Give the PDF password with --password or --password-file, not both.")
+    explicit = ctx.get_parameter_source("password") not in (None, click.core.ParameterSource.ENVIRONMENT)
     if password_file is not None:
-        try:
-            lines = password_file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            raise UsageError(f"The password file {password_file} cannot be read.") from None
-        password = lines[0] if lines else ""
-    if password is not None and not password.strip():
-        raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
+        if password is not None and explicit:
+            raise UsageError("Give the PDF password with --password or --password-file, not both.")
+        password, warning = transfer_pack.read_password_file(password_file)
+        if warning:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
+    if password is not None:
+        transfer_pack.check_password(password)
     use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password,
@@ -629,13 +669,45 @@ def templates_check(folder):
     click.echo("No problems found: the folder is ready to use (templates: in the configuration file, or --templates).")
 
 
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl+C, so files half made are removed (render.output.write_all)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
+    import signal
+
+    from .render import output
+
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show "–" or "é" (PYTHONIOENCODING=latin-1, an old Windows code page) gets "?".
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    stops = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    saved = {signum: signal.signal(signum, _stop) for signum in stops}
+    start = output.mark()
     try:
         return cli.main(args=argv, prog_name="cin-docs")
+    except Stopped as exc:
+        written = output.written_since(start)
+        done = (f"These files had been written and are complete: {', '.join(map(str, written))}." if written
+                else "Nothing was written.")
+        click.echo(f"Stopped by signal {exc.signum}. {done}", err=True)
+        return 128 + exc.signum
     except BrokenPipeError:  # output piped into `head` and closed: not an error worth a message
         sys.stderr.close()
         return 0
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

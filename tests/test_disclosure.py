@@ -552,3 +552,21 @@ def test_allow_disclosure_refuses_an_authority_template_that_does_not_print_the_
     with pytest.raises(DisclosureError, match=r"does not print \{\{ disclosure\.warning \}\}"):
         api.render(case, "plan", Options(as_of=AS_OF, allow_disclosure=True), api.FORMATS, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_two_people_with_one_name_are_told_apart_by_their_ids(tmp_path):
+    data = raw_sample()
+    wayne = next(m for m in data["family"] if m["name"] == WAYNE)
+    wayne["id"] = "father-wayne"
+    data["family"].append({"id": "uncle-wayne", "name": WAYNE, "relationship": "Paternal uncle",
+                           "parental_responsibility": True})
+    review = next(m for m in data["meetings"] if m["date"] == dt.date(2026, 11, 3))
+    review["discussion"][0]["withhold_from"] = ["father-wayne"]
+    case = api.load(write(tmp_path, data))
+    output = api.build(case, "review-record", Options(as_of=AS_OF)).outputs[0]
+    rows = [(r["name"], r["role"]) for r in output.context["distribution"]]
+    assert (WAYNE, "Paternal uncle") in rows and (WAYNE, "Father") not in rows  # only the father is do-not-send
+    from cin_docs.checks import disclosure
+
+    note = next(r for r in disclosure.restrictions(case) if r.path == "meetings[5].discussion[0]")
+    assert note.withheld_from == {"father-wayne"}

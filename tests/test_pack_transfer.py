@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pypdf
+import pyzipper
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -72,7 +73,8 @@ def built(tmp_path_factory):
     reader = pypdf.PdfReader(pdf_path)
     encrypted = reader.is_encrypted
     assert reader.decrypt(PASSWORD) != pypdf.PasswordType.NOT_DECRYPTED
-    archive = zipfile.ZipFile(zip_path)
+    archive = pyzipper.AESZipFile(zip_path)  # with a password the zip is AES-256 encrypted too
+    archive.setpassword(PASSWORD.encode("utf-8"))
     files = {name: archive.read(name) for name in archive.namelist()}
     return {"result": result, "out": out, "pdf_path": pdf_path, "zip_path": zip_path, "reader": reader,
             "encrypted": encrypted, "files": files, "manifest": json.loads(files["manifest.json"])}
@@ -150,7 +152,8 @@ def test_index_lists_each_part_with_its_pages_and_source(built):
 
 def test_manifest_sizes_and_hashes_match_the_zip(built):
     files, manifest = built["files"], built["manifest"]
-    with zipfile.ZipFile(built["zip_path"]) as archive:
+    with pyzipper.AESZipFile(built["zip_path"]) as archive:
+        archive.setpassword(PASSWORD.encode("utf-8"))
         assert archive.testzip() is None
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 23, 0, 0, 0)}
     assert sorted(files) == sorted([f["file"] for f in manifest["files"]] + ["manifest.json"])

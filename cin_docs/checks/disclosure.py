@@ -61,23 +61,29 @@ def _people(case) -> dict[str, dict]:
     return people(case)
 
 
+def key_of(person: dict) -> str:
+    """Who a person is, for these rules: their id when the file gives one (two people may share a name), else their
+    full name; case-folded."""
+    return (person.get("id") or person["name"]).casefold()
+
+
 def person_paths(case) -> dict[str, str]:
-    """Case-folded full name -> where the person is in the case file ('family[1]')."""
+    """A person's key (key_of) -> where the person is in the case file ('family[1]')."""
     out = {}
     for group in ("family", "network", "professionals"):
         for i, person in enumerate(case.data.get(group, [])):
-            out.setdefault(person["name"].casefold(), f"{group}[{i}]")
+            out.setdefault(key_of(person), f"{group}[{i}]")
     return out
 
 
 def canonical(everyone: dict, name: str) -> str | None:
-    """The case-folded full name of the person `name` refers to (any name the file uses for them), else None."""
+    """The key (key_of) of the person `name` refers to (any name or id the file uses for them), else None."""
     found = everyone.get(str(name).strip().casefold())
-    return found["name"].casefold() if found else None
+    return key_of(found) if found else None
 
 
 def group_members(everyone: dict, groups: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(p["name"].casefold() for p in everyone.values() if p["group"] in groups)
+    return frozenset(key_of(p) for p in everyone.values() if p["group"] in groups)
 
 
 def expand(everyone: dict, names) -> frozenset[str]:
@@ -110,8 +116,8 @@ def describe(everyone: dict, names) -> str:
 
 
 def do_not_send(case) -> dict[str, dict]:
-    """Case-folded full name -> the person's entry, for everyone marked do_not_send."""
-    return {p["name"].casefold(): p for group in ("family", "network", "professionals")
+    """A person's key (key_of) -> the person's entry, for everyone marked do_not_send."""
+    return {key_of(p): p for group in ("family", "network", "professionals")
             for p in case.data.get(group, []) if p.get("do_not_send")}
 
 
@@ -199,11 +205,11 @@ def context_text(context) -> str:
     return "\n".join(parts)
 
 
-def withheld_in(case, name: str, shown: str) -> bool:
+def withheld_in(case, person: dict, shown: str) -> bool:
     """Whether the text `shown` (context_text) holds something the case file withholds from this person (outside
     letters): they then get the redacted copy instead of the document."""
-    key = canonical(_people(case), name)
-    return key is not None and any(key in r.withheld_from and any(n in shown for n in r.needles)
+    key = key_of(person)
+    return any(key in r.withheld_from and any(n in shown for n in r.needles)
                                    for r in restrictions(case) if not r.letters_only)
 
 

@@ -215,9 +215,9 @@ def _letters(invited: list[dict], meeting: dict, signer: str, blocked: dict, pat
             continue
         seen.add(id(person))
         folded = set(_aliases(person))
-        if person["name"].casefold() in blocked:  # the disclosure rules: nothing is sent to them
+        if disclosure.key_of(person) in blocked:  # the disclosure rules: nothing is sent to them
             skipped.append((person["name"], f"marked 'do not send' in the case file "
-                                            f"({paths[person['name'].casefold()]}.do_not_send)"))
+                                            f"({paths[disclosure.key_of(person)]}.do_not_send)"))
             continue
         if signer.casefold() in folded:
             skipped.append((person["name"], "the social worker who signs the letters"))

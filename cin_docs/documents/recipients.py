@@ -41,7 +41,7 @@ def _paths(case) -> dict[str, str]:
 def _copy_for(case, person: dict, shown: str) -> str | None:
     """'family' or 'professional' when this person must get the redacted copy rather than the full document (which
     shows `shown`, from disclosure.context_text)."""
-    if not disclosure.withheld_in(case, person["name"], shown):
+    if not disclosure.withheld_in(case, person, shown):
         return None
     return "family" if person["group"] in FAMILY_GROUPS else "professional"
 
@@ -55,7 +55,7 @@ def invitation_recipients(case, meeting: dict, index: int) -> tuple[list[dict], 
     out, warnings, seen = [], [], set()
     for name in meeting["invitees"]:
         person = everyone[name.casefold()]
-        key = person["name"].casefold()
+        key = disclosure.key_of(person)
         if key in seen:
             continue
         seen.add(key)
@@ -75,8 +75,8 @@ def invitee_list(case, meeting: dict, recipient: dict) -> list[dict]:
     family_reader = reader in ("family", "child")
     list_professionals = bool((case.data.get("sharing") or {}).get("family_letters_list_professionals"))
     named_da = {r.path for r in disclosure.restrictions(case)
-                if r.letters_only and recipient["name"].casefold() in r.withheld_from}
-    prof_index = {p["name"].casefold(): i for i, p in enumerate(case.data.get("professionals", []))}
+                if r.letters_only and disclosure.key_of(recipient) in r.withheld_from}
+    prof_index = {disclosure.key_of(p): i for i, p in enumerate(case.data.get("professionals", []))}
 
     out: list[dict] = []
     seen = {recipient["name"].casefold()}
@@ -95,7 +95,7 @@ def invitee_list(case, meeting: dict, recipient: dict) -> list[dict]:
         add(sw, "Social worker", None)
     for name in meeting["invitees"]:
         person = everyone[name.casefold()]
-        key = person["name"].casefold()
+        key = disclosure.key_of(person)
         if key in blocked:
             continue
         in_family = person["group"] in FAMILY_GROUPS
@@ -148,9 +148,9 @@ def plan_distribution(case, plan: dict, known_as: str, shown: str) -> tuple[list
         blocked = _blocked(case)
 
         def add(person: dict, line: str) -> None:
-            if person["name"].casefold() in blocked:
+            if disclosure.key_of(person) in blocked:
                 return
-            copy = _copy_for(case, everyone[person["name"].casefold()], shown)
+            copy = _copy_for(case, everyone.get(disclosure.key_of(person), person), shown)
             if copy:
                 lines.append(f"{line} – {COPY_NOTE[copy]}")
             else:
@@ -181,11 +181,12 @@ def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[l
     addressed: list[str] = []
     seen: set[str] = set()
 
-    def add(name: str, role: str | None, agency: str | None, note: str | None = None) -> None:
+    def add(name: str, role: str | None, agency: str | None, note: str | None = None,
+            person: dict | None = None) -> None:
         key = name.casefold()
-        person = everyone.get(key)
+        person = person or everyone.get(key)
         if person is not None:
-            key = person["name"].casefold()
+            key = disclosure.key_of(person)
         if key in seen or key in blocked:
             return
         seen.add(key)
@@ -198,7 +199,8 @@ def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[l
 
     for member in case.data.get("family", []):
         if member.get("parental_responsibility"):
-            add(member["name"], member["relationship"], None, "parent with parental responsibility")
+            add(member["name"], member["relationship"], None, "parent with parental responsibility",
+                everyone.get(disclosure.key_of(member)))
     age = child["age"]
     if age is None:
         child_note = "a copy depending on age and understanding"
@@ -218,7 +220,7 @@ def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[l
         note = "attended" if name in meeting["attendees"] else "sent apologies" if name in meeting["apologies"] \
             else "sent a written report"
         agency = person.get("agency") or {"family": "Family", "network": "Family network"}.get(person["group"])
-        add(person["name"], person.get("relationship"), agency, note)
+        add(person["name"], person.get("relationship"), agency, note, person)
     if (case.data.get("plan") or {}).get("care_proceedings"):
         guardian = next((p for p in case.data.get("professionals", []) if "guardian" in p["role"].casefold()), None)
         if guardian:

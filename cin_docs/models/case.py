@@ -6,7 +6,8 @@ import marshmallow as ma
 from marshmallow import fields, post_load, validate, validates_schema
 
 from ..census import codes as census_codes
-from .fields import GROUP_WORDS, Date, DueDate, Name, PlaceName, Strict, Time, WithheldText, one_of, withheld
+from .fields import (GROUP_WORDS, LIST_LENGTH, Date, DueDate, Name, PlaceName, Strict, Time, WithheldText, one_of,
+                     withheld)
 # Free text in a case file may be written as {text: ..., withhold_from: [names]} to keep it from those people.
 from .fields import CaseText as Text
 
@@ -28,18 +29,29 @@ MEETING_PROFESSIONAL_SECTIONS = ("child_views", "family_views", "reports_receive
 PRONOUNS = ("she/her", "he/him", "they/them")
 
 CASE_ID = validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z",  # \Z, not $: "$" also matches before a final line break
     error="Must be 1-40 letters, digits, '-' or '_' (it is used in file names), e.g. HIL-2026-0143.",
 )
 
 
 def _list(schema_or_field, **kwargs):
     inner = fields.Nested(schema_or_field) if isinstance(schema_or_field, type) else schema_or_field
-    return fields.List(inner, load_default=list, **kwargs)
+    return fields.List(inner, load_default=list, validate=LIST_LENGTH, **kwargs)
 
 
 def _text_list(**kwargs):
-    return fields.List(Text(), load_default=list, **kwargs)
+    return fields.List(Text(), load_default=list, validate=LIST_LENGTH, **kwargs)
+
+
+#: A person's optional identifier: needed when two people share a name, and usable in invitees instead of the name.
+PERSON_ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z",
+                            error="Must be 1-40 letters, digits, '-' or '_', e.g. father-ryan or P3.")
+
+
+def _person_id():
+    return fields.String(validate=PERSON_ID, metadata={
+        "description": "A short identifier, needed when two people in the case file share a name; meetings may "
+                       "name the person by it (invitees: [father-ryan])"})
 
 
 def _adjustments():
@@ -60,18 +72,21 @@ def _preferred_name():
 
 class Contact(Strict):
     phone = fields.String(validate=validate.Length(max=40))
-    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."})
+    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."},
+                         validate=validate.Length(max=254, error="Too long: at most {max} characters."))
     address_lines = _text_list()
 
 
 class Authority(Contact):
     name = Name(required=True)
     team = Name()
-    logo = fields.String(metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
+    logo = fields.String(validate=validate.Length(max=500, error="Too long: at most {max} characters."),
+                         metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
 
 
 class Worker(Contact):
     name = Name(required=True)
+    id = _person_id()
     role = Name(metadata={"description": "e.g. Social Worker, Team Manager"})
     team = Name()
     agency = Name()
@@ -137,6 +152,7 @@ class Child(Strict):
 
 class FamilyMember(Contact):
     name = Name(required=True)
+    id = _person_id()
     preferred_name = _preferred_name()
     salutation = _salutation()
     relationship = Name(required=True, metadata={"description": "e.g. Mother, Maternal grandmother, Family friend"})
@@ -154,6 +170,7 @@ class FamilyMember(Contact):
 
 class Professional(Contact):
     name = Name(required=True)
+    id = _person_id()
     preferred_name = _preferred_name()
     salutation = _salutation()
     role = Name(required=True)
@@ -333,12 +350,12 @@ class Meeting(Strict):
     bring_for = fields.Dict(keys=Name(), values=fields.List(Text()), load_default=dict, metadata={
         "description": "What one invitee should bring, by name, e.g. 'Dr Ray Patel: [Health update]' (replaces "
                        "bring_family/bring_professional in that person's letter)"})
-    invitees = fields.List(Name(), load_default=list,
+    invitees = fields.List(Name(), load_default=list, validate=LIST_LENGTH,
                            metadata={"description": "Names of family members, network, professionals or the child"})
     child_not_invited_reason = Text(metadata={
         "description": "Why the child is not invited (does not wish to attend, or it is not appropriate), when not"})
-    attendees = fields.List(Name(), load_default=list)
-    apologies = fields.List(Name(), load_default=list)
+    attendees = fields.List(Name(), load_default=list, validate=LIST_LENGTH)
+    apologies = fields.List(Name(), load_default=list, validate=LIST_LENGTH)
     reports_received = _list(Report)
     child_seen = fields.Boolean()
     child_seen_alone = fields.Boolean()
@@ -501,11 +518,13 @@ class Escalation(Strict):
 
 class Nrpf(Strict):
     start = Date(required=True)
-    reviews = fields.List(Date(), load_default=list)
-    checks = fields.List(Date(), load_default=list)
+    reviews = fields.List(Date(), load_default=list, validate=LIST_LENGTH)
+    checks = fields.List(Date(), load_default=list, validate=LIST_LENGTH)
     subsistence_checks = fields.List(Date(), load_default=list,
+                                                      validate=LIST_LENGTH,
                                      metadata={"description": "Dates subsistence payments were monitored"})
     subsistence_reviews = fields.List(Date(), load_default=list,
+                                      validate=LIST_LENGTH,
                                       metadata={"description": "Dates the subsistence provision was reviewed"})
     notice_given = Date(metadata={"description": "Date written notice to stop support was given"})
 
@@ -556,14 +575,20 @@ class CaseFile(Strict):
         for i, m in enumerate(data.get("meetings", [])):
             if dob and m["date"] < dob:
                 errors.setdefault("meetings", {})[i] = {"date": ["Cannot be before the child's date of birth."]}
+        _same_names(data, errors)
         known = _people_names(data)
+        ambiguous = _shared_names(data)
         for i, m in enumerate(data.get("meetings", [])):
             for key in ("invitees", "attendees", "apologies"):
                 for j, name in enumerate(m.get(key, [])):
-                    if name.casefold() not in known:
+                    if name.casefold() in ambiguous:
+                        errors.setdefault("meetings", {}).setdefault(i, {}).setdefault(key, {})[j] = [
+                            "Two people in this case file have this name: write the id of the one you mean."
+                        ]
+                    elif name.casefold() not in known:
                         errors.setdefault("meetings", {}).setdefault(i, {}).setdefault(key, {})[j] = [
                             "Not a person in this case file: add them under family, network or professionals "
-                            "(or use the child's or social worker's name as written)."
+                            "(or use the child's or social worker's name as written, or a person's id)."
                         ]
             invited = {n.casefold() for n in m.get("invitees", [])}
             for name in m.get("bring_for") or {}:
@@ -587,7 +612,59 @@ NOT_A_PERSON = ("Not a person in this case file: use a name as written under fam
                 "the child's name), or the word 'family' or 'professionals'.")
 
 
-def _set_error(errors: dict, path: tuple, message: str) -> None:
+def _listed_people(data: dict) -> list[tuple[tuple, dict, str]]:
+    """(path, person, group) for everyone listed by name: family, network, professionals, workers."""
+    out = []
+    for group in ("family", "network", "professionals"):
+        out += [((group, i), p, group) for i, p in enumerate(data.get(group, []))]
+    for key in ("social_worker", "line_manager", "team_manager"):
+        if data.get(key):
+            out.append(((key,), data[key], "worker"))
+    for key in ("receiving_social_worker", "receiving_manager"):
+        if (data.get("transfer") or {}).get(key):
+            out.append((("transfer", key), data["transfer"][key], "worker"))
+    return out
+
+
+def _name_conflicts(data: dict) -> dict[str, list[tuple[tuple, dict, str]]]:
+    """Names (case-folded) carried by two different people, with everyone who carries them.
+
+    A worker (social worker, managers) who is also listed under professionals is one person in two places, as is
+    one worker in two roles (line manager and team manager). Everyone else sharing a name is two people: two
+    family members, two professionals, a family member and a professional, a family member and a worker.
+    """
+    by_name: dict[str, list[tuple[tuple, dict, str]]] = {}
+    for entry in _listed_people(data):
+        by_name.setdefault(entry[1]["name"].casefold(), []).append(entry)
+    conflicts = {}
+    for name, entries in by_name.items():
+        listed = [e for e in entries if e[2] != "worker"]
+        workers = [e for e in entries if e[2] == "worker"]
+        if len(listed) > 1 or (workers and any(e[2] in ("family", "network") for e in listed)):
+            conflicts[name] = entries
+    return conflicts
+
+
+def _same_names(data: dict, errors: dict) -> None:
+    """Two people with one name must each carry an `id`, or a letter could go to the wrong one; ids must differ."""
+    for entries in _name_conflicts(data).values():
+        for path, person, _ in entries:
+            if not person.get("id"):
+                _add(errors, path + ("name",), "Another person in this case file has the same name: give each of "
+                                               "them an id (e.g. id: father-ryan), and name them by it in meetings.")
+    names = {person["name"].casefold() for _, person, _ in _listed_people(data)}
+    ids: set[str] = set()
+    for path, person, _ in _listed_people(data):
+        if person.get("id"):
+            key = person["id"].casefold()
+            if key in ids:
+                _add(errors, path + ("id",), "Another person in this case file has the same id: ids must differ.")
+            elif key in names and key != person["name"].casefold():
+                _add(errors, path + ("id",), "This id is another person's name: choose an id that is not a name.")
+            ids.add(key)
+
+
+def _add(errors: dict, path: tuple, message: str) -> None:
     node = errors
     for key in path[:-1]:
         node = node.setdefault(key, {})
@@ -614,7 +691,7 @@ def _check_withheld_names(data: dict, known: set[str], errors: dict) -> None:
     def check(names, path):
         for j, name in enumerate(names):
             if name.casefold() not in known and name.casefold() not in words:
-                _set_error(errors, path + (j,), NOT_A_PERSON)
+                _add(errors, path + (j,), NOT_A_PERSON)
 
     for path, text in withheld_items(data):
         # Text marked by a professionals_only section says 'family' itself; only the file's own names are checked.
@@ -657,6 +734,13 @@ def _has_text(field) -> bool:
     if isinstance(field, fields.Nested):
         return any(_has_text(f) for f in field.schema.fields.values())
     return False
+
+
+def _shared_names(data: dict) -> set[str]:
+    """Names (case-folded) that do not pick out one person: meetings must use an id instead."""
+    return set(_name_conflicts(data))
+
+
 def _lifecycle_checks(data: dict, errors: dict) -> None:
     """A closed case has nothing after its closure; a plan cannot end before it starts or after the case closed;
     a transfer out names where the family is going."""
@@ -689,10 +773,12 @@ def _people_names(data: dict) -> set[str]:
         names.add(f"{child['first_name']} {child['last_name']}".casefold())
     for group in ("family", "network", "professionals"):
         names.update(p["name"].casefold() for p in data.get(group, []))
+        names.update(p["id"].casefold() for p in data.get(group, []) if p.get("id"))
     for key in ("social_worker", "line_manager", "team_manager"):
         if data.get(key):
             names.add(data[key]["name"].casefold())
     for key in ("receiving_social_worker", "receiving_manager"):
         if (data.get("transfer") or {}).get(key):
             names.add(data["transfer"][key]["name"].casefold())
+    names.update(p["id"].casefold() for _, p, _ in _listed_people(data) if p.get("id"))
     return names
