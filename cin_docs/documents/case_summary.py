@@ -7,7 +7,7 @@ import datetime as dt
 from .. import api
 from ..models import case as model
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, require, worker
+from .common import base_context, complete, deadline_context, outcome_keys, require, worker
 from .transfer_letter import RISK_AREAS
 
 TITLE = "Case summary"
@@ -38,7 +38,7 @@ def summary_context(case: api.Case, as_of: dt.date) -> dict:
                 "status": ACTION_STATUS[a["status"]]} for a in (plan or {}).get("actions", [])]
     meetings = sorted(data.get("meetings", []), key=lambda m: (m["date"], m.get("time") or dt.time(0)))
     history = [{"date": m["date"], "label": labels[m["type"]], "held": m["date"] <= as_of, "chair": m.get("chair"),
-                "outcome": OUTCOME.get(m.get("outcome")) if m.get("outcome") else None} for m in meetings]
+                "outcome": " and ".join(OUTCOME[k] for k in outcome_keys(m.get("outcome"))) or None} for m in meetings]
     visits = sorted((v for v in data.get("visits", []) if v["date"] <= as_of), key=lambda v: v["date"])
     seen_alone = [v["date"] for v in visits if v.get("seen_alone")]
     plan_risks = (plan or {}).get("risks") or {}

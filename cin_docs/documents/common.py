@@ -127,6 +127,13 @@ def deadline_context(d: Deadline) -> dict:
             "source": d.source, "satisfied_on": d.satisfied_on}
 
 
+def outcome_keys(value) -> list[str]:
+    """A meeting's outcome as a list: Hertfordshire outcomes combine ("and/or", 003 2.5), Hillingdon's are one."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:
     return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref)), None)
 

@@ -11,7 +11,7 @@ from ..models import case as model
 from ..policies.engine import Deadline, Hit
 from ..render.filters import NOT_RECORDED, longdate, time
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, find, meeting_index, require
+from .common import base_context, complete, deadline_context, find, meeting_index, outcome_keys, require
 
 TITLE = "CIN Panel Summary Report"
 #: Meetings that make up the plan's history (a family network meeting is the family's own, not a plan review).
@@ -299,12 +299,12 @@ def _child_rows(ctx: dict, plan: dict) -> list[dict]:
     return rows
 
 
-def _outcome_words(profile: dict, outcome: str | None) -> str:
-    """The first clause of the policy's own wording of a review outcome."""
-    if not outcome:
+def _outcome_words(profile: dict, outcome) -> str:
+    """The first clause of the policy's own wording of each review outcome (Hertfordshire may record several)."""
+    keys = outcome_keys(outcome)
+    if not keys:
         return "–"
-    text = profile["review_outcomes"].get(outcome, outcome)
-    return re.split(r"[:;,]", text, maxsplit=1)[0].strip()
+    return "; ".join(re.split(r"[:;,]", profile["review_outcomes"].get(k, k), maxsplit=1)[0].strip() for k in keys)
 
 
 def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:

@@ -80,7 +80,8 @@ def build(b):
     b.para(doc, "{{ escalation.reason or 'not recorded' }}")
     b.heading(doc, "Views of all agencies concerned", 3)
     b.para(doc, "{%p if escalation.agency_views %}")
-    b.table(doc, ["Agency", "View"], "for v in escalation.agency_views", ["{{ v.agency }}", "{{ v.view }}"])
+    b.table(doc, ["Agency", "View"], "for v in escalation.agency_views", ["{{ v.agency }}", "{{ v.view }}"],
+            widths=[28, 72])
     b.para(doc, "{%p else %}")
     b.para(doc, "No agency's view is recorded.")
     b.para(doc, "{%p endif %}")
@@ -104,6 +105,8 @@ def build(b):
             if expr:
                 cell.paragraphs[0].add_run(expr.replace("%s", role))
     managers.rows[5].height = Cm(1.4)  # room to sign a printed copy
+    b.set_widths(managers, (19, 40.5, 40.5))
+    b.keep_rows_whole(managers)
 
     b.heading(doc, "Resolution", 2)
     b.facts(doc, [
@@ -117,7 +120,8 @@ def build(b):
     b.table(doc, ["Stage", "Started", "Responded", "Resolved", "Outcome confirmed in writing"],
             "for s in escalation.stages",
             ["Stage {{ s.stage }}", "{{ s.started|longdate }}", "{{ s.responded|longdate }}",
-             "{{ s.resolved|longdate if s.resolved else 'not resolved' }}", "{{ s.confirmed|longdate }}"])
+             "{{ s.resolved|longdate if s.resolved else 'not resolved' }}", "{{ s.confirmed|longdate }}"],
+            widths=[11, 22.25, 22.25, 22.25, 22.25])
     b.para(doc, "{%p if escalation.stages|selectattr('notes')|list %}")
     b.heading(doc, "Notes on each stage", 3)
     b.para(doc, "{%p for s in escalation.stages if s.notes %}")
@@ -131,7 +135,8 @@ def build(b):
     b.heading(doc, "Deadlines under the protocol", 3)
     b.para(doc, "{%p if timeline %}")
     b.table(doc, ["Deadline", "Due", "Status", "How it was worked out"], "for d in timeline",
-            ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.status_text }}", "{{ d.explanation }}"])
+            ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.status_text }}", "{{ d.explanation }}"],
+            widths=[30, 19, 19, 32])
     b.para(doc, "{%p else %}")
     b.para(doc, "No deadline applies yet.")
     b.para(doc, "{%p endif %}")

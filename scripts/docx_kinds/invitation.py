@@ -35,6 +35,8 @@ def build(b):
     for row, (label, value) in zip(facts.rows, rows):
         row.cells[0].paragraphs[0].add_run(label).bold = True
         row.cells[1].paragraphs[0].add_run(value)
+    b.set_widths(facts, (30, 70))
+    b.keep_rows_whole(facts)
 
     b.para(doc, "{%p if recipient.variant == 'family' %}")
     b.heading(doc, "What we would like from you", 2)
@@ -103,6 +105,12 @@ def build(b):
     ]):
         row.cells[0].paragraphs[0].add_run(label).bold = True
         row.cells[1].paragraphs[0].add_run(value)
+    b.set_widths(contact, (30, 70))
+    b.keep_rows_whole(contact)
+    # The contact box stays on one page (the Social worker row split across pages 1 and 2 in review M6).
+    for row in list(contact.rows)[:-1]:
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
     b.para(doc, "Yours sincerely,")
     b.para(doc, "{{ social_worker.name }}, {{ social_worker.role or 'Social Worker' }}, {{ authority.name }}")
     b.heading(doc, "Who has been invited", 2)

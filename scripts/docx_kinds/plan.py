@@ -11,12 +11,9 @@ def _facts(b, doc, rows):
 
 def _widths(grid, cms):
     """Fixed column widths in cm (the page is 17 cm wide inside the margins), as the PDF's table widths."""
-    from docx.shared import Cm
+    import docx_builder
 
-    grid.autofit = False
-    for row in grid.rows:
-        for cell, cm in zip(row.cells, cms):
-            cell.width = Cm(cm)
+    docx_builder.set_widths(grid, cms)
 
 
 def build(b):

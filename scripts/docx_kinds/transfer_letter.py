@@ -55,7 +55,7 @@ def build(b):
 
     b.heading(doc, "Risks", 2)
     b.para(doc, "{%p if risks %}")
-    b.table(doc, ["Area", "What we know"], "for r in risks", ["{{ r.area }}", "{{ r.detail }}"])
+    b.table(doc, ["Area", "What we know"], "for r in risks", ["{{ r.area }}", "{{ r.detail }}"], widths=[28, 72])
     b.para(doc, "{%p else %}")
     b.para(doc, "No risks are recorded in the case file. Please contact {{ social_worker.name }} to discuss the "
                 "family before the move.")
@@ -63,7 +63,7 @@ def build(b):
 
     b.heading(doc, "Impact of the move on {{ child.known_as }}'s vulnerability", 2)
     b.table(doc, ["Considered", "Assessment"], "for r in impact",
-            ["{{ r.area }}", "{{ r.detail or 'not recorded' }}"])
+            ["{{ r.area }}", "{{ r.detail or 'not recorded' }}"], widths=[34, 66])
 
     b.heading(doc, "Your first Child in Need meeting", 2)
     b.para(doc, "{%p if first_meeting.available %}")
@@ -96,12 +96,12 @@ def build(b):
     b.para(doc, "{%p endif %}")
 
     b.heading(doc, "What is enclosed", 2)
-    b.table(doc, ["Document", "How it is sent"], "for e in enclosures", ["{{ e.title }}", "{{ e.how }}"])
+    b.table(doc, ["Document", "How it is sent"], "for e in enclosures", ["{{ e.title }}", "{{ e.how }}"], widths=[60, 40])
 
     b.heading(doc, "Contacts", 2)
     grid = b.table(doc, ["Role", "Name", "Telephone and email"], "for c in contacts",
                    ["{{ c.role }}, {{ c.authority }}", "{{ c.name or 'not yet known' }}",
-                    "{{ c.phone or 'telephone not given' }}"])
+                    "{{ c.phone or 'telephone not given' }}"], widths=[34, 28, 38])
     grid.rows[2].cells[2].add_paragraph("{{ c.email or 'email not given' }}")
     b.para(doc, "Please tell {{ social_worker.name }} who will be the allocated social worker and team manager if "
                 "they are not shown above, and let us know if there is any dispute about case responsibility, so "
