@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # run from a checkout without installing the packag
 # Arial rather than the PDF's DejaVu Sans: staff restyle these in Word, where Arial is always installed.
 FONT = "Arial"
 LANGUAGE = "en-GB"
-HEADING_SIZES = {1: 16, 2: 13, 3: 12}
+HEADING_SIZES = {1: 16, 2: 13, 3: 12, 4: 11}
 # Fixed so that rebuilding an unchanged template gives identical bytes (and no diff in review).
 BUILD_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 

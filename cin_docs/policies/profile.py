@@ -242,6 +242,14 @@ class ReviewRecordRules(Strict):
     initial_chair_source = Text()
 
 
+class ClosingSummaryRules(Strict):
+    """Who must agree to a plan ending, under this policy, for the closing summary."""
+
+    early_help_manager = fields.Boolean(
+        load_default=False, metadata={"description": "The relevant Early Help Manager is consulted on the next steps"})
+    source = Text(metadata={"description": "The policy sentence(s) on ending a plan"})
+
+
 class AuthorityDefaults(Strict):
     name = Text(required=True, max_length=200)
     team = Text(max_length=200)
@@ -266,6 +274,7 @@ class Profile(Strict):
     panel = fields.Nested(Panel, allow_none=True)
     escalation = fields.Nested(EscalationProtocol, allow_none=True, load_default=None)
     review_record = fields.Nested(ReviewRecordRules, load_default=lambda: ReviewRecordRules().load({}))
+    closing_summary = fields.Nested(ClosingSummaryRules, load_default=lambda: ClosingSummaryRules().load({}))
     rules = fields.List(fields.Nested(Rule), required=True)
     remove_rules = fields.List(fields.String(), load_default=list)
 
