@@ -73,6 +73,9 @@ def build(b):
 
     b.heading(doc, "The panel", 2)
     _loop_facts(doc, "for row in panel_rows")
+    b.para(doc, "{%p if panel.presenters_source %}")
+    b.para(doc, "Policy: “{{ panel.presenters_source }}”").runs[0].font.size = Pt(9)
+    b.para(doc, "{%p endif %}")
 
     b.heading(doc, "Why the case is referred to panel", 2)
     _list_or_not_recorded(b, doc, "panel.reasons", "List Bullet")
@@ -129,6 +132,15 @@ def build(b):
     b.para(doc, "To be completed at the panel by the chair.")
     b.para(doc, "{%p else %}")
     b.para(doc, "Decisions recorded on {{ decisions.recorded_text or 'not recorded' }}.")
+    b.para(doc, "{%p endif %}")
+    b.para(doc, "{%p if decisions.options %}")
+    b.heading(doc, "What the panel may decide", 3)
+    b.para(doc, "{%p for o in decisions.options %}")
+    b.para(doc, "{% if decisions.blank %}☐{% else %}•{% endif %} {{ o }}").paragraph_format.left_indent = Cm(0.4)
+    b.para(doc, "{%p endfor %}")
+    b.para(doc, "{%p if decisions.options_source %}")
+    b.para(doc, "Policy: “{{ decisions.options_source }}”").runs[0].font.size = Pt(9)
+    b.para(doc, "{%p endif %}")
     b.para(doc, "{%p endif %}")
     lines = b.table(doc, ["No.", "Decision"], "for d in decisions.rows", ["{{ d.number }}", "{{ d.text }}"],
                     widths=[8, 92])
