@@ -377,9 +377,22 @@ class Checklist(Strict):
     independent_chair = fields.Boolean()
 
 
+class Bypass(Strict):
+    """Hertfordshire 6.3.4: with an immediate and great risk, the referring agency may bypass the stages."""
+
+    decided = fields.Boolean(required=True, metadata={"description": "Whether the referring agency decided to "
+                                                                    "bypass the stages"})
+    date = Date()
+    senior_officer = Name(metadata={"description": "The senior officer consulted"})
+    reason = Text()
+
+
 class Escalation(Strict):
     disagreement = Date(required=True)
     immediate_risk = fields.Boolean(load_default=False)
+    bypass = fields.Nested(Bypass)
+    board_manager_copied = Date(metadata={"description": "The date the Safeguarding Board's manager was copied in "
+                                                         "(stages 3 and 4)"})
     raised_by = fields.Nested(ManagerSignature)
     reason = Text()
     agency_views = _list(AgencyView)
