@@ -97,6 +97,13 @@ def keep_rows_whole(grid) -> None:
             tr_pr.append(OxmlElement("w:cantSplit"))
 
 
+def repeat_header(grid) -> None:
+    """Word repeats a row marked tblHeader at the top of every page the table spans (thead in the PDF)."""
+    tr_pr = grid.rows[0]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def facts(document, rows, widths_cm: tuple[float, float] | None = None, keep_together: bool = False):
     """A two-column label/value Table Grid table (labels bold), as table.facts in the HTML.
 

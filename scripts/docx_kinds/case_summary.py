@@ -51,6 +51,7 @@ def build(b):
     grid.add_row().cells[0].paragraphs[0].add_run("{%tr if manager %}")
     staff_row(grid, "manager", "Team Manager")
     grid.add_row().cells[0].paragraphs[0].add_run("{%tr endif %}")
+    b.keep_rows_whole(grid)
 
     b.heading(doc, "Assessment", 2)
     b.facts(doc, [("Completed", "{{ assessment.completed|longdate }}"),

@@ -31,4 +31,5 @@ def build(b):
             run.bold = r == 0
     b.set_widths(grid, (22, 34, 26, 18))
     b.keep_rows_whole(grid)
+    b.repeat_header(grid)
     return NAME, doc
