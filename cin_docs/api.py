@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .config import load_config
 from .errors import CaseValidationError
-from .models import format_path, load_case
+from .models import format_path, load_case_with_lines
 from .policies.engine import Deadline, Engine, calendar_for, compute_deadlines
 from .policies.profile import load_profile
 
@@ -20,6 +21,8 @@ class Case:
     data: dict
     profile: dict
     config: dict = field(default_factory=dict)
+    # The line of a field path in the file (('plan', 'actions', 8) -> 245), for checks that run after validation.
+    line_of: Callable[[tuple], int | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def case_id(self) -> str:
@@ -49,12 +52,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
 
 def load(path: str | Path, config: dict | None = None) -> Case:
     """Read, validate and resolve one case file; every problem is reported at once."""
-    data = load_case(path)
+    data, loaded = load_case_with_lines(path)
     profile = load_profile(data["policy"], Path(path).resolve().parent)
     problems = profile_problems(data, profile)
     if problems:
         raise CaseValidationError(str(path), problems)
-    return Case(data, profile, config if config is not None else load_config())
+    return Case(data, profile, config if config is not None else load_config(), line_of=loaded.line_of)
 
 
 def calendar(case: Case):

@@ -433,7 +433,7 @@ def check(ctx, case, as_of):
 
     Every action needs a named person responsible, a due date (not "ongoing") within the plan, and a measure; every
     outcome needs at least one action. Each finding is printed with where it is in the case file, e.g.
-    plan.actions[2].due.
+    plan.actions[2].due (action A3, line 245).
 
     \b
     Exit status: 1 if there are errors, 0 if there are only warnings or none.
@@ -447,12 +447,13 @@ def check(ctx, case, as_of):
     from . import api, smart
 
     loaded = load_case(ctx, case)
-    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()))
+    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()),
+                                loaded.line_of)
     click.echo(f"SMART check of the plan for case {loaded.case_id} ({loaded.profile['label']} policy):")
     styles = {smart.ERROR: ("Error", "red"), smart.WARNING: ("Warning", "yellow")}
     for finding in findings:
         word, colour = styles[finding.level]
-        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.path}: {finding.message}")
+        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.location}: {finding.message}")
     if smart.errors(findings):
         no_plan = any(f.path == "plan" for f in findings)
         click.echo(smart.summary(findings) + ("" if no_plan else " Correct the errors before producing the plan, or "

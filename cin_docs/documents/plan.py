@@ -71,21 +71,21 @@ def build(case: api.Case, options: Options) -> Built:
     data = case.data
     require(data, "Child in Need plan", "plan")
     deadlines = api.due_dates(case, options.as_of)
-    findings = smart.check_plan(data, case.profile, deadlines)
+    findings = smart.check_plan(data, case.profile, deadlines, case.line_of)
     errors = smart.errors(findings)
     if errors and not options.allow_unsmart:
         raise RenderError(
             f"The Child in Need plan was not produced: the SMART check found {smart.summary(findings)[:-1]}:\n"
-            + "\n".join(f"  - {f.path}: {f.message}" for f in errors)
+            + "\n".join(f"  - {f.location}: {f.message}" for f in errors)
             + "\nCorrect the plan in the case file ('cin-docs check' lists every finding), or produce the plan as it "
               "is with --allow-unsmart (the problems are then listed in the plan's SMART check section)."
         )
-    warnings = [f"SMART check {f.level}: {f.path}: {f.message}" for f in findings if f.level == smart.WARNING]
+    warnings = [f"SMART check {f.level}: {f.location}: {f.message}" for f in findings if f.level == smart.WARNING]
     if errors:
         many = len(errors) != 1
         warnings = [f"The plan was produced with {len(errors)} SMART check error{'s' if many else ''} because of "
                     f"--allow-unsmart; {'they are' if many else 'it is'} listed in the plan."] + [
-            f"SMART check error: {f.path}: {f.message}" for f in errors] + warnings
+            f"SMART check error: {f.location}: {f.message}" for f in errors] + warnings
 
     ctx = base_context(case, "plan", TITLE, options.as_of)
     known_as = ctx["child"]["known_as"]

@@ -115,7 +115,7 @@ def build(b):
     who = actions.rows[2].cells[2].add_paragraph()
     who.add_run("{% if a.agency %}{{ a.agency }}{% endif %}").italic = True
     _small_table(b, actions)
-    _widths(actions, [1.1, 3.9, 2.6, 2.2, 3.6, 1.6, 2.0])
+    _widths(actions, [1.0, 3.8, 2.6, 2.2, 3.6, 1.8, 2.0])
     b.para(doc, "{%p else %}")
     b.para(doc, "No actions recorded.")
     b.para(doc, "{%p endif %}")
