@@ -83,22 +83,41 @@ def due_dates_json(case: Case, as_of: dt.date) -> dict:
     }
 
 
+#: Time zone of timed deadlines (meeting and health-report times are local times in England).
+TIME_ZONE = "Europe/London"
+#: When Outlook reminds: a working morning's notice for all-day deadlines (09:00 the day before), a day for timed ones.
+ALL_DAY_REMINDER = dt.timedelta(hours=-15)
+TIMED_REMINDER = dt.timedelta(days=-1)
+
+
+def ics_uid(case: Case, d: Deadline) -> str:
+    """Stable per (case, rule, item): re-importing after a date moves updates the event instead of duplicating it."""
+    import re
+
+    ref = re.sub(r"[^A-Za-z0-9_.-]+", "-", d.ref).strip("-") if d.ref else "case"
+    return f"{case.case_id}-{d.rule}-{ref}@cin-docs"
+
+
 def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
     """Open and overdue deadlines as an iCalendar file Outlook can import (case ID only: no child's name)."""
-    from icalendar import Calendar, Event
+    from zoneinfo import ZoneInfo
 
+    from icalendar import Alarm, Calendar, Event
+
+    london = ZoneInfo(TIME_ZONE)
     cal = Calendar()
     cal.add("prodid", "-//cin-docs//Child in Need deadlines//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"CIN deadlines {case.case_id}")
+    cal.add("x-wr-timezone", TIME_ZONE)
     for d in deadlines:
         if d.status not in ("open", "overdue"):
             continue
         ev = Event()
-        ev.add("uid", f"{case.case_id}-{d.rule}-{d.ref or 'case'}-{d.due.isoformat()}@cin-docs")
+        ev.add("uid", ics_uid(case, d))
         ev.add("summary", f"{case.case_id}: {d.label}" + (" (OVERDUE)" if d.status == "overdue" else ""))
         if d.due_time:
-            start = dt.datetime.combine(d.due, d.due_time)
+            start = dt.datetime.combine(d.due, d.due_time, tzinfo=london)
             ev.add("dtstart", start)
             ev.add("dtend", start + dt.timedelta(minutes=30))
         else:
@@ -106,7 +125,13 @@ def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
             ev.add("dtend", d.due + dt.timedelta(days=1))
         ev.add("dtstamp", dt.datetime.combine(d.from_date, dt.time(0), tzinfo=dt.timezone.utc))
         ev.add("description", f"Due: {d.explanation()}.\nPolicy ({case.profile['label']}): {d.source}")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{case.case_id}: {d.label}")
+        alarm.add("trigger", TIMED_REMINDER if d.due_time else ALL_DAY_REMINDER)
+        ev.add_component(alarm)
         cal.add_component(ev)
+    cal.add_missing_timezones()  # a VTIMEZONE for Europe/London when an event has a time
     return cal.to_ical()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import os
 import stat
@@ -217,7 +219,7 @@ def test_ics_event_with_a_time(runner, herts_case, tmp_path):
     ics = tmp_path / "deadlines.ics"
     assert runner.invoke(cli, ["due-dates", str(herts_case), "--as-of", "2026-11-24", "--ics", str(ics)]).exit_code == 0
     (health,) = [e for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT") if "health" in str(e["SUMMARY"])]
-    assert health.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00"
+    assert health.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00+00:00"
 
 
 # ---- startup ---------------------------------------------------------------------------------------------------
@@ -278,3 +280,27 @@ def test_policies_show_unknown_is_an_error(runner):
     result = runner.invoke(cli, ["policies", "show", "camden"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Unknown policy 'camden'.")
+
+
+def test_ics_uid_is_stable_when_a_deadline_moves_and_events_remind(runner, herts_case, tmp_path):
+    case = api.load(herts_case, {"closures": []})
+    deadlines = [d for d in api.due_dates(case, dt.date(2026, 11, 24)) if d.status in ("open", "overdue")]
+    first = Calendar.from_ical(api.deadlines_ics(case, deadlines))
+    moved = [dataclasses.replace(d, due=d.due + dt.timedelta(days=7)) for d in deadlines]
+    second = Calendar.from_ical(api.deadlines_ics(case, moved))
+    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
+    assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
+    assert all(d.due.isoformat() not in uid for d, uid in zip(deadlines, uids))
+    for event in first.walk("VEVENT"):
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY" and alarm.decoded("TRIGGER") < dt.timedelta(0)
+
+
+def test_ics_timed_events_are_in_london_time(runner, herts_case, tmp_path):
+    ics = tmp_path / "deadlines.ics"
+    assert runner.invoke(cli, ["due-dates", str(herts_case), "--as-of", "2026-11-24", "--ics", str(ics)]).exit_code == 0
+    data = ics.read_bytes()
+    assert b"BEGIN:VTIMEZONE" in data and b"TZID:Europe/London" in data
+    (health,) = [e for e in Calendar.from_ical(data).walk("VEVENT") if "health" in str(e["SUMMARY"])]
+    assert b"DTSTART;TZID=Europe/London:20261201T100000" in data
+    assert str(health.decoded("DTSTART").tzinfo) == "Europe/London"
