@@ -102,3 +102,17 @@ def test_plan_history_decisions_have_no_doubled_punctuation(tmp_path):
     ctx = api.build(case, "panel-summary", Options(as_of=AS_OF)).outputs[0].context
     for text in both(ctx):
         assert ".;" not in text
+
+
+def test_a_referral_dated_in_the_future_is_not_packed_silently(tmp_path):
+    # m12: referred on 22 December for the 31 December panel (deadline 18 December), packed on 23 November.
+    from test_doc_panel import sample
+
+    data = sample("hertfordshire-panel")
+    data["panel"]["referred"] = dt.date(2026, 12, 22)
+    case = api.load(write_case(tmp_path, data), CONFIG)
+    problems, _ = panel_pack.check([case], dt.date(2026, 12, 31), AS_OF)
+    assert any("referral to the panel is dated Tuesday 22 December 2026, after Monday 23 November 2026" in p
+               for p in problems)
+    built = api.build(case, "panel-summary", Options(as_of=AS_OF))
+    assert any("cannot be dated in the future" in w for w in built.warnings)

@@ -30,9 +30,22 @@ def build(case: api.Case, options: Options, *, panel_date: dt.date | None = None
     """One summary report; `panel_date` (a panel pack's date) overrides the date found in the case and profile."""
     ctx = summary_context(case, options, panel_date=panel_date)
     warnings = readiness_warnings(case, ctx["panel"]["date"], options.as_of) + ctx["panel"]["presenter_warnings"]
+    future = future_referral(case, options.as_of)
+    if future:
+        warnings.append(future)
     # The report is for the panel members and the professionals presenting: no family reader.
     names = [p["name"] for p in ctx["panel"]["presenters"] if p["name"]]
     return Built([Output(ctx, [], addressed_to=names, reader="professional")], warnings)
+
+
+def future_referral(case: api.Case, as_of: dt.date) -> str | None:
+    """A referral dated after the as-of date has not happened yet, so the engine cannot judge it (review m12)."""
+    referred = (case.data.get("panel") or {}).get("referred")
+    if referred is None or referred <= as_of:
+        return None
+    return (f"The referral to the panel is dated {longdate(referred)}, after {longdate(as_of)} (the date this is "
+            "worked out as of): a referral cannot be dated in the future, so whether it is in time cannot be checked. "
+            "Correct panel.referred, or give the date the referral was made with --as-of.")
 
 
 def readiness_warnings(case: api.Case, panel_date: dt.date | None, as_of: dt.date) -> list[str]:
