@@ -163,16 +163,18 @@ def due_dates(ctx, case, as_of, as_json, ics):
                f"as of {longdate(as_of)}:")
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
+    # The date column is as wide as its longest entry ("Wednesday 30 September 2026 10:00"), so labels line up.
+    width = max([30] + [len(longdate(d.due)) + (6 if d.due_time else 0) for d in deadlines])
     for d in deadlines:
         word, colour = STATUS_STYLE[d.status]
         when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
         label = d.label + (f" [{d.ref}]" if d.ref else "")
         status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
-        click.echo(f"  {status} {when:<30} {label}")
+        click.echo(f"  {status} {when:<{width}} {label}")
         extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
         if d.status == "late":
             extra = f"done late, on {longdate(d.satisfied_on)}; "
-        click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+        click.echo(f"  {'':<8} {'':<{width}} {extra}{d.explanation()}")
     overdue = sum(d.status == "overdue" for d in deadlines)
     if overdue:
         click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
@@ -269,9 +271,9 @@ def formats_of(fmt: str) -> tuple[str, ...]:
     return ("docx", "pdf") if fmt == "both" else (fmt,)
 
 
-DOCUMENT_HELP = "\n".join(
-    f"  {key:<14} {kind.summary}" for key, kind in __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS.items()
-)
+_KINDS = __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS
+# The summaries start in one column, however long the longest kind's name ("transfer-letter", "closing-summary").
+DOCUMENT_HELP = "\n".join(f"  {key:<{max(map(len, _KINDS)) + 2}} {kind.summary}" for key, kind in _KINDS.items())
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import os
 import stat
 import subprocess
@@ -304,3 +305,25 @@ def test_ics_timed_events_are_in_london_time(runner, herts_case, tmp_path):
     (health,) = [e for e in Calendar.from_ical(data).walk("VEVENT") if "health" in str(e["SUMMARY"])]
     assert b"DTSTART;TZID=Europe/London:20261201T100000" in data
     assert str(health.decoded("DTSTART").tzinfo) == "Europe/London"
+
+
+def test_render_help_lists_every_kind_with_its_summary_in_one_column(runner):
+    from cin_docs.documents import KINDS
+
+    lines = runner.invoke(cli, ["render", "--help"], terminal_width=200).output.splitlines()
+    columns = set()
+    for key, kind in KINDS.items():
+        (line,) = [ln for ln in lines if ln.strip().startswith(key + " ") and kind.summary[:20] in ln]
+        columns.add(line.index(kind.summary[:20]))
+    assert len(columns) == 1
+
+
+def test_due_dates_labels_line_up_after_the_longest_date(runner):
+    # m13: "Thursday 31 December 2026 10:00" (the panel) is longer than the old 30-character column.
+    sample = Path(__file__).resolve().parents[1] / "samples" / "hertfordshire-panel.yaml"
+    result = runner.invoke(cli, ["due-dates", str(sample), "--as-of", "2026-11-23"], terminal_width=200)
+    assert "Thursday 31 December 2026 10:00" in result.output
+    assert result.exit_code == 0
+    rows = [ln for ln in result.output.splitlines() if re.match(r"  (met|late|open|overdue|date|missed|passed)\s", ln)]
+    starts = {re.search(r"20\d\d( \d\d:\d\d)?\s+(?=\S)", ln).end() for ln in rows}
+    assert len(starts) == 1, rows
