@@ -131,7 +131,7 @@ def test_merged_pdf_has_a_bookmark_per_document_and_every_page(built):
     # Generated documents keep their own heading bookmarks, nested under the document's.
     position = next(i for i, item in enumerate(outline) if item is top[1])
     nested = outline[position + 1]
-    assert isinstance(nested, list) and "Child in Need moving to your area: Tyler Bishop" in [
+    assert isinstance(nested, list) and "Child in Need who has moved to your area: Tyler Bishop" in [
         i.title for i in nested if not isinstance(i, list)]
 
 
@@ -197,7 +197,7 @@ def test_letter_gives_the_engines_transfer_in_meeting_date(built):
 
 
 LETTER_NEEDLES = [
-    "Child in Need moving to your area: Tyler Bishop", "Dear Ifeoma Chukwu", "Who is moving", "When and where",
+    "Child in Need who has moved to your area: Tyler Bishop", "Dear Ifeoma Chukwu", "Who has moved", "When and where",
     "Why Tyler is a Child in Need", "Risks", "Impact of the move on Tyler's vulnerability",
     "Your first Child in Need meeting", "Consent to share information", "What is enclosed", "Contacts",
     "Thursday 19 March 2015", "Jade Bishop", "Lacey Bishop", "Saturday 14 November 2026", "27 Halyard Way",

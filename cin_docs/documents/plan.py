@@ -69,6 +69,15 @@ FINDING_SECTIONS = {"child_views": "Child's views", "family_views": "Family's vi
 
 def build(case: api.Case, options: Options) -> Built:
     data = case.data
+    if data["support"] == "nrpf" and not data.get("plan"):
+        # m16: Hillingdon 000 L37 "Children who are found to be in need purely due to the risk of destitution, will
+        # not be subject to a CIN plan"; Hertfordshire section 4 has its own NRPF review process.
+        raise RenderError(
+            "This is a No Recourse to Public Funds case (support: nrpf) with no Child in Need plan, and none is "
+            "needed: a child in need only because of the risk of destitution is not subject to a CIN plan, but is "
+            "monitored through the NRPF visits and reviews ('cin-docs due-dates' lists them). If the child also has "
+            "other needs, change 'support' to 'cin' and add the plan."
+        )
     require(data, "Child in Need plan", "plan")
     deadlines = api.due_dates(case, options.as_of)
     findings = smart.check_plan(data, case.profile, deadlines, case.line_of)
@@ -207,6 +216,8 @@ def _visits(d: Deadline | None, profile: dict) -> dict | None:
         "set_by": "as agreed in this plan" if "as set in" in d.basis else f"the {profile['label']} policy's standard",
         "next_due": d.due, "from_label": d.from_label, "from_date": d.from_date, "moved": d.moved,
         "status": d.status, "source": d.source,
+        # m22: a next visit whose date has passed says so ("OVERDUE: it was due by ..."), as the deadlines do.
+        "overdue": d.status == "overdue",
     }
 
 

@@ -130,7 +130,9 @@ def build(b):
     b.para(doc, "{%p endif %}")
     b.heading(doc, "Visits to {{ child.known_as }}", 3)
     b.para(doc, "{% if visits %}The social worker will visit {{ child.known_as }} {{ visits.frequency }} "
-                "({{ visits.set_by }}). The next visit is due by {{ visits.next_due|longdate }}, counted from "
+                "({{ visits.set_by }}). {% if visits.overdue %}The next visit is OVERDUE: it was due by "
+                "{{ visits.next_due|longdate }}{% else %}The next visit is due by {{ visits.next_due|longdate }}"
+                "{% endif %}, counted from "
                 "{{ visits.from_label }} on {{ visits.from_date|longdate }}{% if visits.moved %} and brought forward "
                 "to a working day{% endif %}.{% else %}Visit frequency: not yet set (the plan has no start date and "
                 "no visits are recorded).{% endif %}")
