@@ -86,3 +86,23 @@ def test_the_plan_marks_an_overdue_next_visit(tmp_path):
     ctx = api.build(case, "plan", Options(as_of=dt.date(2026, 11, 10), allow_unsmart=True)).outputs[0].context
     for text in both("plan", ctx):
         assert "The next visit is due by Friday 20 November 2026" in text and "OVERDUE: it was due" not in text
+
+
+def test_office_closures_skipped_by_a_working_day_count_are_named(tmp_path):
+    # m23: 2 working days after Wednesday 23 December 2026 with the office closed 24, 29, 30 and 31 December.
+    closures = [dt.date(2026, 12, 24), dt.date(2026, 12, 29), dt.date(2026, 12, 30), dt.date(2026, 12, 31)]
+    case = load(tmp_path, "hillingdon-mid-plan", lambda data: data["meetings"].append(
+        {"type": "cin", "date": dt.date(2026, 12, 23), "time": "10:00"}))
+    case.config = {"closures": closures}
+    (update,) = [d for d in api.due_dates(case, dt.date(2027, 1, 10)) if d.rule == "plan_update"
+                 and d.from_date == dt.date(2026, 12, 23)]
+    assert update.due == dt.date(2027, 1, 5)  # 25, 28 Dec and 1 Jan are bank holidays
+    assert update.explanation() == (
+        "2 working days after the meeting on Wednesday 23 December 2026 (office closure days not counted: "
+        "Thursday 24 December 2026, Tuesday 29 December 2026, Wednesday 30 December 2026 and Thursday 31 "
+        "December 2026)")
+    assert "closure" not in update.to_json()["basis"]  # the JSON contract is unchanged
+    case.config = {"closures": []}
+    (plain,) = [d for d in api.due_dates(case, dt.date(2027, 1, 10)) if d.rule == "plan_update"
+                and d.from_date == dt.date(2026, 12, 23)]
+    assert "closure" not in plain.explanation()
