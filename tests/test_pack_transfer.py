@@ -82,7 +82,8 @@ def expected_parts() -> list[str]:
     parts = ["Notification letter", "Transfer checklist", "Case summary"]
     parts += ["Child in Need plan"] if HAS["plan"] else []
     parts += [RECORD_TITLE] if HAS["review_record"] else []
-    return parts + ["HIL0109_assessment.pdf", "school-report.docx"]
+    # Attachments are listed by their title: here their file names in words (review m24).
+    return parts + ["HIL0109 assessment", "School report"]
 
 
 # ---- the command and its two files -------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ def test_merged_pdf_has_a_bookmark_per_document_and_every_page(built):
     reader, files = built["reader"], built["files"]
     outline = reader.outline
     top = [item for item in outline if not isinstance(item, list)]
-    in_pdf = [p for p in expected_parts() if not p.endswith(".docx")]
+    in_pdf = [p for p in expected_parts() if p != "School report"]  # the Word attachment is in the zip only
     assert [item.title for item in top] == ["Index"] + in_pdf
     # Each document's bookmark points at its first page, and the pages add up to the whole file.
     pdfs = [name for name in files if name.endswith(".pdf")]
@@ -205,7 +206,7 @@ LETTER_NEEDLES = [
     "Thursday 10 December 2026", "Joint home visit with Ifeoma Chukwu", "Tuesday 3 November 2026",
     "Samuel Oyelaran", "01632 960151", "Vikram Sandhu", "01632 960153", "Ifeoma Chukwu", "01632 960701",
     "Graham Pollard", "graham.pollard@westmere.example.gov.uk", "Transfer checklist", "Case summary",
-    "HIL0109_assessment.pdf", "Enclosed as given (PDF)", "school-report.docx",
+    "HIL0109 assessment", "Enclosed as given (PDF)", "School report",
     "Sent as a Word file (in the zip)",
 ]
 

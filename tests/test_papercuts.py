@@ -106,3 +106,47 @@ def test_office_closures_skipped_by_a_working_day_count_are_named(tmp_path):
     (plain,) = [d for d in api.due_dates(case, dt.date(2027, 1, 10)) if d.rule == "plan_update"
                 and d.from_date == dt.date(2026, 12, 23)]
     assert "closure" not in plain.explanation()
+
+
+def _pdf(title: str | None = None) -> bytes:
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_attachments_are_listed_by_title_not_file_name(tmp_path):
+    from cin_docs.packs.transfer import read_attachments
+
+    plain = tmp_path / "tyler-assessment_final.pdf"
+    plain.write_bytes(_pdf())
+    titled = tmp_path / "scan0042.pdf"
+    titled.write_bytes(_pdf("Child and Family Assessment, October 2026"))
+    first, second = read_attachments([plain, titled])
+    assert first.title == "Tyler assessment final"
+    assert second.title == "Child and Family Assessment, October 2026"
+
+
+def test_the_same_file_twice_is_refused_and_a_name_clash_is_warned(tmp_path):
+    from cin_docs.errors import InputFileError
+    from cin_docs.packs.transfer import build_pack, read_attachments
+
+    one = tmp_path / "a" / "report.pdf"
+    two = tmp_path / "b" / "report.pdf"
+    one.parent.mkdir()
+    two.parent.mkdir()
+    one.write_bytes(_pdf())
+    two.write_bytes(_pdf("Second report"))
+    with pytest.raises(InputFileError, match="is the same file as .* already attached"):
+        read_attachments([one, one])
+    pack = build_pack(api.load(SAMPLES / "transfer-out.yaml", CONFIG), AS_OF, [one, two])
+    assert "Two attachments are called report.pdf: the second is report-2.pdf in the zip." in pack.warnings
+    index = norm(pdf_text(pack.pdf))
+    assert "Attached as given (report-2.pdf)" in index and "Second report" in index
