@@ -1,5 +1,7 @@
 """Word template for the transfer notification letter (mirrors templates/html/transfer-letter.html)."""
 
+from docx.shared import Pt
+
 NAME = "transfer-letter.docx"
 
 
@@ -7,7 +9,7 @@ def build(b):
     doc = b.new_template("")
     b.letterhead(doc)
     b.para(doc, "{%p for line in addressee %}")
-    b.para(doc, "{{ line }}")
+    b.para(doc, "{{ line }}").paragraph_format.space_after = Pt(0)  # an address block, not paragraphs
     b.para(doc, "{%p endfor %}")
     b.para(doc, "Date: {{ doc.produced|longdate }}")
     b.para(doc, "Our reference: {{ case_id }}")
