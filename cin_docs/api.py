@@ -42,6 +42,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
             problems.append((format_path(("meetings", i, "type")),
                              f"The {profile['name']} policy has no '{m['type']}' meeting; "
                              f"its meeting types are: {', '.join(known)}."))
+    if not profile.get("combined_outcomes"):
+        for i, m in enumerate(data.get("meetings", [])):
+            if isinstance(m.get("outcome"), list):
+                problems.append((format_path(("meetings", i, "outcome")),
+                                 f"The {profile['name']} policy records exactly one outcome for a review: give one "
+                                 f"of {', '.join(profile['review_outcomes'])}, not a list."))
     if data.get("escalations") and not profile.get("escalation"):
         problems.append(("escalations",
                          f"The {profile['name']} policy has no escalation protocol, so escalation deadlines cannot "
@@ -158,14 +164,17 @@ def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
     from .documents import KINDS
 
     spec = KINDS[kind]
+    # A kind may pick one of its registered variant templates for one output (the child's own invitation).
+    variant = (context.get("doc") or {}).get("template")
+    stem = variant if variant in spec.variants else spec.key
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(spec.docx_template, context)
+        return render_docx(f"{stem}.docx", context)
     from .render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(spec.html_template, context, extra_allowed=[logo] if logo else [])
+    return render_pdf(f"{stem}.html", context, extra_allowed=[logo] if logo else [])
 
 
 def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:

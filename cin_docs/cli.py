@@ -126,7 +126,8 @@ def validate(ctx, cases):
 
 
 STATUS_STYLE = {"overdue": ("OVERDUE", "red"), "late": ("late", "yellow"), "open": ("open", None),
-                "met": ("met", "green"), "info": ("date", "blue")}
+                "met": ("met", "green"), "info": ("date", "blue"), "missed": ("missed", "yellow"),
+                "passed": ("passed", None)}
 
 
 @cli.command("due-dates", context_settings=CONTEXT_SETTINGS)
@@ -140,7 +141,9 @@ def due_dates(ctx, case, as_of, as_json, ics):
     """Show every statutory deadline for a case, soonest first.
 
     Each line says what is due, when, and why ("10 working days after the plan decision on Monday 2 November
-    2026"), and whether it was met, is open, or is overdue.
+    2026"), and whether it was met, is open, or is overdue. Visits, meetings and reviews that came late, and what
+    fell due before the plan ended and never happened ("missed"), are listed last, under History: they are on the
+    record, not things to do.
 
     \b
     Example:
@@ -163,23 +166,43 @@ def due_dates(ctx, case, as_of, as_json, ics):
                f"as of {longdate(as_of)}:")
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
-    # The date column is as wide as its longest entry ("Wednesday 30 September 2026 10:00"), so labels line up.
+    # The date column is as wide as its longest entry ("Thursday 31 December 2026 10:00"), so labels line up.
     width = max([30] + [len(longdate(d.due)) + (6 if d.due_time else 0) for d in deadlines])
-    for d in deadlines:
-        word, colour = STATUS_STYLE[d.status]
-        when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
-        label = d.label + (f" [{d.ref}]" if d.ref else "")
-        status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
-        click.echo(f"  {status} {when:<{width}} {label}")
-        extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
-        if d.status == "late":
-            extra = f"done late, on {longdate(d.satisfied_on)}; "
-        click.echo(f"  {'':<8} {'':<{width}} {extra}{d.explanation()}")
+    current = [d for d in deadlines if not d.history]
+    history = [d for d in deadlines if d.history]
+    for d in current:
+        _echo_deadline(d, width)
+    if history:
+        click.echo("")
+        click.echo("History (on the record, not things to do): visits, meetings and reviews that came late, and "
+                   "what fell due before the plan ended and never happened:")
+        for d in history:
+            _echo_deadline(d, width)
     overdue = sum(d.status == "overdue" for d in deadlines)
     if overdue:
         click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
     if ics:
         click.echo(f"Wrote {ics}")
+
+
+def _echo_deadline(d, width: int = 30) -> None:
+    from .render.filters import longdate
+
+    word, colour = STATUS_STYLE[d.status]
+    when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
+    label = d.label + (f" [{d.ref}]" if d.ref else "")
+    status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
+    click.echo(f"  {status} {when:<{width}} {label}")
+    extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
+    if d.status == "late":
+        extra = f"done late, on {longdate(d.satisfied_on)}; "
+    elif d.status == "missed":
+        extra = "the plan ended without it; "
+    elif d.status == "passed":
+        extra = "a target, not a deadline: the plan went on past it; "
+    click.echo(f"  {'':<8} {'':<{width}} {extra}{d.explanation()}")
+    if d.note:
+        click.echo(f"  {'':<8} {'':<{width}} Note: {d.note}.")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -218,7 +241,7 @@ def policies_show(name):
     profile = load_profile(name, Path.cwd())
     click.echo(f"{profile['title']}\nSource: {profile['document']}\n")
     for rule in profile["rules"]:
-        kind = " (a date, not a deadline)" if rule["kind"] == "fact" else ""
+        kind = {"fact": " (a date, not a deadline)", "target": " (a target, never overdue)"}.get(rule["kind"], "")
         click.echo(click.style(f"{rule['key']}", bold=True) + f": {rule['label']}{kind}")
         froms = " else ".join(a["label"] for a in rule["from_"])
         click.echo(f"    counts from: {froms}")
@@ -229,7 +252,19 @@ def policies_show(name):
             click.echo(f"    offset: {describe_offset(off)}")
         if rule.get("when"):
             click.echo(f"    applies only when: {describe_conditions(rule['when'])}")
+        if rule.get("unless"):
+            click.echo(f"    left out when: {describe_conditions(rule['unless'])}")
+        plan_end = {"stop": "nothing is due after the plan ends; what fell due before it and never happened is "
+                            "missed",
+                    "items": "still applies to meetings and escalations on or before the plan end"}
+        if rule.get("plan_end") in plan_end:
+            click.echo(f"    when the plan ends: {plan_end[rule['plan_end']]}")
+        if rule.get("history"):
+            click.echo("    keeps every window met late on the record (History)")
         click.echo(textwrap.fill(f"“{rule['source']}”", 96, initial_indent="    ", subsequent_indent="    "))
+        for exc in rule.get("exceptions") or []:
+            click.echo(f"    information only when: {describe_conditions(exc['when'])}")
+            click.echo(textwrap.fill(f"“{exc['source']}”", 96, initial_indent="      ", subsequent_indent="      "))
         click.echo()
 
 
@@ -239,7 +274,9 @@ def describe_conditions(when: dict) -> str:
 
 
 def describe_offset(off: dict) -> str:
-    unit = next(k for k in off if k not in ("when", "source"))
+    from .policies.profile import OFFSET_UNITS
+
+    unit = next(k for k in OFFSET_UNITS if k in off)
     value = off[unit]
     if unit == "panel_date":
         text = (f"the last {value['weekday'].capitalize()} of the month, with the referral "
@@ -252,9 +289,12 @@ def describe_offset(off: dict) -> str:
         text = f"{value} hours before"
     elif unit == "working_days" and value == 0:
         text = "the same working day"
+    elif unit == "birthday":
+        text = f"the {value}th birthday (29 February: 1 March in other years)"
     else:
         text = f"{value} {unit.replace('_', ' ')}"
-    return text + (f" (when {describe_conditions(off['when'])})" if off.get("when") else "")
+    text += f" (when {describe_conditions(off['when'])})" if off.get("when") else ""
+    return text + (f"; {off['note']}" if off.get("note") else "")
 
 
 def format_option(f):
@@ -283,8 +323,9 @@ DOCUMENT_HELP = "\n".join(f"  {key:<{max(map(len, _KINDS)) + 2}} {kind.summary}"
 KIND is one of:
 {DOCUMENT_HELP}
 
-Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never the child's name) and can be read only
-by you. Nothing is written if anything goes wrong.
+Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never a name or a role: letters are
+numbered family-1, family-2, professional-1, ..., child) and can be read only by you. Nothing is written if
+anything goes wrong.
 
 \b
 Examples:
@@ -296,7 +337,8 @@ Examples:
 @case_argument
 @click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
                                 "Default: the next planned meeting (invitations) or the latest held one (records).")
-@click.option("--recipient", help="Only the letter for this invitee (name as written in the case file).")
+@click.option("--recipient", help="Only the letter for this invitee: any name the case file uses for them "
+                                  "(full name, first name, preferred name or salutation; any capitals).")
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
 @format_option

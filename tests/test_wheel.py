@@ -57,5 +57,5 @@ def test_installed_wheel_renders_a_sample_outside_the_repo(wheel, tmp_path):
                             cwd=work, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     produced = sorted(p.name for p in (work / "out").iterdir())
-    assert produced == ["HIL-2026-0143_invitation_2026-12-15_mother.docx",
-                        "HIL-2026-0143_invitation_2026-12-15_mother.pdf"]
+    assert produced == ["HIL-2026-0143_invitation_2026-12-15_family-1.docx",
+                        "HIL-2026-0143_invitation_2026-12-15_family-1.pdf"]

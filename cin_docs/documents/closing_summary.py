@@ -17,7 +17,7 @@ from ..errors import RenderError
 from ..models import case as model
 from ..render.filters import NOT_RECORDED, longdate
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, outcome_keys, people
+from .common import base_context, complete, deadline_context, people
 
 TITLE = "Closing Summary"
 
@@ -147,7 +147,7 @@ def _meetings(case: api.Case, until: dt.date) -> list[dict]:
     held = sorted((m for m in case.data.get("meetings", []) if m["date"] <= until),
                   key=lambda m: (m["date"], m.get("time") or dt.time(0)))
     return [{"date": m["date"], "label": labels.get(m["type"], m["type"]), "chair": m.get("chair"),
-             "outcome": " and ".join(OUTCOME_WORDS[k] for k in outcome_keys(m.get("outcome"))) or None}
+             "outcome": " and ".join(OUTCOME_WORDS[k] for k in model.outcome_keys(m)) or None}
             for m in held]
 
 

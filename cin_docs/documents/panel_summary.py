@@ -9,9 +9,9 @@ from .. import api
 from ..calendar import add_months
 from ..models import case as model
 from ..policies.engine import Deadline, Hit
-from ..render.filters import NOT_RECORDED, longdate, time
+from ..render.filters import NOT_RECORDED, dob as dob_text, longdate, time
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, find, meeting_index, outcome_keys, require
+from .common import base_context, complete, deadline_context, find, meeting_index, require
 
 TITLE = "CIN Panel Summary Report"
 #: Meetings that make up the plan's history (a family network meeting is the family's own, not a plan review).
@@ -348,7 +348,7 @@ def _plan_info(case: api.Case, as_of: dt.date, deadlines: list[Deadline], panel_
 
 def _child_rows(ctx: dict, plan: dict) -> list[dict]:
     child = ctx["child"]
-    dob = longdate(child["date_of_birth"]) if child["date_of_birth"] else NOT_RECORDED
+    dob = dob_text(child["date_of_birth"]) if child["date_of_birth"] else NOT_RECORDED
     if child["age"] is not None:
         dob += f" (aged {child['age']})"
     start = longdate(plan["start"]) if plan["start"] else NOT_RECORDED
@@ -374,12 +374,12 @@ def _child_rows(ctx: dict, plan: dict) -> list[dict]:
     return rows
 
 
-def _outcome_words(profile: dict, outcome) -> str:
-    """The first clause of the policy's own wording of each review outcome (Hertfordshire may record several)."""
-    keys = outcome_keys(outcome)
-    if not keys:
+def _outcome_words(profile: dict, outcome: str | None) -> str:
+    """The first clause of the policy's own wording of a review outcome."""
+    if not outcome:
         return "–"
-    return "; ".join(re.split(r"[:;,]", profile["review_outcomes"].get(k, k), maxsplit=1)[0].strip() for k in keys)
+    text = profile["review_outcomes"].get(outcome, outcome)
+    return re.split(r"[:;,]", text, maxsplit=1)[0].strip()
 
 
 def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
@@ -387,7 +387,7 @@ def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
     held = sorted((m["date"], i, m) for i, m in enumerate(case.data.get("meetings", []))
                   if m["type"] in HISTORY_TYPES and m["date"] <= as_of)
     rows = [{"date": longdate(d), "meeting": labels.get(m["type"], m["type"]), "chair": m.get("chair") or "–",
-             "outcome": _outcome_words(case.profile, m.get("outcome")),
+             "outcome": "; ".join(_outcome_words(case.profile, k) for k in model.outcome_keys(m)) or "–",
              "decisions": _join_decisions(m.get("decisions") or [])} for d, _, m in held]
     reviews = [d for d, _, m in held if m["type"] == "review"]
     if not held:

@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import resources
 from ..errors import TemplateError
-from .filters import FILTERS
+from .filters import FILTERS, nobreak_docx
 
 
 class _Environment(SandboxedEnvironment):
@@ -45,7 +45,9 @@ def html_environment() -> SandboxedEnvironment:
 
 def docx_jinja_environment() -> SandboxedEnvironment:
     """Environment handed to docxtpl (it compiles each document part from a string)."""
-    return _new_environment()
+    env = _new_environment()
+    env.filters["nobreak"] = nobreak_docx
+    return env
 
 
 def render_html(template_name: str, context: Mapping) -> str:

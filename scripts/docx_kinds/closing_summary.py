@@ -30,7 +30,7 @@ def build(b):
                 "{{ child.preferred_name }}){% endif %}, recorded by {{ authority.name }} (case {{ case_id }}).")
     b.facts(doc, [
         ("Child", "{{ child.full_name }}"),
-        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }}{% else %}not recorded"
+        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|dob }}{% else %}not recorded"
                           "{% endif %}"),
         ("Case ID", "{{ case_id }}"),
         ("Legal basis", "{{ plan_dates.legal_basis or 'not recorded' }}"),
