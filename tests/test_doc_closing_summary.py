@@ -126,8 +126,15 @@ def test_cli_refuses_a_case_without_closure_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def _bare_meetings(data: dict) -> None:
+    for m in data["meetings"]:
+        for key in ("reports_received", "child_views", "family_views", "outcome_detail"):
+            m.pop(key, None)
+
+
 def test_missing_views_and_agreements_are_warned_and_shown_as_not_recorded(tmp_path):
     case = closed_case(tmp_path, {"date": "2026-11-20", "reason": "RC8"})
+    _bare_meetings(case.data)
     built = api.build(case, KIND, Options(as_of=AS_OF))
     (warning,) = built.warnings
     for what in ("closure.summary", "closure.professionals_views", "closure.child_views.in_own_words",
@@ -140,6 +147,28 @@ def test_missing_views_and_agreements_are_warned_and_shown_as_not_recorded(tmp_p
         assert "Case closed after assessment, no further action (census code RC8)" in text
         assert "Team manager not recorded" in text
         assert "Early Help manager not recorded" in text
+
+
+def test_views_and_next_steps_not_in_the_closure_come_from_the_deciding_review(tmp_path):
+    # hillingdon-closed: the review of Tuesday 14 July 2026 decided Jayden is no longer a Child in Need.
+    data = yaml.safe_load((REPO / "samples" / "hillingdon-closed.yaml").read_text(encoding="utf-8"))
+    data["closure"] = {"date": data["closure"]["date"], "reason": data["closure"]["reason"]}
+    path = tmp_path / "closed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    case = api.load(path, NO_CONFIG)
+    built = api.build(case, KIND, Options(as_of=AS_OF))
+    (warning,) = built.warnings
+    assert "closure.professionals_views" not in warning and "closure.family_views" not in warning
+    assert "closure.child_views" not in warning and "closure.next_steps" not in warning
+    ctx = built.outputs[0].context
+    for fmt, extract in (("docx", docx_text), ("pdf", pdf_text)):
+        text = norm(extract(api.render_bytes(KIND, ctx, fmt)))
+        assert ("From their written reports to the Child in Need review meeting on Tuesday 14 July 2026" in text)
+        assert "Kerry completed structured treatment (11 of 12 sessions)" in text
+        assert "From the record of the Child in Need review meeting on Tuesday 14 July 2026:" in text
+        assert "Mum is better now. I don't need a social worker" in text
+        assert "Step-down to Early Help (Hatchmoor Hub)" in text
+        assert "Lead professional Tom Haddad" in text
 
 
 def test_hertfordshire_asks_for_no_early_help_manager(tmp_path):

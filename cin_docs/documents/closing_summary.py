@@ -60,13 +60,21 @@ def build(case: api.Case, options: Options) -> Built:
     start = plan["start"] or next(iter(sorted(m["date"] for m in data.get("meetings", []) if m["type"] == "initial"
                                               and m["date"] <= closure["date"])), None)
     end = plan["end"] or closure["date"]
+    # What the closure section leaves out is taken from the record of the meeting that decided the plan ends (its
+    # reports, the child's and family's views, the next steps), and the document says where it came from.
+    last = _deciding_meeting(case, closure["date"])
+    from_meeting = None
+    if last is not None:
+        from_meeting = f"{case.profile['meeting_labels'][last['type']]} on {longdate(last['date'])}"
+    detail = (last or {}).get("outcome_detail") or {}
     ctx["closure"] = {
         "date": closure["date"], "reason_code": closure["reason"],
         "reason_text": meaning("closure_reason", closure["reason"]),
         "summary": closure["summary"],
         "next_steps": NEXT_STEPS.get(closure["next_steps"]) if closure["next_steps"] else None,
-        "next_steps_detail": closure["next_steps_detail"],
-        "lead_professional": _person(everyone, closure["lead_professional"]),
+        "next_steps_detail": closure["next_steps_detail"] or detail.get("next_steps"),
+        "next_steps_from": from_meeting if not closure["next_steps_detail"] and detail.get("next_steps") else None,
+        "lead_professional": _person(everyone, closure["lead_professional"] or detail.get("lead_professional")),
     }
     ctx["plan_dates"] = {"start": start, "end": end, "ended_by_closure": plan["end"] is None,
                          "length": length_words(start, end) if start and end >= start else None,
@@ -76,8 +84,20 @@ def build(case: api.Case, options: Options) -> Built:
     ctx["meetings"] = _meetings(case, closure["date"])
     ctx["professionals_views"] = [{**_person(everyone, v["by"]), "view": v["view"]}
                                   for v in closure["professionals_views"]]
+    ctx["views_from"] = {"professionals": None, "child": None, "family": None}
+    if not ctx["professionals_views"] and last and last.get("reports_received"):
+        ctx["professionals_views"] = [{**_person(everyone, r["by"]), "view": r["summary"]}
+                                      for r in last["reports_received"] if r.get("summary")]
+        ctx["views_from"]["professionals"] = f"their written reports to the {from_meeting}"
     ctx["child_views"] = _child_views(closure["child_views"])
+    if ctx["child_views"] is None and last and last.get("child_views"):
+        ctx["child_views"] = {"in_own_words": last["child_views"], "format": None, "format_words": None,
+                              "recorded_on": None, "advocate": None}
+        ctx["views_from"]["child"] = f"the record of the {from_meeting}"
     ctx["family_views"] = [{**_person(everyone, v["by"]), "view": v["view"]} for v in closure["family_views"]]
+    if not ctx["family_views"] and last and last.get("family_views"):
+        ctx["family_views"] = [{"name": "The family", "role": None, "agency": None, "view": last["family_views"]}]
+        ctx["views_from"]["family"] = f"the record of the {from_meeting}"
     ctx["agreement"] = {
         "team_manager": closure["agreed_by_team_manager"],
         "early_help_manager": closure["agreed_by_early_help_manager"],
@@ -106,6 +126,15 @@ def length_words(start: dt.date, end: dt.date) -> str:
     if not parts:
         return "less than a day"
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _deciding_meeting(case: api.Case, closed: dt.date) -> dict | None:
+    """The latest held initial/review/CIN meeting on or before the closure, preferring one that decided the child
+    is no longer in need."""
+    held = sorted((m for m in case.data.get("meetings", []) if m["type"] in ("initial", "review", "cin")
+                   and m["date"] <= closed), key=lambda m: (m["date"], m.get("time") or dt.time(0)))
+    deciding = [m for m in held if "no_longer_in_need" in model.outcome_keys(m)]
+    return (deciding or held or [None])[-1]
 
 
 def _person(everyone: dict, name: str | None) -> dict | None:
@@ -211,13 +240,13 @@ def _warn(case: api.Case, closure: dict, ctx: dict, warnings: list[str]) -> None
     missing = []
     if not closure["summary"]:
         missing.append("the reasons for ending the plan and the work done (closure.summary)")
-    if not closure["professionals_views"]:
+    if not ctx["professionals_views"]:
         missing.append("the professionals' views (closure.professionals_views)")
     if not ctx["child_views"]:
         missing.append("the child's views in their own words (closure.child_views.in_own_words)")
-    if not closure["family_views"]:
+    if not ctx["family_views"]:
         missing.append("the parents' or carers' views (closure.family_views)")
-    if not closure["next_steps"]:
+    if not closure["next_steps"] and not ctx["closure"]["next_steps_detail"]:
         missing.append("what happens next (closure.next_steps)")
     if not closure["agreed_by_team_manager"]:
         missing.append("the team manager's agreement (closure.agreed_by_team_manager)")
@@ -225,5 +254,5 @@ def _warn(case: api.Case, closure: dict, ctx: dict, warnings: list[str]) -> None
         missing.append("the Early Help manager's agreement (closure.agreed_by_early_help_manager)")
     if missing:
         warnings.append(f"The closing summary does not record {'; '.join(missing)}: it says '{NOT_RECORDED}' there.")
-    if closure["next_steps"] == "step_down_early_help" and not closure["lead_professional"]:
+    if closure["next_steps"] == "step_down_early_help" and not ctx["closure"]["lead_professional"]:
         warnings.append("The plan steps down to Early Help but names no lead professional (closure.lead_professional).")

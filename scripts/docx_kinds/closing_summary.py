@@ -74,19 +74,26 @@ def build(b):
 
     b.heading(doc, "Views", 2)
     b.heading(doc, "The professionals' views", 3)
+    b.para(doc, "{%p if views_from.professionals %}")
+    b.para(doc, "From {{ views_from.professionals }}.")
+    b.para(doc, "{%p endif %}")
     b.table_or(doc, "professionals_views", ["Who", "View"], "for v in professionals_views",
                ["{{ v.name }}{% if v.role %}, {{ v.role }}{% endif %}{% if v.agency %}, {{ v.agency }}{% endif %}",
                 "{{ v.view }}"], "Not recorded.", widths=[30, 70])
     b.heading(doc, "{{ child.known_as }}'s views, wishes and feelings", 3)
 
     def own_words():
-        b.para(doc, "In {{ child.known_as }}'s own words ({{ child_views.format_words }}{% if child_views.recorded_on %}"
-                    ", {{ child_views.recorded_on|longdate }}{% endif %}{% if child_views.advocate %}, with "
-                    "{{ child_views.advocate }}{% endif %}):")
+        b.para(doc, "{% if views_from.child %}From {{ views_from.child }}:{% else %}In {{ child.known_as }}'s own "
+                    "words ({{ child_views.format_words }}{% if child_views.recorded_on %}, "
+                    "{{ child_views.recorded_on|longdate }}{% endif %}{% if child_views.advocate %}, with "
+                    "{{ child_views.advocate }}{% endif %}):{% endif %}")
         quote = b.para(doc, "{{ child_views.in_own_words }}")
         quote.paragraph_format.left_indent = Cm(1)
     _if_else(b, doc, "child_views", own_words)
     b.heading(doc, "The parents' and carers' views", 3)
+    b.para(doc, "{%p if views_from.family %}")
+    b.para(doc, "From {{ views_from.family }}.")
+    b.para(doc, "{%p endif %}")
     b.table_or(doc, "family_views", ["Who", "View"], "for v in family_views",
                ["{{ v.name }}{% if v.role %}, {{ v.role }}{% endif %}", "{{ v.view }}"], "Not recorded.",
                widths=[30, 70])
@@ -94,7 +101,8 @@ def build(b):
     b.heading(doc, "What happens next", 2)
     b.facts(doc, [
         ("Next steps", "{{ closure.next_steps or 'not recorded' }}"),
-        ("In detail", "{{ closure.next_steps_detail or 'not recorded' }}"),
+        ("In detail", "{{ closure.next_steps_detail or 'not recorded' }}{% if closure.next_steps_from %} (from the "
+                      "record of the {{ closure.next_steps_from }}){% endif %}"),
         ("Lead professional", "{% if closure.lead_professional %}{{ closure.lead_professional.name }}"
                               "{% if closure.lead_professional.role %}, {{ closure.lead_professional.role }}{% endif %}"
                               "{% if closure.lead_professional.agency %}, {{ closure.lead_professional.agency }}"
