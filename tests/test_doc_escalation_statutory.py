@@ -87,12 +87,22 @@ def test_stage_2_needs_no_copy(tmp_path, sample_data):
 
 
 def test_immediate_risk_offers_the_6_3_4_bypass(tmp_path, sample_data):
-    built = build(tmp_path, sample_data, 1)
-    assert sample_data["escalations"][1]["immediate_risk"] is True
+    data = copy.deepcopy(sample_data)
+    assert data["escalations"][1]["immediate_risk"] is True
+    del data["escalations"][1]["bypass"]
+    built = build(tmp_path, data, 1)
     assert any("bypass the stages" in w for w in built.warnings)
     for text in both(built.outputs[0].context):
         assert "Bypassing the stages: 6.3.4 If the risks and issues in a particular case are considered" in text
         assert "Decision on bypassing the stages: not recorded." in text
+
+
+def test_the_samples_decision_not_to_bypass_is_shown(tmp_path, sample_data):
+    built = build(tmp_path, sample_data, 1)
+    assert not any("bypass" in w for w in built.warnings)
+    for text in both(built.outputs[0].context):
+        assert ("The referring agency decided not to bypass the stages. Both managers were reached within the hour"
+                in text)
 
 
 def test_a_recorded_bypass_is_shown(tmp_path, sample_data):
