@@ -116,3 +116,9 @@ def test_a_referral_dated_in_the_future_is_not_packed_silently(tmp_path):
                for p in problems)
     built = api.build(case, "panel-summary", Options(as_of=AS_OF))
     assert any("cannot be dated in the future" in w for w in built.warnings)
+
+
+def test_the_panel_membership_comes_from_the_policy(tmp_path):
+    case = api.load(write_case(tmp_path, hillingdon_panel(False)), CONFIG)
+    for text in both(api.build(case, "panel-summary", Options(as_of=AS_OF)).outputs[0].context):
+        assert "Membership Health, Early Help and Children's Social Care" in text

@@ -93,6 +93,7 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
         "name": profile_panel.get("name") or case.profile["meeting_labels"].get("panel") or "CIN panel",
         "chair": sitting["chair"] or profile_panel.get("chair") or "to be confirmed",
         "schedule": profile_panel.get("schedule"),
+        "membership": profile_panel.get("membership"),
         "date": sitting["date"],
         "date_text": longdate(sitting["date"]) if sitting["date"] else "to be set",
         "time_text": sitting["time_text"],
@@ -291,6 +292,8 @@ def _panel_rows(panel: dict, sitting: dict, referral, identification, eligible) 
     rows = [
         {"label": "Panel", "value": panel["name"]},
         {"label": "Chair", "value": panel["chair"]},
+        *([{"label": "Membership", "value": panel["membership"][:1].upper() + panel["membership"][1:]}]
+          if panel.get("membership") else []),
         {"label": "Panel date", "value": panel["date_text"]},
         {"label": "Time", "value": sitting["time_text"] or "to be confirmed"},
         {"label": "Presented by", "value": panel["presenter"]},

@@ -242,6 +242,7 @@ class Panel(Strict):
     end = Time()
     slots = fields.Integer(allow_none=True, strict=True)
     referral_working_days = fields.Integer(allow_none=True, strict=True)
+    membership = Text(max_length=500, metadata={"description": "Who sits on the panel, as the policy says"})
     outcomes = fields.List(Text(max_length=500), load_default=list,
                            metadata={"description": "The decisions the panel may make, offered in the panel "
                                                     "summary's decisions section"})
