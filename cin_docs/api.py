@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .config import load_config
 from .errors import CaseValidationError
-from .models import format_path, load_case
+from .models import format_path, load_case_with_lines
 from .policies.engine import Deadline, Engine, calendar_for, compute_deadlines
 from .policies.profile import load_profile
 
@@ -20,6 +21,8 @@ class Case:
     data: dict
     profile: dict
     config: dict = field(default_factory=dict)
+    # The line of a field path in the file (('plan', 'actions', 8) -> 245), for checks that run after validation.
+    line_of: Callable[[tuple], int | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def case_id(self) -> str:
@@ -55,12 +58,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
 
 def load(path: str | Path, config: dict | None = None) -> Case:
     """Read, validate and resolve one case file; every problem is reported at once."""
-    data = load_case(path)
+    data, loaded = load_case_with_lines(path)
     profile = load_profile(data["policy"], Path(path).resolve().parent)
     problems = profile_problems(data, profile)
     if problems:
         raise CaseValidationError(str(path), problems)
-    return Case(data, profile, config if config is not None else load_config())
+    return Case(data, profile, config if config is not None else load_config(), line_of=loaded.line_of)
 
 
 def calendar(case: Case):
@@ -86,22 +89,41 @@ def due_dates_json(case: Case, as_of: dt.date) -> dict:
     }
 
 
+#: Time zone of timed deadlines (meeting and health-report times are local times in England).
+TIME_ZONE = "Europe/London"
+#: When Outlook reminds: a working morning's notice for all-day deadlines (09:00 the day before), a day for timed ones.
+ALL_DAY_REMINDER = dt.timedelta(hours=-15)
+TIMED_REMINDER = dt.timedelta(days=-1)
+
+
+def ics_uid(case: Case, d: Deadline) -> str:
+    """Stable per (case, rule, item): re-importing after a date moves updates the event instead of duplicating it."""
+    import re
+
+    ref = re.sub(r"[^A-Za-z0-9_.-]+", "-", d.ref).strip("-") if d.ref else "case"
+    return f"{case.case_id}-{d.rule}-{ref}@cin-docs"
+
+
 def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
     """Open and overdue deadlines as an iCalendar file Outlook can import (case ID only: no child's name)."""
-    from icalendar import Calendar, Event
+    from zoneinfo import ZoneInfo
 
+    from icalendar import Alarm, Calendar, Event
+
+    london = ZoneInfo(TIME_ZONE)
     cal = Calendar()
     cal.add("prodid", "-//cin-docs//Child in Need deadlines//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"CIN deadlines {case.case_id}")
+    cal.add("x-wr-timezone", TIME_ZONE)
     for d in deadlines:
         if d.status not in ("open", "overdue"):
             continue
         ev = Event()
-        ev.add("uid", f"{case.case_id}-{d.rule}-{d.ref or 'case'}-{d.due.isoformat()}@cin-docs")
+        ev.add("uid", ics_uid(case, d))
         ev.add("summary", f"{case.case_id}: {d.label}" + (" (OVERDUE)" if d.status == "overdue" else ""))
         if d.due_time:
-            start = dt.datetime.combine(d.due, d.due_time)
+            start = dt.datetime.combine(d.due, d.due_time, tzinfo=london)
             ev.add("dtstart", start)
             ev.add("dtend", start + dt.timedelta(minutes=30))
         else:
@@ -109,7 +131,13 @@ def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
             ev.add("dtend", d.due + dt.timedelta(days=1))
         ev.add("dtstamp", dt.datetime.combine(d.from_date, dt.time(0), tzinfo=dt.timezone.utc))
         ev.add("description", f"Due: {d.explanation()}.\nPolicy ({case.profile['label']}): {d.source}")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{case.case_id}: {d.label}")
+        alarm.add("trigger", TIMED_REMINDER if d.due_time else ALL_DAY_REMINDER)
+        ev.add_component(alarm)
         cal.add_component(ev)
+    cal.add_missing_timezones()  # a VTIMEZONE for Europe/London when an event has a time
     return cal.to_ical()
 
 

@@ -201,16 +201,18 @@ def due_dates(ctx, case, as_of, as_json, ics):
                f"as of {longdate(as_of)}:")
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
+    # The date column is as wide as its longest entry ("Thursday 31 December 2026 10:00"), so labels line up.
+    width = max([30] + [len(longdate(d.due)) + (6 if d.due_time else 0) for d in deadlines])
     current = [d for d in deadlines if not d.history]
     history = [d for d in deadlines if d.history]
     for d in current:
-        _echo_deadline(d)
+        _echo_deadline(d, width)
     if history:
         click.echo("")
         click.echo("History (on the record, not things to do): visits, meetings and reviews that came late, and "
                    "what fell due before the plan ended and never happened:")
         for d in history:
-            _echo_deadline(d)
+            _echo_deadline(d, width)
     overdue = sum(d.status == "overdue" for d in deadlines)
     if overdue:
         click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
@@ -218,14 +220,14 @@ def due_dates(ctx, case, as_of, as_json, ics):
         click.echo(f"Wrote {ics}")
 
 
-def _echo_deadline(d) -> None:
+def _echo_deadline(d, width: int = 30) -> None:
     from .render.filters import longdate
 
     word, colour = STATUS_STYLE[d.status]
     when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
     label = d.label + (f" [{d.ref}]" if d.ref else "")
     status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
-    click.echo(f"  {status} {when:<30} {label}")
+    click.echo(f"  {status} {when:<{width}} {label}")
     extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
     if d.status == "late":
         extra = f"done late, on {longdate(d.satisfied_on)}; "
@@ -233,9 +235,9 @@ def _echo_deadline(d) -> None:
         extra = "the plan ended without it; "
     elif d.status == "passed":
         extra = "a target, not a deadline: the plan went on past it; "
-    click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    click.echo(f"  {'':<8} {'':<{width}} {extra}{d.explanation()}")
     if d.note:
-        click.echo(f"  {'':<8} {'':<30} Note: {d.note}.")
+        click.echo(f"  {'':<8} {'':<{width}} Note: {d.note}.")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -364,9 +366,9 @@ def formats_of(fmt: str) -> tuple[str, ...]:
     return ("docx", "pdf") if fmt == "both" else (fmt,)
 
 
-DOCUMENT_HELP = "\n".join(
-    f"  {key:<14} {kind.summary}" for key, kind in __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS.items()
-)
+_KINDS = __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS
+# The summaries start in one column, however long the longest kind's name ("transfer-letter", "closing-summary").
+DOCUMENT_HELP = "\n".join(f"  {key:<{max(map(len, _KINDS)) + 2}} {kind.summary}" for key, kind in _KINDS.items())
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,
@@ -556,7 +558,7 @@ def check(ctx, case, as_of):
 
     Every action needs a named person responsible, a due date (not "ongoing") within the plan, and a measure; every
     outcome needs at least one action. Each finding is printed with where it is in the case file, e.g.
-    plan.actions[2].due.
+    plan.actions[2].due (action A3, line 245).
 
     \b
     Exit status: 1 if there are errors, 0 if there are only warnings or none.
@@ -570,12 +572,13 @@ def check(ctx, case, as_of):
     from . import api, smart
 
     loaded = load_case(ctx, case)
-    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()))
+    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()),
+                                loaded.line_of)
     click.echo(f"SMART check of the plan for case {loaded.case_id} ({loaded.profile['label']} policy):")
     styles = {smart.ERROR: ("Error", "red"), smart.WARNING: ("Warning", "yellow")}
     for finding in findings:
         word, colour = styles[finding.level]
-        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.path}: {finding.message}")
+        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.location}: {finding.message}")
     if smart.errors(findings):
         no_plan = any(f.path == "plan" for f in findings)
         click.echo(smart.summary(findings) + ("" if no_plan else " Correct the errors before producing the plan, or "

@@ -570,3 +570,14 @@ def test_two_people_with_one_name_are_told_apart_by_their_ids(tmp_path):
 
     note = next(r for r in disclosure.restrictions(case) if r.path == "meetings[5].discussion[0]")
     assert note.withheld_from == {"father-wayne"}
+
+
+def test_closing_summary_distribution_follows_the_rules(tmp_path):
+    data = yaml.safe_load((ROOT / "samples" / "hillingdon-closed.yaml").read_text(encoding="utf-8"))
+    (data.get("plan") or {}).pop("distribution", None)
+    parent = next(m for m in data["family"] if m.get("parental_responsibility"))
+    parent["do_not_send"] = {"reason": "Non-molestation order."}
+    case = api.load(write(tmp_path, data))
+    output = api.build(case, "closing-summary", Options(as_of=AS_OF)).outputs[0]
+    assert parent["name"] not in [row["name"] for row in output.context["distribution"]]
+    assert parent["name"] not in output.addressed_to and output.addressed_to

@@ -234,3 +234,24 @@ def receiving_authority(case) -> list[str]:
     """The people a document sent to the receiving authority goes to (its social worker and manager)."""
     transfer = case.data.get("transfer") or {}
     return [transfer[k]["name"] for k in ("receiving_social_worker", "receiving_manager") if transfer.get(k)]
+
+
+def apply_rules(case, rows: list[dict], shown: str, own_list: bool) -> tuple[list[dict], list[str]]:
+    """A distribution list made elsewhere ({name, ..., note} rows), with the rules above: nobody marked do not send
+    (unless the case file's own list names them: the disclosure check then stops the document), and the redacted
+    copy for anyone the document (its context_text `shown`) holds something withheld from. Returns (rows, names of
+    those who get the full document)."""
+    everyone = people(case)
+    blocked = _blocked(case)
+    out, addressed = [], []
+    for row in rows:
+        person = everyone.get(row["name"].casefold())
+        if person is not None and disclosure.key_of(person) in blocked and not own_list:
+            continue
+        copy = _copy_for(case, person, shown) if person is not None else None
+        if copy:
+            row = {**row, "note": f"{row['note']}; {COPY_NOTE[copy]}" if row.get("note") else COPY_NOTE[copy]}
+        else:
+            addressed.append(row["name"])
+        out.append(row)
+    return out, addressed

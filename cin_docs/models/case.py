@@ -303,6 +303,27 @@ class OutcomeDetail(Strict):
     next_steps = Text()
 
 
+class SecondReviewDecision(Strict):
+    """Hertfordshire 2.5: at 9 months (the second review), will the plan cease by 15 months (the third review)?"""
+
+    will_cease_by_15_months = fields.Boolean(
+        required=True, metadata={"description": "Whether the plan is expected to be ceased by 15 months"})
+    reason = Text(metadata={"description": "Why (or why not)"})
+    independent_chair_requested = Date(
+        metadata={"description": "If not: the date the team manager asked for a Child Protection Conference Chair "
+                                 "or Independent Reviewing Officer to chair the third review"})
+    requested_by = Name(metadata={"description": "The team manager who made the request"})
+
+
+class StrategyDiscussion(Strict):
+    """Hertfordshire 2.5/2.7: with limited or no progress, a strategy discussion must always be considered."""
+
+    considered = fields.Boolean(required=True, metadata={"description": "Whether a strategy discussion was "
+                                                                        "considered at this meeting"})
+    needed = fields.Boolean(metadata={"description": "Whether one is needed (a step-up to a Section 47 enquiry)"})
+    rationale = Text(metadata={"description": "The reasons for the decision"})
+
+
 class OutcomeField(fields.Field):
     """A review outcome: one key, or (where the policy combines them, "and/or") a list of keys.
 
@@ -377,6 +398,15 @@ class Meeting(Strict):
     plan_circulated = Date()
     decisions_uploaded = Date()
     signed_off = fields.Nested(SignOff)
+    chair_delegated_reason = Text(metadata={"description": "Hillingdon initial meeting: why the line manager "
+                                                          "delegated the chair to someone else"})
+    reviews_chair = Name(metadata={"description": "Initial meeting: who was agreed to chair the review meetings"})
+    chair_signed_off = fields.Nested(SignOff, metadata={"description": "Hertfordshire: the chair's sign-off of "
+                                                                       "the record"})
+    family_signed_off = _list(SignOff, metadata={"description": "Hertfordshire: the family's sign-off of the record "
+                                                                "(one entry per family member who signed)"})
+    second_review_decision = fields.Nested(SecondReviewDecision)
+    strategy_discussion = fields.Nested(StrategyDiscussion)
     professionals_only = fields.List(one_of(MEETING_PROFESSIONAL_SECTIONS), load_default=list, metadata={
         "description": "Parts of this meeting's record only professionals may see (kept out of copies for the "
                        "family)"})
@@ -493,9 +523,22 @@ class Checklist(Strict):
     independent_chair = fields.Boolean()
 
 
+class Bypass(Strict):
+    """Hertfordshire 6.3.4: with an immediate and great risk, the referring agency may bypass the stages."""
+
+    decided = fields.Boolean(required=True, metadata={"description": "Whether the referring agency decided to "
+                                                                    "bypass the stages"})
+    date = Date()
+    senior_officer = Name(metadata={"description": "The senior officer consulted"})
+    reason = Text()
+
+
 class Escalation(Strict):
     disagreement = Date(required=True)
     immediate_risk = fields.Boolean(load_default=False)
+    bypass = fields.Nested(Bypass)
+    board_manager_copied = Date(metadata={"description": "The date the Safeguarding Board's manager was copied in "
+                                                         "(stages 3 and 4)"})
     raised_by = fields.Nested(ManagerSignature)
     reason = Text()
     agency_views = _list(AgencyView)
@@ -529,10 +572,36 @@ class Nrpf(Strict):
     notice_given = Date(metadata={"description": "Date written notice to stop support was given"})
 
 
+class View(Strict):
+    by = Name(required=True, metadata={"description": "Who gave the view (a name as written in the case file)"})
+    view = Text(required=True)
+
+
+class Agreement(Strict):
+    name = Name(required=True)
+    role = Name()
+    date = Date()
+
+
+CLOSURE_NEXT_STEPS = ("step_down_early_help", "universal_services", "transfer", "other")
+
+
 class Closure(Strict):
     date = Date(required=True, metadata={"description": "The date the case (CIN episode) closed"})
     reason = one_of(tuple(census_codes("closure_reason")), required=True,
                     metadata={"description": "DfE census reason for closure, RC1-RC9"})
+    summary = Text(metadata={"description": "The reasons for ending the plan: the work undertaken and the areas "
+                                            "addressed"})
+    professionals_views = _list(View)
+    child_views = fields.Nested(ChildViews, metadata={"description": "The child's views, wishes and feelings about "
+                                                                      "the plan ending, in their own words"})
+    family_views = _list(View, metadata={"description": "The parents' and carers' views"})
+    next_steps = one_of(CLOSURE_NEXT_STEPS, metadata={"description": "step_down_early_help, universal_services, "
+                                                                     "transfer or other"})
+    next_steps_detail = Text(metadata={"description": "What happens next, in words"})
+    lead_professional = Name()
+    agreed_by_team_manager = fields.Nested(Agreement)
+    agreed_by_early_help_manager = fields.Nested(Agreement)
 
 
 class Sharing(Strict):

@@ -66,6 +66,10 @@ def check(cases: list[api.Case], panel_date: dt.date, as_of: dt.date) -> tuple[l
         elif referral is not None and referral.status == "overdue":
             problems.append(f"Case {case.case_id} has not been referred, and the referral deadline of "
                             f"{longdate(referral.due)} has passed ({referral.explanation()}).")
+        warnings += [f"Case {case.case_id}: {w}" for w in panel_summary.readiness_warnings(case, panel_date, as_of)]
+        future = panel_summary.future_referral(case, as_of)
+        if future:
+            problems.append(f"Case {case.case_id}: {future}")
         own = panel_summary.computed_panel_date(case, Options(as_of=as_of), api.due_dates(case, as_of))
         if own is not None and own != panel_date:
             warnings.append(f"Case {case.case_id}'s own panel date is {longdate(own)} (from its case file and "

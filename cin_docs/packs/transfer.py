@@ -84,6 +84,8 @@ class Attachment:
     fmt: str           # "pdf" or "docx"
     data: bytes
     pages: int | None = None
+    title: str = ""    # how the index and bookmarks name it (the PDF's own title, else its file name in words)
+    renamed: bool = False  # another attachment already had its file name, so `name` has a -2, -3 ...
 
     @property
     def is_assessment(self) -> bool:
@@ -132,6 +134,7 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
     if len(paths) > MAX_ATTACHMENTS:
         raise InputFileError(f"A transfer pack takes at most {MAX_ATTACHMENTS} attachments; {len(paths)} were given. "
                              "Combine some of them into one PDF. Nothing was written.")
+    seen: dict[str, Path] = {}
     for path in paths:
         path = Path(path)
         if not path.is_file():
@@ -156,14 +159,36 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise InputFileError(f"{path} is larger than the {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer "
                                  "pack accepts for one attachment. Nothing was written.")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            raise InputFileError(f"{path} is the same file as {seen[digest]}, which is already attached: attach each "
+                                 "document once. Nothing was written.")
+        seen[digest] = path
         if suffix == ".pdf":
             pages = _check_pdf(path, data)
             fmt = "pdf"
         else:
             _check_docx(path, data)
             pages, fmt = None, "docx"
-        out.append(Attachment(path, _unique(attachment_name(path.name), used), fmt, data, pages))
+        name = _unique(attachment_name(path.name), used)
+        out.append(Attachment(path, name, fmt, data, pages, _attachment_title(path, data, fmt), name != path.name))
     return out
+
+
+def _attachment_title(path: Path, data: bytes, fmt: str) -> str:
+    """The document's own title (PDF metadata) when it has one, else its file name in words: "tyler-assessment.pdf"
+    is listed as "Tyler assessment" (review m24: not under a file name)."""
+    if fmt == "pdf":
+        import pypdf
+
+        try:
+            title = (pypdf.PdfReader(io.BytesIO(data)).metadata or {}).get("/Title")
+        except Exception:  # the file was checked already; a metadata problem only loses the title
+            title = None
+        if isinstance(title, str) and title.strip() and not title.strip().lower().endswith((".pdf", ".docx")):
+            return " ".join(title.split())
+    words = " ".join(re.sub(r"[_\-.]+", " ", path.stem).split())
+    return (words[:1].upper() + words[1:]) if words else path.name
 
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
@@ -408,7 +433,9 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                     for item in check_ctx["outstanding"])
     checklist = _checked(case, "transfer-checklist", CHECKLIST_TITLE, check_ctx, allow_disclosure, warnings)
 
-    attached = [Part(a.name, "attached", pdf=a.data if a.fmt == "pdf" else None,
+    warnings.extend(f"Two attachments are called {a.source.name}: the second is {a.name} in the zip." for a in
+                    attachments if a.renamed)
+    attached = [Part(a.title, "attached", pdf=a.data if a.fmt == "pdf" else None,
                      docx=a.data if a.fmt == "docx" else None,
                      pdf_name=f"attachments/{a.name}" if a.fmt == "pdf" else None,
                      docx_name=f"attachments/{a.name}" if a.fmt == "docx" else None) for a in attachments]

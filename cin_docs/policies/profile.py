@@ -251,12 +251,68 @@ class Panel(Strict):
                            validate=validate.Range(min=1, max=MAX_SLOTS, error="Must be from {min} to {max}."))
     referral_working_days = fields.Integer(allow_none=True, strict=True,
                                            validate=validate.Range(min=0, max=60, error="Must be from {min} to {max}."))
+    membership = Text(max_length=500, metadata={"description": "Who sits on the panel, as the policy says"})
+    outcomes = fields.List(Text(max_length=500), load_default=list,
+                           metadata={"description": "The decisions the panel may make, offered in the panel "
+                                                    "summary's decisions section"})
+    outcomes_source = Text(metadata={"description": "The policy sentence the outcomes come from"})
+    presenters = fields.List(Text(max_length=200), load_default=list,
+                             metadata={"description": "Who presents a case, e.g. the team manager and the "
+                                                      "allocated case worker (empty: the allocated social worker)"})
+    presenters_source = Text()
+    minimum_months = fields.Integer(allow_none=True, load_default=None, strict=True,
+                                    validate=validate.Range(min=1, max=60),
+                                    metadata={"description": "A plan is brought to panel once it has been open "
+                                                             "this many months (a warning when it has not)"})
+    minimum_months_source = Text()
+
+
+class StageActor(Strict):
+    agency = Text(required=True, max_length=200, metadata={"description": "e.g. Health, Police, All agencies"})
+    who = Text(required=True, max_length=500)
+
+
+class EscalationStage(Strict):
+    stage = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=4))
+    actors = fields.List(fields.Nested(StageActor), load_default=list)
+    copy_to = Text(max_length=300, metadata={"description": "Who must be copied in at this stage"})
+    source = Text()
 
 
 class EscalationProtocol(Strict):
     name = Text(required=True, max_length=200)
     board = Text(max_length=200, metadata={"description": "The safeguarding board whose protocol this is"})
     monitoring_form_from_stage = fields.Integer(load_default=2, strict=True)
+    stages = fields.List(fields.Nested(EscalationStage), load_default=list,
+                         metadata={"description": "Who acts at each stage, per agency, and who is copied in"})
+    bypass = Text(metadata={"description": "What the protocol allows when the risk is immediate (e.g. 6.3.4)"})
+
+
+class ReviewRecordRules(Strict):
+    """What a meeting record must carry under this policy, beyond the common content."""
+
+    sign_off = fields.List(one_of(("manager", "chair", "family")), load_default=lambda: ["manager"],
+                           metadata={"description": "Who signs the record off: manager, chair, family"})
+    sign_off_source = Text()
+    second_review_decision = fields.Boolean(
+        load_default=False, metadata={"description": "The second review decides whether the plan will cease by "
+                                                     "15 months"})
+    second_review_source = Text()
+    strategy_discussion = fields.Boolean(
+        load_default=False, metadata={"description": "A strategy discussion must be considered when progress is "
+                                                     "limited"})
+    strategy_discussion_source = Text()
+    initial_chair = one_of(("line_manager",), allow_none=True, load_default=None,
+                           metadata={"description": "Who should chair the initial meeting"})
+    initial_chair_source = Text()
+
+
+class ClosingSummaryRules(Strict):
+    """Who must agree to a plan ending, under this policy, for the closing summary."""
+
+    early_help_manager = fields.Boolean(
+        load_default=False, metadata={"description": "The relevant Early Help Manager is consulted on the next steps"})
+    source = Text(metadata={"description": "The policy sentence(s) on ending a plan"})
 
 
 class AuthorityDefaults(Strict):
@@ -285,6 +341,8 @@ class Profile(Strict):
     review_outcomes = fields.Dict(keys=one_of(REVIEW_OUTCOMES), values=fields.String(), required=True)
     panel = fields.Nested(Panel, allow_none=True)
     escalation = fields.Nested(EscalationProtocol, allow_none=True, load_default=None)
+    review_record = fields.Nested(ReviewRecordRules, load_default=lambda: ReviewRecordRules().load({}))
+    closing_summary = fields.Nested(ClosingSummaryRules, load_default=lambda: ClosingSummaryRules().load({}))
     rules = fields.List(fields.Nested(Rule), required=True)
     remove_rules = fields.List(fields.String(), load_default=list)
 
