@@ -80,31 +80,75 @@ def due_dates_json(case: Case, as_of: dt.date) -> dict:
     }
 
 
-def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
-    """Open and overdue deadlines as an iCalendar file Outlook can import (case ID only: no child's name)."""
-    from icalendar import Calendar, Event
+#: Outlook shows the times of timed deadlines (48 hours before a meeting) in the office's time zone.
+ICS_TIMEZONE = "Europe/London"
+ICS_PRODID = "-//cin-docs//Child in Need deadlines//EN"
+
+
+def ics_calendar(name: str):
+    """An empty iCalendar with the product ID, version and name every cin-docs calendar carries."""
+    from icalendar import Calendar
 
     cal = Calendar()
-    cal.add("prodid", "-//cin-docs//Child in Need deadlines//EN")
+    cal.add("prodid", ICS_PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"CIN deadlines {case.case_id}")
-    for d in deadlines:
-        if d.status not in ("open", "overdue"):
-            continue
-        ev = Event()
-        ev.add("uid", f"{case.case_id}-{d.rule}-{d.ref or 'case'}-{d.due.isoformat()}@cin-docs")
-        ev.add("summary", f"{case.case_id}: {d.label}" + (" (OVERDUE)" if d.status == "overdue" else ""))
-        if d.due_time:
-            start = dt.datetime.combine(d.due, d.due_time)
-            ev.add("dtstart", start)
-            ev.add("dtend", start + dt.timedelta(minutes=30))
-        else:
-            ev.add("dtstart", d.due)
-            ev.add("dtend", d.due + dt.timedelta(days=1))
-        ev.add("dtstamp", dt.datetime.combine(d.from_date, dt.time(0), tzinfo=dt.timezone.utc))
-        ev.add("description", f"Due: {d.explanation()}.\nPolicy ({case.profile['label']}): {d.source}")
-        cal.add_component(ev)
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", ICS_TIMEZONE)
+    return cal
+
+
+def deadline_event(case_id: str, policy_label: str, deadline: dict, explanation: str):
+    """One VEVENT for one deadline (a row of the due-dates JSON): the single place every calendar builds them.
+
+    The UID is stable per (case, rule, ref), so importing a newer calendar updates the event instead of adding a
+    second one when a due date moves. Timed deadlines are in Europe/London; each event has a reminder the working
+    day before (09:00 for whole-day deadlines). Only the case ID is in it: never a child's name.
+    """
+    import re
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Alarm, Event
+
+    item = re.sub(r"[^A-Za-z0-9_.-]+", "-", (deadline["ref"] or "case").replace("[", ".").replace("]", ""))
+    due = dt.date.fromisoformat(deadline["due"])
+    overdue = deadline["status"] == "overdue"
+    ev = Event()
+    ev.add("uid", f"{case_id}.{deadline['rule']}.{item}@cin-docs")
+    ev.add("summary", f"{case_id}: {deadline['label']}" + (" (OVERDUE)" if overdue else ""))
+    if deadline.get("due_time"):
+        start = dt.datetime.combine(due, dt.time.fromisoformat(deadline["due_time"]), tzinfo=ZoneInfo(ICS_TIMEZONE))
+        ev.add("dtstart", start)
+        ev.add("dtend", start + dt.timedelta(minutes=30))
+        trigger = -dt.timedelta(days=1)
+    else:
+        ev.add("dtstart", due)
+        ev.add("dtend", due + dt.timedelta(days=1))
+        trigger = -dt.timedelta(hours=15)  # 09:00 the day before
+    # DTSTAMP from the facts, not the clock, so the same case gives the same file.
+    ev.add("dtstamp", dt.datetime.combine(dt.date.fromisoformat(deadline["from_date"]), dt.time(0),
+                                          tzinfo=dt.timezone.utc))
+    ev.add("description", f"Due: {explanation}.\nPolicy ({policy_label}): {deadline['source']}")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"{case_id}: {deadline['label']} is due")
+    alarm.add("trigger", trigger)
+    ev.add_component(alarm)
+    return ev
+
+
+def finish_calendar(cal) -> bytes:
+    """Add the VTIMEZONE the timed events need and serialise."""
+    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
+    """Open and overdue deadlines as an iCalendar file Outlook can import (case ID only: no child's name)."""
+    cal = ics_calendar(f"CIN deadlines {case.case_id}")
+    for d in deadlines:
+        if d.status in ("open", "overdue"):
+            cal.add_component(deadline_event(case.case_id, case.profile["label"], d.to_json(), d.explanation()))
+    return finish_calendar(cal)
 
 
 @dataclass
