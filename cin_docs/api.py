@@ -204,3 +204,11 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
     for path, data in files:
         atomic_write(path, data)
     return RenderResult([p for p, _ in files], built.warnings)
+
+
+def census_return(cases: list[Case], year: str, la: str, now: dt.datetime | None = None):
+    """The DfE CIN census return for these cases (census.export.Return), or CensusError naming every gap."""
+    from . import __version__
+    from .census.export import build_return, census_year
+
+    return build_return([c.data for c in cases], census_year(year), la, now or dt.datetime.now(), __version__)

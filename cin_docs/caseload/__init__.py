@@ -195,3 +195,19 @@ def caseload(paths, as_of: dt.date, by: str = "worker", config: dict | None = No
     config = config if config is not None else load_config()
     results = map_files(files, case_deadlines, config, as_of, jobs=jobs, progress=progress)
     return build_report(results, as_of, by)
+
+
+def _load_case(path: Path, config: dict):
+    try:
+        return api.load(path, config)
+    except CinDocsError as exc:
+        return {"file": str(path), "error": exc.message}
+
+
+def load_cases(paths, config: dict, jobs: int | None = None, progress: bool | None = None):
+    """Every case in `paths` as api.Case, and the errors ({file, error}) of those that cannot be read."""
+    files = find_case_files(paths)
+    results = map_files(files, _load_case, config, jobs=jobs, progress=progress)
+    cases = [r for r in results if isinstance(r, api.Case)]
+    errors = [r for r in results if not isinstance(r, api.Case)]
+    return cases, errors
