@@ -167,7 +167,7 @@ def test_html_and_pdf_report(folder, tmp_path):
     assert "Priya Raman" in text and "HIL-2026-0143" in text
     pdf = tmp_path / "report.pdf"
     assert run(folder, "--as-of", AS_OF, "--format", "pdf", "-o", pdf).exit_code == 1
-    extracted = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    extracted = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     for words in ("Caseload report", "Overdue (3)", "Due in the next 14 days", "Lapses in the last 3 months",
                   "Circulate the updated plan", "The next six weeks", "could not be read"):
         assert words in extracted, words
