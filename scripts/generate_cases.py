@@ -28,6 +28,7 @@ TEAMS = {"hillingdon": ["Child in Need Team 1 (South)", "Child in Need Team 2 (N
          "hertfordshire": ["Family Safeguarding Team – Millbrook", "Family Safeguarding Team – Rushden Vale",
                            "Family Safeguarding Team – Ashby Cross", "0-25 Together Team"]}
 LA_CODE = {"hillingdon": "312", "hertfordshire": "919"}
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -66,7 +67,7 @@ def main(argv: list[str]) -> int:
         case = make_case(templates[n % len(templates)], n, rng)
         folder = out / f"team{n % 8}"
         folder.mkdir(exist_ok=True)
-        text = yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=110)
+        text = yaml.dump(case, Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=110)
         (folder / f"{case['case_id']}.yaml").write_text(text, encoding="utf-8")
     print(f"Wrote {count} case files to {out}")
     return 0
