@@ -40,10 +40,40 @@ def run_rules(xml: Path) -> list[dict]:
     return report["findings"]
 
 
+BASE = """\
+policy: hillingdon
+child: {first_name: Test, last_name: Child, date_of_birth: %s}
+"""
+#: Episodes the samples do not show: closed with a plan that ended, a referral with no further action, an
+#: assessment still open at the end of the year, a child under 6 with no UPN yet.
+VARIETY = {
+    "closed.yaml": BASE % "2022-01-05" + """case_id: VAR-1
+assessment: {completed: 2026-04-24}
+plan: {start: 2026-05-01, end: 2026-10-30}
+meetings: [{type: initial, date: 2026-05-01}]
+closure: {date: 2026-11-02, reason: RC7}
+census: {upn_unknown: UN1, sex: M, ethnicity: BAFR, disabilities: [NONE], referral_date: 2026-04-08,
+         referral_source: "6", primary_need: N1, referral_nfa: false, assessment_started: 2026-04-09,
+         assessment_factors: ["16A", "3A"]}
+""",
+    "nfa.yaml": BASE % "2012-03-01" + """case_id: VAR-2
+census: {upn_unknown: UN7, sex: F, ethnicity: WBRI, disabilities: [NONE], referral_date: 2026-06-01,
+         referral_source: "9", referral_nfa: true}
+""",
+    "open-assessment.yaml": BASE % "2013-07-19" + """case_id: VAR-3
+census: {upn: T312000000777, sex: U, ethnicity: NOBT, disabilities: [HEAR, VIS], referral_date: 2027-02-10,
+         referral_source: "3E", primary_need: N2, referral_nfa: false, assessment_started: 2027-02-11}
+""",
+}
+
+
 @pytest.fixture(scope="module")
 def samples_return(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("census") / "cin.xml"
-    samples = sorted((ROOT / "samples").glob("*.yaml"))
+    extra = tmp_path_factory.mktemp("variety")
+    for name, text in VARIETY.items():
+        (extra / name).write_text(text, encoding="utf-8")
+    samples = sorted((ROOT / "samples").glob("*.yaml")) + [extra]
     result = CliRunner().invoke(cli, ["census", *map(str, samples), "--year", "2026-27", "--la", "312", "-o",
                                       str(out)])
     assert result.exit_code == 0, result.output
