@@ -511,7 +511,7 @@ def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
         click.echo(data.decode("utf-8"), nl=False)
     else:
         atomic_write(out_file, data)
-        click.echo(f"Wrote {out_file} ({report.cases} cases)", err=fmt in ("json", "csv"))
+        click.echo(f"Wrote {out_file} ({report.cases} cases)")
     if ics_dir is not None:
         written = outputs.write_files(outputs.worker_calendars(report), ics_dir)
         click.echo(f"Wrote {len(written)} calendar{'s' if len(written) != 1 else ''} to {ics_dir}", err=True)
@@ -571,15 +571,14 @@ def census(ctx, paths, year, la, out_file):
     from . import api
     from .caseload import load_cases
     from .census.export import census_year
-    from .errors import CaseValidationError
+    from .errors import RenderError
     from .render.output import atomic_write
 
     census_year(year)  # a wrong year is a usage error before any file is read
     cases, errors = load_cases(paths, _config(ctx))
     if errors:
-        raise CaseValidationError(
-            f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census return was not "
-            "written", [(e["file"], "\n    " + e["error"].replace("\n", "\n    ")) for e in errors])
+        raise RenderError(f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census "
+                          "return was not written:\n" + "\n".join(e["error"] for e in errors))
     built = api.census_return(cases, year, la)
     atomic_write(out_file, built.xml)
     click.echo(f"Wrote {out_file}: {len(built.included)} child{'ren' if len(built.included) != 1 else ''} "
