@@ -91,7 +91,8 @@ _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])[&*][^\s,\]}]", re.M)
 
 
 def _may_alias(text: str) -> bool:
-    return _ANCHOR_OR_ALIAS.search(text) is not None
+    """True when the text could hold an anchor, an alias or a merge key ('<<'): the checking loader reads it."""
+    return "<<" in text or _ANCHOR_OR_ALIAS.search(text) is not None
 
 
 def _parse_yaml(text: str):

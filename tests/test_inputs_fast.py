@@ -86,6 +86,10 @@ def test_anything_that_may_alias_goes_to_the_checking_loader(tmp_path, text):
     assert "YAML aliases (*name) are not allowed" in _error(tmp_path, text)
 
 
+def test_merge_keys_take_the_checking_loader():
+    assert inputs._may_alias("a: 1\nb:\n  <<: {c: 2}\n")
+
+
 def test_text_with_stars_in_it_still_loads(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("notes: 'rated *5* stars & more'\nlist: [a*b]\n", encoding="utf-8")
