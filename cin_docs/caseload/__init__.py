@@ -43,8 +43,9 @@ def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def map_files(files: list[Path], task: Callable, *args, jobs: int | None = None, desc: str = "Reading cases",
-              progress: bool | None = None) -> list:
-    """task(path, *args) for every file, in order; in a process pool when there are many files."""
+              progress: bool | None = None, keep: Callable = lambda result: result) -> list:
+    """task(path, *args) for every file, in order; in a process pool when there are many files. `keep` is applied
+    to each result as it arrives (to shrink what is held for a large folder)."""
     from tqdm import tqdm
 
     show = progress if progress is not None else (len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty())
@@ -54,7 +55,7 @@ def map_files(files: list[Path], task: Callable, *args, jobs: int | None = None,
         if jobs <= 1:
             results = []
             for path in files:
-                results.append(task(path, *args))
+                results.append(keep(task(path, *args)))
                 bar.update(1)
             return results
         import concurrent.futures as cf
@@ -70,13 +71,23 @@ def map_files(files: list[Path], task: Callable, *args, jobs: int | None = None,
             futures = {pool.submit(_run_batch, task, batch, args): n for n, batch in enumerate(batches)}
             for future in cf.as_completed(futures):
                 n = futures[future]
-                results_by_batch[n] = future.result()
+                results_by_batch[n] = [keep(r) for r in future.result()]
                 bar.update(len(batches[n]))
         return [r for n in range(len(batches)) for r in results_by_batch[n]]
 
 
 def _run_batch(task, batch, args):
     return [task(path, *args) for path in batch]
+
+
+def shared_text(result: dict) -> dict:
+    """Hold one copy of the texts every case repeats (policy sentences, labels, names): a result from a pool process
+    arrives with its own copies, and 5,000 cases' worth of them would be most of the report's memory."""
+    for row in result.get("rows", []):
+        for key in ("source", "label", "basis", "rule", "from", "status", "worker", "team", "_policy", "file"):
+            if isinstance(row.get(key), str):
+                row[key] = sys.intern(row[key])
+    return result
 
 
 def worker_of(data: dict) -> str:
@@ -193,7 +204,7 @@ def caseload(paths, as_of: dt.date, by: str = "worker", config: dict | None = No
 
     files = find_case_files(paths)
     config = config if config is not None else load_config()
-    results = map_files(files, case_deadlines, config, as_of, jobs=jobs, progress=progress)
+    results = map_files(files, case_deadlines, config, as_of, jobs=jobs, progress=progress, keep=shared_text)
     return build_report(results, as_of, by)
 
 
