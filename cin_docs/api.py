@@ -206,9 +206,11 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
     return RenderResult([p for p, _ in files], built.warnings)
 
 
-def census_return(cases: list[Case], year: str, la: str, now: dt.datetime | None = None):
-    """The DfE CIN census return for these cases (census.export.Return), or CensusError naming every gap."""
+def census_return(cases: list[Case] | list[dict], year: str, la: str, now: dt.datetime | None = None):
+    """The DfE CIN census return for these cases (validated Cases or their data) as census.export.Return, or
+    CensusError naming every gap."""
     from . import __version__
     from .census.export import build_return, census_year
 
-    return build_return([c.data for c in cases], census_year(year), la, now or dt.datetime.now(), __version__)
+    data = [c.data if isinstance(c, Case) else c for c in cases]
+    return build_return(data, census_year(year), la, now or dt.datetime.now(), __version__)

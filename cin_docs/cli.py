@@ -575,7 +575,7 @@ def census(ctx, paths, year, la, out_file):
     from .render.output import atomic_write
 
     census_year(year)  # a wrong year is a usage error before any file is read
-    cases, errors = load_cases(paths, _config(ctx))
+    cases, errors = load_cases(paths, _config(ctx), data_only=True)
     if errors:
         raise RenderError(f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census "
                           "return was not written:\n" + "\n".join(e["error"] for e in errors))

@@ -229,3 +229,9 @@ def test_panel_candidates_cli(folder):
                                                "--panel-date", "2026-12-31", "--as-of", AS_OF, "--json"]).output)
     assert [c["case_id"] for c in data["candidates"]] == ["HCC-2025-1187"]
     assert data["commands"] == [f"cin-docs pack panel {SAMPLES / 'hertfordshire-panel.yaml'} --panel-date 2026-12-31"]
+
+
+def test_loading_for_the_census_in_the_pool_gives_the_same_data(folder):
+    serial, errors = caseload.load_cases([folder], {}, jobs=1, data_only=True)
+    pooled, pooled_errors = caseload.load_cases([folder], {}, jobs=2, data_only=True)
+    assert serial == pooled and errors == pooled_errors and len(serial) == 6 and len(errors) == 1

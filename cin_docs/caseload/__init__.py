@@ -208,17 +208,23 @@ def caseload(paths, as_of: dt.date, by: str = "worker", config: dict | None = No
     return build_report(results, as_of, by)
 
 
-def _load_case(path: Path, config: dict):
+def _load_case(path: Path, config: dict, data_only: bool):
     try:
-        return api.load(path, config)
+        case = api.load(path, config)
     except CinDocsError as exc:
         return {"file": str(path), "error": exc.message}
+    # From a pool process, the case's data alone crosses back: its profile would be one copy per case.
+    return {"file": str(path), "data": case.data} if data_only else case
 
 
-def load_cases(paths, config: dict, jobs: int | None = None, progress: bool | None = None):
-    """Every case in `paths` as api.Case, and the errors ({file, error}) of those that cannot be read."""
+def load_cases(paths, config: dict, jobs: int | None = None, progress: bool | None = None,
+               data_only: bool = False):
+    """Every case in `paths` (api.Case, or with data_only its validated data), and the errors ({file, error}) of
+    those that cannot be read."""
     files = find_case_files(paths)
-    results = map_files(files, _load_case, config, jobs=jobs, progress=progress)
+    results = map_files(files, _load_case, config, data_only, jobs=jobs, progress=progress)
+    if data_only:
+        return [r["data"] for r in results if "data" in r], [r for r in results if "error" in r]
     cases = [r for r in results if isinstance(r, api.Case)]
     errors = [r for r in results if not isinstance(r, api.Case)]
     return cases, errors
