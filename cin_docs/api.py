@@ -39,6 +39,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
             problems.append((format_path(("meetings", i, "type")),
                              f"The {profile['name']} policy has no '{m['type']}' meeting; "
                              f"its meeting types are: {', '.join(known)}."))
+    if not profile.get("combined_outcomes"):
+        for i, m in enumerate(data.get("meetings", [])):
+            if isinstance(m.get("outcome"), list):
+                problems.append((format_path(("meetings", i, "outcome")),
+                                 f"The {profile['name']} policy records exactly one outcome for a review: give one "
+                                 f"of {', '.join(profile['review_outcomes'])}, not a list."))
     if data.get("escalations") and not profile.get("escalation"):
         problems.append(("escalations",
                          f"The {profile['name']} policy has no escalation protocol, so escalation deadlines cannot "
@@ -170,18 +176,28 @@ def build(case: Case, kind: str, options):
     return KINDS[kind].builder()(case, options)
 
 
-def render_bytes(kind: str, context: dict, fmt: str) -> bytes:
+def render_bytes(kind: str, context: dict, fmt: str, templates: Path | None = None) -> bytes:
+    """One output as DOCX or PDF bytes; `templates` is the authority's templates folder (case.config["templates"]),
+    whose templates replace the built-in ones kind by kind after passing the same checks as `templates check`."""
     from .documents import KINDS
 
     spec = KINDS[kind]
+    # A kind may pick one of its registered variant templates for one output (the child's own invitation).
+    variant = (context.get("doc") or {}).get("template")
+    stem = variant if variant in spec.variants else spec.key
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(spec.docx_template, context)
+        return render_docx(f"{stem}.docx", context, templates=templates)
     from .render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(spec.html_template, context, extra_allowed=[logo] if logo else [])
+    return render_pdf(f"{stem}.html", context, extra_allowed=[logo] if logo else [], templates=templates)
+
+
+def templates_of(case: Case) -> Path | None:
+    """The authority's templates folder for this case: --templates, else 'templates:' in the configuration."""
+    return case.config.get("templates")
 
 
 def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
@@ -200,7 +216,7 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
     for output in built.outputs:
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
-            files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt)))
+            files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt, templates_of(case))))
     for path, data in files:
         atomic_write(path, data)
     return RenderResult([p for p, _ in files], built.warnings)

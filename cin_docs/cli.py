@@ -126,7 +126,8 @@ def validate(ctx, cases):
 
 
 STATUS_STYLE = {"overdue": ("OVERDUE", "red"), "late": ("late", "yellow"), "open": ("open", None),
-                "met": ("met", "green"), "info": ("date", "blue")}
+                "met": ("met", "green"), "info": ("date", "blue"), "missed": ("missed", "yellow"),
+                "passed": ("passed", None)}
 
 
 @cli.command("due-dates", context_settings=CONTEXT_SETTINGS)
@@ -140,7 +141,9 @@ def due_dates(ctx, case, as_of, as_json, ics):
     """Show every statutory deadline for a case, soonest first.
 
     Each line says what is due, when, and why ("10 working days after the plan decision on Monday 2 November
-    2026"), and whether it was met, is open, or is overdue.
+    2026"), and whether it was met, is open, or is overdue. Visits, meetings and reviews that came late, and what
+    fell due before the plan ended and never happened ("missed"), are listed last, under History: they are on the
+    record, not things to do.
 
     \b
     Example:
@@ -163,21 +166,41 @@ def due_dates(ctx, case, as_of, as_json, ics):
                f"as of {longdate(as_of)}:")
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
-    for d in deadlines:
-        word, colour = STATUS_STYLE[d.status]
-        when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
-        label = d.label + (f" [{d.ref}]" if d.ref else "")
-        status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
-        click.echo(f"  {status} {when:<30} {label}")
-        extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
-        if d.status == "late":
-            extra = f"done late, on {longdate(d.satisfied_on)}; "
-        click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    current = [d for d in deadlines if not d.history]
+    history = [d for d in deadlines if d.history]
+    for d in current:
+        _echo_deadline(d)
+    if history:
+        click.echo("")
+        click.echo("History (on the record, not things to do): visits, meetings and reviews that came late, and "
+                   "what fell due before the plan ended and never happened:")
+        for d in history:
+            _echo_deadline(d)
     overdue = sum(d.status == "overdue" for d in deadlines)
     if overdue:
         click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
     if ics:
         click.echo(f"Wrote {ics}")
+
+
+def _echo_deadline(d) -> None:
+    from .render.filters import longdate
+
+    word, colour = STATUS_STYLE[d.status]
+    when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
+    label = d.label + (f" [{d.ref}]" if d.ref else "")
+    status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
+    click.echo(f"  {status} {when:<30} {label}")
+    extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
+    if d.status == "late":
+        extra = f"done late, on {longdate(d.satisfied_on)}; "
+    elif d.status == "missed":
+        extra = "the plan ended without it; "
+    elif d.status == "passed":
+        extra = "a target, not a deadline: the plan went on past it; "
+    click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    if d.note:
+        click.echo(f"  {'':<8} {'':<30} Note: {d.note}.")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -216,7 +239,7 @@ def policies_show(name):
     profile = load_profile(name, Path.cwd())
     click.echo(f"{profile['title']}\nSource: {profile['document']}\n")
     for rule in profile["rules"]:
-        kind = " (a date, not a deadline)" if rule["kind"] == "fact" else ""
+        kind = {"fact": " (a date, not a deadline)", "target": " (a target, never overdue)"}.get(rule["kind"], "")
         click.echo(click.style(f"{rule['key']}", bold=True) + f": {rule['label']}{kind}")
         froms = " else ".join(a["label"] for a in rule["from_"])
         click.echo(f"    counts from: {froms}")
@@ -227,7 +250,19 @@ def policies_show(name):
             click.echo(f"    offset: {describe_offset(off)}")
         if rule.get("when"):
             click.echo(f"    applies only when: {describe_conditions(rule['when'])}")
+        if rule.get("unless"):
+            click.echo(f"    left out when: {describe_conditions(rule['unless'])}")
+        plan_end = {"stop": "nothing is due after the plan ends; what fell due before it and never happened is "
+                            "missed",
+                    "items": "still applies to meetings and escalations on or before the plan end"}
+        if rule.get("plan_end") in plan_end:
+            click.echo(f"    when the plan ends: {plan_end[rule['plan_end']]}")
+        if rule.get("history"):
+            click.echo("    keeps every window met late on the record (History)")
         click.echo(textwrap.fill(f"“{rule['source']}”", 96, initial_indent="    ", subsequent_indent="    "))
+        for exc in rule.get("exceptions") or []:
+            click.echo(f"    information only when: {describe_conditions(exc['when'])}")
+            click.echo(textwrap.fill(f"“{exc['source']}”", 96, initial_indent="      ", subsequent_indent="      "))
         click.echo()
 
 
@@ -237,7 +272,9 @@ def describe_conditions(when: dict) -> str:
 
 
 def describe_offset(off: dict) -> str:
-    unit = next(k for k in off if k not in ("when", "source"))
+    from .policies.profile import OFFSET_UNITS
+
+    unit = next(k for k in OFFSET_UNITS if k in off)
     value = off[unit]
     if unit == "panel_date":
         text = (f"the last {value['weekday'].capitalize()} of the month, with the referral "
@@ -250,9 +287,12 @@ def describe_offset(off: dict) -> str:
         text = f"{value} hours before"
     elif unit == "working_days" and value == 0:
         text = "the same working day"
+    elif unit == "birthday":
+        text = f"the {value}th birthday (29 February: 1 March in other years)"
     else:
         text = f"{value} {unit.replace('_', ' ')}"
-    return text + (f" (when {describe_conditions(off['when'])})" if off.get("when") else "")
+    text += f" (when {describe_conditions(off['when'])})" if off.get("when") else ""
+    return text + (f"; {off['note']}" if off.get("note") else "")
 
 
 def format_option(f):
@@ -263,6 +303,20 @@ def format_option(f):
 def out_option(f):
     return click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default="out",
                         show_default=True, help="Folder to write the files into (created if needed).")(f)
+
+
+def templates_option(f):
+    return click.option("--templates", "templates", type=click.Path(path_type=Path),
+                        help="Your authority's own templates folder (see 'cin-docs templates'); overrides "
+                             "'templates:' in the configuration file.")(f)
+
+
+def use_templates(ctx, templates: Path | None) -> None:
+    """--templates for this command: checked, then kept in the configuration every case is loaded with."""
+    if templates is not None:
+        from .config import templates_folder
+
+        _config(ctx)["templates"] = templates_folder(templates, "--templates")
 
 
 def formats_of(fmt: str) -> tuple[str, ...]:
@@ -281,8 +335,9 @@ DOCUMENT_HELP = "\n".join(
 KIND is one of:
 {DOCUMENT_HELP}
 
-Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never the child's name) and can be read only
-by you. Nothing is written if anything goes wrong.
+Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never a name or a role: letters are
+numbered family-1, family-2, professional-1, ..., child) and can be read only by you. Nothing is written if
+anything goes wrong.
 
 \b
 Examples:
@@ -294,17 +349,20 @@ Examples:
 @case_argument
 @click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
                                 "Default: the next planned meeting (invitations) or the latest held one (records).")
-@click.option("--recipient", help="Only the letter for this invitee (name as written in the case file).")
+@click.option("--recipient", help="Only the letter for this invitee: any name the case file uses for them "
+                                  "(full name, first name, preferred name or salutation; any capitals).")
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
 @format_option
 @out_option
+@templates_option
 @as_of_option
 @click.pass_context
-def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, out_dir, as_of):
+def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, out_dir, templates, as_of):
     from . import api
     from .documents import Options
 
+    use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
                       allow_unsmart=allow_unsmart, escalation=escalation)
@@ -340,9 +398,10 @@ def pack():
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the PDF password from the first line of this file.")
 @out_option
+@templates_option
 @as_of_option
 @click.pass_context
-def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
+def pack_transfer(ctx, case, attach, password, password_file, out_dir, templates, as_of):
     """Build the transfer-out pack for a child moving to another local authority.
 
     Makes the notification letter to the receiving authority (with the date by which it should hold its first
@@ -371,6 +430,7 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
         password = lines[0] if lines else ""
     if password is not None and not password.strip():
         raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
+    use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password)
     for warning in built.warnings:
@@ -387,9 +447,10 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, as_of):
               help="Build the pack even if it is over-booked, a referral was late or the policies differ "
                    "(the problems are printed as warnings and listed in the pack).")
 @out_option
+@templates_option
 @as_of_option
 @click.pass_context
-def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
+def pack_panel(ctx, cases, panel_date, force, out_dir, templates, as_of):
     """Build the pack for one CIN panel sitting from several case files.
 
     Writes panel-pack_<date>.pdf (front page, agenda with slots and times, then every case's summary report,
@@ -405,6 +466,7 @@ def pack_panel(ctx, cases, panel_date, force, out_dir, as_of):
     from .errors import RenderError
     from .packs import panel as panel_pack
 
+    use_templates(ctx, templates)
     loaded, failures = [], []
     for path in cases:
         try:
@@ -459,6 +521,91 @@ def check(ctx, case, as_of):
                                               "produce it as it is with 'cin-docs render plan --allow-unsmart'."))
         ctx.exit(1)
     click.echo(smart.summary(findings) if findings else "No problems found: the plan is SMART.")
+
+
+@cli.group("templates", context_settings=CONTEXT_SETTINGS)
+def templates_group():
+    """Your authority's own letterhead and wording: templates you change in Word.
+
+    Export the built-in templates into a folder, change them (Word for docx/, a text editor for html/), check
+    them, then name the folder with 'templates:' in your configuration file or --templates on render and pack.
+    A document without a template in the folder uses the built-in one.
+
+    \b
+    Examples:
+      cin-docs templates export invitation -o my-templates
+      cin-docs templates check my-templates
+      cin-docs render invitation samples/hillingdon-mid-plan.yaml --templates my-templates
+    """
+
+
+@templates_group.command("export", context_settings=CONTEXT_SETTINGS)
+@click.argument("kinds", nargs=-1, metavar="[KIND]...",
+                type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write the templates into (created if needed).")
+@click.option("--force", is_flag=True, help="Replace files of the same name already in the folder.")
+def templates_export(kinds, out_dir, force):
+    """Write the built-in templates into a folder as a starting point for your own.
+
+    Writes docx/KIND.docx (Word) and html/KIND.html (PDF) for each KIND (default: every document), an empty
+    html/print.css for your style additions, and README.md listing every placeholder each document can use, with
+    what it means, e.g. {{ child.known_as }}: the name the child is known by.
+
+    \b
+    Example:
+      cin-docs templates export invitation -o my-templates
+    """
+    from .documents import KINDS
+    from .render.export import export
+
+    for path in export(list(kinds) or list(KINDS), out_dir, force=force):
+        click.echo(f"Wrote {path}")
+    click.echo(f"Next: change the templates, then run 'cin-docs templates check {out_dir}'.")
+
+
+@templates_group.command("check", context_settings=CONTEXT_SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path))
+def templates_check(folder):
+    """Check your templates folder before using it.
+
+    Fills every template in with each sample case it applies to, and lists, per template, placeholders cin-docs
+    does not know (with a suggestion), placeholders Word has split, missing {% endif %} and other syntax errors
+    (with their line or paragraph), unknown filters, and pictures or addresses that cannot be used.
+    Exit status: 1 if anything needs correcting, 0 if the folder is ready to use.
+
+    \b
+    Example:
+      cin-docs templates check my-templates
+    """
+    from .config import templates_folder
+    from .render.overrides import check_folder
+
+    resolved = templates_folder(folder, "the command line")
+    checked, problems = check_folder(resolved)
+    if not checked and not problems:
+        click.echo(f"{folder} has no templates to check: put Word templates in {folder}/docx and PDF templates in "
+                   f"{folder}/html (see 'cin-docs templates export').", err=True)
+        ctx = click.get_current_context()
+        ctx.exit(1)
+    click.echo(f"Checking the templates in {folder}:")
+    by_file: dict[str, list] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for name in checked + [f for f in by_file if f not in checked]:
+        found = by_file.get(name, [])
+        if not found:
+            click.echo(f"  {click.style('OK', fg='green')}       {name}")
+            continue
+        click.echo(f"  {click.style('Problem', fg='red', bold=True)}  {name}: {len(found)} to correct")
+        for problem in found:
+            click.echo(f"           - {problem.message}")
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found: correct "
+                   f"{'them' if len(problems) != 1 else 'it'}, save, and run this check again. Until then cin-docs "
+                   "refuses to use these templates.")
+        click.get_current_context().exit(1)
+    click.echo("No problems found: the folder is ready to use (templates: in the configuration file, or --templates).")
 
 
 # ---- many cases at once: team managers and business support ------------------------------------------------

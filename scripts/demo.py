@@ -51,6 +51,11 @@ def main() -> None:
             run("render", "escalation", name, "--escalation", str(index), "--as-of", as_of, "-o", "out/escalations")
         if data.get("transfer") and (data["transfer"].get("receiving_authority")):
             run("pack", "transfer", name, "--as-of", as_of, "-o", "out/transfer")
+    # An authority's own letterhead: the worked example of a templates folder, checked, then used.
+    print()
+    run("templates", "check", "samples/templates/westmere")
+    run("render", "invitation", "samples/hillingdon-mid-plan.yaml", "--as-of", as_of,
+        "--templates", "samples/templates/westmere", "-o", "out/westmere")
     by_policy: dict[str, list] = {}
     for case, name in panel_cases:
         by_policy.setdefault(case.profile["name"], []).append((case, name))

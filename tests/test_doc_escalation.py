@@ -75,7 +75,7 @@ def values_of(fields: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def sample():
-    """The sample's two escalations (0: live at stage 2; 1: immediate risk, resolved at stage 1), each rendered once."""
+    """The sample's two escalations (0: live at stage 2; 1: immediate risk, resolved at stage 2), each rendered once."""
     case = api.load(SAMPLE, {"closures": []})
     out = {}
     for key, choice in (("live", None), ("immediate", 1)):
@@ -124,10 +124,10 @@ def test_pdf_is_a_fillable_form_with_named_prefilled_fields(sample):
 
 def test_resolved_escalation_fills_the_resolution_boxes(sample):
     values = sample["immediate"]["values"]
-    assert values["resolution_stage"] == "Stage 1 (resolved on Friday 9 October 2026)"
+    assert values["resolution_stage"] == "Stage 2 (resolved on Friday 9 October 2026)"
     assert values["time_to_resolve"] == ("0 working days (from the disagreement on Friday 9 October 2026 to the "
                                          "resolution on Friday 9 October 2026)")
-    assert values["effectiveness"].startswith("Resolved at stage 1 on the same working day")
+    assert values["effectiveness"].startswith("Resolved at stage 2 on the same working day")
     assert values["referring_manager_name"] == "DS Helen Marsh"
 
 
@@ -197,9 +197,14 @@ def test_immediate_risk_is_shown_prominently_only_when_there_is_one(sample):
     assert 'class="warning' not in render_html("escalation.html", sample["live"]["context"])
 
 
-def test_warning_when_the_escalation_has_not_reached_the_form_stage(sample):
+def test_warning_when_the_escalation_has_not_reached_the_form_stage(sample, tmp_path):
     assert sample["live"]["built"].warnings == []
-    (warning,) = sample["immediate"]["built"].warnings
+    # The sample's immediate-risk escalation went to managers (stage 2) the same day, as 6.3.1 requires.
+    assert sample["immediate"]["built"].warnings == []
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    del data["escalations"][1]["stages"][1]
+    case = api.load(write_case(tmp_path, data), {"closures": []})
+    (warning,) = api.build(case, "escalation", Options(as_of=AS_OF, escalation=1)).warnings
     assert warning == ("Escalation 1 (disagreement on Friday 9 October 2026) has only reached stage 1; the "
                        "Hertfordshire policy asks for the monitoring form from stage 2 (Appendix A). The form was "
                        "still produced.")
@@ -317,7 +322,7 @@ def test_cli_end_to_end_on_the_sample(tmp_path):
     result = CliRunner().invoke(cli, ["render", "escalation", str(SAMPLE), "-o", str(out), "--as-of", "2026-11-23",
                                       "--escalation", "1", "--format", "docx"])
     assert result.exit_code == 0, result.output
-    assert "Warning: Escalation 1 (disagreement on Friday 9 October 2026) has only reached stage 1" in result.stderr
+    assert "Warning" not in result.stderr
     assert (out / "HCC-2026-0452_escalation_2026-10-09.docx").is_file()
     result = CliRunner().invoke(cli, ["render", "escalation", str(SAMPLE), "-o", str(out), "--escalation", "5"])
     assert result.exit_code == 1

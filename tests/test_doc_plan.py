@@ -33,7 +33,9 @@ HOSTILE = "<b>bold</b> & {{ 7*7 }} </w:t>"
 def samples_with_a_plan() -> list[str]:
     out = []
     for path in sorted((REPO / "samples").glob("*.yaml")):
-        if "plan" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # A closed case's plan has no next review or visit left to show (hillingdon-closed.yaml).
+        if "plan" in data and "closure" not in data:
             out.append(path.stem)
     return out
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cin_docs import api
-from cin_docs.calendar import WorkingCalendar
+from cin_docs.calendar import WorkingCalendar, birthday
 from cin_docs.errors import CaseValidationError
 from cin_docs.models import validate_data
 from cin_docs.policies.engine import compute_deadlines
@@ -153,7 +153,11 @@ def test_working_day_counting(start, offset, due):
     dl = by_rule(deadlines(make_case(assessment={"plan_decision": start}), "2020-01-01",
                            tiny_profile(offset)))["task"]
     assert dl.due == D(due)
-    assert dl.moved is None  # working-day counting never needs moving
+    # Counting working days never needs moving; "the same working day" from a weekend says which days it skipped.
+    if offset.get("working_days") == 0 and not CAL.is_working_day(D(start)):
+        assert dl.moved == "2026-11-21 is a Saturday"  # Sunday is the rest of the weekend: not named
+    else:
+        assert dl.moved is None
 
 
 def test_month_end_clamps_and_moves_to_the_previous_working_day():
@@ -174,10 +178,11 @@ def test_calendar_offset_moved_by_a_bank_holiday_names_it():
 
 
 @pytest.mark.parametrize("policy", ["hillingdon", "hertfordshire"])
-def test_29_february_birthday_turns_18_on_28_february_and_is_never_moved(policy):
+def test_29_february_birthday_turns_18_on_1_march_and_is_never_moved(policy):
+    # timescales.md, Lifecycle: "A child born on 29 February turns 18 on 1 March in a non-leap year."
     dl = by_rule(deadlines(make_case(policy, child={"date_of_birth": "2008-02-29"}), "2026-01-01"))
     turns_18 = dl["child_turns_18"]
-    assert turns_18.due == D("2026-02-28")  # a Saturday: a fact, so it stays
+    assert turns_18.due == D("2026-03-01")  # a Sunday: a fact, so it stays
     assert not CAL.is_working_day(turns_18.due)
     assert turns_18.moved is None
     assert turns_18.status == "info"
@@ -265,7 +270,8 @@ def test_planned_visit_neither_satisfies_nor_restarts_next_visit():
     planned = by_rule(deadlines(data, "2026-11-30"))["next_visit"]
     assert (planned.from_, planned.due, planned.status) == ("plan.start", D("2026-12-07"), "open")
     held = by_rule(deadlines(data, "2026-12-01"))["next_visit"]
-    assert (held.from_, held.due) == ("visits[0]", D("2026-12-22"))
+    # M12: the visit it counts from does not satisfy its own next window.
+    assert (held.from_, held.due, held.status, held.satisfied_on) == ("visits[0]", D("2026-12-22"), "open", None)
 
 
 @pytest.mark.parametrize(("fnm", "present", "status"), [
@@ -335,7 +341,8 @@ NRPF_CASE = dict(
 
 def test_hillingdon_nrpf_only_visits_checks_reviews_and_18th_birthday():
     dl = by_rule(deadlines(make_case(**NRPF_CASE), "2026-11-22"))
-    assert set(dl) == {"next_visit", "nrpf_check", "nrpf_review", "child_turns_18"}
+    assert set(dl) == {"next_visit", "nrpf_check", "nrpf_review", "child_turns_18", "nrpf_subsistence_monitoring",
+                       "nrpf_subsistence_review"}
     assert (dl["next_visit"].due, dl["next_visit"].basis) == (D("2026-12-31"), "3 months")  # 1 January is a holiday
     assert dl["next_visit"].source.startswith("They will be monitored via 3 monthly NRPF/IH home visits")
     assert (dl["nrpf_check"].due, dl["nrpf_check"].from_) == (D("2026-12-29"), "nrpf.checks[0]")
@@ -433,8 +440,10 @@ def test_escalation_raise_within_2_working_days_or_the_same_day_at_immediate_ris
     normal, urgent, weekend = (dls[("escalation_raise", f"escalations[{i}]")] for i in range(3))
     assert (normal.due, normal.basis, normal.from_) == (D("2026-11-20"), "2 working days", "escalations[0].disagreement")
     assert (urgent.due, urgent.basis) == (D("2026-11-18"), "the same working day")
+    # 6.3.4: "consult the relevant senior officer as a matter of urgency": the urgent bypass is named.
+    assert "6.3.4" in urgent.to_json()["basis"] and "senior officer" in urgent.note
     assert urgent.source.endswith("(6.3.1)")
-    assert weekend.due == D("2026-11-23")
+    assert (weekend.due, weekend.moved) == (D("2026-11-23"), "2026-11-21 is a Saturday")
 
 
 def test_escalation_stage_refs_follow_the_contract():
@@ -587,6 +596,11 @@ def minimal_cases(draw):
             resolved = draw(st.none() | st.integers(0, 10).map(lambda n, s=start: s + dt.timedelta(days=n)))
             stages.append({"stage": stage, "started": start, "resolved": resolved})
         data["escalations"] = [{"disagreement": disagreement, "immediate_risk": draw(st.booleans()), "stages": stages}]
+    if draw(st.booleans()):
+        # The plan ended (plan.end) some time after the decision: lifecycle rules must hold too.
+        data["plan"] = {"end": decision + dt.timedelta(days=draw(st.integers(30, 400)))}
+    if draw(st.booleans()):
+        data.setdefault("plan", {})["longer_term_support"] = True
     as_of = decision + dt.timedelta(days=draw(st.integers(-30, 400)))
     return data, as_of
 
@@ -596,22 +610,47 @@ def minimal_cases(draw):
 def test_engine_properties(case_and_as_of):
     data, as_of = case_and_as_of
     dls = deadlines(data, as_of.isoformat())
+    profile = load_profile(data["policy"])
+    behaviour = {r["key"]: r["plan_end"] for r in profile["rules"]}
+    dob = D(str(data["child"]["date_of_birth"]))
+    ends = [birthday(dob, 18)] + ([D(str(data["plan"]["end"]))] if data.get("plan", {}).get("end") else [])
+    plan_end = min(ends)
     for d in dls:
         if d.kind == "fact":
             assert d.status == "info"
             continue
         assert CAL.is_working_day(d.due), d
-        if d.satisfied_on is not None:
+        if behaviour[d.rule] == "stop":
+            # Cadence and plan-start rules: nothing due after the plan end.
+            assert d.due <= plan_end, d
+        if d.rule == "health_report":
+            # M11: only planned meetings (dated after as_of) ask for a written report.
+            assert D(str(data["meetings"][int(d.ref[9:-1])]["date"])) > as_of, d
+        if d.kind == "target":
+            # Targets are never overdue or late.
+            assert d.status in ("open", "met", "passed", "info"), d
+        elif d.status == "info":
+            assert data.get("plan", {}).get("longer_term_support") or d.rule == "transfer_in_meeting", d
+        elif d.satisfied_on is not None:
             assert d.satisfied_on <= as_of
             assert d.status == ("met" if d.satisfied_on <= d.due else "late")
+        elif d.status == "missed":
+            assert behaviour[d.rule] == "stop" and plan_end <= as_of and d.due <= plan_end, d
         else:
             assert d.status == ("overdue" if as_of > d.due else "open")
+            assert behaviour[d.rule] != "stop" or plan_end > as_of, d
+        if d.lapse:
+            assert d.status == "late" and d.ref and d.history, d
         if not d.basis.endswith(" before"):
             assert d.due >= d.from_date, d
         if d.moved:
             original = D(d.moved.split(" ")[0])
-            assert original > d.due and not CAL.is_working_day(original)
-            assert CAL.on_or_before(original) == d.due
+            assert not CAL.is_working_day(original)
+            if original > d.due:
+                assert CAL.on_or_before(original) == d.due
+            else:  # "the same working day" from a non-working day: the next working day
+                assert original < d.due and d.basis.startswith("the same working day")
+                assert CAL.on_or_after(original) == d.due
     # Sorted soonest first, and the JSON form is the contract's.
     assert [(d.due, d.due_time or dt.time(0)) for d in dls] == sorted((d.due, d.due_time or dt.time(0)) for d in dls)
     for d in dls:

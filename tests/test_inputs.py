@@ -252,6 +252,7 @@ def test_unquoted_time_reaches_the_deadline_as_ten_oclock(runner, tmp_path):
 case_id: IN-3
 policy: hertfordshire
 child: {first_name: Test, last_name: Child}
+professionals: [{name: Dr Test, role: GP, agency: Surgery, agency_type: health}]
 meetings:
   - type: review
     date: 2026-12-03

@@ -200,7 +200,7 @@ LETTER_NEEDLES = [
     "Child in Need moving to your area: Tyler Bishop", "Dear Ifeoma Chukwu", "Who is moving", "When and where",
     "Why Tyler is a Child in Need", "Risks", "Impact of the move on Tyler's vulnerability",
     "Your first Child in Need meeting", "Consent to share information", "What is enclosed", "Contacts",
-    "Thursday 19 March 2015", "Jade Bishop", "Lacey Bishop", "Saturday 14 November 2026", "27 Halyard Way",
+    "19 March 2015 (aged 11)", "Jade Bishop", "Lacey Bishop", "Saturday 14 November 2026", "27 Halyard Way",
     "Wayne Harker lives in Westmere", "Trafficking or modern slavery", "Friday 11 December 2026",
     "Thursday 10 December 2026", "Joint home visit with Ifeoma Chukwu", "Tuesday 3 November 2026",
     "Samuel Oyelaran", "01632 960151", "Vikram Sandhu", "01632 960153", "Ifeoma Chukwu", "01632 960701",

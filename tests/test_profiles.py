@@ -115,7 +115,17 @@ def contract_rule_keys() -> dict[str, set[str]]:
     """Rule keys from the tables under '## Rules: `name`' (and its subsections) in timescales.md."""
     keys: dict[str, set[str]] = {}
     current = None
+    labels = {"Hillingdon": "hillingdon", "Hertfordshire": "hertfordshire"}
     for line in CONTRACT.read_text(encoding="utf-8").splitlines():
+        # The Lifecycle section's "### Hillingdon additions" bullets: "- `rule`: ..." and "an `info` line `rule`".
+        added = re.match(r"^### (\w+) additions", line)
+        if added:
+            current = labels.get(added.group(1))
+            continue
+        if current and line.startswith("- "):
+            keys.setdefault(current, set()).update(re.findall(r"^- `([a-z0-9_]+)`:", line))
+        if current:
+            keys.setdefault(current, set()).update(re.findall(r"`info` line `([a-z0-9_]+)`", line))
         heading = re.match(r"^## (.*)", line)
         if heading:
             named = re.match(r"Rules: `([a-z0-9_-]+)`", heading.group(1))
@@ -157,6 +167,32 @@ def worked_example(profile: dict, rule: dict, example: dict) -> tuple[dict, dt.d
     return offset, due, moved
 
 
+def lifecycle_status(profile: dict, rule: dict, example: dict) -> str:
+    """The status the engine gives a lifecycle example (`none` when the rule gives no deadline): nothing met, the
+    plan ending on `example.plan_end`, seen on `example.as_of`. Uses the engine's own plan-end handling."""
+    case: dict = {"support": "cin", "meetings": [], "visits": []}
+    item: dict = {}
+    for key, value in example["when"].items():
+        if key.startswith("item."):
+            item[key[len("item."):]] = value
+        elif key == "field_set":
+            _set_path(case, value, 4)
+        else:
+            _set_path(case, key, value)
+    if example.get("plan_end"):
+        _set_path(case, "plan.end", example["plan_end"])
+    engine = Engine(case, profile, example["as_of"], WorkingCalendar(profile["closures"]))
+    anchor = rule["from_"][example["anchor"]]
+    hit = Hit(example["from_"], "example", "the example", item=item, escalation=item, time=dt.time(10, 0))
+    if not engine.item_within_plan(rule, anchor, hit):
+        return "none"
+    dl = engine.evaluate(rule, anchor, hit)
+    assert dl.due == example["due"]
+    if rule["plan_end"] == "stop" and not engine._before_plan_end(dl):
+        return "none"
+    return dl.status
+
+
 @pytest.mark.parametrize("name", PROFILES)
 class TestProfileContract:
     """The same invariants for every built-in profile (like holidays' shared country contract test)."""
@@ -196,6 +232,18 @@ class TestProfileContract:
                 if not any(e["when"] == (alt.get("when") or {}) for e in rule["examples"]):
                     uncovered.append((rule["key"], None, alt.get("when")))
         assert uncovered == EXAMPLE_GAPS.get(name, [])
+
+    def test_every_rule_the_plan_end_changes_has_a_lifecycle_example(self, name):
+        # "at least one lifecycle example per changed rule" (issue 7): stop/items rules, targets, exceptions
+        missing = [r["key"] for r in load_profile(name)["rules"]
+                   if (r["plan_end"] != "ignore" or r["kind"] == "target" or r["exceptions"])
+                   and not any(e.get("status") for e in r["examples"])]
+        assert missing == []
+
+    def test_exceptions_have_a_worked_example(self, name):
+        for rule in load_profile(name)["rules"]:
+            for exc in rule["exceptions"]:
+                assert any(e.get("status") == "info" and e["when"] == exc["when"] for e in rule["examples"]), rule["key"]
 
     def test_facts_have_no_satisfier(self, name):
         for rule in load_profile(name)["rules"]:
@@ -240,9 +288,13 @@ def test_worked_example_holds(name, rule_key, example):
     profile = load_profile(name)
     rule = next(r for r in profile["rules"] if r["key"] == rule_key)
     offset, due, moved = worked_example(profile, rule, example)
-    assert (offset.get("when") or {}) == example["when"], "the example does not exercise the alternative it names"
+    exception_keys = {k for exc in rule["exceptions"] for k in exc["when"]}
+    offset_when = {k: v for k, v in example["when"].items() if k not in exception_keys}
+    assert (offset.get("when") or {}) == offset_when, "the example does not exercise the alternative it names"
     assert due == example["due"]
     assert (moved is not None) == example["moved"], moved
+    if example.get("status"):
+        assert lifecycle_status(profile, rule, example) == example["status"]
     if rule["kind"] == "fact":
         assert moved is None or "panel_date" in offset  # facts are never moved (a panel sitting is the exception)
 
@@ -263,7 +315,7 @@ def _bare_engine(case=None, profile_name="hertfordshire"):
 def test_every_satisfying_event_is_handled():
     engine = _bare_engine({"meetings": [], "visits": [], "nrpf": {"checks": []}})
     hit = Hit(dt.date(2026, 11, 2), "x", "x", item={}, escalation={"stages": []})
-    params = {"types": ["review"], "n": 1, "field": "nrpf.checks", "fields_": ["resolved"], "stage": 1}
+    params = {"types": ["review"], "n": 1, "field": "nrpf.checks", "fields_": ["resolved"], "stage": 1, "months": 1}
     for event in SATISFYING_EVENTS:
         assert engine.satisfied_on({"event": event, **params}, hit) is None, event
     with pytest.raises(PolicyError):
@@ -395,6 +447,15 @@ def test_minimal_profile_file_loads(write_file):
     pytest.param(_with_rule(**{"from": [{"event": "field", "field": "plan.strat", "label": "x"}]}),
                  ["rule 'next_review'", "plan.strat"], id="misspelt-anchor-field"),
     pytest.param({"extends": "hertfordshire"}, ["has no 'name' of its own"], id="extends-without-name"),
+    pytest.param(_with_rule(exceptions=[{"when": {"plan.longer_term_support": True}, "note": "because {plan.reasn}",
+                                         "source": "Exceptions are made for plans needing longer support."}]),
+                 ["rule 'next_review'", "Not a field of the case file: plan.reasn"], id="misspelt-note-path"),
+    pytest.param(_with_rule(unless={"plan.legal_bassis": "s17(10)(c)"}),
+                 ["rule 'next_review'", "plan.legal_bassis"], id="misspelt-unless"),
+    pytest.param(_with_rule(history=True, **{"from": [{"event": "plan_start", "label": "the start"}]}),
+                 ["rule 'next_review'", "history", "latest_held_"], id="history-without-a-latest-event"),
+    pytest.param(_with_rule(plan_end="sometimes"), ["rule 'next_review'", "plan_end", "Must be one of"],
+                 id="unknown-plan-end-behaviour"),
 ])
 def test_broken_profile_names_the_problem(write_file, data, expected):
     path = write_file("broken.yaml", data)

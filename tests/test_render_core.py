@@ -101,9 +101,12 @@ def test_list_and_yesno_filters():
 
 
 def test_filters_are_registered_in_both_environments():
-    assert set(filters.FILTERS) == {"longdate", "shortdate", "time", "datetime_long", "joinlist", "yesno"}
-    for env in (html_environment(), docx_jinja_environment()):
-        assert all(env.filters[name] is func for name, func in filters.FILTERS.items())
+    assert set(filters.FILTERS) == {"longdate", "shortdate", "time", "time12", "dob", "datetime_long", "joinlist",
+                                    "yesno", "nobreak"}
+    # nobreak is format-specific: a nowrap span in HTML, non-breaking hyphens and spaces in Word XML.
+    for env, nobreak in ((html_environment(), filters.nobreak_html), (docx_jinja_environment(), filters.nobreak_docx)):
+        expected = {**filters.FILTERS, "nobreak": nobreak}
+        assert all(env.filters[name] is func for name, func in expected.items())
         assert env.autoescape is True
 
 

@@ -8,6 +8,7 @@ for Boxing Day, which is a Saturday), Fri 1 Jan 2027.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from cin_docs import api
+from cin_docs.policies.engine import compute_deadlines
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 AS_OF = dt.date(2026, 11, 23)  # a Monday
@@ -27,10 +29,13 @@ EXPECTED_SAMPLES = {
     "hertfordshire-panel.yaml",
     "hertfordshire-escalation.yaml",
     "transfer-out.yaml",
+    "hillingdon-closed.yaml",
+    "hillingdon-transfer-in.yaml",
+    "hertfordshire-nrpf.yaml",
 }
 TOP_KEYS = {"policy", "as_of", "deadlines"}
 DEADLINE_KEYS = {"rule", "label", "due", "due_time", "ref", "from", "from_date", "basis", "moved", "status", "source"}
-STATUSES = {"met", "late", "overdue", "open", "info"}
+STATUSES = {"met", "late", "overdue", "open", "info", "missed", "passed"}
 
 _cache: dict[str, tuple[api.Case, dict]] = {}
 
@@ -64,7 +69,7 @@ def _iso(value: str) -> bool:
 # --- every sample ----------------------------------------------------------------------------------------------
 
 
-def test_the_six_samples_are_there():
+def test_the_samples_are_there():
     assert {p.name for p in SAMPLE_FILES} >= EXPECTED_SAMPLES
 
 
@@ -105,8 +110,12 @@ def test_due_dates_json_keeps_the_contract(path):
 
 
 def test_the_samples_between_them_show_every_status():
+    # Every status but `passed`: no sample plan has run past its target unended as of 23 November 2026 (the
+    # engine tests work `passed` by hand).
     seen = {d["status"] for p in SAMPLE_FILES for d in sample(p.name)[1]["deadlines"]}
-    assert seen == STATUSES
+    assert seen == STATUSES - {"passed"}
+    assert "passed" in {d["status"] for d in api.due_dates_json(sample("hertfordshire-panel.yaml")[0],
+                                                                dt.date(2027, 3, 1))["deadlines"]}
 
 
 PHONE = re.compile(r"\b0\d{3,4}[ ]?\d{3}[ ]?\d{3,4}\b")
@@ -217,7 +226,17 @@ NRPF = "hillingdon-nrpf.yaml"
 
 def test_nrpf_has_no_plan_or_meeting_rules():
     assert sample(NRPF)[0].data["support"] == "nrpf"
-    assert rules(NRPF) == {"nrpf_check", "nrpf_review", "next_visit", "child_turns_18"}
+    assert rules(NRPF) == {"nrpf_check", "nrpf_review", "next_visit", "child_turns_18",
+                           "nrpf_subsistence_monitoring", "nrpf_subsistence_review"}
+
+
+def test_nrpf_subsistence_monitoring_and_review():
+    # "monthly monitoring of subsistence payments": latest Tue 10 Nov + 1 month = Thu 10 Dec 2026, open.
+    d = one(NRPF, "nrpf_subsistence_monitoring")
+    assert (d["due"], d["from"], d["status"]) == ("2026-12-10", "nrpf.subsistence_checks[5]", "open")
+    # "The subsistence provision will be reviewed every 3 months": Thu 13 Aug + 3 months = Fri 13 Nov: overdue.
+    d = one(NRPF, "nrpf_subsistence_review")
+    assert (d["due"], d["from"], d["status"]) == ("2026-11-13", "nrpf.subsistence_reviews[0]", "overdue")
 
 
 def test_nrpf_dates():
@@ -296,8 +315,7 @@ def test_live_escalation_at_stage_2():
     d = one(ESC, "escalation_stage2_start", "escalations[0].stages[0]")
     assert (d["due"], d["status"]) == ("2026-11-17", "late")
     # Stage 2 started Wed 18 Nov + 3 working days = Mon 23 Nov (= as-of): still open today.
-    d = one(ESC, "escalation_stage2_resolution")
-    assert d["ref"] == "escalations[0].stages[1]"
+    d = one(ESC, "escalation_stage2_resolution", "escalations[0].stages[1]")
     assert (d["due"], d["from"], d["status"]) == ("2026-11-23", "escalations[0].stages[1].started", "open")
     # If stage 2 is not resolved by then, stage 3 starts the same working day, also Mon 23 Nov.
     d = one(ESC, "escalation_stage3_start", "escalations[0].stages[1]")
@@ -307,22 +325,38 @@ def test_live_escalation_at_stage_2():
 def test_live_escalation_goes_overdue_the_next_day():
     case, _ = sample(ESC)
     doc = api.due_dates_json(case, AS_OF + dt.timedelta(days=1))
-    (d,) = [x for x in doc["deadlines"] if x["rule"] == "escalation_stage2_resolution"]
+    (d,) = [x for x in doc["deadlines"] if x["rule"] == "escalation_stage2_resolution"
+            and x["ref"] == "escalations[0].stages[1]"]
     assert (d["due"], d["status"]) == ("2026-11-23", "overdue")
 
 
-def test_immediate_risk_escalation_resolved_at_stage_1():
+def test_immediate_risk_escalation_went_to_managers_the_same_day():
     case, _ = sample(ESC)
     assert case.data["escalations"][1]["immediate_risk"] is True
-    # Immediate risk: raised the same working day, Fri 9 Oct 2026.
+    # 6.3.1: "concerns must be escalated to both your manager and a manager within the other service ... on the
+    # same working day": due Fri 9 Oct 2026, met only by stage 2 (managers), which started that day.
     d = one(ESC, "escalation_raise", "escalations[1]")
-    assert (d["due"], d["basis"], d["status"]) == ("2026-10-09", "the same working day", "met")
-    # Resolved Fri 9 Oct + 2 working days = Tue 13 Oct; confirmed Mon 12 Oct: met.
-    d = one(ESC, "escalation_confirm", "escalations[1].stages[0]")
+    assert (d["due"], d["basis"].split(";")[0], d["status"]) == ("2026-10-09", "the same working day", "met")
+    assert "6.3.4" in d["basis"]
+    # Stage 2 resolved Fri 9 Oct + 2 working days = Tue 13 Oct; confirmed Mon 12 Oct: met.
+    d = one(ESC, "escalation_confirm", "escalations[1].stages[1]")
     assert (d["due"], d["status"]) == ("2026-10-13", "met")
-    # Resolved within stage 1, so no stage 2 for it.
-    refs = {x["ref"] for x in deadlines(ESC, "escalation_stage2_start")}
-    assert refs == {"escalations[0].stages[0]"}
+    # Stage 1 was not resolved, but stage 2 had already started (9 Oct) by its same-day deadline (Wed 14 Oct): met.
+    d = one(ESC, "escalation_stage2_start", "escalations[1].stages[0]")
+    assert (d["due"], d["status"]) == ("2026-10-14", "met")
+    # Resolved within stage 2 by its deadline, so no stage 3 for it.
+    refs = {x["ref"] for x in deadlines(ESC, "escalation_stage3_start")}
+    assert refs == {"escalations[0].stages[1]"}
+
+
+def test_immediate_risk_escalation_met_only_by_managers():
+    # The same escalation with only stage 1 (a word with the duty social worker): the same-day duty is not met.
+    case, _ = sample(ESC)
+    data = copy.deepcopy(case.data)
+    del data["escalations"][1]["stages"][1]
+    dls = compute_deadlines(data, case.profile, AS_OF)
+    (d,) = [x for x in dls if x.rule == "escalation_raise" and x.ref == "escalations[1]"]
+    assert (d.due, d.status) == (dt.date(2026, 10, 9), "overdue")
 
 
 def test_escalation_case_visit_overdue_on_the_default_interval():
@@ -341,15 +375,154 @@ def test_transfer_in_meeting_20_working_days_after_residence():
     assert case.data["transfer"]["residence_start"] == dt.date(2026, 11, 14)  # a Saturday
     # Counting starts with the first working day after Sat 14 Nov: Mon 16 Nov = 1, Fri 20 = 5, Fri 27 = 10,
     # Fri 4 Dec = 15, Fri 11 Dec 2026 = 20. The Westmere meeting on 10 Dec is planned, so still open.
+    # The family moved out: it is the receiving authority's duty, shown as info, never overdue here.
     d = one(TRANSFER, "transfer_in_meeting")
     assert (d["due"], d["from"], d["from_date"], d["status"]) == (
-        "2026-12-11", "transfer.residence_start", "2026-11-14", "open")
+        "2026-12-11", "transfer.residence_start", "2026-11-14", "info")
+    assert d["label"] == "CIN meeting after transfer in (the receiving authority's duty)"
+    assert d["basis"].endswith("the receiving authority must convene a CIN meeting by Friday 11 December 2026")
 
 
 def test_transfer_out_case_keeps_its_own_deadlines():
     # Latest review Tue 3 Nov 2026: next CIN meeting + 6 weeks = Tue 15 Dec; next review + 3 months = Wed 3 Feb 2027.
-    assert one(TRANSFER, "next_cin_meeting")["due"] == "2026-12-15"
+    current = [d for d in deadlines(TRANSFER, "next_cin_meeting") if d["ref"] is None]
+    assert [d["due"] for d in current] == ["2026-12-15"]
+    # On the record: the CIN meeting of Tue 21 Jul + 6 weeks = Tue 1 Sep; the next came with the review of Tue 8 Sep.
+    lapse = one(TRANSFER, "next_cin_meeting", "meetings[3]")
+    assert (lapse["due"], lapse["from"], lapse["status"]) == ("2026-09-01", "meetings[2]", "late")
     assert one(TRANSFER, "next_review")["due"] == "2027-02-03"
     # Plan circulated after that review (due + 5 working days = Tue 10 Nov) on 9 Nov: met.
     d = one(TRANSFER, "plan_circulation", "meetings[5]")
     assert (d["due"], d["status"]) == ("2026-11-10", "met")
+
+
+# --- hillingdon-closed -----------------------------------------------------------------------------------------
+
+CLOSED = "hillingdon-closed.yaml"
+
+
+def test_closed_case_has_nothing_due_after_the_plan_ended():
+    # The plan ended on Fri 24 July 2026 (plan.end; the case closed the same day, RC7). Cadence and plan-start
+    # rules give nothing due after it: no review (14 Jul + 3 months), CIN meeting (14 Jul + 6 weeks), 8-month
+    # panel (23 Sep) or 9-month manager review (23 Oct), which "any CIN plan that has not concluded" needs.
+    case, doc = sample(CLOSED)
+    assert case.data["closure"] == {"date": dt.date(2026, 7, 24), "reason": "RC7"}
+    assert not rules(CLOSED) & {"next_review", "panel_identification", "manager_review"}
+    assert all(d["due"] <= "2026-07-24" for d in doc["deadlines"] if d["rule"].startswith("next_"))
+    assert not [d for d in doc["deadlines"] if d["status"] == "overdue"]
+
+
+def test_closed_case_the_last_visit_that_never_happened_is_missed():
+    # Latest visit Wed 1 July + 3 weeks = Wed 22 July, on or before the plan end (24 July), never met: missed.
+    (d,) = [x for x in deadlines(CLOSED, "next_visit") if x["ref"] is None]
+    assert (d["due"], d["from"], d["status"]) == ("2026-07-22", "visits[7]", "missed")
+
+
+def test_closed_case_keeps_its_lapses_on_the_record():
+    # Visit of Fri 20 March + 3 weeks = Fri 10 April (Good Friday is 3 April; the window is not moved): the next
+    # visit came on Tue 14 April, late. The CIN meeting of Thu 5 March + 6 weeks = Thu 16 April: the next CIN
+    # meeting was the review of Tue 21 April, late.
+    d = one(CLOSED, "next_visit", "visits[3]")
+    assert (d["due"], d["from"], d["from_date"], d["status"]) == ("2026-04-10", "visits[2]", "2026-03-20", "late")
+    d = one(CLOSED, "next_cin_meeting", "meetings[3]")
+    assert (d["due"], d["from"], d["status"]) == ("2026-04-16", "meetings[2]", "late")
+    # Met windows leave no line: the first review (due Thu 23 April, held 21 April) is not on the record.
+    assert [x["ref"] for x in deadlines(CLOSED, "next_review")] == []
+
+
+def test_closed_case_last_review_records_still_count_and_the_target_was_met():
+    # Per-item rules for items before the plan end still apply: the closing review of Tue 14 July.
+    d = one(CLOSED, "plan_circulation", "meetings[5]")
+    assert (d["due"], d["status"]) == ("2026-07-21", "met")
+    # "Most CIN plans will envisage that Children's Services intervention will end within 12 months": plan start
+    # Fri 23 Jan 2026 + 12 months = Sat 23 Jan 2027 -> Fri 22 Jan 2027; the plan ended on 24 July 2026: met.
+    d = one(CLOSED, "plan_end_expected")
+    assert (d["due"], d["status"]) == ("2027-01-22", "met")
+
+
+def test_closed_case_table_puts_lapses_under_history():
+    from click.testing import CliRunner
+
+    from cin_docs.cli import cli
+
+    out = CliRunner().invoke(cli, ["due-dates", str(SAMPLES / CLOSED), "--as-of", "2026-11-23"]).output
+    current, _, history = out.partition("History (on the record, not things to do)")
+    assert "missed" in history and "Next visit to the child [visits[3]]" in history
+    assert "missed" not in current and "[visits[3]]" not in current
+    assert "overdue" not in out.lower()
+
+
+# --- hillingdon-transfer-in ------------------------------------------------------------------------------------
+
+TRANSFER_IN = "hillingdon-transfer-in.yaml"
+
+
+def test_transfer_in_meeting_met_within_20_working_days():
+    # "Receiving local authorities should seek to convene a Child in Need Meeting within 20 working days of the
+    # family being resident in their area": Mon 5 Oct 2026 + 20 working days = Mon 2 Nov; held Thu 29 Oct.
+    d = one(TRANSFER_IN, "transfer_in_meeting")
+    assert (d["due"], d["status"]) == ("2026-11-02", "met")
+
+
+def test_transfer_in_meeting_is_a_cin_meeting():
+    # Recorded and the plan updated within 2 working days (Mon 2 Nov), circulated within 5 (Thu 5 Nov).
+    assert (one(TRANSFER_IN, "meeting_record", "meetings[0]")["status"]) == "met"
+    d = one(TRANSFER_IN, "plan_update", "meetings[0]")
+    assert (d["due"], d["status"]) == ("2026-11-02", "late")  # updated Tue 3 Nov
+    assert one(TRANSFER_IN, "plan_circulation", "meetings[0]")["due"] == "2026-11-05"
+    # It is the latest CIN meeting (+ 6 weeks = Thu 10 Dec) and starts the plan: first review + 3 months = Fri
+    # 29 Jan 2027; panel + 8 months = Tue 29 Jun 2027; manager review + 9 months = Thu 29 Jul 2027; target + 12
+    # months = Fri 29 Oct 2027. Visits: latest Thu 12 Nov + 3 weeks = Thu 3 Dec.
+    expected = {"next_cin_meeting": ("2026-12-10", "meetings[0]"), "next_review": ("2027-01-29", "meetings[0]"),
+                "panel_identification": ("2027-06-29", "meetings[0]"), "manager_review": ("2027-07-29", "meetings[0]"),
+                "plan_end_expected": ("2027-10-29", "meetings[0]"), "next_visit": ("2026-12-03", "visits[2]")}
+    for rule, (due, from_) in expected.items():
+        d = one(TRANSFER_IN, rule)
+        assert (d["due"], d["from"], d["status"]) == (due, from_, "open"), rule
+
+
+# --- hertfordshire-nrpf ----------------------------------------------------------------------------------------
+
+HERTS_NRPF = "hertfordshire-nrpf.yaml"
+
+
+def test_hertfordshire_nrpf_follows_section_4_only():
+    # 2.5: "For children and young people in families with No Recourse to Public Funds (NRPF), see Section 4".
+    assert rules(HERTS_NRPF) == {"nrpf_review", "nrpf_check", "nrpf_review_visit", "nrpf_support_ends",
+                                 "child_turns_18"}
+
+
+def test_hertfordshire_nrpf_dates():
+    # "reviewed after 12 weeks and then every 6 months": reviewed Thu 20 Aug + 6 months = Sat 20 Feb 2027 -> Fri 19.
+    d = one(HERTS_NRPF, "nrpf_review")
+    assert (d["due"], d["from"], d["status"]) == ("2027-02-19", "nrpf.reviews[0]", "open")
+    # "following a review visit within the preceding month": due with the review, no visit yet in the month before.
+    d = one(HERTS_NRPF, "nrpf_review_visit")
+    assert (d["due"], d["status"]) == ("2027-02-19", "open")
+    # "every four weeks": Fri 13 Nov + 4 weeks = Fri 11 Dec.
+    d = one(HERTS_NRPF, "nrpf_check")
+    assert (d["due"], d["from"]) == ("2026-12-11", "nrpf.checks[5]")
+    # "written notice to stop support within 14 days": notice Fri 20 Nov + 14 days = Fri 4 Dec, a fact.
+    d = one(HERTS_NRPF, "nrpf_support_ends")
+    assert (d["due"], d["status"], d["moved"]) == ("2026-12-04", "info", None)
+
+
+def test_hertfordshire_nrpf_first_review_visit_was_in_the_month_before():
+    # As of the first review's due date (Mon 24 Aug), the review visit of Thu 13 Aug met it.
+    case, _ = sample(HERTS_NRPF)
+    doc = api.due_dates_json(case, dt.date(2026, 8, 19))
+    (d,) = [x for x in doc["deadlines"] if x["rule"] == "nrpf_review_visit"]
+    assert (d["due"], d["status"]) == ("2026-08-24", "met")
+
+
+# --- the disabled child's longer-term support ------------------------------------------------------------------
+
+
+def test_disabled_child_target_is_information_with_the_reason():
+    # Hillingdon: "Exceptions to this will be those cases where the plan acknowledges the need for longer term
+    # support, for example in relation to children who meet the criteria for the children health and disability
+    # teams". Plan start Thu 7 May 2026 + 12 months = Fri 7 May 2027: info, never overdue.
+    d = one("hillingdon-disabled-child.yaml", "plan_end_expected")
+    assert (d["due"], d["status"]) == ("2027-05-07", "info")
+    assert "Exceptions to this will be those cases where the plan acknowledges" in d["source"]
+    assert "Children with Disabilities Team" in d["basis"]

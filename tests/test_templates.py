@@ -21,10 +21,14 @@ def test_every_kind_has_both_templates():
     for kind in KINDS.values():
         assert (resources.docx_templates_dir() / kind.docx_template).is_file(), kind.key
         assert (resources.html_templates_dir() / kind.html_template).is_file(), kind.key
+        for variant in kind.variants:
+            assert (resources.docx_templates_dir() / f"{variant}.docx").is_file(), variant
+            assert (resources.html_templates_dir() / f"{variant}.html").is_file(), variant
 
 
 def test_every_template_file_is_used():
     used = {k.docx_template for k in KINDS.values()} | {k.html_template for k in KINDS.values()} | PACK_TEMPLATES
+    used |= {f"{v}.{ext}" for k in KINDS.values() for v in k.variants for ext in ("docx", "html")}
     present = {p.name for p in resources.docx_templates_dir().glob("*.docx")}
     present |= {p.name for p in resources.html_templates_dir().glob("*.html")
                 if p.name != "base.html" and not p.name.startswith("_")}  # base and shared macros

@@ -17,6 +17,7 @@ __all__ = [
     "add_months",
     "add_weeks",
     "add_years",
+    "birthday",
     "last_weekday_of_month",
 ]
 
@@ -191,6 +192,33 @@ class WorkingCalendar:
             index = bisect.bisect_left(table.days, d.toordinal()) - n
         return date.fromordinal(table.days[index])
 
+    def skipped(self, d: date, direction: int) -> list[tuple[date, str]]:
+        """Every non-working day from d (included) to the working day it moves to, with why each is not one.
+
+        direction=-1 walks back (a calendar deadline brought forward), +1 walks on ("the same working day").
+        Empty when d is a working day.
+        """
+        _check_date(d)
+        out: list[tuple[date, str]] = []
+        for _ in range(_MAX_SEARCH_DAYS):
+            reason = self.non_working_reason(d)
+            if reason is None:
+                return out
+            out.append((d, reason))
+            d += _ONE_DAY * direction
+        raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days of {out[0][0].isoformat()}")
+
+    def moved_text(self, d: date, direction: int) -> str | None:
+        """The contract's `moved`: "2027-01-02 is a Saturday; 2027-01-01 is a bank holiday (New Year's Day)".
+
+        The original date first, then every other day skipped that is not simply the rest of a weekend (bank
+        holidays and closure days), as the contract's examples do ("2027-02-14 is a Sunday" skips Saturday 13th
+        without naming it). None when d is a working day.
+        """
+        days = self.skipped(d, direction)
+        named = days[:1] + [(day, why) for day, why in days[1:] if day.weekday() < 5]
+        return "; ".join(f"{day.isoformat()} is {why}" for day, why in named) or None
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after start, up to and including end (0 if end <= start)."""
         _check_date(start)
@@ -220,6 +248,17 @@ def add_days(d: date, n: int) -> date:
 def add_years(d: date, n: int) -> date:
     """Calendar years; 29 February becomes 28 February in a non-leap year."""
     return _check_date(d) + relativedelta(years=n)
+
+
+def birthday(d: date, years: int) -> date:
+    """The date of the given birthday: someone born on 29 February has it on 1 March in a non-leap year."""
+    _check_date(d)
+    if d.month == 2 and d.day == 29:
+        try:
+            return date(d.year + years, 2, 29)
+        except ValueError:
+            return date(d.year + years, 3, 1)
+    return d + relativedelta(years=years)
 
 
 def last_weekday_of_month(year: int, month: int, weekday: int) -> date:

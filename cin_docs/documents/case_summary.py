@@ -7,7 +7,7 @@ import datetime as dt
 from .. import api
 from ..models import case as model
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, require, worker
+from .common import base_context, complete, deadline_context, history_context, require, worker
 from .transfer_letter import RISK_AREAS
 
 TITLE = "Case summary"
@@ -38,7 +38,7 @@ def summary_context(case: api.Case, as_of: dt.date) -> dict:
                 "status": ACTION_STATUS[a["status"]]} for a in (plan or {}).get("actions", [])]
     meetings = sorted(data.get("meetings", []), key=lambda m: (m["date"], m.get("time") or dt.time(0)))
     history = [{"date": m["date"], "label": labels[m["type"]], "held": m["date"] <= as_of, "chair": m.get("chair"),
-                "outcome": OUTCOME.get(m.get("outcome")) if m.get("outcome") else None} for m in meetings]
+                "outcome": "; ".join(OUTCOME.get(k, k) for k in model.outcome_keys(m)) or None} for m in meetings]
     visits = sorted((v for v in data.get("visits", []) if v["date"] <= as_of), key=lambda v: v["date"])
     seen_alone = [v["date"] for v in visits if v.get("seen_alone")]
     plan_risks = (plan or {}).get("risks") or {}
@@ -59,5 +59,6 @@ def summary_context(case: api.Case, as_of: dt.date) -> dict:
                    "latest_seen_alone": seen_alone[-1] if seen_alone else None},
         "deadlines": [deadline_context(d) for d in sorted(api.due_dates(case, as_of), key=lambda d: d.due)
                       if d.status in CURRENT],
+        "deadline_history": history_context(api.due_dates(case, as_of)),
     })
     return ctx

@@ -113,7 +113,10 @@ def people(case) -> dict[str, dict]:
                    "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
                    "email": None, "language": child.get("first_language"), "interpreter_needed": False,
                    "communication_needs": child.get("communication_needs"), "lives_abroad": False,
-                   "parental_responsibility": False, "lives_with_child": True}
+                   "parental_responsibility": False, "lives_with_child": True,
+                   "preferred_name": child.get("preferred_name") or child["first_name"],
+                   "salutation": child.get("preferred_name") or child["first_name"],
+                   "adjustments": list(child.get("adjustments") or [])}
     for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
         if name:
             out.setdefault(name.casefold(), child_entry)
@@ -124,11 +127,30 @@ def deadline_context(d: Deadline) -> dict:
     """A deadline as templates see it (the engine's values, never re-derived)."""
     return {"rule": d.rule, "label": d.label, "due": d.due, "due_time": d.due_time, "ref": d.ref,
             "status": d.status, "basis": d.basis, "moved": d.moved, "explanation": d.explanation(),
-            "source": d.source, "satisfied_on": d.satisfied_on}
+            "source": d.source, "satisfied_on": d.satisfied_on, "policy_note": d.note}
 
 
 def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:
-    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref)), None)
+    """The deadline of a rule (for an item); never a past window kept on the record (a lapse)."""
+    return next((d for d in deadlines if d.rule == rule and (ref is None or d.ref == ref) and not d.lapse), None)
+
+
+#: The heading documents give the deadlines that are on the record, not things to do (timescales.md, Lifecycle).
+HISTORY_HEADING = "History: on the record, not things to do"
+HISTORY_EMPTY = "Nothing came late or was missed."
+
+
+def history_context(deadlines: list[Deadline]) -> list[dict]:
+    """Lapses (a visit, meeting or review that came after its window closed) and what the plan ended without."""
+    from ..render.filters import longdate
+
+    out = []
+    for d in deadlines:
+        if d.history:
+            what = (f"Came late, on {longdate(d.satisfied_on)}" if d.status == "late"
+                    else "Missed: the plan ended without it")
+            out.append({**deadline_context(d), "what_happened": what})
+    return out
 
 
 def base_context(case, kind: str, title: str, as_of: dt.date) -> dict:

@@ -9,7 +9,7 @@ from .. import api
 from ..calendar import add_months
 from ..models import case as model
 from ..policies.engine import Deadline, Hit
-from ..render.filters import NOT_RECORDED, longdate, time
+from ..render.filters import NOT_RECORDED, dob as dob_text, longdate, time
 from . import Built, Options, Output
 from .common import base_context, complete, deadline_context, find, meeting_index, require
 
@@ -273,7 +273,7 @@ def _plan_info(case: api.Case, as_of: dt.date, deadlines: list[Deadline], panel_
 
 def _child_rows(ctx: dict, plan: dict) -> list[dict]:
     child = ctx["child"]
-    dob = longdate(child["date_of_birth"]) if child["date_of_birth"] else NOT_RECORDED
+    dob = dob_text(child["date_of_birth"]) if child["date_of_birth"] else NOT_RECORDED
     if child["age"] is not None:
         dob += f" (aged {child['age']})"
     start = longdate(plan["start"]) if plan["start"] else NOT_RECORDED
@@ -312,7 +312,7 @@ def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
     held = sorted((m["date"], i, m) for i, m in enumerate(case.data.get("meetings", []))
                   if m["type"] in HISTORY_TYPES and m["date"] <= as_of)
     rows = [{"date": longdate(d), "meeting": labels.get(m["type"], m["type"]), "chair": m.get("chair") or "–",
-             "outcome": _outcome_words(case.profile, m.get("outcome")),
+             "outcome": "; ".join(_outcome_words(case.profile, k) for k in model.outcome_keys(m)) or "–",
              "decisions": "; ".join(m.get("decisions") or []) or "–"} for d, _, m in held]
     reviews = [d for d, _, m in held if m["type"] == "review"]
     if not held:

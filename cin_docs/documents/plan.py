@@ -10,7 +10,7 @@ from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import longdate
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, find, people, require
+from .common import base_context, complete, deadline_context, find, history_context, people, require
 
 TITLE = "Child in Need Plan"
 
@@ -127,6 +127,7 @@ def build(case: api.Case, options: Options) -> Built:
         "visits": _visits(find(deadlines, "next_visit"), case.profile),
         "review": {
             "points": _review_points(deadlines),
+            "history": history_context(deadlines),
             "next_review": _deadline_or_none(find(deadlines, "next_review")),
             "plan_end": _deadline_or_none(end),
         },
@@ -218,11 +219,12 @@ def _review_points(deadlines: list[Deadline]) -> list[dict]:
     """The review points still ahead (and the plan's next review and end target even when done)."""
     out = []
     for d in deadlines:
-        if d.rule not in REVIEW_RULES:
+        if d.rule not in REVIEW_RULES or d.history:
             continue
         if d.status in ("met", "late") and d.rule not in ("next_review", "plan_end_expected"):
             continue
-        note = {"overdue": "overdue", "met": f"done on {longdate(d.satisfied_on)}",
+        note = {"overdue": "overdue", "passed": "passed: the plan continues", "info": "not a target for this plan",
+                "met": f"done on {longdate(d.satisfied_on)}",
                 "late": f"done late, on {longdate(d.satisfied_on)}"}.get(d.status)
         out.append({**deadline_context(d), "note": note})
     return out

@@ -11,7 +11,7 @@ from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import NOT_RECORDED, longdate
 from . import KINDS, Built, Options, Output
-from .common import base_context, complete, deadline_context, meeting_index, people, require
+from .common import base_context, complete, deadline_context, find, history_context, meeting_index, people, require
 
 #: The meetings a record is made for (Hillingdon "The Initial CIN Meeting and Reviews"; Hertfordshire 2.2 and 2.5).
 RECORD_TYPES = ("initial", "review", "cin")
@@ -34,7 +34,8 @@ OUTCOME_LABELS = {
 #: What the "agency" column says for people who are not from an agency.
 GROUP_AGENCY = {"family": "Family", "network": "Family network", "child": "Family"}
 
-STATUS_LABELS = {"met": "Met", "late": "Late", "open": "Open", "overdue": "Overdue", "info": "Date to note"}
+STATUS_LABELS = {"met": "Met", "late": "Late", "open": "Open", "overdue": "Overdue", "info": "Date to note",
+                 "missed": "Missed", "passed": "Passed (a target)"}
 
 #: Case-level dates the record shows, whichever of them the profile has (Hillingdon and Hertfordshire differ).
 CASE_RULES = ("next_review", "next_cin_meeting", "manager_review", "second_review_check", "independent_chair",
@@ -83,7 +84,7 @@ def build(case: api.Case, options: Options) -> Built:
     deadlines = api.due_dates(case, options.as_of)
     ctx["deadlines"] = _deadlines_context(case, index, meeting, deadlines, options.as_of)
     # The next review as it stood when this meeting was held (the engine as of the meeting date), for the flags.
-    review_at_meeting = next((d for d in api.due_dates(case, meeting["date"]) if d.rule == "next_review"), None)
+    review_at_meeting = find(api.due_dates(case, meeting["date"]), "next_review")
     ctx["flags"] = _flags_context(deadlines, meeting["date"], review_at_meeting)
     ctx["sign_off"] = meeting["signed_off"]
     team_manager = data.get("team_manager") or data.get("line_manager")
@@ -237,11 +238,12 @@ def _deadlines_context(case, index: int, meeting: dict, deadlines: list[Deadline
         d, _, i = later[0]
         m = case.data["meetings"][i]
         next_meeting = {"label": labels[m["type"]], "date": d, "time": m.get("time"), "held": d <= as_of}
-    next_review = next((d for d in deadlines if d.rule == "next_review"), None)
+    next_review = find(deadlines, "next_review")
     return {
         "as_of": as_of,
-        "meeting": [_row(d) for d in deadlines if d.ref == ref],
-        "case": [_row(d) for d in deadlines if d.rule in CASE_RULES and d.ref is None],
+        "meeting": [_row(d) for d in deadlines if d.ref == ref and not d.history],
+        "case": [_row(d) for d in deadlines if d.rule in CASE_RULES and d.ref is None and not d.history],
+        "history": history_context(deadlines),
         "next_review": _row(next_review) if next_review else None,
         "later_held": later_held,
         "next_meeting": next_meeting,

@@ -20,6 +20,7 @@ REVIEW_OUTCOMES = ("no_longer_in_need", "continue", "more_complex", "significant
 AGENCY_TYPES = ("health", "education", "police", "social_care", "housing", "early_help", "probation",
                 "voluntary", "legal", "other")
 VIEW_FORMATS = ("talking", "writing", "drawing", "advocate", "other")
+PRONOUNS = ("she/her", "he/him", "they/them")
 
 CASE_ID = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
@@ -34,6 +35,22 @@ def _list(schema_or_field, **kwargs):
 
 def _text_list(**kwargs):
     return fields.List(Text(), load_default=list, **kwargs)
+
+
+def _adjustments():
+    return _text_list(metadata={"description": (
+        "What WE will do so this person can read the letters and take part, written to them: printed in their own "
+        "letter, e.g. 'Priya will phone you to go through this letter.' (communication_needs is the staff note and "
+        "is never printed in a letter to the person)")})
+
+
+def _salutation():
+    return Name(metadata={"description": "How their letters greet them, e.g. 'Ms Hartwell' or 'Danielle' "
+                                         "(default: their preferred name, or their name)"})
+
+
+def _preferred_name():
+    return Name(metadata={"description": "The name they like to be called, e.g. 'Danielle'"})
 
 
 class Contact(Strict):
@@ -73,7 +90,18 @@ class Child(Strict):
     first_language = Name()
     disabled = fields.Boolean(load_default=False, metadata={"description": "s17(10)(c): the child is disabled"})
     disability = Text()
-    communication_needs = Text()
+    communication_needs = Text(metadata={"description": "Staff note: how the child communicates (never printed in "
+                                                        "the child's own letter)"})
+    pronouns = one_of(PRONOUNS, metadata={"description": "The pronouns letters use for the child (default: from "
+                                                         "gender when it is female or male; otherwise the child's "
+                                                         "name)"})
+    uses_speech = fields.Boolean(load_default=True, metadata={
+        "description": "false when the child does not use speech: their letter offers the ways_to_take_part instead "
+                       "of 'tell us'"})
+    ways_to_take_part = _text_list(metadata={"description": (
+        "How the child can have their say, written to the child, e.g. 'Show us with your Makaton signs' (printed "
+        "in the child's own letter)")})
+    adjustments = _adjustments()
     address_lines = _text_list()
     school = Name()
     gp = Name()
@@ -82,20 +110,29 @@ class Child(Strict):
 
 class FamilyMember(Contact):
     name = Name(required=True)
+    preferred_name = _preferred_name()
+    salutation = _salutation()
     relationship = Name(required=True, metadata={"description": "e.g. Mother, Maternal grandmother, Family friend"})
     parental_responsibility = fields.Boolean(load_default=False)
     lives_with_child = fields.Boolean(load_default=False)
     language = Name()
     interpreter_needed = fields.Boolean(load_default=False)
-    communication_needs = Text()
+    communication_needs = Text(metadata={"description": "Staff note (plans and records; never printed in the "
+                                                        "person's own letter: see adjustments)"})
+    adjustments = _adjustments()
     lives_abroad = fields.Boolean(load_default=False)
 
 
 class Professional(Contact):
     name = Name(required=True)
+    preferred_name = _preferred_name()
+    salutation = _salutation()
     role = Name(required=True)
     agency = Name(required=True)
     agency_type = one_of(AGENCY_TYPES, load_default="other")
+    bring = _text_list(metadata={"description": "What this professional is asked to bring to meetings (their "
+                                                "invitation only; a meeting's bring_for overrides it)"})
+    adjustments = _adjustments()
 
 
 class Assessment(Strict):
@@ -205,6 +242,37 @@ class OutcomeDetail(Strict):
     next_steps = Text()
 
 
+class OutcomeField(fields.Field):
+    """A review outcome: one key, or (where the policy combines them, "and/or") a list of keys.
+
+    Whether a list is allowed depends on the policy profile (`combined_outcomes`), which the model does not know:
+    api.profile_problems refuses a list under a profile that keeps exactly one.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            raise ma.ValidationError("Give at least one outcome, or leave 'outcome' out.")
+        bad = [i for i in items if not isinstance(i, str) or i not in REVIEW_OUTCOMES]
+        if bad:
+            raise ma.ValidationError(f"Must be one of: {', '.join(REVIEW_OUTCOMES)} (or a list of them).")
+        if len(set(items)) != len(items):
+            raise ma.ValidationError("Each outcome may appear only once.")
+        return list(items) if isinstance(value, list) else value
+
+    def _jsonschema_type_mapping(self):
+        one = {"type": "string", "enum": list(REVIEW_OUTCOMES)}
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}],
+                "description": "One review outcome, or a list of them where the policy allows 'and/or' "
+                               "(hertfordshire)"}
+
+
+def outcome_keys(meeting: dict) -> list[str]:
+    """A meeting's outcome(s) as a list (empty when none is recorded)."""
+    value = meeting.get("outcome")
+    return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+
 class Meeting(Strict):
     type = one_of(MEETING_TYPES, required=True)
     date = Date(required=True)
@@ -218,8 +286,13 @@ class Meeting(Strict):
     bring = _text_list(metadata={"description": "What everyone invited should bring"})
     bring_family = _text_list(metadata={"description": "What family members should bring (family letters only)"})
     bring_professional = _text_list(metadata={"description": "What professionals should bring (their letters only)"})
+    bring_for = fields.Dict(keys=Name(), values=fields.List(Text()), load_default=dict, metadata={
+        "description": "What one invitee should bring, by name, e.g. 'Dr Ray Patel: [Health update]' (replaces "
+                       "bring_family/bring_professional in that person's letter)"})
     invitees = fields.List(Name(), load_default=list,
                            metadata={"description": "Names of family members, network, professionals or the child"})
+    child_not_invited_reason = Text(metadata={
+        "description": "Why the child is not invited (does not wish to attend, or it is not appropriate), when not"})
     attendees = fields.List(Name(), load_default=list)
     apologies = fields.List(Name(), load_default=list)
     reports_received = _list(Report)
@@ -234,7 +307,8 @@ class Meeting(Strict):
     disagreements = _text_list()
     unresolved = _text_list()
     equality_diversity = Text()
-    outcome = one_of(REVIEW_OUTCOMES)
+    outcome = OutcomeField(metadata={"description": "One review outcome, or a list where the policy allows "
+                                                    "'and/or' (hertfordshire)"})
     outcome_detail = fields.Nested(OutcomeDetail)
     decisions = _text_list()
     record_completed = Date()
@@ -493,6 +567,13 @@ class CaseFile(Strict):
                             "Not a person in this case file: add them under family, network or professionals "
                             "(or use the child's or social worker's name as written)."
                         ]
+            invited = {n.casefold() for n in m.get("invitees", [])}
+            for name in m.get("bring_for") or {}:
+                if name.casefold() not in invited:
+                    errors.setdefault("meetings", {}).setdefault(i, {}).setdefault("bring_for", {})[name] = [
+                        "Not one of this meeting's invitees: use a name from its invitees list as written."
+                    ]
+        _lifecycle_checks(data, errors)
         outcome_ids = {o["id"] for o in (data.get("plan") or {}).get("outcomes", [])}
         for i, a in enumerate((data.get("plan") or {}).get("actions", [])):
             if a.get("outcome") and a["outcome"] not in outcome_ids:
@@ -518,6 +599,28 @@ def _census_order(data: dict, errors: dict) -> None:
     if closure.get("date") and closure["date"] < referral:
         errors.setdefault("closure", {}).setdefault("date", []).append(
             "Cannot be before the referral date (census.referral_date).")
+
+
+def _lifecycle_checks(data: dict, errors: dict) -> None:
+    """A closed case has nothing after its closure; a plan cannot end before it starts or after the case closed;
+    a transfer out names where the family is going."""
+    plan = data.get("plan") or {}
+    closure = data.get("closure") or {}
+    closed = closure.get("date")
+    if closed and plan.get("start") and closed < plan["start"]:
+        errors.setdefault("closure", {})["date"] = ["The case cannot close before the plan starts (plan.start)."]
+    if closed and plan.get("end") and plan["end"] > closed:
+        errors.setdefault("plan", {})["end"] = ["The plan cannot end after the case closed (closure.date)."]
+    if closed:
+        for group in ("meetings", "visits"):
+            for i, item in enumerate(data.get(group, [])):
+                if item["date"] > closed:
+                    errors.setdefault(group, {}).setdefault(i, {}).setdefault("date", []).append(
+                        "Dated after the case closed (closure.date): remove it, or correct the closure date.")
+    transfer = data.get("transfer") or {}
+    if transfer.get("direction") == "out" and not (transfer.get("receiving_authority") or {}).get("name"):
+        errors.setdefault("transfer", {})["receiving_authority"] = [
+            "The family is moving out (direction: out): name the receiving authority (receiving_authority.name)."]
 
 
 def _people_names(data: dict) -> set[str]:

@@ -101,7 +101,7 @@ def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: 
             try:
                 context = panel_summary.summary_context(case, Options(as_of=as_of), panel_date=panel_date)
                 name = api.output_name(case.case_id, "panel-summary", [], "docx")
-                files.append((name, api.render_bytes("panel-summary", context, "docx")))
+                files.append((name, api.render_bytes("panel-summary", context, "docx", api.templates_of(case))))
             except CinDocsError as exc:
                 raise type(exc)(f"Case {case.case_id} ({case.path}): {exc.message}") from exc
             summaries.append(context)
@@ -112,7 +112,8 @@ def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: 
 
         files.insert(0, (agenda_name(panel_date), render_docx("panel-agenda.docx", context)))
         logos = {s["authority"]["logo_path"] for s in summaries if s["authority"].get("logo_path")}
-        files.insert(0, (pdf_name(panel_date), render_pdf("panel-pack.html", context, extra_allowed=sorted(logos))))
+        files.insert(0, (pdf_name(panel_date), render_pdf("panel-pack.html", context, extra_allowed=sorted(logos),
+                                                          templates=api.templates_of(cases[0]))))
         bar.update(1)
     return PanelPack(panel_date, files, problems if force else [], warnings)
 

@@ -181,8 +181,9 @@ def _registry_part(case: api.Case, kind: str, title: str, options: Options, warn
     warnings.extend(f"{title}: {w}" for w in built.warnings)
     parts = []
     for output in built.outputs:
-        parts.append(Part(title, "generated", pdf=api.render_bytes(kind, output.context, "pdf"),
-                          docx=api.render_bytes(kind, output.context, "docx"),
+        templates = api.templates_of(case)
+        parts.append(Part(title, "generated", pdf=api.render_bytes(kind, output.context, "pdf", templates),
+                          docx=api.render_bytes(kind, output.context, "docx", templates),
                           pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
                           docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx")))
     return parts, None
@@ -251,8 +252,9 @@ def _check(item: str, done: bool | None, detail: str) -> dict:
     return {"item": item, "done": done, "detail": detail}
 
 
-def _render_direct(template: str, context: dict, fmt: str) -> bytes:
-    """A pack page that is not a registry kind (checklist, index), rendered by the same backends."""
+def _render_direct(template: str, context: dict, fmt: str, templates: Path | None = None) -> bytes:
+    """A pack page that is not a registry kind (checklist, index), rendered by the same backends (built-in
+    templates, with the authority's shared html files and print.css additions if it has a templates folder)."""
     if fmt == "docx":
         from ..render.docx import render_docx
 
@@ -260,7 +262,7 @@ def _render_direct(template: str, context: dict, fmt: str) -> bytes:
     from ..render.pdf import render_pdf
 
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(f"{template}.html", context, extra_allowed=[logo] if logo else [])
+    return render_pdf(f"{template}.html", context, extra_allowed=[logo] if logo else [], templates=templates)
 
 
 # ---- the pack ---------------------------------------------------------------------------------------------------
@@ -268,6 +270,7 @@ def _render_direct(template: str, context: dict, fmt: str) -> bytes:
 def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password: str | None = None) -> TransferPack:
     """Everything in memory: the merged PDF (index, bookmarks) and the zip of separate files with its manifest."""
     require(case.data, "transfer pack", "transfer", "transfer.receiving_authority", "social_worker")
+    templates = api.templates_of(case)  # the authority's own templates folder, if any
     attachments = read_attachments(list(attach))
     warnings: list[str] = []
     case_id = case.case_id
@@ -286,8 +289,9 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
         record_parts, record_reason = _registry_part(case, "review-record", record_title,
                                                      Options(as_of=as_of, meeting=str(index)), warnings)
     summary_ctx = summary_context(case, as_of)
-    summary = Part("Case summary", "generated", pdf=api.render_bytes("case-summary", summary_ctx, "pdf"),
-                   docx=api.render_bytes("case-summary", summary_ctx, "docx"),
+    summary = Part("Case summary", "generated",
+                   pdf=api.render_bytes("case-summary", summary_ctx, "pdf", templates),
+                   docx=api.render_bytes("case-summary", summary_ctx, "docx", templates),
                    pdf_name=api.output_name(case_id, "case-summary", [], "pdf"),
                    docx_name=api.output_name(case_id, "case-summary", [], "docx"))
 
@@ -297,7 +301,8 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                                   record_reason=record_reason, assessments=assessments)
     warnings.extend(f"Transfer checklist: “{item}” is not done or not recorded."
                     for item in check_ctx["outstanding"])
-    checklist = Part(CHECKLIST_TITLE, "generated", pdf=_render_direct("transfer-checklist", check_ctx, "pdf"),
+    checklist = Part(CHECKLIST_TITLE, "generated",
+                     pdf=_render_direct("transfer-checklist", check_ctx, "pdf", templates),
                      docx=_render_direct("transfer-checklist", check_ctx, "docx"),
                      pdf_name=api.output_name(case_id, "transfer-checklist", [], "pdf"),
                      docx_name=api.output_name(case_id, "transfer-checklist", [], "docx"))
@@ -312,8 +317,9 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                       "how": "Enclosed as given (PDF)" if p.pdf else "Sent as a Word file (in the zip)"}
                      for p in attached])
     letter_ctx = letter_context(case, as_of, enclosures)
-    letter = Part("Notification letter", "generated", pdf=api.render_bytes("transfer-letter", letter_ctx, "pdf"),
-                  docx=api.render_bytes("transfer-letter", letter_ctx, "docx"),
+    letter = Part("Notification letter", "generated",
+                  pdf=api.render_bytes("transfer-letter", letter_ctx, "pdf", templates),
+                  docx=api.render_bytes("transfer-letter", letter_ctx, "docx", templates),
                   pdf_name=api.output_name(case_id, "transfer-letter", [], "pdf"),
                   docx_name=api.output_name(case_id, "transfer-letter", [], "docx"))
 
@@ -354,7 +360,8 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
         for p, count in zip(parts, counts):
             p.first_page, p.last_page = (page, page + count - 1) if count else (None, None)
             page += count
-        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf")
+        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf",
+                                   api.templates_of(case))
         actual = len(pypdf.PdfReader(io.BytesIO(index_pdf)).pages)
         if actual == index_pages:
             break

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..calendar import WorkingCalendar, add_days, add_months, add_weeks, add_years, last_weekday_of_month
+from ..calendar import WorkingCalendar, add_days, add_months, add_weeks, add_years, birthday, last_weekday_of_month
 from ..errors import PolicyError
 from .profile import WEEKDAYS
 
@@ -42,6 +43,13 @@ class Deadline:
     kind: str = "deadline"
     satisfied_on: dt.date | None = None
     anchor_time: dt.time | None = field(default=None, repr=False)
+    lapse: bool = False            # a past window of a cadence rule that closed before the next event came
+    note: str | None = None        # why it is shown as it is (an exception, the 6.3.4 bypass); JSON adds it to basis
+
+    @property
+    def history(self) -> bool:
+        """On the record, not work to do: a lapse (a window met late) or a deadline the plan ended without."""
+        return self.lapse or self.status == "missed"
 
     def to_json(self) -> dict:
         return {
@@ -52,7 +60,7 @@ class Deadline:
             "ref": self.ref,
             "from": self.from_,
             "from_date": self.from_date.isoformat(),
-            "basis": self.basis,
+            "basis": f"{self.basis}; {self.note}" if self.note else self.basis,
             "moved": self.moved,
             "status": self.status,
             "source": self.source,
@@ -63,23 +71,49 @@ class Deadline:
         from ..render.filters import longdate
 
         when = longdate(self.from_date) + (f" at {self.anchor_time.strftime('%H:%M')}" if self.anchor_time else "")
-        if self.basis == "the same working day":
+        if self.basis == "on the same day":
+            text = f"on the date of {self.from_label} ({when})"
+        elif self.basis == "the same working day":
             text = f"the same working day as {self.from_label} on {when}"
+        elif self.basis.endswith("birthday"):
+            text = f"the {self.basis} of a child born on {longdate(self.from_date)}"
         elif self.basis.startswith("the last "):
-            text = f"the first panel sitting ({self.basis}) after {self.from_label} on {when}"
+            # Sittings whose referral deadline had already gone are skipped (F13): say so.
+            text = (f"the first panel sitting ({self.basis}) whose referral deadline is on or after "
+                    f"{self.from_label} on {when}")
         elif self.basis.endswith(" before"):
             text = f"{self.basis} {self.from_label} on {when}"
         else:
             text = f"{self.basis} after {self.from_label} on {when}"
         if self.moved:
-            # The JSON keeps the contract's "2027-02-28 is a Sunday"; people read the long date.
-            day, _, reason = self.moved.partition(" is ")
-            try:
-                why = "" if reason in ("a Saturday", "a Sunday") else f", {reason}"  # the long date names the day
-                text += f" (brought forward from {longdate(dt.date.fromisoformat(day))}{why})"
-            except ValueError:
-                text += f" (moved: {self.moved})"
+            text += f" ({moved_words(self.moved, self.due)})"
         return text
+
+
+_WEEKEND = ("a Saturday", "a Sunday")
+
+
+def moved_words(moved: str, due: dt.date) -> str:
+    """The contract's `moved` ("2027-01-02 is a Saturday; 2027-01-01 is a bank holiday (New Year's Day)") in words:
+    "brought forward from Saturday 2 January 2027; Friday 1 January 2027 is a bank holiday (New Year's Day)"."""
+    from ..render.filters import longdate
+
+    days = []
+    for part in moved.split("; "):
+        day, _, reason = part.partition(" is ")
+        try:
+            days.append((dt.date.fromisoformat(day), reason))
+        except ValueError:
+            return f"moved: {moved}"
+    (first, first_why), rest = days[0], days[1:]
+    day_off = "" if first_why in _WEEKEND else f", {first_why}"  # the long date already names the day of the week
+    if first > due:
+        text = f"brought forward from {longdate(first)}{day_off}"
+    else:
+        text = f"the next working day, as {longdate(first)}{day_off} is not one"
+    for d, why in rest:
+        text += f"; {longdate(d)} is {why}"
+    return text
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -101,6 +135,19 @@ class Engine:
         self.rules = {r["key"]: r for r in profile["rules"]}
         self._done: dict[str, list[Deadline]] = {}
         self._hits: dict[int, Hit] = {}
+        self.plan_end = self._plan_end()
+
+    def _plan_end(self) -> dt.date | None:
+        """The earliest of plan.end, closure.date and the 18th birthday (29 February -> 1 March)."""
+        ends = [get_path(self.case, p) for p in ("plan.end", "closure.date")]
+        dob = get_path(self.case, "child.date_of_birth")
+        if isinstance(dob, dt.date):
+            ends.append(birthday(dob, 18))
+        return min((d for d in ends if isinstance(d, dt.date)), default=None)
+
+    @property
+    def plan_ended(self) -> bool:
+        return self.plan_end is not None and self.plan_end <= self.as_of
 
     # ---- events a rule counts from -------------------------------------------------------------------------
     def _meetings(self, types: Iterable[str] | None = None) -> list[tuple[int, dict]]:
@@ -119,6 +166,11 @@ class Engine:
         value = get_path(self.case, a["field"])
         return [Hit(value, a["field"], a["label"])] if isinstance(value, dt.date) else []
 
+    def anchor_first_meeting(self, a):
+        """The first meeting of the types, held or planned (a planned one gives forecast dates)."""
+        ms = self._meetings(a["types"])
+        return [self._meeting_hit(*ms[0], a)] if ms else []
+
     def anchor_first_held_meeting(self, a):
         held = self._held_meetings(a["types"])
         return [self._meeting_hit(*held[0], a)] if held else []
@@ -135,13 +187,16 @@ class Engine:
                 if m["date"] > self.as_of and m.get("time")]
 
     def anchor_plan_start(self, a):
+        """plan.start, else the first meeting of the first of `types` present (default: the initial meeting),
+        held or planned."""
         start = get_path(self.case, "plan.start")
         if start:
             return [Hit(start, "plan.start", a["label"])]
-        initial = self._meetings(["initial"])
-        if initial:
-            i, m = initial[0]
-            return [Hit(m["date"], f"meetings[{i}]", a["label"])]
+        for kind in a.get("types") or ["initial"]:
+            found = self._meetings([kind])
+            if found:
+                i, m = found[0]
+                return [Hit(m["date"], f"meetings[{i}]", a["label"])]
         return []
 
     def anchor_latest_held_visit(self, a):
@@ -151,6 +206,22 @@ class Engine:
             return []
         d, i = max(visits)
         return [Hit(d, f"visits[{i}]", a["label"])]
+
+    def _held_visits(self, a) -> list[Hit]:
+        visits = sorted((v["date"], i) for i, v in enumerate(self.case.get("visits", []))
+                        if _held(v["date"], self.as_of) and v.get("seen", True))
+        return [Hit(d, f"visits[{i}]", a["label"]) for d, i in visits]
+
+    def every_held(self, a) -> list[Hit]:
+        """Every occurrence a `latest_held_*` anchor chooses among, oldest first (for the record of lapses)."""
+        if a["event"] == "latest_held_visit":
+            return self._held_visits(a)
+        if a["event"] == "latest_held_meeting":
+            return [self._meeting_hit(i, m, a) for i, m in self._held_meetings(a["types"])]
+        if a["event"] == "latest_held_list":
+            dates = sorted((d, i) for i, d in enumerate(get_path(self.case, a["field"]) or []) if _held(d, self.as_of))
+            return [Hit(d, f"{a['field']}[{i}]", a["label"]) for d, i in dates]
+        return []
 
     def anchor_latest_held_list(self, a):
         dates = [(d, i) for i, d in enumerate(get_path(self.case, a["field"]) or []) if _held(d, self.as_of)]
@@ -162,7 +233,7 @@ class Engine:
     def anchor_rule(self, a):
         return [Hit(dl.due, a["rule"], a["label"], dl.ref, self._hits[id(dl)].item, self._hits[id(dl)].escalation,
                     time=dl.due_time)
-                for dl in self.deadlines_for(a["rule"])]
+                for dl in self.deadlines_for(a["rule"]) if not dl.lapse]  # the current window, not the record
 
     def anchor_each_escalation(self, a):
         return [Hit(e["disagreement"], f"escalations[{i}].disagreement", a["label"], f"escalations[{i}]", e, e)
@@ -188,6 +259,10 @@ class Engine:
         for key, expected in (when or {}).items():
             if key == "field_set":
                 ok = get_path(self.case, expected) is not None
+            elif key == "field_unset":
+                ok = get_path(self.case, expected) is None
+            elif key == "invites_agency_type":
+                ok = self._invites(hit, expected)
             elif key == "no_meeting_on_or_before_anchor":
                 ok = not any(m["date"] <= hit.date for _, m in self._meetings([expected]))
             elif key == "stage_unresolved_by_anchor":
@@ -201,6 +276,19 @@ class Engine:
             if not ok:
                 return False
         return True
+
+    def _invites(self, hit: Hit | None, agency_type: str) -> bool:
+        """Whether the meeting invites someone of this agency type (or, when it lists nobody, one is on the case)."""
+        of_type = {p["name"].casefold() for p in self.case.get("professionals", [])
+                   if p.get("agency_type") == agency_type}
+        invitees = (hit.item or {}).get("invitees") if hit else None
+        if not invitees:
+            return bool(of_type)
+        return any(name.casefold() in of_type for name in invitees)
+
+    def unless(self, unless: dict | None, hit: Hit | None) -> bool:
+        """A rule's `unless:` leaves it out when all of its conditions hold."""
+        return bool(unless) and self.holds(unless, hit)
 
     # ---- what satisfies a rule ----------------------------------------------------------------------------
     def satisfied_on(self, s: dict | None, hit: Hit) -> dt.date | None:
@@ -238,8 +326,18 @@ class Engine:
                    if r["by"].casefold() in health and _held(r.get("received"), self.as_of)]
             return min(got, default=None)
         if ev == "first_stage_started":
-            starts = [st["started"] for st in (hit.escalation or {}).get("stages", []) if _held(st["started"], self.as_of)]
+            # `min_stage`: at immediate risk only escalation to managers (stage 2 or later) meets the duty (6.3.1).
+            starts = [st["started"] for st in (hit.escalation or {}).get("stages", [])
+                      if st["stage"] >= s.get("min_stage", 1) and _held(st["started"], self.as_of)]
             return min(starts, default=None)
+        if ev == "plan_end":
+            return self.plan_end if self.plan_ended else None
+        if ev == "visit_before_due":
+            # A visit in the `months` before the due date (which is the anchor: a rule counted from a rule's due).
+            since = add_months(hit.date, -s["months"])
+            seen = [v["date"] for v in self.case.get("visits", [])
+                    if since <= v["date"] <= self.as_of and v.get("seen", True)]
+            return min(seen, default=None)
         if ev == "stage_started":
             # A later resolution of the earlier stage also ends the need to escalate (shown as late, not overdue
             # for ever), when the profile says so with `or_stage_resolved`.
@@ -262,7 +360,13 @@ class Engine:
         cal, d = self.cal, hit.date
         if "working_days" in offset:
             n = offset["working_days"]
-            return cal.add_working_days(d, n), None, ("the same working day" if n == 0 else _plural(n, "working day")), None
+            if n == 0:
+                # "The same working day": the next working day when the event is on a non-working day, and say so.
+                return cal.add_working_days(d, 0), None, "the same working day", cal.moved_text(d, 1)
+            return cal.add_working_days(d, n), None, _plural(n, "working day"), None
+        if "birthday" in offset:
+            n = offset["birthday"]
+            return birthday(d, n), None, f"{_ordinal(n)} birthday", None
         if "working_days_before" in offset:
             n = offset["working_days_before"]
             return cal.subtract_working_days(d, n), None, f"{_plural(n, 'working day')} before", None
@@ -280,7 +384,7 @@ class Engine:
             unit = next(u for u in ("days", "weeks", "months", "years") if u in offset)
             n = offset[unit]
             raw = {"days": add_days, "weeks": add_weeks, "months": add_months, "years": add_years}[unit](d, n)
-            basis = _plural(n, unit[:-1])
+            basis = "on the same day" if n == 0 else _plural(n, unit[:-1])
         due, moved = self._move_back(raw, fact)
         return due, None, basis, moved
 
@@ -289,7 +393,7 @@ class Engine:
         # move to the previous working day. Facts (birthdays) are dates, never moved.
         if fact or self.cal.is_working_day(raw):
             return raw, None
-        return self.cal.on_or_before(raw), f"{raw.isoformat()} is {self.cal.non_working_reason(raw)}"
+        return self.cal.on_or_before(raw), self.cal.moved_text(raw, -1)
 
     def _panel_date(self, spec: dict, eligible: dt.date):
         weekday = WEEKDAYS.index(spec["weekday"])
@@ -299,7 +403,7 @@ class Engine:
             sitting = last_weekday_of_month(year, month, weekday)
             actual = self.cal.on_or_before(sitting)
             if self.cal.subtract_working_days(actual, k) >= eligible:
-                moved = None if actual == sitting else f"{sitting.isoformat()} is {self.cal.non_working_reason(sitting)}"
+                moved = None if actual == sitting else self.cal.moved_text(sitting, -1)
                 basis = (f"the last {spec['weekday'].capitalize()} of a month, leaving {_plural(k, 'working day')} "
                          "to refer")
                 return actual, None, basis, moved
@@ -313,17 +417,67 @@ class Engine:
         self._done[key] = []  # guards against a rule that (indirectly) counts from itself
         rule = self.rules[key]
         out: list[Deadline] = []
-        for anchor in rule["from_"]:
+        for j, anchor in enumerate(rule["from_"]):
             hits = getattr(self, f"anchor_{anchor['event']}")(anchor)
             if not hits:
                 continue
-            hits = [h for h in hits if self.holds(rule.get("when"), h)]
+            hits = [h for h in hits if self.holds(rule.get("when"), h) and not self.unless(rule.get("unless"), h)]
+            hits = [h for h in hits if self.item_within_plan(rule, anchor, h)]
+            if rule.get("history") and j == 0 and len(hits) == 1:
+                out.extend(self._lapses(rule))
             for hit in hits:
                 dl = self.evaluate(rule, anchor, hit)
                 self._hits[id(dl)] = hit
                 out.append(dl)
             break  # the first event that is present is the one the rule counts from
+        if rule.get("plan_end") == "stop":
+            out = [dl for dl in out if self._before_plan_end(dl)]
         self._done[key] = out
+        return out
+
+    def item_within_plan(self, rule: dict, anchor: dict, hit: Hit) -> bool:
+        """Per-item rules (`plan_end: items`): items on or before the plan end still count, even when due after."""
+        return not (rule.get("plan_end") == "items" and self.plan_end and anchor["event"].startswith("each_")
+                    and hit.date > self.plan_end)
+
+    def _before_plan_end(self, dl: Deadline) -> bool:
+        """Cadence and plan-start rules: nothing due after the plan end; unmet ones due on or before it, once the
+        plan has ended, are `missed` (a lapse on the record, not work to do)."""
+        if self.plan_end is None:
+            return True
+        if dl.due > self.plan_end:
+            return False
+        if self.plan_ended and dl.status in ("open", "overdue"):
+            dl.status = "missed"
+        return True
+
+    def _lapses(self, rule: dict) -> list[Deadline]:
+        """The record of a cadence rule: every past window that closed before the event that ended it came.
+
+        The chain is the rule's base event (the first later anchor present: plan start, the initial meeting) and
+        then every occurrence of its first anchor (each held visit or meeting) after it. Each link whose next event
+        came after the window's due date is a `late` deadline whose ref is that event. The last link is the window
+        the rule counts from now (evaluated by the caller), not part of the record.
+        """
+        anchors = rule["from_"]
+        first = anchors[0]
+        chain: list[tuple[dict, Hit]] = []
+        for later in anchors[1:]:
+            base = getattr(self, f"anchor_{later['event']}")(later)
+            if base:
+                chain.append((later, base[0]))
+                break
+        since = chain[0][1].date if chain else None
+        chain += [(first, h) for h in self.every_held(first) if since is None or h.date > since]
+        out = []
+        for (anchor, hit), (_, nxt) in zip(chain, chain[1:]):
+            if not (self.holds(rule.get("when"), hit) and not self.unless(rule.get("unless"), hit)):
+                continue
+            dl = self.evaluate(rule, anchor, hit)
+            if dl.status == "late" and dl.satisfied_on == nxt.date:
+                dl.ref, dl.lapse = nxt.path, True
+                self._hits[id(dl)] = hit
+                out.append(dl)
         return out
 
     def evaluate(self, rule: dict, anchor: dict, hit: Hit) -> Deadline:
@@ -331,21 +485,51 @@ class Engine:
         offset = self.pick_offset(anchor.get("offset") or rule["offset"], hit)
         fact = rule["kind"] == "fact"
         due, due_time, basis, moved = self.compute(offset, hit, fact)
-        satisfied = None if fact else self.satisfied_on(rule.get("satisfied_by"), hit)
+        note = offset.get("note")
+        satisfier = offset.get("satisfied_by") or rule.get("satisfied_by")
+        satisfied = None if fact else self.satisfied_on(satisfier, hit)
+        label, source = rule["label"], offset.get("source") or rule["source"]
+        exception = next((e for e in rule.get("exceptions") or [] if self.holds(e["when"], hit)), None)
         if fact:
             status = "info"
+        elif exception:
+            # Not this authority's deadline, or not a target for this plan: shown, never chased.
+            status, source = "info", exception["source"]
+            label = exception.get("label") or label
+            note = self._fill(exception["note"], due)
+        elif rule["kind"] == "target":
+            # A target is never overdue or late: met if the plan ended by then, passed once it is behind as_of.
+            status = ("met" if satisfied is not None and satisfied <= due
+                      else "passed" if self.as_of > due else "open")
         elif satisfied is not None:
             status = "met" if satisfied <= due else "late"
         else:
             status = "overdue" if self.as_of > due else "open"
-        return Deadline(rule["key"], rule["label"], due, due_time or rule.get("due_time"), hit.ref, hit.path,
-                        hit.date, hit.label, basis, moved, status, offset.get("source") or rule["source"],
-                        rule["kind"], satisfied, hit.time if "hours_before" in offset else None)
+        return Deadline(rule["key"], label, due, due_time or rule.get("due_time"), hit.ref, hit.path,
+                        hit.date, hit.label, basis, moved, status, source,
+                        rule["kind"], satisfied, hit.time if "hours_before" in offset else None, note=note)
+
+    def _fill(self, note: str, due: dt.date) -> str:
+        """An exception's note with {due} and {case.path} filled in ("no reason recorded" when a field is empty)."""
+        from ..render.filters import longdate
+
+        def value(m: re.Match) -> str:
+            if m.group(1) == "due":
+                return longdate(due)
+            found = get_path(self.case, m.group(1))
+            return str(found).strip() if found not in (None, "") else "no reason recorded"
+
+        return re.sub(r"\{([a-z_.]+)\}", value, note)
 
     def all(self) -> list[Deadline]:
         out = [dl for key in self.rules for dl in self.deadlines_for(key)]
         order = {k: i for i, k in enumerate(self.rules)}
         return sorted(out, key=lambda d: (d.due, d.due_time or dt.time(0), order[d.rule], d.ref or ""))
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _plural(n: int, unit: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import marshmallow as ma
@@ -17,21 +18,26 @@ from ..models.fields import Date, Strict, Text, Time, one_of
 #: The events a rule may count from, and the events that satisfy a rule. The engine implements each; the test
 #: suite checks the two lists against the engine's registries both ways.
 ANCHOR_EVENTS = (
-    "field", "first_held_meeting", "latest_held_meeting", "each_held_meeting", "each_planned_meeting_with_time",
+    "field", "first_meeting", "first_held_meeting", "latest_held_meeting", "each_held_meeting", "each_planned_meeting_with_time",
     "plan_start", "latest_held_visit", "latest_held_list", "rule", "each_escalation", "each_stage_started",
     "each_stage_resolved",
 )
 SATISFYING_EVENTS = (
     "meeting", "nth_meeting", "item_field", "field", "visit_after_anchor", "list_after_anchor",
-    "health_report_received", "first_stage_started", "stage_started",
+    "health_report_received", "first_stage_started", "stage_started", "plan_end", "visit_before_due",
 )
-OFFSET_UNITS = ("working_days", "working_days_before", "days", "weeks", "months", "years", "hours_before",
-                "weeks_from_field", "panel_date")
+OFFSET_UNITS = ("working_days", "working_days_before", "days", "weeks", "months", "years", "birthday",
+                "hours_before", "weeks_from_field", "panel_date")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 #: Conditions a rule's `when:` may use besides "case.path: value" and "item.field: value" (see Engine.holds).
-CONDITIONS = ("field_set", "no_meeting_on_or_before_anchor", "stage_unresolved_by_anchor")
+CONDITIONS = ("field_set", "field_unset", "invites_agency_type", "no_meeting_on_or_before_anchor",
+              "stage_unresolved_by_anchor")
+#: What a rule does when the plan ends (the earliest of plan.end, closure.date and the 18th birthday):
+#: stop = cadence and plan-start rules give nothing due after it, and what fell due before it unmet is `missed`;
+#: items = per-item rules count only items dated on or before it; ignore = unaffected (the default).
+PLAN_END_BEHAVIOURS = ("ignore", "stop", "items")
 
 
 def case_path_exists(path: str) -> bool:
@@ -58,6 +64,44 @@ class PanelDateOffset(Strict):
     referral_working_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=60))
 
 
+_NEEDS = {
+    "meeting": ("types",), "nth_meeting": ("types", "n"), "field": ("field",), "list_after_anchor": ("field",),
+    "stage_started": ("stage",), "latest_held_list": ("field",), "first_held_meeting": ("types",),
+    "latest_held_meeting": ("types",), "each_held_meeting": ("types",), "each_planned_meeting_with_time": ("types",),
+    "rule": ("rule",), "each_stage_started": ("stage",), "each_stage_resolved": ("stages",),
+    "first_meeting": ("types",), "visit_before_due": ("months",),
+}
+
+
+def _require_parameters(data: dict) -> None:
+    missing = [p for p in _NEEDS.get(data["event"], ()) if p not in data]
+    if data["event"] == "item_field" and not (data.get("field") or data.get("fields_")):
+        missing.append("field")
+    if missing:
+        raise ma.ValidationError(f"The event '{data['event']}' needs: {', '.join(missing)}.")
+
+
+class Satisfier(Strict):
+    event = one_of(SATISFYING_EVENTS, required=True)
+    types = fields.List(one_of(MEETING_TYPES))
+    field = fields.String()
+    fields_ = fields.List(fields.String(), data_key="fields")
+    after_anchor = fields.Boolean(load_default=False)
+    strictly_after = fields.Boolean(load_default=False)
+    n = fields.Integer(strict=True, validate=validate.Range(min=1, max=20))
+    stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
+    or_stage_resolved = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
+    min_stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4),
+                               metadata={"description": "first_stage_started: only a stage this high or higher counts"})
+    months = fields.Integer(strict=True, validate=validate.Range(min=1, max=24),
+                            metadata={"description": "visit_before_due: the months before the due date in which a "
+                                                     "visit counts"})
+
+    @validates_schema
+    def _parameters(self, data, **kwargs):
+        _require_parameters(data)
+
+
 class Offset(Strict):
     """One way of counting. Exactly one unit; `when` picks it among alternatives; `source` cites its sentence."""
 
@@ -69,9 +113,14 @@ class Offset(Strict):
     weeks = fields.Integer(strict=True, validate=validate.Range(min=0, max=520))
     months = fields.Integer(strict=True, validate=validate.Range(min=0, max=240))
     years = fields.Integer(strict=True, validate=validate.Range(min=0, max=100))
+    birthday = fields.Integer(strict=True, validate=validate.Range(min=1, max=100),
+                              metadata={"description": "The Nth birthday (29 February -> 1 March in other years)"})
     hours_before = fields.Integer(strict=True, validate=validate.Range(min=0, max=24 * 60))
     weeks_from_field = fields.String()
     panel_date = fields.Nested(PanelDateOffset)
+    note = Text(metadata={"description": "Added to the basis when this alternative applies (e.g. the 6.3.4 bypass)"})
+    satisfied_by = fields.Nested(Satisfier, metadata={"description": "What meets the rule when this alternative "
+                                                                     "applies, instead of the rule's satisfied_by"})
 
     @validates_schema
     def _one_unit(self, data, **kwargs):
@@ -96,28 +145,12 @@ class OffsetField(fields.Field):
         unit["panel_date"] = {"type": "object", "properties": {"weekday": {"type": "string", "enum": list(WEEKDAYS)},
                                                                "referral_working_days": {"type": "integer"}},
                               "required": ["weekday", "referral_working_days"], "additionalProperties": False}
-        one = {"type": "object", "properties": {"when": {"type": "object"}, "source": {"type": "string"}, **unit},
+        one = {"type": "object", "properties": {"when": {"type": "object"}, "source": {"type": "string"},
+                                                "note": {"type": "string"}, "satisfied_by": {"type": "object"},
+                                                **unit},
                "minProperties": 1, "additionalProperties": False,
                "description": f"Exactly one of: {', '.join(OFFSET_UNITS)}; 'when' picks it among alternatives."}
         return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
-
-
-_NEEDS = {
-    "meeting": ("types",), "nth_meeting": ("types", "n"), "field": ("field",), "list_after_anchor": ("field",),
-    "stage_started": ("stage",), "latest_held_list": ("field",), "first_held_meeting": ("types",),
-    "latest_held_meeting": ("types",), "each_held_meeting": ("types",), "each_planned_meeting_with_time": ("types",),
-    "rule": ("rule",), "each_stage_started": ("stage",), "each_stage_resolved": ("stages",),
-}
-
-
-def _require_parameters(data: dict) -> None:
-    missing = [p for p in _NEEDS.get(data["event"], ()) if p not in data]
-    if data["event"] == "item_field" and not (data.get("field") or data.get("fields_")):
-        missing.append("field")
-    if missing:
-        raise ma.ValidationError(f"The event '{data['event']}' needs: {', '.join(missing)}.")
-
-
 
 
 class Anchor(Strict):
@@ -135,43 +168,65 @@ class Anchor(Strict):
         _require_parameters(data)
 
 
-class Satisfier(Strict):
-    event = one_of(SATISFYING_EVENTS, required=True)
-    types = fields.List(one_of(MEETING_TYPES))
-    field = fields.String()
-    fields_ = fields.List(fields.String(), data_key="fields")
-    after_anchor = fields.Boolean(load_default=False)
-    strictly_after = fields.Boolean(load_default=False)
-    n = fields.Integer(strict=True, validate=validate.Range(min=1, max=20))
-    stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
-    or_stage_resolved = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
-
-    @validates_schema
-    def _parameters(self, data, **kwargs):
-        _require_parameters(data)
-
-
 class Example(Strict):
     from_ = Date(required=True, data_key="from")
     due = Date(required=True)
     moved = fields.Boolean(load_default=False)
     when = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
     anchor = fields.Integer(load_default=0, strict=True)
+    # A lifecycle example: with the plan ending on `plan_end`, seen on `as_of`, nothing met, the rule gives
+    # `status` (or no deadline at all: status `none`).
+    plan_end = Date()
+    as_of = Date()
+    status = one_of(("open", "overdue", "missed", "passed", "info", "none"))
+
+    @validates_schema
+    def _lifecycle(self, data, **kwargs):
+        if "status" in data and "as_of" not in data:
+            raise ma.ValidationError("A lifecycle example needs the as_of date its status is seen on.", "as_of")
+
+
+class Exception_(Strict):
+    """When `when` holds, the rule is shown as `info`, never chased: another body's duty, or a target that does not
+    apply to this plan. `note` (with {due} or {case.path} filled in) is added to the basis."""
+
+    when = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    source = Text(required=True, validate=validate.Length(min=20, error="Quote the policy sentence."))
+    note = Text(required=True, max_length=300)
+    label = Text(max_length=200)
 
 
 class Rule(Strict):
     key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$",
                                                                 error="Use lower_case_with_underscores."))
     label = Text(required=True, max_length=200)
-    kind = one_of(("deadline", "fact"), load_default="deadline")
+    kind = one_of(("deadline", "fact", "target"), load_default="deadline",
+                  metadata={"description": "deadline; fact (a date, status info); target (never overdue: "
+                                           "open, met or passed)"})
     from_ = fields.List(fields.Nested(Anchor), required=True, data_key="from",
                         validate=validate.Length(min=1, error="Name at least one event to count from."))
     offset = OffsetField()
     when = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
+    unless = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
+                         metadata={"description": "The rule is left out when all of these conditions hold"})
+    plan_end = one_of(PLAN_END_BEHAVIOURS, load_default="ignore",
+                      metadata={"description": "stop: nothing due after the plan end, unmet ones before it are "
+                                               "missed; items: only items dated on or before it; ignore"})
+    history = fields.Boolean(load_default=False,
+                             metadata={"description": "Keep every past window met late on the record (cadence "
+                                                      "rules counting from a latest_held_* event)"})
+    exceptions = fields.List(fields.Nested(Exception_), load_default=list)
     satisfied_by = fields.Nested(Satisfier)
     due_time = Time()
     source = Text(required=True, validate=validate.Length(min=20, error="Quote the policy sentence this rule comes from."))
     examples = fields.List(fields.Nested(Example), load_default=list)
+
+    @validates_schema
+    def _history_needs_a_latest_event(self, data, **kwargs):
+        first = (data.get("from_") or [{}])[0].get("event", "")
+        if data.get("history") and not first.startswith("latest_held_"):
+            raise ma.ValidationError("history: true needs the rule to count first from a latest_held_* event "
+                                     "(the latest visit, meeting or check).", "history")
 
     @validates_schema
     def _has_offset(self, data, **kwargs):
@@ -215,6 +270,8 @@ class Profile(Strict):
     closures = fields.List(Date(), load_default=list)
     meeting_labels = fields.Dict(keys=one_of(MEETING_TYPES), values=fields.String(), required=True)
     plan_outcomes = fields.Raw(load_default=False)
+    combined_outcomes = fields.Boolean(load_default=False, metadata={
+        "description": "A review may record several outcomes (a list); otherwise exactly one"})
     review_outcomes = fields.Dict(keys=one_of(REVIEW_OUTCOMES), values=fields.String(), required=True)
     panel = fields.Nested(Panel, allow_none=True)
     escalation = fields.Nested(EscalationProtocol, allow_none=True, load_default=None)
@@ -227,11 +284,16 @@ class Profile(Strict):
         problems = {}
         for i, rule in enumerate(data.get("rules", [])):
             paths = [a["field"] for a in rule["from_"] if a.get("field")]
-            conditions = [rule.get("when") or {}] + [o.get("when") or {} for o in rule.get("offset") or []]
+            conditions = [rule.get("when") or {}, rule.get("unless") or {}]
+            conditions += [e["when"] for e in rule.get("exceptions") or []]
+            # An exception's note may fill in {due} or a case path ({plan.longer_term_reason}).
+            paths += [p for e in rule.get("exceptions") or [] for p in re.findall(r"\{([a-z_.]+)\}", e["note"])
+                      if p != "due"]
+            conditions += [o.get("when") or {} for o in rule.get("offset") or []]
             conditions += [o.get("when") or {} for a in rule["from_"] for o in a.get("offset") or []]
             for when in conditions:
                 for key, value in when.items():
-                    if key == "field_set":
+                    if key in ("field_set", "field_unset"):
                         paths.append(value)
                     elif key not in CONDITIONS and not key.startswith("item."):
                         paths.append(key)

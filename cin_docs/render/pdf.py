@@ -25,17 +25,26 @@ PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
 _ROUTED_LOGGERS = ("weasyprint", "fontTools")
 
 
-def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = ()) -> bytes:
-    """Render templates/html/<template_name> with `context` to PDF bytes; same input, same bytes."""
+def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = (),
+               templates: Path | None = None) -> bytes:
+    """Render html/<template_name> with `context` to PDF bytes; same input, same bytes.
+
+    `templates`: an authority's templates folder; its html/ files come first (an overridden kind is checked first,
+    see cin_docs.render.overrides) and its html/print.css is added after the built-in one.
+    """
     produced = _produced(context)
-    html = render_html(template_name, context)
+    if templates is not None:
+        from .overrides import refuse_if_broken
+
+        refuse_if_broken(templates, "html", template_name, context)
+    html = render_html(template_name, context, templates)
     base_url = resources.html_templates_dir().resolve().as_uri() + "/"
     with _weasyprint_logs_to_debug(), _source_date_epoch(produced):
         # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF. The fetcher module
         # imports WeasyPrint first, with its import-time warning filtered.
         from .fetcher import AssetFetcher, weasyprint
 
-        fetcher = AssetFetcher(extra_allowed)
+        fetcher = AssetFetcher(extra_allowed, templates=templates)
         try:
             document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
             # Dates from the case, never the clock, whatever the template's <meta> says.

@@ -20,7 +20,7 @@ def build(b):
     b.facts(doc, [
         ("Name", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }})"
                  "{% endif %}"),
-        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (aged {{ child.age }})"
+        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|dob }} (aged {{ child.age }})"
                           "{% else %}not recorded{% endif %}"),
         ("Gender", "{{ child.gender or 'not recorded' }}"),
         ("Ethnicity", "{{ child.ethnicity or 'not recorded' }}"),
@@ -108,5 +108,9 @@ def build(b):
                    ["{{ d.label }}", "{{ d.due|longdate }}{% if d.due_time %} {{ d.due_time|time }}{% endif %}",
                     "{{ d.status|capitalize }}", "{{ d.explanation }}"],
                    empty="No deadlines are open or overdue on {{ doc.produced|longdate }}.")
+    b.heading(doc, "History: on the record, not things to do", 3)
+    b.table_or(doc, "deadline_history", ["What", "Was due", "What happened", "Why"], "for d in deadline_history",
+               ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}", "{{ d.explanation }}"],
+               empty="Nothing came late or was missed.")
     b.para(doc, "Deadlines under the {{ doc.policy_label }} policy, worked out on {{ doc.produced|longdate }}.")
     return NAME, doc

@@ -27,7 +27,7 @@ def build(b):
     b.heading(doc, "Child's details", 2)
     _facts(b, doc, [
         ("Name", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }}){% endif %}"),
-        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (age {{ child.age }})"
+        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|dob }} (age {{ child.age }})"
                           "{% else %}not recorded{% endif %}"),
         ("Gender", "{{ child.gender or 'not recorded' }}"),
         ("Ethnicity", "{{ child.ethnicity or 'not recorded' }}"),
@@ -149,14 +149,21 @@ def build(b):
     b.heading(doc, "Review points", 2)
     b.para(doc, "{% if review.next_review %}The next review of this plan must be held by "
                 "{{ review.next_review.due|longdate }}.{% else %}Next review: not yet set.{% endif %}"
-                "{% if review.plan_end %} The plan is expected to end by {{ review.plan_end.due|longdate }} "
-                "(a target, not a deadline).{% endif %}")
+                "{% if review.plan_end %}{% if review.plan_end.status == 'info' %} The usual target for a plan to "
+                "end ({{ review.plan_end.due|longdate }}) is {{ review.plan_end.policy_note }}.{% else %} The plan "
+                "is expected to end by {{ review.plan_end.due|longdate }} (a target, not a deadline).{% endif %}"
+                "{% endif %}")
     b.para(doc, "{%p if review.points %}")
     grid = b.table(doc, ["Review point", "Date", "How the date is worked out"], "for d in review.points",
                    ["{{ d.label }}", "{{ d.due|longdate }}{% if d.note %} ({{ d.note }}){% endif %}",
                     "{{ d.explanation }}"])
     _widths(grid, [4.5, 4.0, 8.5])
     b.para(doc, "{%p endif %}")
+    b.heading(doc, "History: on the record, not things to do", 3)
+    history = b.table_or(doc, "review.history", ["What", "Was due", "What happened"], "for d in review.history",
+                         ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}"],
+                         "Nothing came late or was missed.")
+    _widths(history, [4.5, 4.0, 8.5])
     b.heading(doc, "How progress will be judged", 3)
     b.para(doc, "{{ plan.review_judgement or 'not recorded' }}")
 

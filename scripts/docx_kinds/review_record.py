@@ -38,7 +38,7 @@ def build(b):
     b.para(doc, "{{ doc.kind_title }} · {{ meeting.type_label }} · {{ child.full_name }}")
     b.facts(doc, [
         ("Child", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }}){% endif %}"),
-        ("Date of birth", "{{ child.date_of_birth|longdate }}"),
+        ("Date of birth", "{{ child.date_of_birth|dob }}"),
         ("Case ID", "{{ case_id }}"),
         ("Meeting", "{{ meeting.type_label }}: {{ meeting.label }}"),
         ("Date", "{{ meeting.date|longdate }}"),
@@ -157,6 +157,11 @@ def build(b):
     b.heading(doc, "Next review and other case dates", 3)
     b.table_or(doc, "deadlines.case", DEADLINE_HEADERS, "for d in deadlines.case", DEADLINE_CELLS,
                "None: the case file has no plan start date or initial meeting to count from.")
+    b.heading(doc, "History: on the record, not things to do", 3)
+    b.table_or(doc, "deadlines.history", ["What", "Was due", "What happened", "How it is worked out"],
+               "for d in deadlines.history",
+               ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}", "{{ d.explanation }}"],
+               "Nothing came late or was missed.")
 
     b.heading(doc, "Flags: how long the plan has been open", 2)
     b.para(doc, "A date is flagged when it has not been met yet and falls on or before "

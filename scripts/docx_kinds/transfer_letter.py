@@ -29,7 +29,7 @@ def build(b):
     b.facts(doc, [
         ("Child", "{{ child.full_name }}{% if child.preferred_name %} (known as {{ child.preferred_name }})"
                   "{% endif %}"),
-        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|longdate }} (aged {{ child.age }})"
+        ("Date of birth", "{% if child.date_of_birth %}{{ child.date_of_birth|dob }} (aged {{ child.age }})"
                           "{% else %}not recorded{% endif %}"),
         ("Living with", "{% if household %}{% for m in household %}{{ m.name }} ({{ m.relationship }}"
                         "{% if m.parental_responsibility %}, parental responsibility{% endif %})"
