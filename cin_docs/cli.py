@@ -648,7 +648,8 @@ def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
 
     if fmt in ("xlsx", "pdf") and out_file is None:
         raise UsageError(f"A {fmt} report is a file: say where to write it with -o, e.g. -o caseload.{fmt}.")
-    report = caseload_mod.caseload(paths, as_of or dt.date.today(), by, _config(ctx), jobs=jobs)
+    report = caseload_mod.caseload(paths, as_of or dt.date.today(), by, _config(ctx), jobs=jobs,
+                                   calendars=ics_dir is not None)
     if fmt == "table":
         data = outputs.to_table(report, click.style if out_file is None else (lambda t, **kw: t)).encode("utf-8")
     else:

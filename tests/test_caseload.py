@@ -235,3 +235,13 @@ def test_loading_for_the_census_in_the_pool_gives_the_same_data(folder):
     serial, errors = caseload.load_cases([folder], {}, jobs=1, data_only=True)
     pooled, pooled_errors = caseload.load_cases([folder], {}, jobs=2, data_only=True)
     assert serial == pooled and errors == pooled_errors and len(serial) == 6 and len(errors) == 1
+
+
+def test_without_calendars_the_report_is_the_same_and_holds_less(folder):
+    as_of = dt.date(2026, 11, 23)
+    full = caseload.caseload([folder], as_of, jobs=1)
+    lean = caseload.caseload([folder], as_of, jobs=1, calendars=False)
+    assert outputs.to_json(full) == outputs.to_json(lean)
+    assert outputs.html_context(full)["weeks"] == outputs.html_context(lean)["weeks"]
+    assert sum(w["count"] for w in outputs.html_context(lean)["weeks"]) > 0
+    assert len(lean.calendar_rows) < len(full.calendar_rows)

@@ -99,23 +99,26 @@ def team_of(data: dict) -> str:
             or NO_TEAM)
 
 
-def case_deadlines(path: Path, config: dict, as_of: dt.date) -> dict:
+def case_deadlines(path: Path, config: dict, as_of: dt.date, calendars: bool = True) -> dict:
     """One case's deadline rows (the due-dates JSON plus case, file, worker, team), or the error `validate` gives.
 
-    Keys starting with '_' are for the calendars and are not part of any report."""
+    Only what the report shows crosses back from a pool process (and, with `calendars`, every open and overdue
+    deadline); for the timeline, the due dates of the open ones. Keys starting with '_' are not part of any
+    report."""
     try:
         case = api.load(path, config)
         deadlines = api.due_dates(case, as_of)
     except CinDocsError as exc:
         return {"file": str(path), "error": exc.message}
     base = {"case_id": case.case_id, "file": str(path), "worker": worker_of(case.data), "team": team_of(case.data)}
-    rows = []
+    rows, open_due = [], []
     for d in deadlines:
         row = {**base, **d.to_json()}
-        # Only what a report or a calendar shows crosses back from a pool process: memory stays flat.
-        if row["status"] in ("open", "overdue") or section_of(row, as_of):
+        if d.status == "open":
+            open_due.append(row["due"])
+        if section_of(row, as_of) or (calendars and d.status in ("open", "overdue")):
             rows.append({**row, "_why": d.explanation(), "_policy": case.profile["label"]})
-    return {"file": str(path), "case_id": case.case_id, "rows": rows}
+    return {"file": str(path), "case_id": case.case_id, "rows": rows, "open_due": open_due}
 
 
 SECTIONS = (("overdue", "Overdue"), ("due_soon", f"Due in the next {DUE_SOON_DAYS} days"),
@@ -143,6 +146,8 @@ class Report:
     errors: list[dict]
     sections: dict[str, list[dict]]
     calendar_rows: list[dict] = field(repr=False, default_factory=list)
+    #: How many open deadlines fall due on each date (for the timeline), whether or not calendars were asked for.
+    open_due: dict[str, int] = field(repr=False, default_factory=dict)
 
     def group_key(self, row: dict) -> str:
         return row["label"] if self.by == "rule" else row[self.by]
@@ -183,14 +188,17 @@ def build_report(results: list[dict], as_of: dt.date, by: str = "worker") -> Rep
     errors = [{"file": r["file"], "error": r["error"]} for r in results if "error" in r]
     sections: dict[str, list[dict]] = {key: [] for key, _ in SECTIONS}
     calendar_rows = []
+    open_due: dict[str, int] = {}
     for result in results:
+        for due in result.get("open_due", []):
+            open_due[due] = open_due.get(due, 0) + 1
         for row in result.get("rows", []):
             if row["status"] in ("open", "overdue"):
                 calendar_rows.append(row)
             where = section_of(row, as_of)
             if where:
                 sections[where].append(row)
-    report = Report(as_of, by, sum("rows" in r for r in results), errors, sections, calendar_rows)
+    report = Report(as_of, by, sum("rows" in r for r in results), errors, sections, calendar_rows, open_due)
     for key, rows in sections.items():
         rows.sort(key=lambda r: (report.group_key(r).casefold(), r["due"], r["due_time"] or "", r["case_id"],
                                  r["rule"], r["ref"] or ""))
@@ -198,13 +206,14 @@ def build_report(results: list[dict], as_of: dt.date, by: str = "worker") -> Rep
 
 
 def caseload(paths, as_of: dt.date, by: str = "worker", config: dict | None = None, jobs: int | None = None,
-             progress: bool | None = None) -> Report:
+             progress: bool | None = None, calendars: bool = True) -> Report:
     """The whole work list for the case files and folders in `paths`."""
     from ..config import load_config
 
     files = find_case_files(paths)
     config = config if config is not None else load_config()
-    results = map_files(files, case_deadlines, config, as_of, jobs=jobs, progress=progress, keep=shared_text)
+    results = map_files(files, case_deadlines, config, as_of, calendars, jobs=jobs, progress=progress,
+                        keep=shared_text)
     return build_report(results, as_of, by)
 
 

@@ -146,13 +146,10 @@ def html_context(report: Report, authority: str | None = None) -> dict:
     monday = report.as_of - dt.timedelta(days=report.as_of.weekday())
     weeks = [{"start": monday + dt.timedelta(weeks=i), "count": 0, "label": shortdate(monday + dt.timedelta(weeks=i))}
              for i in range(TIMELINE_WEEKS)]
-    for row in report.calendar_rows:
-        if row["status"] != "open":
-            continue
-        due = dt.date.fromisoformat(row["due"])
-        index = (due - monday).days // 7
+    for due, count in report.open_due.items():
+        index = (dt.date.fromisoformat(due) - monday).days // 7
         if 0 <= index < TIMELINE_WEEKS:
-            weeks[index]["count"] += 1
+            weeks[index]["count"] += count
     peak = max([w["count"] for w in weeks] + [len(report.sections["overdue"]), 1])
     for w in weeks:
         w["share"] = w["count"] / peak
