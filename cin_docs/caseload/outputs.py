@@ -19,7 +19,15 @@ STATUS_WORDS = {"overdue": "OVERDUE", "open": "open", "late": "done late", "miss
 
 
 def to_json(report: Report) -> bytes:
-    return (json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The report as JSON, one deadline per line: json's indenting encoder is pure Python and would hold millions
+    of small strings for a large caseload, so each row goes through the C encoder on its own."""
+    data = report.to_json()
+    head = {k: v for k, v in data.items() if k != "deadlines"}
+    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "deadlines": [']
+    rows = [json.dumps(row, ensure_ascii=False) for row in data["deadlines"]]
+    lines.append(",\n".join(rows))
+    lines.append("]}\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def to_csv(report: Report) -> bytes:
