@@ -54,6 +54,7 @@ def test_json_report_shape_errors_and_exit_status(folder, tmp_path):
     assert result.exit_code == 1  # one case could not be read, and the report is still written
     report = json.loads(out.read_text(encoding="utf-8"))
     assert list(report) == ["as_of", "cases", "errors", "deadlines"]
+    assert report == json.loads(json.dumps(caseload.caseload([folder], dt.date(2026, 11, 23), jobs=1).to_json()))
     assert report["as_of"] == AS_OF and report["cases"] == 6
     (error,) = report["errors"]
     assert error["file"].endswith("broken.yaml")
