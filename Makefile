@@ -1,10 +1,13 @@
-# Two commands for a fresh machine: `make demo` (renders the samples into out/) and `make test`.
+# Two commands for a fresh machine: `make demo` (renders the samples into out/demo/) and `make test`.
 # Each creates or updates the virtual environment in .venv and installs what it needs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-AS_OF ?= $(shell date +%Y-%m-%d)
+# The samples show their cases as of Monday 23 November 2026; the demo is pinned to that date so that its output
+# never decays (pass AS_OF=YYYY-MM-DD to see another day). DEMO_OUT is the demo's own folder.
+AS_OF ?= 2026-11-23
+DEMO_OUT ?= out/demo
 
 CINVAL_VENV := .venv-cinvalidator
 CINVAL_STAMP := $(CINVAL_VENV)/.installed-stamp
@@ -19,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py $(AS_OF)
+	$(BIN)/python scripts/demo.py $(AS_OF) $(DEMO_OUT)
 
 test: $(STAMP) cinvalidator
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
@@ -46,4 +49,4 @@ schemas: $(STAMP)
 	$(BIN)/python scripts/export_schema.py
 
 clean:
-	rm -rf out build dist .pytest_cache $(CINVAL_VENV) $(CINVAL_VENV).log
+	rm -rf out/demo build dist .pytest_cache $(CINVAL_VENV) $(CINVAL_VENV).log

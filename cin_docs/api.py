@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .config import load_config
 from .errors import CaseValidationError
-from .models import format_path, load_case
+from .models import format_path, load_case_with_lines
 from .policies.engine import Deadline, Engine, calendar_for, compute_deadlines
 from .policies.profile import load_profile
 
@@ -20,6 +21,8 @@ class Case:
     data: dict
     profile: dict
     config: dict = field(default_factory=dict)
+    # The line of a field path in the file (('plan', 'actions', 8) -> 245), for checks that run after validation.
+    line_of: Callable[[tuple], int | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def case_id(self) -> str:
@@ -55,12 +58,12 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
 
 def load(path: str | Path, config: dict | None = None) -> Case:
     """Read, validate and resolve one case file; every problem is reported at once."""
-    data = load_case(path)
+    data, loaded = load_case_with_lines(path)
     profile = load_profile(data["policy"], Path(path).resolve().parent)
     problems = profile_problems(data, profile)
     if problems:
         raise CaseValidationError(str(path), problems)
-    return Case(data, profile, config if config is not None else load_config())
+    return Case(data, profile, config if config is not None else load_config(), line_of=loaded.line_of)
 
 
 def calendar(case: Case):
@@ -86,64 +89,69 @@ def due_dates_json(case: Case, as_of: dt.date) -> dict:
     }
 
 
-#: Outlook shows the times of timed deadlines (48 hours before a meeting) in the office's time zone.
-ICS_TIMEZONE = "Europe/London"
+TIME_ZONE = "Europe/London"
+#: When Outlook reminds: a working morning's notice for all-day deadlines (09:00 the day before), a day for timed ones.
+ALL_DAY_REMINDER = dt.timedelta(hours=-15)
+TIMED_REMINDER = dt.timedelta(days=-1)
 ICS_PRODID = "-//cin-docs//Child in Need deadlines//EN"
 
 
+def ics_uid(case_id: str, rule: str, ref: str | None) -> str:
+    """Stable per (case, rule, item): re-importing after a date moves updates the event instead of duplicating it."""
+    import re
+
+    item = re.sub(r"[^A-Za-z0-9_.-]+", "-", ref).strip("-") if ref else "case"
+    return f"{case_id}-{rule}-{item}@cin-docs"
+
+
 def ics_calendar(name: str):
-    """An empty iCalendar with the product ID, version and name every cin-docs calendar carries."""
+    """An empty iCalendar with the product ID, version, name and time zone every cin-docs calendar carries."""
     from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", ICS_PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", ICS_TIMEZONE)
+    cal.add("x-wr-timezone", TIME_ZONE)
     return cal
 
 
 def deadline_event(case_id: str, policy_label: str, deadline: dict, explanation: str):
-    """One VEVENT for one deadline (a row of the due-dates JSON): the single place every calendar builds them.
+    """One VEVENT for one deadline (a row of the due-dates JSON): the one place every calendar builds them, for
+    `due-dates --ics` and the caseload's per-worker calendars alike.
 
-    The UID is stable per (case, rule, ref), so importing a newer calendar updates the event instead of adding a
-    second one when a due date moves. Timed deadlines are in Europe/London; each event has a reminder the working
-    day before (09:00 for whole-day deadlines). Only the case ID is in it: never a child's name.
+    UID stable per (case, rule, item); timed deadlines in Europe/London; a reminder the day before (09:00 for
+    whole-day deadlines); only the case ID, never a child's name.
     """
-    import re
     from zoneinfo import ZoneInfo
 
     from icalendar import Alarm, Event
 
-    item = re.sub(r"[^A-Za-z0-9_.-]+", "-", (deadline["ref"] or "case").replace("[", ".").replace("]", ""))
     due = dt.date.fromisoformat(deadline["due"])
-    overdue = deadline["status"] == "overdue"
     ev = Event()
-    ev.add("uid", f"{case_id}.{deadline['rule']}.{item}@cin-docs")
-    ev.add("summary", f"{case_id}: {deadline['label']}" + (" (OVERDUE)" if overdue else ""))
+    ev.add("uid", ics_uid(case_id, deadline["rule"], deadline["ref"]))
+    ev.add("summary", f"{case_id}: {deadline['label']}" + (" (OVERDUE)" if deadline["status"] == "overdue" else ""))
     if deadline.get("due_time"):
-        start = dt.datetime.combine(due, dt.time.fromisoformat(deadline["due_time"]), tzinfo=ZoneInfo(ICS_TIMEZONE))
+        start = dt.datetime.combine(due, dt.time.fromisoformat(deadline["due_time"]), tzinfo=ZoneInfo(TIME_ZONE))
         ev.add("dtstart", start)
         ev.add("dtend", start + dt.timedelta(minutes=30))
-        trigger = -dt.timedelta(days=1)
     else:
         ev.add("dtstart", due)
         ev.add("dtend", due + dt.timedelta(days=1))
-        trigger = -dt.timedelta(hours=15)  # 09:00 the day before
     # DTSTAMP from the facts, not the clock, so the same case gives the same file.
     ev.add("dtstamp", dt.datetime.combine(dt.date.fromisoformat(deadline["from_date"]), dt.time(0),
                                           tzinfo=dt.timezone.utc))
     ev.add("description", f"Due: {explanation}.\nPolicy ({policy_label}): {deadline['source']}")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"{case_id}: {deadline['label']} is due")
-    alarm.add("trigger", trigger)
+    alarm.add("description", f"{case_id}: {deadline['label']}")
+    alarm.add("trigger", TIMED_REMINDER if deadline.get("due_time") else ALL_DAY_REMINDER)
     ev.add_component(alarm)
     return ev
 
 
 def finish_calendar(cal) -> bytes:
-    """Add the VTIMEZONE the timed events need and serialise."""
+    """Add the VTIMEZONE for Europe/London (when an event has a time) and serialise."""
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -208,8 +216,8 @@ def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
 
 
 def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out")) -> RenderResult:
-    """Render every output of `kind` in each format; all files are made in memory first, then written atomically."""
-    from .render.output import atomic_write
+    """Render every output of `kind` in each format; all files are made in memory first, then written all or none."""
+    from .render.output import write_all
 
     built = build(case, kind, options)
     files: list[tuple[Path, bytes]] = []
@@ -217,9 +225,7 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
             files.append((Path(out_dir) / name, render_bytes(kind, output.context, fmt, templates_of(case))))
-    for path, data in files:
-        atomic_write(path, data)
-    return RenderResult([p for p, _ in files], built.warnings)
+    return RenderResult(write_all(files), built.warnings)
 
 
 def census_return(cases: list[Case] | list[dict], year: str, la: str, now: dt.datetime | None = None):
@@ -230,3 +236,4 @@ def census_return(cases: list[Case] | list[dict], year: str, la: str, now: dt.da
 
     data = [c.data if isinstance(c, Case) else c for c in cases]
     return build_return(data, census_year(year), la, now or dt.datetime.now(), __version__)
+

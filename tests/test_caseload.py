@@ -182,7 +182,7 @@ def test_calendars_one_per_worker(folder, tmp_path):
     assert "deadlines_priya-raman.ics" in files and len(files) == 6
     cal = Calendar.from_ical((ics_dir / "deadlines_priya-raman.ics").read_bytes())
     events = list(cal.walk("VEVENT"))
-    assert events and all(str(e["UID"]).startswith("HIL-2026-0143.") for e in events)
+    assert events and all(str(e["UID"]).startswith("HIL-2026-0143-") for e in events)
     assert len({str(e["UID"]) for e in events}) == len(events)
     assert all(list(e.walk("VALARM")) for e in events)
     assert "Amelia" not in (ics_dir / "deadlines_priya-raman.ics").read_text()  # no child's name

@@ -140,8 +140,11 @@ class WorkingCalendar:
             if self.is_working_day(candidate):
                 return candidate
         way = "after" if direction > 0 else "before"
-        raise ValueError(
-            f"no working day within {_MAX_SEARCH_DAYS} days {way} {d.isoformat()}; check the closure days"
+        from ..errors import CalendarError
+
+        raise CalendarError(
+            f"There is no working day within {_MAX_SEARCH_DAYS} days {way} {d.isoformat()}: the closure days in the "
+            "policy profile or the configuration file cover all of them. Check the closures lists."
         )
 
     def next_working_day(self, d: date) -> date:
