@@ -672,6 +672,133 @@ def templates_check(folder):
     click.echo("No problems found: the folder is ready to use (templates: in the configuration file, or --templates).")
 
 
+# ---- many cases at once: team managers and business support ------------------------------------------------
+CASELOAD_FORMATS = ("table", "csv", "xlsx", "json", "html", "pdf")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@as_of_option
+@click.option("--by", type=click.Choice(["worker", "team", "rule"]), default="worker", show_default=True,
+              help="Group the lists by social worker, team or deadline.")
+@click.option("--format", "fmt", type=click.Choice(CASELOAD_FORMATS), default="table", show_default=True,
+              help="table (on screen), csv or xlsx (spreadsheets), json (other systems), html or pdf (to print).")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file (needed for xlsx and pdf; otherwise it is printed).")
+@click.option("--ics-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write one calendar (.ics) per social worker with their open and overdue deadlines, for "
+                   "Outlook, into this folder.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Processes to read cases with (default: one per core for large folders).")
+@click.pass_context
+def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
+    """The work list for many cases at once: what is overdue, what is due in the next 14 days, and what lapsed in
+    the last 3 months, grouped by social worker (or team, or deadline), with counts per group at the top.
+
+    PATHS are case files or folders; folders are searched (with their subfolders) for .yaml, .yml and .json files.
+    A case file that cannot be read is listed at the end with the same message 'cin-docs validate' gives; the rest
+    of the report is still written, and the exit status is 1.
+
+    \b
+    Examples:
+      cin-docs caseload cases/ --as-of 2026-11-23
+      cin-docs caseload cases/ --by team --format xlsx -o caseload.xlsx
+      cin-docs caseload cases/ --format pdf -o caseload.pdf --ics-dir calendars/
+    """
+    from . import caseload as caseload_mod
+    from .caseload import outputs
+    from .errors import UsageError
+    from .render.output import atomic_write
+
+    if fmt in ("xlsx", "pdf") and out_file is None:
+        raise UsageError(f"A {fmt} report is a file: say where to write it with -o, e.g. -o caseload.{fmt}.")
+    report = caseload_mod.caseload(paths, as_of or dt.date.today(), by, _config(ctx), jobs=jobs,
+                                   calendars=ics_dir is not None)
+    if fmt == "table":
+        data = outputs.to_table(report, click.style if out_file is None else (lambda t, **kw: t)).encode("utf-8")
+    else:
+        data = {"csv": outputs.to_csv, "xlsx": outputs.to_xlsx, "json": outputs.to_json, "html": outputs.to_html,
+                "pdf": outputs.to_pdf}[fmt](report)
+    if out_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        atomic_write(out_file, data)
+        click.echo(f"Wrote {out_file} ({report.cases} cases)")
+    if ics_dir is not None:
+        written = outputs.write_files(outputs.worker_calendars(report), ics_dir)
+        click.echo(f"Wrote {len(written)} calendar{'s' if len(written) != 1 else ''} to {ics_dir}", err=True)
+    if report.errors:
+        click.echo(f"{len(report.errors)} of {report.cases + len(report.errors)} case files could not be read; "
+                   "they are listed in the report.", err=True)
+        ctx.exit(1)
+
+
+@cli.command("panel-candidates", context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--panel-date", "panel_date", type=IsoDate(), required=True,
+              help="The date the panel sits (YYYY-MM-DD).")
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
+@click.pass_context
+def panel_candidates(ctx, paths, panel_date, as_of, as_json):
+    """List the cases that reach their policy's panel point by the panel date.
+
+    The panel point is the policy's: Hillingdon identifies a case for the CIN panel 8 months after the plan
+    started, Hertfordshire refers a case that has been open for 12 months. Each line gives the referral deadline
+    where the policy sets one. The last line is the 'cin-docs pack panel' command for these cases.
+
+    \b
+    Example:
+      cin-docs panel-candidates cases/ --panel-date 2026-12-31
+    """
+    from .caseload import panel
+
+    found = panel.candidates(paths, panel_date, as_of or dt.date.today(), _config(ctx))
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(panel.to_text(found))
+    if found.errors:
+        ctx.exit(1)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", required=True, metavar="YYYY-YY", help="The collection year, e.g. 2026-27.")
+@click.option("--la", required=True, metavar="NNN", help="Your local authority's three-digit DfE code, e.g. 312.")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The XML file to write, e.g. cin.xml.")
+@click.pass_context
+def census(ctx, paths, year, la, out_file):
+    """Build the DfE Children in Need census return (XML) from case files.
+
+    One <Child> per case whose episode falls in the collection year (1 April to 31 March); cases referred after
+    it or closed before it are left out. The fields the census needs live in each case file's 'census:' section.
+    Anything missing or out of order is listed (naming the case and the field) and nothing is written.
+
+    \b
+    Example:
+      cin-docs census cases/ --year 2026-27 --la 312 -o cin.xml
+    """
+    from . import api
+    from .caseload import load_cases
+    from .census.export import census_year
+    from .errors import RenderError
+    from .render.output import atomic_write
+
+    census_year(year)  # a wrong year is a usage error before any file is read
+    cases, errors = load_cases(paths, _config(ctx), data_only=True)
+    if errors:
+        raise RenderError(f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census "
+                          "return was not written:\n" + "\n".join(e["error"] for e in errors))
+    built = api.census_return(cases, year, la)
+    atomic_write(out_file, built.xml)
+    click.echo(f"Wrote {out_file}: {len(built.included)} child{'ren' if len(built.included) != 1 else ''} "
+               f"for {year}.")
+    if built.left_out:
+        click.echo(f"Left out (outside {year}): {', '.join(built.left_out)}")
+
+
 class Stopped(BaseException):
     """SIGTERM or SIGHUP arrived: unwinds like Ctrl+C, so files half made are removed (render.output.write_all)."""
 

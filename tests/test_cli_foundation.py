@@ -220,7 +220,12 @@ def test_ics_event_with_a_time(runner, herts_case, tmp_path):
     ics = tmp_path / "deadlines.ics"
     assert runner.invoke(cli, ["due-dates", str(herts_case), "--as-of", "2026-11-24", "--ics", str(ics)]).exit_code == 0
     (health,) = [e for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT") if "health" in str(e["SUMMARY"])]
-    assert health.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00+00:00"
+    start = health.decoded("DTSTART")
+    assert start.isoformat() == "2026-12-01T10:00:00+00:00" and str(start.tzinfo) == "Europe/London"
+    assert b"TZID:Europe/London" in ics.read_bytes()  # the VTIMEZONE Outlook needs
+    (alarm,) = health.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -dt.timedelta(days=1)
+    assert health["UID"] == "CLI-7-health_report-meetings-1@cin-docs"  # stable per (case, rule, item)
 
 
 # ---- startup ---------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,13 @@ def format_path(path: tuple) -> str:
     return text or "(the whole file)"
 
 
+@functools.cache
+def case_schema() -> CaseFile:
+    """One CaseFile schema per process: building it (and every nested schema under it) costs more than loading a
+    case, and a marshmallow schema keeps no state between loads."""
+    return CaseFile()
+
+
 def known_fields(path: tuple, schema: ma.Schema | None = None) -> list[str]:
     """The field names the case model allows beside the last key of `path` (for "did you mean" suggestions)."""
     schema = schema if schema is not None else CaseFile()
@@ -65,7 +73,7 @@ def suggest_field(path: tuple) -> str | None:
 
 def validate_data(data: dict, source: str = "case file", loaded: LoadedFile | None = None) -> dict:
     try:
-        return CaseFile().load(data)
+        return case_schema().load(data)
     except ma.ValidationError as exc:
         errors = []
         for path, message in flatten_messages(exc.messages):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from marshmallow import fields, post_load, validate, validates_schema
 
 from ..census import codes as census_codes
+from ..census import upn_check_letter
 from .fields import (GROUP_WORDS, LIST_LENGTH, Date, DueDate, Name, PlaceName, Strict, Time, WithheldText, one_of,
                      withheld)
 # Free text in a case file may be written as {text: ..., withhold_from: [names]} to keep it from those people.
@@ -610,6 +613,66 @@ class Sharing(Strict):
                        "and the family). A domestic-abuse service is still left out unless its may_be_named_to says"})
 
 
+def _census_code(list_name: str, **kwargs):
+    return one_of(tuple(census_codes(list_name)), **kwargs)
+
+
+class Census(Strict):
+    """What the DfE Children in Need census needs beyond the rest of the case file (shared/domain/census.md)."""
+
+    la_child_id = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9]{1,20}$", error="Must be 1-20 letters or digits (no spaces or "
+                                                                "punctuation), e.g. HIL20260143."),
+        metadata={"description": "The child's ID in the census; default: case_id without punctuation"})
+    upn = fields.String(metadata={"description": "Unique pupil number: 13 characters, check letter first"})
+    upn_unknown = _census_code("upn_unknown", metadata={"description": "Why there is no UPN: UN1-UN7"})
+    sex = _census_code("sex", metadata={"description": "M, F or U"})
+    ethnicity = _census_code("ethnicity", metadata={"description": "DfE ethnicity code, e.g. WBRI"})
+    disabilities = fields.List(_census_code("disability"), validate=validate.Length(
+        min=1, error="List at least one code: NONE when the child has no disability."),
+        metadata={"description": "NONE alone, or any of MOB HAND PC INC COMM LD HEAR VIS BEH CON AUT DDA"})
+    referral_date = Date(metadata={"description": "CINreferralDate"})
+    referral_source = _census_code("referral_source", metadata={"description": "DfE referral source code, e.g. 2A"})
+    primary_need = _census_code("primary_need", metadata={"description": "N0-N9"})
+    referral_nfa = fields.Boolean(metadata={"description": "The referral led to no further action"})
+    assessment_started = Date(metadata={"description": "AssessmentActualStartDate"})
+    assessment_authorised = Date(metadata={"description": "AssessmentAuthorisationDate; default assessment.completed"})
+    assessment_factors = fields.List(_census_code("assessment_factor"), validate=validate.Length(
+        min=1, error="List at least one factor: 21 when none were identified."),
+        metadata={"description": "Factors identified at assessment, e.g. [4A, 3A]; 21 alone when none"})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _census_rules(self, data, **kwargs):
+        errors: dict = {}
+        upn = data.get("upn")
+        if upn is not None:
+            if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", upn):
+                errors["upn"] = ["Not a unique pupil number: 13 characters, a capital letter, 11 digits, then a "
+                                 "digit or capital letter, e.g. A312999926001."]
+            elif upn_check_letter(upn) != upn[0]:
+                errors["upn"] = ["Not a valid unique pupil number: the check letter (the first character) does not "
+                                 "match the other twelve. Check it against the school's records."]
+            if data.get("upn_unknown"):
+                errors["upn_unknown"] = ["Give either upn or upn_unknown (the reason there is no UPN), not both."]
+        for key, alone, what in (("disabilities", "NONE", "NONE (no disability)"),
+                                 ("assessment_factors", "21", "21 (no factors identified)")):
+            values = data.get(key) or []
+            if alone in values and len(values) > 1:
+                errors.setdefault(key, []).append(f"{what} cannot be listed with other codes.")
+            if len(set(values)) != len(values):
+                errors.setdefault(key, []).append("Each code may appear only once.")
+        order = [("referral_date", "the referral date"), ("assessment_started", "the assessment start"),
+                 ("assessment_authorised", "the assessment authorisation")]
+        for (early, early_words), (late, late_words) in zip(order, order[1:]):
+            if data.get(early) and data.get(late) and data[late] < data[early]:
+                errors.setdefault(late, []).append(f"Cannot be before {early_words} (census.{early}).")
+        if data.get("referral_date") and data.get("assessment_authorised") and not data.get("assessment_started") \
+                and data["assessment_authorised"] < data["referral_date"]:
+            errors.setdefault("assessment_authorised", []).append("Cannot be before the referral date.")
+        if errors:
+            raise ma.ValidationError(errors)
+
+
 class CaseFile(Strict):
     case_id = fields.String(required=True, validate=CASE_ID)
     policy = fields.String(required=True, validate=validate.Length(min=1, max=500),
@@ -633,6 +696,7 @@ class CaseFile(Strict):
     nrpf = fields.Nested(Nrpf)
     closure = fields.Nested(Closure)
     sharing = fields.Nested(Sharing, metadata={"description": "What letters to the family may show"})
+    census = fields.Nested(Census, metadata={"description": "DfE Children in Need census fields (cin-docs census)"})
 
     @validates_schema
     def _cross_checks(self, data, **kwargs):
@@ -673,12 +737,29 @@ class CaseFile(Strict):
                     "outcome": ["Not the id of an outcome in plan.outcomes."]
                 }
         _check_withheld_names(data, known, errors)
+        _census_order(data, errors)
         if errors:
             raise ma.ValidationError(errors)
 
 
 NOT_A_PERSON = ("Not a person in this case file: use a name as written under family, network or professionals (or "
                 "the child's name), or the word 'family' or 'professionals'.")
+
+
+def _census_order(data: dict, errors: dict) -> None:
+    """The census's date order across sections: referral <= plan start <= plan end <= closure."""
+    referral = (data.get("census") or {}).get("referral_date")
+    if not referral:
+        return
+    plan = data.get("plan") or {}
+    for key in ("start", "end"):
+        if plan.get(key) and plan[key] < referral:
+            errors.setdefault("plan", {}).setdefault(key, []).append(
+                "Cannot be before the referral date (census.referral_date).")
+    closure = data.get("closure") or {}
+    if closure.get("date") and closure["date"] < referral:
+        errors.setdefault("closure", {}).setdefault("date", []).append(
+            "Cannot be before the referral date (census.referral_date).")
 
 
 def _listed_people(data: dict) -> list[tuple[tuple, dict, str]]:
