@@ -286,6 +286,22 @@ def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]
                             letter=template in disclosure.LETTER_KINDS), word
 
 
+def disclosure_report(case: Case, kind: str, options) -> tuple[list[tuple[str, list]], str | None]:
+    """What the disclosure check finds in every output `kind` would produce for this case, without writing anything:
+    ([(output name, findings)], None), or ([], the reason the kind cannot be produced for this case)."""
+    from .errors import CinDocsError
+
+    try:
+        built = build(case, kind, options)
+    except CinDocsError as exc:
+        return [], str(exc)
+    report = []
+    for output in built.outputs:
+        findings, _ = disclosure_findings(case, kind, output)
+        report.append((output_name(case.case_id, kind, output.name_parts, "")[:-1], findings))
+    return report, None
+
+
 def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what: str,
                      warnings: list[str]) -> dict[int, bytes]:
     """Run the disclosure check on every output before anything is written. Without `allow` any finding stops

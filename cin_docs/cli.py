@@ -551,10 +551,15 @@ def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, templat
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @case_argument
+@click.option("--disclosure", "disclosure_kinds", multiple=True, metavar="KIND",
+              type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
+              help="Also check what these documents would show to the people they go to (repeatable), e.g. "
+                   "--disclosure review-record --disclosure invitation. Nothing is written.")
+@click.option("--meeting", help="For --disclosure: the meeting's number (0 = first in the file) or date.")
 @as_of_option
 @click.pass_context
-def check(ctx, case, as_of):
-    """Run the SMART check on a case's Child in Need plan.
+def check(ctx, case, disclosure_kinds, meeting, as_of):
+    """Run the SMART check on a case's Child in Need plan, and the disclosure check on documents you name.
 
     Every action needs a named person responsible, a due date (not "ongoing") within the plan, and a measure; every
     outcome needs at least one action. Each finding is printed with where it is in the case file, e.g.
@@ -565,15 +570,20 @@ def check(ctx, case, as_of):
     Errors stop 'cin-docs render plan' unless you add --allow-unsmart;
     warnings are printed and the plan is still produced.
 
+    With --disclosure KIND, each document of that kind the case would produce is also checked for anything the
+    case file withholds from a person it is addressed or sent to (as 'cin-docs render' does before writing).
+
     \b
-    Example:
+    Examples:
       cin-docs check samples/hillingdon-mid-plan.yaml
+      cin-docs check samples/transfer-out.yaml --disclosure review-record --disclosure invitation
     """
     from . import api, smart
 
     loaded = load_case(ctx, case)
-    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()),
-                                loaded.line_of)
+    when = as_of or dt.date.today()
+    disclosure_problems = _disclosure_section(loaded, disclosure_kinds, meeting, when)
+    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, when), loaded.line_of)
     click.echo(f"SMART check of the plan for case {loaded.case_id} ({loaded.profile['label']} policy):")
     styles = {smart.ERROR: ("Error", "red"), smart.WARNING: ("Warning", "yellow")}
     for finding in findings:
@@ -585,6 +595,32 @@ def check(ctx, case, as_of):
                                               "produce it as it is with 'cin-docs render plan --allow-unsmart'."))
         ctx.exit(1)
     click.echo(smart.summary(findings) if findings else "No problems found: the plan is SMART.")
+    if disclosure_problems:
+        ctx.exit(1)
+
+
+def _disclosure_section(loaded, kinds, meeting, as_of) -> int:
+    """Print the disclosure check of each named document kind; the number of problems found."""
+    from . import api
+    from .documents import KINDS, Options
+
+    problems = 0
+    for kind in kinds:
+        report, reason = api.disclosure_report(loaded, kind, Options(as_of=as_of, meeting=meeting))
+        click.echo(f"Disclosure check of the {KINDS[kind].title.lower()} for case {loaded.case_id}:")
+        if reason:
+            click.echo(f"  Not checked: {reason}")
+            continue
+        for name, findings in report:
+            if not findings:
+                click.echo(f"  {click.style('OK', fg='green')}     {name}")
+            for finding in findings:
+                problems += 1
+                click.echo(f"  {click.style('Error:', fg='red', bold=True)} {name}: {finding.path}: {finding.message}")
+    if kinds:
+        click.echo(f"{problems} disclosure problem{'s' if problems != 1 else ''} found." if problems
+                   else "No disclosure problems found.")
+    return problems
 
 
 @cli.group("templates", context_settings=CONTEXT_SETTINGS)

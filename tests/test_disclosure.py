@@ -581,3 +581,20 @@ def test_closing_summary_distribution_follows_the_rules(tmp_path):
     output = api.build(case, "closing-summary", Options(as_of=AS_OF)).outputs[0]
     assert parent["name"] not in [row["name"] for row in output.context["distribution"]]
     assert parent["name"] not in output.addressed_to and output.addressed_to
+
+
+def test_check_reports_what_each_named_document_would_disclose_and_writes_nothing(restrained, tmp_path):
+    # The same findings as 'render' stops on, reported by 'cin-docs check --disclosure KIND' before anyone renders.
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", str(restrained.path), "--as-of", "2026-11-23",
+                                 "--disclosure", "plan", "--disclosure", "closing-summary"])
+    assert result.exit_code == 1
+    assert "Disclosure check of the child in need plan for case HIL-2026-0109:" in result.output
+    assert "HIL-2026-0109_plan: child.address_lines: The child's address is withheld from Wayne Harker" in result.output
+    assert "Not checked:" in result.output  # the case has no closure: said, not a traceback
+    assert "27 Halyard" not in result.output and "Westmere Park" not in result.output
+    assert "disclosure problem" in result.output
+    assert list(tmp_path.iterdir()) == []
+    clean = runner.invoke(cli, ["check", str(SAMPLE), "--as-of", "2026-11-23", "--disclosure", "review-record"])
+    assert clean.exit_code == 0, clean.output
+    assert "No disclosure problems found." in clean.output
