@@ -72,6 +72,7 @@ class CaseFolder:
         self.config = config
         self._cache: dict[Path, tuple[tuple, Entry]] = {}
         self._rows: dict[Path, tuple[tuple, Row]] = {}
+        self._docs: dict[Path, tuple[tuple, object]] = {}
         self._lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------------------------------------
@@ -131,6 +132,20 @@ class CaseFolder:
                 self._rows[entry.path] = (entry.stamp, row)
             rows.append(row)
         return rows
+
+    def document(self, path: Path):
+        """The file as an editable round-trip document (a fresh copy; parsed once per version of the file)."""
+        import copy
+
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            cached = self._docs.get(path)
+        if not cached or cached[0] != stamp:
+            cached = (stamp, read_document(path))
+            with self._lock:
+                self._docs[path] = cached
+        return copy.deepcopy(cached[1])
 
     # -- writing -------------------------------------------------------------------------------------------------
     def keep_history(self, path: Path, case_id: str) -> Path:

@@ -148,7 +148,7 @@ def register(app: Flask) -> None:
     @app.get("/case/<case_id>/edit")
     def edit_tasks(case_id):
         entry = entry_or_404(case_id)
-        doc = read_document(entry.path)
+        doc = folder().document(entry.path)
         data = to_plain(doc)
         found = forms.problems(data, entry.path.parent)
         tasks = []
@@ -169,7 +169,7 @@ def register(app: Flask) -> None:
             abort(404)
         path = entry.path
         base = file_hash(path)
-        doc = read_document(path)
+        doc = folder().document(path)
         if request.method == "GET":
             data = to_plain(doc)
             widgets = forms.section_widgets(section, data)

@@ -1,0 +1,365 @@
+"""The web app (`cin-docs serve`) through Flask's test client: every page, form and refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cin_docs import api
+from cin_docs.web import CSP, create_app
+from cin_docs.web.forms import sections
+from webutil import forms, post_form
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+AS_OF = dt.date(2026, 11, 23)
+MID = "HIL-2026-0143"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for p in SAMPLES.glob("*.yaml"):
+        shutil.copy(p, tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def app(folder):
+    return create_app(folder, as_of=AS_OF, token="the-token")
+
+
+@pytest.fixture
+def client(app):
+    c = app.test_client()
+    assert c.get("/?token=the-token").status_code == 302
+    return c
+
+
+def text_of(response) -> str:
+    html = response.get_data(as_text=True)
+    body = html.split('id="main-content"', 1)[-1]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def summary_links(response) -> list[tuple[str, str]]:
+    html = response.get_data(as_text=True)
+    block = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', block.group(1)) if block else []
+
+
+def case_file(folder: Path, case_id: str) -> Path:
+    return next(p for p in folder.glob("*.yaml") if re.search(rf"^case_id: {case_id}$", p.read_text(), re.M))
+
+
+# -- the gate ---------------------------------------------------------------------------------------------------------
+def test_without_the_token_or_cookie_every_page_is_refused(app):
+    c = app.test_client()
+    for path in ("/", f"/case/{MID}", f"/case/{MID}/edit", "/new", "/static/app.css"):
+        r = c.get(path)
+        assert r.status_code == 403, path
+        assert "Millie" not in r.get_data(as_text=True)
+        r.close()
+    assert c.get("/?token=wrong").status_code == 403
+    assert c.post("/new", data={"case_id": "X"}).status_code == 403
+
+
+def test_the_token_sets_an_httponly_strict_cookie_and_drops_itself_from_the_address(app):
+    c = app.test_client()
+    r = c.get(f"/case/{MID}?token=the-token")
+    assert r.status_code == 302 and r.headers["Location"] == f"/case/{MID}"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "the-token" not in cookie
+    assert c.get(f"/case/{MID}").status_code == 200
+
+
+def test_every_page_has_no_store_and_the_strict_csp(client):
+    for path in ("/", f"/case/{MID}", f"/case/{MID}/edit", f"/case/{MID}/edit/child", "/new", "/nowhere",
+                 "/static/app.css"):
+        r = client.get(path)
+        assert r.headers["Cache-Control"] == "no-store", path
+        assert r.headers["Content-Security-Policy"] == CSP
+        assert "default-src 'self'" in CSP and "unsafe-inline" not in CSP
+        assert r.headers["X-Frame-Options"] == "DENY"
+        r.close()
+
+
+def test_pages_have_no_inline_script_or_style_and_nothing_from_outside(client):
+    for path in ("/", f"/case/{MID}", f"/case/{MID}/edit", f"/case/{MID}/edit/meetings", "/new"):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        assert "<style" not in html and " style=" not in html, path
+        assert not re.search(r'(src|href)="(https?:)?//', html), path
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client, folder):
+    path = case_file(folder, MID)
+    before = path.read_bytes()
+    html = client.get(f"/case/{MID}/edit/child").get_data(as_text=True)
+    r = post_form(client, html, changes={"csrf_token": "forged", "child.first_name": "Changed"})
+    assert r.status_code == 403 and "expired" in text_of(r)
+    assert path.read_bytes() == before
+    r = client.post(f"/case/{MID}/paperwork", data={"kind": "invitation", "format": "pdf"})
+    assert r.status_code == 403
+
+
+def test_cases_are_addressed_by_case_id_never_by_path(client):
+    for path in ("/case/..%2F..%2Fetc%2Fpasswd", "/case/../../etc/passwd", "/case/hillingdon-mid-plan.yaml",
+                 "/case/NOPE-1", "/case/%2Fetc%2Fpasswd/edit", f"/case/{MID}/edit/..%2F..", "/download/x/0"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "root:" not in r.get_data(as_text=True)
+
+
+# -- caseload ---------------------------------------------------------------------------------------------------------
+def test_caseload_lists_every_case_with_the_library_s_figures(client, folder):
+    r = client.get("/")
+    page = text_of(r)
+    assert "9 case files in this folder" in page
+    mid = api.load(case_file(folder, MID))
+    deadlines = api.due_dates(mid, AS_OF)
+    overdue = sum(d.status == "overdue" for d in deadlines if not d.history)
+    nxt = min((d for d in deadlines if d.status == "open" and not d.history), key=lambda d: d.due)
+    row = re.search(rf"{MID}.*?</tr>", r.get_data(as_text=True), re.S).group(0)
+    row_text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    assert "Millie" in row_text and "Priya Raman" in row_text and "9 weeks" in row_text
+    assert nxt.label in row_text and f" {overdue} " in row_text
+    assert "Amelia" not in page  # known-as name only
+
+
+def test_caseload_filters_by_worker_and_status(client):
+    page = text_of(client.get("/?worker=Priya+Raman"))
+    assert MID in page and "HCC-2026-0452" not in page
+    closed = text_of(client.get("/?status=closed"))
+    assert "HIL-2026-0017" in closed and MID not in closed
+    overdue = text_of(client.get("/?status=overdue"))
+    assert MID in overdue and "HIL-2026-0017" not in overdue
+
+
+def test_caseload_follows_file_changes_and_shows_broken_files(client, folder):
+    path = case_file(folder, MID)
+    good = path.read_text()
+    assert "Millie" in text_of(client.get("/"))
+    path.write_text(good.replace("date_of_birth: 2017-05-14", "date_of_birth: 2017-02-31"))
+    row = re.search(rf"{MID}.*?</tr>", client.get("/").get_data(as_text=True), re.S).group(0)
+    assert "File has problems" in row and "Millie" not in row
+    path.write_text(good)
+    assert "Millie" in text_of(client.get("/"))
+    (folder / "broken.yaml").write_text("case_id: BRK-1\npolicy: hillingdon\nchild: {first_name: A}\n")
+    page = text_of(client.get("/"))
+    assert "BRK-1" in page and "File has problems" in page
+
+
+# -- case page and paperwork --------------------------------------------------------------------------------------------
+def test_case_page_shows_deadlines_history_and_the_smart_check(client, folder):
+    from cin_docs import smart
+    from cin_docs.web.views import deadline_text
+
+    case = api.load(case_file(folder, MID))
+    deadlines = api.due_dates(case, AS_OF)
+    page = text_of(client.get(f"/case/{MID}"))
+    for d in deadlines:
+        assert d.label in page
+        assert re.sub(r"\s+", " ", deadline_text(d)) in page
+    history = [d for d in deadlines if d.history]
+    if history:
+        assert "History" in page
+        assert page.index("History") < page.index(history[0].label, page.index("History"))
+    findings = smart.check_plan(case.data, case.profile, deadlines)
+    assert smart.summary(findings) in page if findings else "the plan is SMART" in page
+
+
+def test_make_an_invitation_pdf_and_download_it(client):
+    html = client.get(f"/case/{MID}").get_data(as_text=True)
+    r = post_form(client, html, changes={"kind": "invitation", "format": "pdf", "recipient": "Danielle Hartwell"})
+    assert r.status_code == 200
+    links = re.findall(r'href="(/download/[^"]+)"', r.get_data(as_text=True))
+    assert len(links) == 1
+    pdf = client.get(links[0])
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"] and MID in pdf.headers["Content-Disposition"]
+    assert pdf.headers["Cache-Control"] == "no-store"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Danielle" in text and "15 December 2026" in text
+
+
+def test_several_files_come_as_one_zip(client):
+    html = client.get(f"/case/{MID}").get_data(as_text=True)
+    r = post_form(client, html, changes={"kind": "invitation", "format": "both"})
+    links = re.findall(r'href="(/download/[^"]+)"', r.get_data(as_text=True))
+    assert links[-1].endswith("all.zip") and len(links) > 3
+    z = zipfile.ZipFile(io.BytesIO(client.get(links[-1]).data))
+    names = z.namelist()
+    assert len(names) == len(links) - 1
+    assert {n.rsplit(".", 1)[1] for n in names} == {"pdf", "docx"}
+    assert all(n.startswith(MID + "_invitation_") for n in names)
+
+
+def test_paperwork_problems_are_shown_not_a_traceback(client):
+    html = client.get("/case/HIL-2026-0088").get_data(as_text=True)
+    r = post_form(client, html, changes={"kind": "panel-summary", "format": "pdf"})
+    assert r.status_code == 400
+    assert summary_links(r)
+    r = post_form(client, html, changes={"kind": "no-such-kind"})
+    assert r.status_code == 400 and "Choose which document" in text_of(r)
+
+
+def test_paperwork_warnings_are_shown(client, folder):
+    from cin_docs.documents import Options
+
+    html = client.get("/case/HIL-2026-0017").get_data(as_text=True)
+    r = post_form(client, html, changes={"kind": "review-record", "format": "pdf"})
+    assert r.status_code == 200
+    built = api.build(api.load(case_file(folder, "HIL-2026-0017")), "review-record", Options(as_of=AS_OF))
+    assert built.warnings
+    for w in built.warnings:
+        assert re.sub(r"\s+", " ", w) in text_of(r)
+
+
+# -- editor -----------------------------------------------------------------------------------------------------------
+def test_task_list_has_a_page_per_section(client):
+    html = client.get(f"/case/{MID}/edit").get_data(as_text=True)
+    for key, title, _ in sections():
+        assert f"/case/{MID}/edit/{key}" in html and title in html
+
+
+def test_saving_every_section_unchanged_leaves_the_file_byte_for_byte(client, folder):
+    # The three samples with the most of the model in them (flow lists, block text, nulls, comments).
+    for path in [folder / "hillingdon-mid-plan.yaml", folder / "hertfordshire-escalation.yaml",
+                 folder / "transfer-out.yaml"]:
+        case_id = re.search(r"^case_id: (\S+)", path.read_text(), re.M).group(1)
+        before = path.read_bytes()
+        for key, _, _ in sections():
+            html = client.get(f"/case/{case_id}/edit/{key}").get_data(as_text=True)
+            r = post_form(client, html)
+            assert r.status_code == 302, (path.name, key, summary_links(r))
+            assert path.read_bytes() == before, (path.name, key)
+
+
+def test_an_edit_keeps_comments_and_key_order_and_the_previous_version(client, folder):
+    path = case_file(folder, MID)
+    before = path.read_text()
+    html = client.get(f"/case/{MID}/edit/child").get_data(as_text=True)
+    r = post_form(client, html, changes={"child.school": "Brackenfold Academy"})
+    assert r.status_code == 302
+    after = path.read_text()
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert len(changed) == 1 and "school: Brackenfold Academy" in changed[0][1]
+    assert len(before.splitlines()) == len(after.splitlines())
+    assert after.startswith("# Sample case")
+    kept = list((folder / ".cin-docs" / "history").iterdir())
+    assert len(kept) == 1 and kept[0].read_text() == before and kept[0].name.startswith(MID + "_")
+    assert kept[0].stat().st_mode & 0o077 == 0 and path.stat().st_mode & 0o077 == 0
+    assert api.load(path).data["child"]["school"] == "Brackenfold Academy"
+
+
+def test_validation_errors_link_to_each_field_with_validate_s_messages(client, folder):
+    from cin_docs.errors import CaseValidationError
+
+    path = case_file(folder, MID)
+    before = path.read_bytes()
+    html = client.get(f"/case/{MID}/edit/child").get_data(as_text=True)
+    r = post_form(client, html, changes={"child.date_of_birth-day": "31", "child.date_of_birth-month": "2",
+                                         "child.first_name": ""})
+    assert r.status_code == 400 and path.read_bytes() == before
+    links = summary_links(r)
+    page = r.get_data(as_text=True)
+    for href, _ in links:
+        assert f'id="{href[1:]}"' in page  # each link lands on its field
+    bad = path.read_text().replace("date_of_birth: 2017-05-14", "date_of_birth: 2017-02-31")
+    bad = re.sub(r"(child:\n)  first_name: Amelia\n", r"\1", bad)
+    (folder / "check.yaml").write_text(bad)
+    with pytest.raises(CaseValidationError) as exc:
+        api.load(folder / "check.yaml")
+    expected = sorted(m for _, m in exc.value.errors)
+    assert sorted(text.split(": ", 1)[1] for _, text in links) == expected
+    assert {href for href, _ in links} == {"#f-child-date_of_birth-day", "#f-child-first_name"}
+
+
+def test_add_and_remove_buttons_work_without_javascript(client, folder):
+    path = case_file(folder, MID)
+    html = client.get(f"/case/{MID}/edit/family").get_data(as_text=True)
+    count = len(api.load(path).data["network"])
+    r = post_form(client, html, action="add:network")
+    assert r.status_code == 200 and "Not saved yet" in text_of(r)
+    page = r.get_data(as_text=True)
+    assert f'name="network.{count}.name"' in page
+    r = post_form(client, page, changes={f"network.{count}.name": "Kim Lee", f"network.{count}.relationship":
+                                         "Family friend"})
+    assert r.status_code == 302
+    assert api.load(path).data["network"][-1]["name"] == "Kim Lee"
+    html = client.get(f"/case/{MID}/edit/family").get_data(as_text=True)
+    r = post_form(client, html, action=f"remove:network.{count}")
+    r = post_form(client, r.get_data(as_text=True))
+    assert r.status_code == 302 and len(api.load(path).data["network"]) == count
+
+
+def test_a_save_that_would_break_another_section_is_refused(client, folder):
+    path = case_file(folder, MID)
+    before = path.read_bytes()
+    html = client.get(f"/case/{MID}/edit/family").get_data(as_text=True)
+    r = post_form(client, html, action="remove:family.0")
+    r = post_form(client, r.get_data(as_text=True))
+    assert r.status_code == 400 and path.read_bytes() == before
+    assert any("/edit/meetings#" in href and "Not a person in this case file" in text
+               for href, text in summary_links(r))
+
+
+def test_a_stale_save_is_refused_and_shows_both_versions(client, folder):
+    path = case_file(folder, MID)
+    html = client.get(f"/case/{MID}/edit/child").get_data(as_text=True)
+    path.write_text(path.read_text().replace("preferred_name: Millie", "preferred_name: Mils"))
+    theirs = path.read_bytes()
+    r = post_form(client, html, changes={"child.school": "Somewhere Else"})
+    assert r.status_code == 409 and path.read_bytes() == theirs
+    page = text_of(r)
+    assert "changed while you were editing" in page
+    assert "Somewhere Else" in page and "preferred_name: Mils" in page
+
+
+def test_new_case_from_blank_then_a_sample(client, folder):
+    html = client.get("/new").get_data(as_text=True)
+    r = post_form(client, html, index=0, changes={"case_id": "NEW-0001", "policy": "hertfordshire",
+                                                  "first_name": "Sam", "last_name": "O'Neil: Jr"})
+    assert r.status_code == 302
+    case = api.load(folder / "NEW-0001.yaml")
+    assert case.data["child"]["last_name"] == "O'Neil: Jr" and case.profile["name"] == "hertfordshire"
+    r = post_form(client, html, index=0, changes={"case_id": "NEW-0001", "policy": "hillingdon",
+                                                  "first_name": "A", "last_name": "B"})
+    assert r.status_code == 400 and "already a case NEW-0001" in text_of(r)
+    r = post_form(client, html, index=0, changes={"case_id": "../evil", "start": "hillingdon-mid-plan"})
+    assert r.status_code == 400 and not list(folder.parent.glob("evil*"))
+    r = post_form(client, html, index=0, changes={"case_id": "PRACTICE-1", "start": "hillingdon-mid-plan"})
+    assert r.status_code == 302
+    copy = api.load(folder / "PRACTICE-1.yaml")
+    assert copy.case_id == "PRACTICE-1" and copy.data["child"]["preferred_name"] == "Millie"
+
+
+def test_bringing_in_a_case_file_checks_type_size_and_id(client, folder):
+    token = forms(client.get("/new").get_data(as_text=True))[1]["fields"][0][1]
+
+    def upload(name, data):
+        return client.post("/import", data={"csrf_token": token, "case_file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+
+    r = upload("case.exe", b"case_id: X\n")
+    assert r.status_code == 400 and ".yaml, .yml or .json" in text_of(r)
+    big = (b"--x\r\nContent-Disposition: form-data; name=\"case_file\"; filename=\"big.yaml\"\r\n\r\n"
+           + b"#" * (3 * 1024 * 1024) + b"\r\n--x--\r\n")
+    r = client.post("/import", data=big, content_type="multipart/form-data; boundary=x")
+    assert r.status_code == 413 and "too large" in text_of(r)
+    assert not list(folder.glob("big*"))
+    r = upload("x.yaml", b"case_id: ../../x\n")
+    assert r.status_code == 400 and "no valid case_id" in text_of(r)
+    text = (SAMPLES / "transfer-out.yaml").read_text().replace("case_id: ", "case_id: IMP-", 1)
+    r = upload("../../whatever.yaml", text.encode())
+    assert r.status_code == 302
+    imported = list(folder.glob("IMP-*.yaml"))
+    assert len(imported) == 1 and api.load(imported[0]).case_id.startswith("IMP-")
