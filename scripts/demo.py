@@ -62,6 +62,8 @@ def main() -> None:
             run("pack", "panel", *[n for _, n in cases], "--panel-date", panel_date.isoformat(), "--as-of", as_of,
                 "-o", f"out/panel-pack-{policy}")
     print(f"\nDone: the documents are in {out}/")
+    print(f"To see the samples in your browser: .venv/bin/cin-docs serve samples --as-of {as_of} "
+          "(then open the link it prints; Ctrl+C stops it).")
 
 
 if __name__ == "__main__":

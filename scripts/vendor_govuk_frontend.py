@@ -1,4 +1,5 @@
-"""Copy the GOV.UK Frontend CSS and JavaScript from the npm package into cin_docs/web/static/ (run by `make web-assets`).
+"""Copy the GOV.UK Frontend CSS and JavaScript from the npm package into cin_docs/web/static/ (run by `make web-assets`),
+and axe-core's axe.min.js (the accessibility checker the browser tests run on every page) into tests/vendor/.
 
 The copied files are committed, so the wheel and the app work offline; run this only to move to another version.
 The GDS Transport font and the crown are GOV.UK's own and not for councils: the @font-face rules are removed, the
@@ -16,8 +17,10 @@ import tempfile
 from pathlib import Path
 
 VERSION = "6.3.0"  # the version govuk-frontend-jinja 4.1.0 is tested against
+AXE_VERSION = "4.14.1"
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "cin_docs" / "web" / "static" / "govuk"
+AXE_DIR = ROOT / "tests" / "vendor" / "axe-core"
 SYSTEM_FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif'
 
 MIT = """The MIT License (MIT)
@@ -48,7 +51,25 @@ def strip_govuk_brand(css: str) -> str:
     return css
 
 
+def npm_pack(name: str, version: str, tmp: str) -> Path:
+    subprocess.run(["npm", "pack", f"{name}@{version}", "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+    target = Path(tmp) / name
+    with tarfile.open(Path(tmp) / f"{name}-{version}.tgz") as tar:
+        tar.extractall(target, filter="data")
+    return target / "package"
+
+
+def vendor_axe() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        package = npm_pack("axe-core", AXE_VERSION, tmp)
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        for name in ("axe.min.js", "LICENSE", "LICENSE-3RD-PARTY.txt"):
+            (AXE_DIR / name).write_bytes((package / name).read_bytes())
+    print(f"Copied axe-core {AXE_VERSION} into {AXE_DIR.relative_to(ROOT)}")
+
+
 def main() -> None:
+    vendor_axe()
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", f"govuk-frontend@{VERSION}", "--silent"], cwd=tmp, check=True,
                        stdout=subprocess.DEVNULL)

@@ -116,6 +116,20 @@ def abort_404():
 __all__ = ["create_app", "redirect"]
 
 
+def quiet_handler():
+    """A request handler that logs the method and the status only: paths carry case IDs, and nothing about a child
+    goes in a log."""
+    import logging
+
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code="-", size="-"):
+            logging.getLogger("werkzeug").info("%s %s", self.command, getattr(code, "value", code))
+
+    return QuietHandler
+
+
 def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None = None,
           as_of: dt.date | None = None) -> None:
     """Run the app until Ctrl+C; the first line of standard output is the link with the token."""
@@ -123,13 +137,7 @@ def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None
     import sys
 
     import click
-    from werkzeug.serving import WSGIRequestHandler, run_simple
-
-    class QuietHandler(WSGIRequestHandler):
-        """Logs the method and the status only: paths carry case IDs, and nothing about a child goes in a log."""
-
-        def log_request(self, code="-", size="-"):
-            logging.getLogger("werkzeug").info("%s %s", self.command, code)
+    from werkzeug.serving import run_simple
 
     app = create_app(folder, config, as_of)
     shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
@@ -141,4 +149,4 @@ def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None
                      "protects it). Use the default --host 127.0.0.1 unless you need this.", err=True)
     click.echo("Press Ctrl+C to stop.", err=True)
     logging.getLogger("werkzeug").setLevel(logging.INFO)
-    run_simple(host, port, app, threaded=True, request_handler=QuietHandler)
+    run_simple(host, port, app, threaded=True, request_handler=quiet_handler())
