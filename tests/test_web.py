@@ -363,3 +363,16 @@ def test_bringing_in_a_case_file_checks_type_size_and_id(client, folder):
     assert r.status_code == 302
     imported = list(folder.glob("IMP-*.yaml"))
     assert len(imported) == 1 and api.load(imported[0]).case_id.startswith("IMP-")
+
+
+def test_the_authority_name_comes_from_the_configuration_and_there_is_no_crown(folder):
+    app = create_app(folder, config={"closures": [], "authority": {"name": "Royal Borough of Example"}},
+                     as_of=AS_OF, token="t")
+    c = app.test_client()
+    c.get("/?token=t")
+    html = c.get("/").get_data(as_text=True)
+    assert "Royal Borough of Example" in html.split("</header>")[0]
+    assert "GOV.UK" not in html and "crown" not in html.lower()
+    css = c.get("/static/govuk/govuk-frontend.min.css")
+    assert "GDS Transport" not in css.get_data(as_text=True) and "/assets/" not in css.get_data(as_text=True)
+    css.close()

@@ -96,7 +96,7 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
     @app.context_processor
     def _globals():
         authority = (config.get("authority") or {}).get("name")
-        return {"csrf_token": csrf_token(), "authority_name": authority or "Child in Need paperwork",
+        return {"csrf_token": csrf_token(), "authority_name": authority,
                 "today": today()}
 
     def today() -> dt.date:
