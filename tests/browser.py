@@ -17,9 +17,9 @@ def missing() -> str | None:
     if not CHROMIUM or not CHROMEDRIVER:
         return ("no Chromium: install Debian's chromium and chromium-driver (`make browser`, as root) to run the "
                 "browser tests")
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("selenium") is None:
         return "selenium is not installed (pip install -e '.[test]')"
     return None
 

@@ -157,7 +157,7 @@ def test_caseload_follows_file_changes_and_shows_broken_files(client, folder):
     assert "BRK-1" in page and "File has problems" in page
 
 
-# -- case page and paperwork --------------------------------------------------------------------------------------------
+# -- case page and paperwork ---------------------------------------------------------------------------------------
 def test_case_page_shows_deadlines_history_and_the_smart_check(client, folder):
     from cin_docs import smart
     from cin_docs.web.views import deadline_text

@@ -14,7 +14,7 @@ import hmac
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, redirect, render_template, request
+from flask import Flask, redirect, render_template, request
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from ..inputs import MAX_BYTES
@@ -109,11 +109,7 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
     return app
 
 
-def abort_404():
-    abort(404)
-
-
-__all__ = ["create_app", "redirect"]
+__all__ = ["create_app", "serve"]
 
 
 def quiet_handler():

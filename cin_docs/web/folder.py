@@ -74,6 +74,7 @@ class CaseFolder:
         self._rows: dict[Path, tuple[tuple, Row]] = {}
         self._docs: dict[Path, tuple[tuple, object]] = {}
         self._lock = threading.Lock()
+        self.write_lock = threading.Lock()  # held from the stale-file check to the write of a save
 
     # -- reading -------------------------------------------------------------------------------------------------
     def files(self) -> list[Path]:

@@ -10,7 +10,6 @@ import secrets
 import shutil
 import tempfile
 import zipfile
-from collections import OrderedDict
 from pathlib import Path
 
 from flask import Flask, abort, current_app, redirect, render_template, request, send_file, url_for
@@ -183,7 +182,15 @@ def register(app: Flask) -> None:
             widgets = forms.section_widgets(section, forms.without_missing(values))
             return _section_page(case_id, section, titles[section], widgets, [], posted_base, entry,
                                  note="Not saved yet: press ‘Save’ to keep your changes.")
-        if posted_base != base:
+        with folder().write_lock:
+            return _save(entry, case_id, section, titles, values, posted_base)
+
+    def _save(entry, case_id, section, titles, values, posted_base):
+        """Check the file has not changed since the form was opened, merge, validate, keep history, write: all under
+        the folder's write lock, so two saves of one case cannot both pass the check."""
+        path = entry.path
+        doc = folder().document(path)
+        if posted_base != file_hash(path):
             mine = {k: v for k, v in forms.without_missing(values).items()}
             return render_template("stale.html", title="The case file changed while you were editing",
                                    case_id=case_id, section=section, section_title=titles[section],
@@ -231,7 +238,8 @@ def register(app: Flask) -> None:
         if start == "blank" and not (first and last):
             errors.append(("first_name", "Enter the child's first name and last name."))
         if errors:
-            return render_template("new.html", title="Start a new case", samples=samples, errors=errors,
+            return render_template("new.html", title="Start a new case", samples=samples, page_error=True,
+                                   errors=errors,
                                    form=form), 400
         if start == "blank":
             doc = forms._fresh({"case_id": case_id, "policy": policy,
@@ -250,33 +258,30 @@ def register(app: Flask) -> None:
         upload = request.files.get("case_file")
         samples = _samples()
         if upload is None or not upload.filename:
-            return render_template("new.html", title="Start a new case", samples=samples, form={},
+            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
                                    errors=[("case_file", "Choose a case file to bring in.")]), 400
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in (".yaml", ".yml", ".json"):
-            return render_template("new.html", title="Start a new case", samples=samples, form={},
+            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
                                    errors=[("case_file", "The file must be a case file: .yaml, .yml or .json.")]), 400
         raw = upload.read()
         try:
             text = raw.decode("utf-8-sig")
             data = parse_text(text, suffix)
         except (UnicodeDecodeError, CinDocsError):
-            return render_template("new.html", title="Start a new case", samples=samples, form={},
+            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
                                    errors=[("case_file", "The file is not a readable YAML or JSON case file.")]), 400
         case_id = data.get("case_id")
         if not isinstance(case_id, str) or not CASE_ID_RE.fullmatch(case_id):
-            return render_template("new.html", title="Start a new case", samples=samples, form={},
+            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
                                    errors=[("case_file", "The file has no valid case_id, so it cannot be named.")]), 400
         if folder().find(case_id, today()) or folder().new_path(case_id, suffix).exists():
-            return render_template("new.html", title="Start a new case", samples=samples, form={},
+            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
                                    errors=[("case_file", f"There is already a case {case_id} in this folder.")]), 400
         folder().write(folder().new_path(case_id, ".json" if suffix == ".json" else ".yaml"), text, case_id,
                        previous=False)
         return redirect(url_for("edit_tasks", case_id=case_id))
 
-    @app.get("/static-check")
-    def _static_check():  # pragma: no cover - not linked
-        abort(404)
 
 
 def _samples() -> dict[str, Path]:
@@ -309,7 +314,8 @@ def _case_page(entry, errors=(), chosen=None):
     people = []
     for group in ("family", "network", "professionals"):
         people += [p["name"] for p in case.data.get(group, [])]
-    return render_template("case.html", title=f"Case {case.case_id}", entry=entry, case=case, current=current,
+    return render_template("case.html", title=f"Case {case.case_id}", page_error=bool(errors), entry=entry, case=case,
+                           current=current,
                            history=history, findings=findings, smart_summary=smart.summary(findings) if findings
                            else "No problems found: the plan is SMART.", kinds=KINDS, meetings=meetings,
                            people=people, errors=list(errors), chosen=chosen or {},
@@ -361,6 +367,7 @@ def _section_page(case_id, section, title, widgets, found, base, entry, blocking
     summary = _summary(shown, case_id, section, anchors)
     elsewhere = [] if blocking is not None else _summary(
         [(p, m) for p, m in found if forms.section_of_path(p) != section], case_id, section, anchors)
-    return render_template("edit_section.html", title=title, case_id=case_id, section=section, widgets=widgets,
+    return render_template("edit_section.html", title=title, page_error=bool(summary), case_id=case_id,
+                           section=section, widgets=widgets,
                            summary=summary, elsewhere=elsewhere, errors=errors_by_key, base=base,
                            blocking=blocking is not None, note=note, known_as=entry.known_as)
