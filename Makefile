@@ -39,7 +39,7 @@ screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py out/screenshots
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py; status=$$?; $(BIN)/python scripts/bench_web.py && exit $$status
 
 docx-templates: $(STAMP)
 	$(BIN)/python scripts/build_docx_templates.py
