@@ -376,3 +376,30 @@ def test_the_authority_name_comes_from_the_configuration_and_there_is_no_crown(f
     css = c.get("/static/govuk/govuk-frontend.min.css")
     assert "GDS Transport" not in css.get_data(as_text=True) and "/assets/" not in css.get_data(as_text=True)
     css.close()
+
+
+def test_a_case_id_already_in_the_folder_cannot_be_taken(client, folder):
+    path = case_file(folder, MID)
+    before = path.read_bytes()
+    html = client.get(f"/case/{MID}/edit/case").get_data(as_text=True)
+    r = post_form(client, html, changes={"case_id": "HIL-2026-0017"})
+    assert r.status_code == 400 and path.read_bytes() == before
+    assert any(href == "#f-case_id" and "already has the case ID HIL-2026-0017" in text
+               for href, text in summary_links(r))
+    r = post_form(client, html, changes={"case_id": "HIL-2026-9999"})
+    assert r.status_code == 302 and r.headers["Location"].startswith("/case/HIL-2026-9999/edit")
+    assert client.get("/case/HIL-2026-9999").status_code == 200
+
+
+def test_long_lists_fold_each_item_under_its_date_and_open_the_ones_with_problems(client, folder):
+    html = client.get(f"/case/{MID}/edit/meetings").get_data(as_text=True)
+    assert "Meeting 1: Initial, 15 September 2026" in html
+    assert html.count('<details class="govuk-details cin-item-details">') >= 4  # folded
+    path = case_file(folder, MID)
+    path.write_text(path.read_text().replace("    invitees: [Danielle Hartwell,", "    invitees: [Nobody Known,", 1))
+    html = client.get(f"/case/{MID}/edit/meetings").get_data(as_text=True)
+    marker = '<span class="govuk-details__summary-text">Meeting 1: Initial'
+    first = html.split(marker)[0].rsplit("<details", 1)[1]
+    assert " open" in first
+    second = html.split('<span class="govuk-details__summary-text">Meeting 2:')[0].rsplit("<details", 1)[1]
+    assert " open" not in second

@@ -143,7 +143,7 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
         items = value if isinstance(value, list) else []
         if isinstance(inner, (fields.Nested, Date)):
             singular = SINGULAR.get(str(path[-1]), humanise(str(path[-1])))
-            kids = [build(inner, path + (i,), item, f"{singular} {i + 1}") for i, item in enumerate(items)]
+            kids = [build(inner, path + (i,), item, item_label(singular, i, item)) for i, item in enumerate(items)]
             return Widget("list", path, label, hint, req, children=kids, item_label=singular)
         text = "\n".join(str(v) for v in items)
         hint = (hint + ". " if hint else "") + "One a line."
@@ -174,6 +174,25 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
     if isinstance(f, Text) and not isinstance(f, Name):
         return Widget("textarea", path, label, hint, req, value=value)
     return Widget("text", path, label, hint, req, value=value)
+
+
+def item_label(singular: str, index: int, item) -> str:
+    """'Meeting 3: review, 12 November 2026' - enough to find an item in a long list without opening it."""
+    from ..render.filters import longdate
+
+    label = f"{singular} {index + 1}"
+    if not isinstance(item, dict):
+        return label
+    bits = []
+    for key in ("type", "name", "id", "stage"):
+        if item.get(key) not in (None, ""):
+            bits.append(humanise(str(item[key])) if key == "type" else str(item[key]))
+            break
+    for key in ("date", "disagreement", "started"):
+        if isinstance(item.get(key), dt.date):
+            bits.append(longdate(item[key]).split(" ", 1)[1])
+            break
+    return label + (": " + ", ".join(bits) if bits else "")
 
 
 def _text(value):

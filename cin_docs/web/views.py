@@ -205,11 +205,15 @@ def register(app: Flask) -> None:
         else:
             found = forms.problems(new_data, path.parent)
         new_problems = [(p, m) for p, m in found if (format_path(p), m) not in before]
+        new_id = new_data.get("case_id", case_id) if not new_problems else case_id
+        other = folder().find(new_id, today()) if new_id != case_id else None
+        if other is not None and other.path != path:
+            new_problems.append((("case_id",), f"Another file in this folder ({other.path.name}) already has the "
+                                               f"case ID {new_id}: choose another."))
         widgets = forms.section_widgets(section, forms.without_missing(values))
         if new_problems:
             return _section_page(case_id, section, titles[section], widgets, found, posted_base, entry,
                                  blocking=new_problems), 400
-        new_id = new_data.get("case_id", case_id)
         folder().write(path, text, case_id)
         if not CASE_ID_RE.fullmatch(str(new_id)):
             new_id = case_id
