@@ -403,3 +403,20 @@ def test_long_lists_fold_each_item_under_its_date_and_open_the_ones_with_problem
     assert " open" in first
     second = html.split('<span class="govuk-details__summary-text">Meeting 2:')[0].rsplit("<details", 1)[1]
     assert " open" not in second
+
+
+def test_a_file_with_an_impossible_date_opens_in_the_editor_with_validate_s_message(client, folder):
+    path = case_file(folder, MID)
+    path.write_text(path.read_text().replace("date_of_birth: 2017-05-14", "date_of_birth: 2017-02-31"))
+    tasks = client.get(f"/case/{MID}/edit")
+    assert tasks.status_code == 200 and "1 problem" in text_of(tasks)
+    r = client.get(f"/case/{MID}/edit/child")
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert 'id="f-child-date_of_birth-day" name="child.date_of_birth-day" type="text" inputmode="numeric" value="31"' \
+        in page
+    assert ("#f-child-date_of_birth-day", "Child › Date of birth: Not a valid date: write it as YYYY-MM-DD, e.g. "
+            "2026-11-16, and check the day exists in that month.") in [(h, unescape(t)) for h, t in summary_links(r)]
+    r = post_form(client, page, changes={"child.date_of_birth-day": "28"})
+    assert r.status_code == 302
+    assert api.load(path).data["child"]["date_of_birth"] == dt.date(2017, 2, 28)

@@ -204,9 +204,18 @@ def make_row(entry: Entry, as_of: dt.date) -> Row:
 
 # -- round-trip editing ------------------------------------------------------------------------------------------
 def yaml_rt():
+    """Round-trip YAML that, like the command line's loader, keeps dates as the text written: an impossible date
+    (2026-02-30) then reaches the case model's own message instead of failing the whole file."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class DatesAsText(VersionedResolver):
+        def add_version_implicit_resolver(self, version, tag, regexp, first):
+            if tag != "tag:yaml.org,2002:timestamp":
+                super().add_version_implicit_resolver(version, tag, regexp, first)
 
     y = YAML(typ="rt")
+    y.Resolver = DatesAsText
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)

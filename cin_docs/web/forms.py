@@ -189,9 +189,13 @@ def item_label(singular: str, index: int, item) -> str:
             bits.append(humanise(str(item[key])) if key == "type" else str(item[key]))
             break
     for key in ("date", "disagreement", "started"):
-        if isinstance(item.get(key), dt.date):
-            bits.append(longdate(item[key]).split(" ", 1)[1])
-            break
+        value = item.get(key)
+        try:
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        except ValueError:
+            continue
+        bits.append(longdate(day).split(" ", 1)[1])
+        break
     return label + (": " + ", ".join(bits) if bits else "")
 
 
@@ -379,7 +383,7 @@ def merge(schema: ma.Schema, target: dict, new: dict, keys=None) -> None:
             target[key] = _fresh(strip_defaults(f, value))
             continue
         old = target[key]
-        if to_plain(old) == value:
+        if same(old, value):
             continue
         if isinstance(f, fields.Nested) and isinstance(old, dict) and isinstance(value, dict):
             merge(f.schema, old, value)
@@ -389,13 +393,28 @@ def merge(schema: ma.Schema, target: dict, new: dict, keys=None) -> None:
             target[key] = _fresh(value)
 
 
-def _merge_list(f: fields.List, old: list, new: list) -> None:
+def same(old, new) -> bool:
+    """The file's value and the form's are the same data (dates compared as the text YYYY-MM-DD)."""
     from .folder import to_plain
 
+    return _as_text(to_plain(old)) == _as_text(new)
+
+
+def _as_text(value):
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _merge_list(f: fields.List, old: list, new: list) -> None:
     flow = getattr(getattr(old, "fa", None), "flow_style", lambda: None)()
     for i, value in enumerate(new):
         if i < len(old):
-            if to_plain(old[i]) == value:
+            if same(old[i], value):
                 continue
             if isinstance(f.inner, fields.Nested) and isinstance(old[i], dict) and isinstance(value, dict):
                 merge(f.inner.schema, old[i], value)
@@ -442,6 +461,8 @@ def _fresh(value):
         return LiteralScalarString(value)
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
