@@ -97,3 +97,30 @@ def test_a_second_start_has_another_token_and_host_warns():
         proc2.terminate()
         proc2.communicate(timeout=10)
     assert second.split("token=")[1] != first.split("token=")[1]
+
+
+def test_a_port_in_use_is_a_plain_error_not_a_link():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "cin_docs.cli", "serve", str(SAMPLES), "--port", str(port)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and result.stdout == ""  # no link to a server that is not there
+    assert f"{port} is in use" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_requests_for_another_host_name_are_refused_when_serving_locally():
+    port = free_port()
+    proc = start("--port", str(port))
+    try:
+        first = proc.stdout.readline().strip()
+        request = urllib.request.Request(first[len("Open "):], headers={"Host": f"evil.example:{port}"})
+        try:
+            status = urllib.request.urlopen(request, timeout=10).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status == 400
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)

@@ -14,7 +14,7 @@ import hmac
 import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request
+from flask import Flask, Response, redirect, render_template, request
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from ..inputs import MAX_BYTES
@@ -48,6 +48,10 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
 
     @app.before_request
     def _gate():
+        allowed = app.config.get("CIN_ALLOWED_HOSTS")
+        if allowed and request.environ.get("HTTP_HOST", "").rsplit(":", 1)[0] not in allowed:
+            return Response("This app answers only to http://127.0.0.1 on this computer.\n", 400,
+                            mimetype="text/plain")
         session = request.cookies.get(COOKIE, "")
         if session and hmac.compare_digest(session, app.config["SESSION_SECRET"]):
             if request.method == "POST":
@@ -133,16 +137,34 @@ def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None
     import sys
 
     import click
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
+
+    from ..errors import UsageError
 
     app = create_app(folder, config, as_of)
-    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
-    click.echo(f"Open http://{shown}:{port}/?token={app.config['TOKEN']}")
+    loopback = host in ("127.0.0.1", "localhost")
+    if loopback:
+        # Only requests addressed to this computer by name (no DNS rebinding of another site's name onto it).
+        app.config["CIN_ALLOWED_HOSTS"] = ("127.0.0.1", "localhost")
+    try:
+        server = make_server(host, port, app, threaded=True, request_handler=quiet_handler())
+    except OSError as exc:
+        raise UsageError(f"Cannot listen on {host} port {port} ({exc.strerror or exc}): another program may be "
+                         "using it. Choose another port with --port.") from None
+    click.echo(f"Open http://{'127.0.0.1' if loopback else host}:{port}/?token={app.config['TOKEN']}")
     sys.stdout.flush()
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not loopback:
         click.echo(click.style("Warning: ", fg="yellow", bold=True)
                    + f"listening on {host}: other computers on the network can reach this app (the link's key still "
                      "protects it). Use the default --host 127.0.0.1 unless you need this.", err=True)
     click.echo("Press Ctrl+C to stop.", err=True)
-    logging.getLogger("werkzeug").setLevel(logging.INFO)
-    run_simple(host, port, app, threaded=True, request_handler=quiet_handler())
+    logger = logging.getLogger("werkzeug")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        logger.addHandler(logging.StreamHandler())
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.server_close()

@@ -48,6 +48,25 @@ def entry_or_404(case_id: str):
     return entry
 
 
+class UnreadableFile(Exception):
+    """The file cannot be read as an editable document (the message says where)."""
+
+
+def document(path: Path):
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return folder().document(path)
+    except CinDocsError as exc:
+        raise UnreadableFile(exc.message) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UnreadableFile(f"The file {path.name} is not valid YAML{where}: {exc.problem or exc.context}.") from None
+    except (YAMLError, ValueError) as exc:
+        raise UnreadableFile(f"The file {path.name} cannot be read as YAML or JSON ({type(exc).__name__}).") from None
+
+
 def deadline_text(d) -> str:
     """The explanation line of `cin-docs due-dates` for one deadline."""
     extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
@@ -144,10 +163,15 @@ def register(app: Flask) -> None:
                          download_name=f"{result['case_id']}_{result['kind']}.zip")
 
     # -- editor ----------------------------------------------------------------------------------------------------
+    @app.errorhandler(UnreadableFile)
+    def _unreadable(exc):
+        return render_template("refused.html", title="This case file cannot be opened here",
+                               message=f"{exc} Open it in a text editor to correct it, or ask for help."), 422
+
     @app.get("/case/<case_id>/edit")
     def edit_tasks(case_id):
         entry = entry_or_404(case_id)
-        doc = folder().document(entry.path)
+        doc = document(entry.path)
         data = to_plain(doc)
         found = forms.problems(data, entry.path.parent)
         tasks = []
@@ -168,7 +192,7 @@ def register(app: Flask) -> None:
             abort(404)
         path = entry.path
         base = file_hash(path)
-        doc = folder().document(path)
+        doc = document(path)
         if request.method == "GET":
             data = to_plain(doc)
             widgets = forms.section_widgets(section, data)
@@ -189,7 +213,7 @@ def register(app: Flask) -> None:
         """Check the file has not changed since the form was opened, merge, validate, keep history, write: all under
         the folder's write lock, so two saves of one case cannot both pass the check."""
         path = entry.path
-        doc = folder().document(path)
+        doc = document(path)
         if posted_base != file_hash(path):
             mine = {k: v for k, v in forms.without_missing(values).items()}
             return render_template("stale.html", title="The case file changed while you were editing",
@@ -315,9 +339,8 @@ def _case_page(entry, errors=(), chosen=None):
     findings = smart.check_plan(case.data, case.profile, deadlines) if case.data.get("plan") else []
     meetings = [(str(i), f"{m['type'].replace('_', ' ').capitalize()} meeting, {longdate(m['date'])}")
                 for i, m in enumerate(case.data.get("meetings", []))]
-    people = []
-    for group in ("family", "network", "professionals"):
-        people += [p["name"] for p in case.data.get(group, [])]
+    # Invitations go to invitees, named as the case file writes them.
+    people = list(dict.fromkeys(n for m in case.data.get("meetings", []) for n in m.get("invitees", [])))
     return render_template("case.html", title=f"Case {case.case_id}", page_error=bool(errors), entry=entry, case=case,
                            current=current,
                            history=history, findings=findings, smart_summary=smart.summary(findings) if findings
