@@ -334,10 +334,14 @@ def test_new_case_from_blank_then_a_sample(client, folder):
     r = post_form(client, html, index=0, changes={"case_id": "NEW-0001", "policy": "hillingdon",
                                                   "first_name": "A", "last_name": "B"})
     assert r.status_code == 400 and "already a case NEW-0001" in text_of(r)
-    r = post_form(client, html, index=0, changes={"case_id": "../evil", "start": "hillingdon-mid-plan"})
+    r = post_form(client, html, index=0, changes={"case_id": "../evil", "start": "sample",
+                                                  "sample": "hillingdon-mid-plan"})
     assert r.status_code == 400 and not list(folder.parent.glob("evil*"))
-    r = post_form(client, html, index=0, changes={"case_id": "PRACTICE-1", "start": "hillingdon-mid-plan"})
+    r = post_form(client, html, index=0, changes={"case_id": "PRACTICE-1", "start": "sample",
+                                                  "sample": "hillingdon-mid-plan"})
     assert r.status_code == 302
+    r = post_form(client, html, index=0, changes={"case_id": "PRACTICE-2", "start": "sample", "sample": "../../x"})
+    assert r.status_code == 400 and "Choose a blank case or one of the samples" in text_of(r)
     copy = api.load(folder / "PRACTICE-1.yaml")
     assert copy.case_id == "PRACTICE-1" and copy.data["child"]["preferred_name"] == "Millie"
 

@@ -257,7 +257,8 @@ def register(app: Flask) -> None:
         elif folder().find(case_id, today()) or any(folder().new_path(case_id, s).exists()
                                                     for s in (".yaml", ".yml", ".json")):
             errors.append(("case_id", f"There is already a case {case_id} in this folder: choose another ID."))
-        if start != "blank" and start not in samples:
+        sample = form.get("sample", "")
+        if start not in ("blank", "sample") or (start == "sample" and sample not in samples):
             errors.append(("start", "Choose a blank case or one of the samples."))
         policy = form.get("policy", "")
         if start == "blank" and policy not in ("hillingdon", "hertfordshire"):
@@ -275,9 +276,9 @@ def register(app: Flask) -> None:
             doc.yaml_set_start_comment(f"Case file made in the browser ('cin-docs serve') on {today().isoformat()}.")
             text = _as_yaml(doc)
         else:
-            doc = read_document(samples[start])
+            doc = read_document(samples[sample])
             doc["case_id"] = case_id
-            text = dump_document(samples[start], doc)
+            text = dump_document(samples[sample], doc)
         folder().write(folder().new_path(case_id), text, case_id, previous=False)
         return redirect(url_for("edit_tasks", case_id=case_id))
 
