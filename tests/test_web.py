@@ -424,3 +424,24 @@ def test_a_file_with_an_impossible_date_opens_in_the_editor_with_validate_s_mess
     r = post_form(client, page, changes={"child.date_of_birth-day": "28"})
     assert r.status_code == 302
     assert api.load(path).data["child"]["date_of_birth"] == dt.date(2017, 2, 28)
+
+
+def test_a_json_case_file_is_edited_as_json(client, folder):
+    import json
+
+    from cin_docs.inputs import load_file
+
+    data = load_file(SAMPLES / "transfer-out.yaml").data
+    data["case_id"] = "JSON-1"
+    (folder / "json-case.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    html = client.get("/case/JSON-1/edit/visits").get_data(as_text=True)
+    r = post_form(client, html, action="add:visits")
+    n = len(data["visits"])
+    r = post_form(client, r.get_data(as_text=True), changes={f"visits.{n}.date-day": "20",
+                                                             f"visits.{n}.date-month": "11",
+                                                             f"visits.{n}.date-year": "2026"})
+    assert r.status_code == 302, summary_links(r)
+    saved = json.loads((folder / "json-case.json").read_text())
+    assert saved["visits"][-1] == {"date": "2026-11-20"}
+    assert {k: v for k, v in saved.items() if k != "visits"} == {k: v for k, v in data.items() if k != "visits"}
+    assert api.load(folder / "json-case.json").data["visits"][-1]["date"] == dt.date(2026, 11, 20)

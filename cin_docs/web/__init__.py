@@ -130,6 +130,14 @@ def quiet_handler():
     return QuietHandler
 
 
+def _warm_up() -> None:
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        from ..render import fetcher  # noqa: F401 - imports WeasyPrint with its warnings filtered
+        from ..render import docx  # noqa: F401
+
+
 def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None = None,
           as_of: dt.date | None = None) -> None:
     """Run the app until Ctrl+C; the first line of standard output is the link with the token."""
@@ -158,6 +166,10 @@ def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None
                    + f"listening on {host}: other computers on the network can reach this app (the link's key still "
                      "protects it). Use the default --host 127.0.0.1 unless you need this.", err=True)
     click.echo("Press Ctrl+C to stop.", err=True)
+    # Keep the renderers warm: WeasyPrint takes a moment to import, so do it now rather than on the first PDF.
+    import threading
+
+    threading.Thread(target=_warm_up, daemon=True).start()
     logger = logging.getLogger("werkzeug")
     logger.setLevel(logging.INFO)
     if not logger.handlers:
