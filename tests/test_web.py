@@ -445,3 +445,23 @@ def test_a_json_case_file_is_edited_as_json(client, folder):
     assert saved["visits"][-1] == {"date": "2026-11-20"}
     assert {k: v for k, v in saved.items() if k != "visits"} == {k: v for k, v in data.items() if k != "visits"}
     assert api.load(folder / "json-case.json").data["visits"][-1]["date"] == dt.date(2026, 11, 20)
+
+
+def test_every_status_the_engine_gives_has_a_tag():
+    from cin_docs.web.views import STATUS_TAGS
+
+    seen = set()
+    for path in SAMPLES.glob("*.yaml"):
+        seen |= {d.status for d in api.due_dates(api.load(path), AS_OF)}
+    assert seen <= set(STATUS_TAGS)
+    assert {"met", "late", "overdue", "open", "info"} <= seen
+
+
+def test_a_section_page_lists_problems_elsewhere_with_links_to_their_pages(client, folder):
+    path = case_file(folder, MID)
+    path.write_text(path.read_text().replace("date_of_birth: 2017-05-14", "date_of_birth: 2017-02-31"))
+    r = client.get(f"/case/{MID}/edit/visits")
+    page = r.get_data(as_text=True)
+    assert "Problems in other parts of the case file (1)" in page
+    assert f'href="/case/{MID}/edit/child#f-child-date_of_birth"' in page
+    assert not summary_links(r)  # this page's own summary is empty
