@@ -24,7 +24,8 @@ def world(tmp_path_factory):
     from cin_docs.web import create_app
 
     folder = tmp_path_factory.mktemp("cases")
-    for name in ("hillingdon-mid-plan.yaml", "hertfordshire-escalation.yaml", "hillingdon-closed.yaml"):
+    for name in ("hillingdon-mid-plan.yaml", "hertfordshire-escalation.yaml", "hillingdon-closed.yaml",
+                 "transfer-out.yaml"):
         shutil.copy(SAMPLES / name, folder)
     downloads = tmp_path_factory.mktemp("downloads")
     server = Server(create_app(folder, as_of=AS_OF))
@@ -190,7 +191,7 @@ def test_other_pages_pass_axe(world):
     checked: list[str] = []
     for path in ("/case/HIL-2026-0143", "/case/HCC-2026-0452", "/case/HIL-2026-0143/edit",
                  "/case/HIL-2026-0143/edit/plan", "/case/HCC-2026-0452/edit/escalations", "/?status=overdue",
-                 "/case/NOPE-1"):
+                 "/case/NOPE-1", "/case/HIL-2026-0109", "/panel", "/new"):
         d.get(world["server"].base + path)
         assert d.find_element(By.TAG_NAME, "h1").text
         assert_accessible(d, checked)

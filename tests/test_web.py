@@ -465,3 +465,44 @@ def test_a_section_page_lists_problems_elsewhere_with_links_to_their_pages(clien
     assert "Problems in other parts of the case file (1)" in page
     assert f'href="/case/{MID}/edit/child#f-child-date_of_birth"' in page
     assert not summary_links(r)  # this page's own summary is empty
+
+
+def _pdf_bytes(text: str) -> bytes:
+    from cin_docs.render.fetcher import weasyprint  # imported with its import-time warning filtered
+
+    return weasyprint.HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+def test_transfer_pack_with_an_attachment_and_a_password(client, folder):
+    assert "/transfer-pack" not in client.get("/case/HIL-2026-0211").get_data(as_text=True)  # moving in
+    html = client.get("/case/HIL-2026-0109").get_data(as_text=True)
+    form = [f for f in forms(html) if f["action"].endswith("/transfer-pack")][0]
+    token = dict(form["fields"])["csrf_token"]
+    r = client.post(form["action"], content_type="multipart/form-data", data={
+        "csrf_token": token, "password": "correct horse",
+        "attachments": [(io.BytesIO(_pdf_bytes("Social work assessment")), "../../assessment.pdf")]})
+    assert r.status_code == 200, text_of(r)[:500]
+    links = re.findall(r'href="(/download/[^"]+)"', r.get_data(as_text=True))
+    pdf = client.get(links[0]).data
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.is_encrypted and reader.decrypt("correct horse")
+    z = zipfile.ZipFile(io.BytesIO(client.get(links[1]).data))
+    assert "attachments/assessment.pdf" in z.namelist()
+    r = client.post(form["action"], content_type="multipart/form-data", data={
+        "csrf_token": token, "attachments": [(io.BytesIO(b"MZ"), "tool.exe")]})
+    assert r.status_code == 400 and "PDF (.pdf) and Word (.docx) files only" in text_of(r)
+
+
+def test_panel_pack_from_chosen_cases(client):
+    html = client.get("/panel").get_data(as_text=True)
+    assert 'value="HCC-2025-1187" checked' in html
+    r = post_form(client, html)
+    assert r.status_code == 400 and "Enter the date the panel sits" in text_of(r)
+    r = post_form(client, html, changes={"cases": ["HCC-2025-1187"], "panel_date-day": "31",
+                                         "panel_date-month": "12", "panel_date-year": "2026"})
+    assert r.status_code == 200, text_of(r)[:800]
+    page = r.get_data(as_text=True)
+    assert "panel-pack_2026-12-31.pdf" in page and "HCC-2025-1187_panel-summary.docx" in page
+    r = post_form(client, html, changes={"cases": ["HCC-2025-1187", MID], "panel_date-day": "31",
+                                         "panel_date-month": "12", "panel_date-year": "2026"})
+    assert r.status_code == 400 and "panel pack was not built" in text_of(r)

@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from ..inputs import MAX_BYTES
 
 COOKIE = "cin_docs_session"
+ATTACHMENTS_MAX = 50 * 1024 * 1024
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -52,6 +53,8 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
         if allowed and request.environ.get("HTTP_HOST", "").rsplit(":", 1)[0] not in allowed:
             return Response("This app answers only to http://127.0.0.1 on this computer.\n", 400,
                             mimetype="text/plain")
+        if request.endpoint == "transfer_pack":
+            request.max_content_length = ATTACHMENTS_MAX  # attachments are PDFs: allow more than a case file
         session = request.cookies.get(COOKIE, "")
         if session and hmac.compare_digest(session, app.config["SESSION_SECRET"]):
             if request.method == "POST":
@@ -85,6 +88,11 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
 
     @app.errorhandler(413)
     def _too_large(_exc):
+        if request.endpoint == "transfer_pack":
+            return render_template("refused.html", title="The files are too large",
+                                   message=f"The files added to a transfer pack may be at most "
+                                           f"{ATTACHMENTS_MAX // (1024 * 1024)} MB in all. Go back and add fewer or "
+                                           "smaller files."), 413
         return render_template("refused.html", title="The file is too large",
                                message=f"A case file is a small text file: at most {MAX_BYTES // (1024 * 1024)} MB. "
                                        "Check that you chose the right file."), 413

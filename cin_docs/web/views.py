@@ -131,14 +131,70 @@ def register(app: Flask) -> None:
             return _case_page(entry, errors=[("kind", exc.message)], chosen=form), 400
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        results = current_app.extensions["cin_results"]
-        key = secrets.token_urlsafe(16)
-        results[key] = {"case_id": case_id, "kind": kind, "files": files, "warnings": result.warnings}
-        while len(results) > MAX_RESULTS:
-            results.pop(next(iter(results)))
-        return render_template("paperwork.html", title=f"{KINDS[kind].title}: ready", case_id=case_id,
-                               kind=KINDS[kind], key=key, files=files, warnings=result.warnings,
-                               known_as=entry.known_as)
+        return _ready(case_id, kind, KINDS[kind].title, files, result.warnings, entry.known_as)
+
+    @app.post("/case/<case_id>/transfer-pack")
+    def transfer_pack(case_id):
+        from werkzeug.utils import secure_filename
+
+        from ..packs import transfer as transfer_packs
+
+        entry = entry_or_404(case_id)
+        if entry.case is None:
+            abort(404)
+        uploads = [f for f in request.files.getlist("attachments") if f and f.filename]
+        bad = [f.filename for f in uploads if Path(f.filename).suffix.lower() not in (".pdf", ".docx")]
+        if bad:
+            return _case_page(entry, errors=[("attachments", "A transfer pack takes PDF (.pdf) and Word (.docx) "
+                                                            "files only.")], chosen={}), 400
+        password = request.form.get("password") or None
+        tmp = Path(tempfile.mkdtemp(prefix="cin-docs-web-"))
+        try:
+            paths = []
+            for i, upload in enumerate(uploads):
+                name = secure_filename(upload.filename) or f"attachment-{i + 1}{Path(upload.filename).suffix}"
+                path = tmp / f"{i + 1:02d}-{name}" if (tmp / name).exists() else tmp / name
+                upload.save(path)
+                paths.append(path)
+            built = transfer_packs.build_pack(entry.case, today(), paths, password)
+        except CinDocsError as exc:
+            return _case_page(entry, errors=[("attachments", exc.message)], chosen={}), 400
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        files = [(built.pdf_name, built.pdf), (built.zip_name, built.zip)]
+        return _ready(case_id, "transfer-pack", "Transfer pack", files, built.warnings, entry.known_as)
+
+    @app.route("/panel", methods=["GET", "POST"])
+    def panel_pack():
+        from ..packs import panel as panel_packs
+
+        entries = [e for e in folder().entries(today()) if e.case is not None]
+        form = request.form if request.method == "POST" else {}
+        errors = []
+        if request.method == "POST":
+            chosen = set(request.form.getlist("cases"))
+            cases = [e.case for e in entries if e.case_id in chosen]
+            parts = [request.form.get(f"panel_date-{p}", "").strip() for p in ("day", "month", "year")]
+            try:
+                panel_date = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                panel_date = None
+                errors.append(("panel_date", "Enter the date the panel sits, as day, month and year."))
+            if not cases:
+                errors.append(("cases", "Choose at least one case for the panel."))
+            if not errors:
+                try:
+                    built = panel_packs.build(cases, panel_date, today(), force=request.form.get("force") == "yes",
+                                              progress=False)
+                except CinDocsError as exc:
+                    errors.append(("cases", exc.message))
+                else:
+                    return _ready(cases[0].case_id if len(cases) == 1 else "panel", "panel-pack", "Panel pack",
+                                  built.files, built.problems + built.warnings, "")
+        rows = [(e.case_id, e.known_as, bool(e.case.data.get("panel")), e.case.profile["label"]) for e in entries]
+        return render_template("panel.html", title="Panel pack", rows=rows, errors=errors, form=form,
+                               chosen=set(form.getlist("cases")) if form else {r[0] for r in rows if r[2]},
+                               page_error=bool(errors)), 400 if errors else 200
 
     @app.get("/download/<key>/<int:n>")
     def download(key, n):
@@ -330,6 +386,17 @@ def _as_yaml(data: dict) -> str:
     buf = io.StringIO()
     yaml_rt().dump(data if isinstance(data, CommentedMap) else forms._fresh(data), buf)
     return buf.getvalue()
+
+
+def _ready(case_id, kind, title, files, warnings, known_as):
+    """Keep the files made in memory (until the app stops) and show them with their warnings."""
+    results = current_app.extensions["cin_results"]
+    key = secrets.token_urlsafe(16)
+    results[key] = {"case_id": case_id, "kind": kind, "files": files, "warnings": warnings}
+    while len(results) > MAX_RESULTS:
+        results.pop(next(iter(results)))
+    return render_template("paperwork.html", title=f"{title}: ready", case_id=case_id, kind={"title": title},
+                           key=key, files=files, warnings=warnings, known_as=known_as)
 
 
 def _case_page(entry, errors=(), chosen=None):
