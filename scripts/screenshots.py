@@ -52,7 +52,8 @@ def main() -> None:
 
                 pages = [("caseload", "/"), ("case", f"/case/{MID}"), ("tasks", f"/case/{MID}/edit"),
                          ("child", f"/case/{MID}/edit/child"), ("family", f"/case/{MID}/edit/family"),
-                         ("new", "/new"), ("not-found", "/case/NOPE-1")]
+                         ("new", "/new"), ("not-found", "/case/NOPE-1"), ("panel", "/panel"),
+                         ("meetings", f"/case/{MID}/edit/meetings"), ("transfer-out", "/case/HIL-2026-0109")]
                 for name, path in pages:
                     driver.get(server.base + path)
                     shot(name)
