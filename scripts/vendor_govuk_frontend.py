@@ -1,4 +1,4 @@
-"""Copy the GOV.UK Frontend CSS and JavaScript from the npm package into cin_docs/web/static/ (run by `make web-assets`),
+"""Copy the GOV.UK Frontend CSS and JavaScript from the npm package into cin_docs/web/static/ (`make web-assets`),
 and axe-core's axe.min.js (the accessibility checker the browser tests run on every page) into tests/vendor/.
 
 The copied files are committed, so the wheel and the app work offline; run this only to move to another version.

@@ -62,21 +62,28 @@ def herts_letters(tmp_path_factory):
                          for o in built.outputs}
 
 
-def test_one_letter_per_invitee_named_by_role_not_name(herts_letters):
+def test_one_letter_per_invitee_named_by_a_neutral_number_never_a_role_or_name(herts_letters):
     _, built, files = herts_letters
-    assert sorted(p[1] for p in files) == ["child", "class-teacher", "gp", "mother"]
+    # Invitees in order: Jo Example (family), Dr Ray Patel, Kim Shaw (professionals), Robin (the child).
+    assert sorted(p[1] for p in files) == ["child", "family-1", "professional-1", "professional-2"]
     for parts in files:
         assert parts[0] == "2026-11-30"
-        assert not any("robin" in p or "example" in p for p in parts)
+        assert not any(word in p for p in parts for word in ("robin", "example", "mother", "gp", "teacher"))
+    readers = {o.name_parts[1]: (o.reader, o.addressed_to) for o in built.outputs}
+    assert readers == {"family-1": ("family", ["Jo Example"]), "professional-1": ("professional", ["Dr Ray Patel"]),
+                       "professional-2": ("professional", ["Kim Shaw"]), "child": ("child", ["Robin Example"])}
 
 
 def test_docx_and_pdf_carry_the_same_content(herts_letters):
     _, built, files = herts_letters
     for parts, (docx_bytes, pdf_bytes) in files.items():
+        if parts[1] == "child":
+            continue  # the child's own letter: test_child_letter_*
         docx_t, pdf_t = docx_text(docx_bytes), pdf_text(pdf_bytes)
-        family = parts[1] in ("mother", "child")
+        family = parts[1].startswith("family")
         needles = ["Invitation to a Child in Need planning meeting for Robin Example", "What the meeting is for",
-                   "When and where", "Monday 30 November 2026", "10:00 to 11:30", "Room 2, County Hall", "Pat Lee",
+                   "When and where", "Monday 30 November 2026", "10am to 11:30am" if family else "10:00 to 11:30",
+                   "Room 2, County Hall", "Pat Lee",
                    "What to bring", "Please let us know", "Sam Carter", "01632 960001", "Who has been invited",
                    "What we would like from you" if family else "What we are asking of you"]
         assert contains_all(docx_t, needles) == [], parts
@@ -85,7 +92,7 @@ def test_docx_and_pdf_carry_the_same_content(herts_letters):
 
 def test_family_letter_covers_views_interpreter_and_practicalities(herts_letters):
     _, _, files = herts_letters
-    docx_bytes, pdf_bytes = files[("2026-11-30", "mother")]
+    docx_bytes, pdf_bytes = files[("2026-11-30", "family-1")]
     for text in (docx_text(docx_bytes), pdf_text(pdf_bytes)):
         assert contains_all(text, ["drawing, writing", "advocate", "We will book an interpreter in Polish",
                                    "travel or childcare"]) == []
@@ -94,10 +101,10 @@ def test_family_letter_covers_views_interpreter_and_practicalities(herts_letters
 def test_hertfordshire_health_professional_gets_the_48_hour_report_deadline(herts_letters):
     _, _, files = herts_letters
     # Meeting Monday 30 November 2026 10:00; 48 hours before is Saturday 28th, so the previous working day.
-    gp_docx, gp_pdf = files[("2026-11-30", "gp")]
+    gp_docx, gp_pdf = files[("2026-11-30", "professional-1")]
     for text in (docx_text(gp_docx), pdf_text(gp_pdf)):
         assert "10:00 on Friday 27 November 2026" in norm(text)
-    teacher_docx, _ = files[("2026-11-30", "class-teacher")]
+    teacher_docx, _ = files[("2026-11-30", "professional-2")]
     assert "48 hours" not in docx_text(teacher_docx)
     assert "written update of your involvement" in norm(docx_text(teacher_docx))
 
@@ -118,10 +125,13 @@ def test_recipient_narrows_to_one_and_unknown_recipient_is_clear(tmp_path):
     path = write_case(tmp_path, herts_case())
     case = api.load(path, {"closures": []})
     built = api.build(case, "invitation", Options(as_of=AS_OF, recipient="dr ray patel"))
-    assert [o.name_parts[1] for o in built.outputs] == ["gp"]
+    assert [o.name_parts[1] for o in built.outputs] == ["professional-1"]
     with pytest.raises(RenderError) as err:
         api.build(case, "invitation", Options(as_of=AS_OF, recipient="Nobody"))
-    assert "GP (professional)" in err.value.message and "Nobody" not in err.value.message
+    # Names, never roles (a role can be sensitive: "Domestic Abuse Outreach Worker").
+    assert "Dr Ray Patel" in err.value.message and "Kim Shaw" in err.value.message
+    assert "GP" not in err.value.message and "(professional)" not in err.value.message
+    assert "Class teacher" not in err.value.message and "Nobody" not in err.value.message
 
 
 def test_warning_when_meeting_is_planned_after_its_deadline(tmp_path):
@@ -130,8 +140,9 @@ def test_warning_when_meeting_is_planned_after_its_deadline(tmp_path):
     data["meetings"][0]["date"] = "2026-12-01"
     case = api.load(write_case(tmp_path, data), {"closures": []})
     built = api.build(case, "invitation", Options(as_of=AS_OF))
-    assert len(built.warnings) == 1
-    assert "Monday 16 November 2026" in built.warnings[0] and "Tuesday 1 December 2026" in built.warnings[0]
+    late = [w for w in built.warnings if "after its deadline" in w]
+    assert len(late) == 1
+    assert "Monday 16 November 2026" in late[0] and "Tuesday 1 December 2026" in late[0]
 
 
 def test_hostile_text_renders_literally_in_both_formats(tmp_path):
@@ -171,7 +182,7 @@ def test_cli_writes_owner_only_files_and_prints_paths(tmp_path):
                                       "--as-of", "2026-11-23", "--recipient", "Kim Shaw"])
     assert result.exit_code == 0, result.output
     written = list(out.iterdir())
-    assert [p.name for p in written] == ["HCC-TEST-1_invitation_2026-11-30_class-teacher.docx"]
+    assert [p.name for p in written] == ["HCC-TEST-1_invitation_2026-11-30_professional-2.docx"]
     assert f"Wrote {written[0]}" in result.output
     assert oct(os.stat(written[0]).st_mode & 0o777) == "0o600"
 

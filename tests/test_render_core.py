@@ -101,9 +101,12 @@ def test_list_and_yesno_filters():
 
 
 def test_filters_are_registered_in_both_environments():
-    assert set(filters.FILTERS) == {"longdate", "shortdate", "time", "datetime_long", "joinlist", "yesno"}
-    for env in (html_environment(), docx_jinja_environment()):
-        assert all(env.filters[name] is func for name, func in filters.FILTERS.items())
+    assert set(filters.FILTERS) == {"longdate", "shortdate", "time", "time12", "dob", "datetime_long", "joinlist",
+                                    "yesno", "nobreak"}
+    # nobreak is format-specific: a nowrap span in HTML, non-breaking hyphens and spaces in Word XML.
+    for env, nobreak in ((html_environment(), filters.nobreak_html), (docx_jinja_environment(), filters.nobreak_docx)):
+        expected = {**filters.FILTERS, "nobreak": nobreak}
+        assert all(env.filters[name] is func for name, func in expected.items())
         assert env.autoescape is True
 
 
@@ -126,7 +129,8 @@ def html_dir(tmp_path, monkeypatch):
 def test_base_template_renders_the_contract_keys_escaped():
     child = {"full_name": "Amy <O'Neil>", "first_name": "Amy", "last_name": "O'Neil"}
     html = render_html("base.html", make_context(child=child))
-    assert "<title>Child in Need plan – Amy &lt;O&#39;Neil&gt;</title>" in html
+    assert "<title>Child in Need plan – case C-0001</title>" in html  # never the child's name (review L3)
+    assert "Amy &lt;O&#39;Neil&gt; · Case C-0001" in html
     assert '<html lang="en-GB">' in html
     assert '<meta name="dcterms.created" content="2026-11-16">' in html
     assert "Case C-0001" in html
@@ -334,7 +338,7 @@ def test_pdf_metadata_tags_and_form(pdf_run):
     reader = pypdf.PdfReader(io.BytesIO(pdf_run["pdf"]))
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en-GB"
-    assert reader.metadata.title == "Child in Need plan – Amy Example"
+    assert reader.metadata.title == "Child in Need plan – case C-0001"
     assert reader.metadata.author == "London Borough of Example"
     assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20261116"
     assert bool(catalog["/MarkInfo"]["/Marked"])

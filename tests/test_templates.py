@@ -13,7 +13,7 @@ from cin_docs.documents import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 # Templates the packs use directly rather than through a document kind.
-PACK_TEMPLATES = {"panel-pack.html", "panel-agenda.docx", "transfer-checklist.html", "transfer-checklist.docx",
+PACK_TEMPLATES = {"caseload.html", "panel-pack.html", "panel-agenda.docx", "transfer-checklist.html", "transfer-checklist.docx",
                   "transfer-index.html"}
 
 
@@ -21,10 +21,14 @@ def test_every_kind_has_both_templates():
     for kind in KINDS.values():
         assert (resources.docx_templates_dir() / kind.docx_template).is_file(), kind.key
         assert (resources.html_templates_dir() / kind.html_template).is_file(), kind.key
+        for variant in kind.variants:
+            assert (resources.docx_templates_dir() / f"{variant}.docx").is_file(), variant
+            assert (resources.html_templates_dir() / f"{variant}.html").is_file(), variant
 
 
 def test_every_template_file_is_used():
     used = {k.docx_template for k in KINDS.values()} | {k.html_template for k in KINDS.values()} | PACK_TEMPLATES
+    used |= {f"{v}.{ext}" for k in KINDS.values() for v in k.variants for ext in ("docx", "html")}
     present = {p.name for p in resources.docx_templates_dir().glob("*.docx")}
     present |= {p.name for p in resources.html_templates_dir().glob("*.html")
                 if p.name != "base.html" and not p.name.startswith("_")}  # base and shared macros
@@ -34,6 +38,7 @@ def test_every_template_file_is_used():
 
 def test_pack_templates_are_used_by_the_packs():
     source = "".join((ROOT / "cin_docs" / "packs" / name).read_text() for name in ("panel.py", "transfer.py"))
+    source += (ROOT / "cin_docs" / "caseload" / "outputs.py").read_text()
     source += "".join(p.read_text() for p in (ROOT / "cin_docs" / "documents").glob("*.py"))
     for name in PACK_TEMPLATES:
         assert name in source or name.rsplit(".", 1)[0] in source, name

@@ -506,3 +506,31 @@ def test_panel_pack_from_chosen_cases(client):
     r = post_form(client, html, changes={"cases": ["HCC-2025-1187", MID], "panel_date-day": "31",
                                          "panel_date-month": "12", "panel_date-year": "2026"})
     assert r.status_code == 400 and "panel pack was not built" in text_of(r)
+
+
+def test_caseload_timeline_counts_the_rows_deadlines_by_week(client, folder):
+    html = client.get("/?worker=Priya+Raman").get_data(as_text=True)
+    desc = re.search(r'<desc id="timeline-desc">(.*?)</desc>', html).group(1)
+    mid = api.load(case_file(folder, MID))
+    current = [d for d in api.due_dates(mid, AS_OF) if not d.history]
+    overdue = sum(d.status == "overdue" for d in current)
+    monday = AS_OF - dt.timedelta(days=AS_OF.weekday())
+    weeks = [sum(d.status == "open" and monday + dt.timedelta(weeks=i) <= d.due < monday + dt.timedelta(weeks=i + 1)
+                 for d in current) for i in range(6)]
+    assert desc.startswith(f"Overdue: {overdue}. w/c 23 November: {weeks[0]}.")
+    assert [int(n) for n in re.findall(r": (\d+)\.", desc)] == [overdue, *weeks]
+    assert sum(weeks) >= 1
+
+
+def test_a_mapping_field_is_edited_as_yaml_text(client, folder):
+    path = case_file(folder, MID)
+    html = client.get(f"/case/{MID}/edit/meetings").get_data(as_text=True)
+    name = "meetings.4.bring_for"
+    assert f'name="{name}"' in html
+    r = post_form(client, html, changes={name: "Rachel Dunmore: [Attendance figures]\nGemma Lowry: [Health update]"})
+    assert r.status_code == 302, summary_links(r)
+    assert api.load(path).data["meetings"][4]["bring_for"] == {"Rachel Dunmore": ["Attendance figures"],
+                                                               "Gemma Lowry": ["Health update"]}
+    html = client.get(f"/case/{MID}/edit/meetings").get_data(as_text=True)
+    r = post_form(client, html, changes={name: "- just a list"})
+    assert r.status_code == 400 and any("bring_for" in h for h, _ in summary_links(r))

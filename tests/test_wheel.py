@@ -28,9 +28,11 @@ def test_wheel_ships_templates_profiles_and_schemas(wheel):
     for required in ("cin_docs/templates/html/base.html", "cin_docs/templates/html/print.css",
                      "cin_docs/templates/html/fonts/DejaVuSans.ttf", "cin_docs/templates/docx/invitation.docx",
                      "cin_docs/policies/profiles/hillingdon.yaml", "cin_docs/policies/profiles/hertfordshire.yaml",
-                     "cin_docs/schemas/case.schema.json", "cin_docs/web/templates/base.html",
-                     "cin_docs/web/static/govuk/govuk-frontend.min.css", "cin_docs/web/static/govuk/LICENCE.txt",
-                     "cin_docs/web/static/app.css", "cin_docs/web/static/init.js"):
+                     "cin_docs/schemas/case.schema.json",
+                     "cin_docs/samples/hillingdon-mid-plan.yaml", "cin_docs/render/variables.yaml",
+                     "cin_docs/web/templates/base.html", "cin_docs/web/static/govuk/govuk-frontend.min.css",
+                     "cin_docs/web/static/govuk/LICENCE.txt", "cin_docs/web/static/app.css",
+                     "cin_docs/web/static/init.js"):
         assert required in names, required
     kinds = {n.rsplit("/", 1)[-1].removesuffix(".html") for n in names if n.startswith("cin_docs/templates/html/")}
     from cin_docs.documents import KINDS
@@ -59,5 +61,5 @@ def test_installed_wheel_renders_a_sample_outside_the_repo(wheel, tmp_path):
                             cwd=work, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     produced = sorted(p.name for p in (work / "out").iterdir())
-    assert produced == ["HIL-2026-0143_invitation_2026-12-15_mother.docx",
-                        "HIL-2026-0143_invitation_2026-12-15_mother.pdf"]
+    assert produced == ["HIL-2026-0143_invitation_2026-12-15_family-1.docx",
+                        "HIL-2026-0143_invitation_2026-12-15_family-1.pdf"]

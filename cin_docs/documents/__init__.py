@@ -43,6 +43,9 @@ class Kind:
     title: str
     module: str
     summary: str
+    # Other templates the kind's builder may choose for one output (context["doc"]["template"]), e.g. the child's own
+    # invitation; each must exist in both formats.
+    variants: tuple[str, ...] = ()
 
     @property
     def docx_template(self) -> str:
@@ -59,7 +62,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.key: k for k in (
         Kind("invitation", "Invitation", "cin_docs.documents.invitation",
-             "Invitation letters for one meeting, one per invitee (family and professional versions)."),
+             "Invitation letters for one meeting, one per invitee (family, child and professional versions).",
+             variants=("invitation-child",)),
         Kind("plan", "Child in Need Plan", "cin_docs.documents.plan",
              "The SMART Child in Need plan (checked first: see 'cin-docs check')."),
         Kind("review-record", "Child in Need Review Record", "cin_docs.documents.review_record",
@@ -72,5 +76,7 @@ KINDS: dict[str, Kind] = {
              "Letter notifying the receiving authority of a child moving to its area (see 'pack transfer')."),
         Kind("case-summary", "Case Summary", "cin_docs.documents.case_summary",
              "A summary of the case (child, family, plan, history, deadlines) for sharing."),
+        Kind("closing-summary", "Closing Summary", "cin_docs.documents.closing_summary",
+             "The closing summary when a plan ends: why, the work done, everyone's views, what happens next."),
     )
 }

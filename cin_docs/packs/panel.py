@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
@@ -67,6 +66,10 @@ def check(cases: list[api.Case], panel_date: dt.date, as_of: dt.date) -> tuple[l
         elif referral is not None and referral.status == "overdue":
             problems.append(f"Case {case.case_id} has not been referred, and the referral deadline of "
                             f"{longdate(referral.due)} has passed ({referral.explanation()}).")
+        warnings += [f"Case {case.case_id}: {w}" for w in panel_summary.readiness_warnings(case, panel_date, as_of)]
+        future = panel_summary.future_referral(case, as_of)
+        if future:
+            problems.append(f"Case {case.case_id}: {future}")
         own = panel_summary.computed_panel_date(case, Options(as_of=as_of), api.due_dates(case, as_of))
         if own is not None and own != panel_date:
             warnings.append(f"Case {case.case_id}'s own panel date is {longdate(own)} (from its case file and "
@@ -101,7 +104,7 @@ def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: 
             try:
                 context = panel_summary.summary_context(case, Options(as_of=as_of), panel_date=panel_date)
                 name = api.output_name(case.case_id, "panel-summary", [], "docx")
-                files.append((name, api.render_bytes("panel-summary", context, "docx")))
+                files.append((name, api.render_bytes("panel-summary", context, "docx", api.templates_of(case))))
             except CinDocsError as exc:
                 raise type(exc)(f"Case {case.case_id} ({case.path}): {exc.message}") from exc
             summaries.append(context)
@@ -112,30 +115,17 @@ def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: 
 
         files.insert(0, (agenda_name(panel_date), render_docx("panel-agenda.docx", context)))
         logos = {s["authority"]["logo_path"] for s in summaries if s["authority"].get("logo_path")}
-        files.insert(0, (pdf_name(panel_date), render_pdf("panel-pack.html", context, extra_allowed=sorted(logos))))
+        files.insert(0, (pdf_name(panel_date), render_pdf("panel-pack.html", context, extra_allowed=sorted(logos),
+                                                          templates=api.templates_of(cases[0]))))
         bar.update(1)
     return PanelPack(panel_date, files, problems if force else [], warnings)
 
 
 def write(pack: PanelPack, out_dir: Path) -> list[Path]:
-    """Write every file atomically; if one write fails, remove the files this call had already created."""
-    from ..render.output import atomic_write
+    """Write every file or none (see render.output.write_all)."""
+    from ..render.output import write_all
 
-    out_dir = Path(out_dir)
-    written: list[Path] = []
-    try:
-        for name, data in pack.files:
-            path = out_dir / name
-            existed = path.exists()
-            atomic_write(path, data)
-            if not existed:
-                written.append(path)
-    except BaseException:
-        for path in written:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        raise
-    return [out_dir / name for name, _ in pack.files]
+    return write_all([(Path(out_dir) / name, data) for name, data in pack.files])
 
 
 def slots_for(profile_panel: dict, panel_date: dt.date) -> list[str] | None:

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 from docxtpl import DocxTemplate, Listing
 from lxml import etree
@@ -20,25 +21,36 @@ from .jinja import docx_jinja_environment, template_errors
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def render_docx(template_name: str, context: Mapping) -> bytes:
-    """Render templates/docx/<template_name> with `context` to DOCX bytes."""
-    path = resources.docx_templates_dir() / template_name
-    display_name = f"docx/{template_name}"
+def render_docx(template_name: str, context: Mapping, *, templates: Path | None = None) -> bytes:
+    """Render docx/<template_name> with `context` to DOCX bytes.
+
+    `templates`: an authority's templates folder; its docx/<template_name>, if it has one, is checked (see
+    cin_docs.render.overrides) and used instead of the built-in one.
+    """
+    override = resources.override_file(templates, "docx", template_name)
+    path = override or resources.docx_templates_dir() / template_name
+    display_name = f"docx/{template_name}" + (f" (in {templates})" if override else "")
     if not path.is_file():
         raise TemplateError(
             f"There is no template {display_name} (looked for {path}). "
             "The installation is incomplete; please report it."
         )
+    if override:
+        from .overrides import refuse_if_broken
+
+        refuse_if_broken(templates, "docx", template_name, context)
     # A fresh DocxTemplate per call: docxtpl's object keeps rendered state between renders.
     template = DocxTemplate(path)
     env = docx_jinja_environment()
     try:
-        with template_errors(display_name, context, env):
+        with template_errors(display_name, context, env, templates if override else None):
             template.render(_with_logo(docx_context(context), template), jinja_env=env, autoescape=True)
     except etree.XMLSyntaxError as exc:
+        fix = (f"Check the templates folder with: cin-docs templates check {templates}" if override
+               else "This is a bug in the template; please report it.")
         raise TemplateError(
             f"The template {display_name} produced a Word document part that is not well-formed XML "
-            f"(a {{% %}} tag probably splits a paragraph or table). This is a bug in the template; please report it."
+            f"(a {{% %}} tag probably splits a paragraph or table). {fix}"
         ) from exc
     produced = _produced_datetime(context)
     _set_core_properties(template.docx, context, produced)
@@ -99,7 +111,9 @@ def _set_core_properties(document, context: Mapping, produced: dt.datetime) -> N
 
 def reproducible_zip(data: bytes, when: dt.date) -> bytes:
     """The same DOCX package with every member dated `when`; python-docx stamps members with the current time."""
-    stamp = (when.year, when.month, when.day, 0, 0, 0) if when.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    # Zip dates run from 1980 to 2107 (a 7-bit year from 1980); a date outside that would stop the write.
+    stamp = (when.year, when.month, when.day, 0, 0, 0)
+    stamp = min(max(stamp, (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 0, 0, 0))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():

@@ -38,12 +38,21 @@ class AssetRefused(ValueError):
 
 
 class AssetFetcher(URLFetcher):
-    """Serves files under templates/html and the files in extra_allowed; records every refused URL in `refused`."""
+    """Serves files under templates/html and the files in extra_allowed; records every refused URL in `refused`.
 
-    def __init__(self, extra_allowed: Iterable[Path | str] = ()):
+    With an authority's templates folder (`templates`), its html/ folder lies over the built-in one: a relative URL
+    such as "westmere-logo.png" or "fonts/x.ttf" is served from the folder's html/ when it has that file, else from
+    the built-ins; its html/print.css is served appended to the built-in print.css. Nothing else in or outside the
+    folder is served.
+    """
+
+    def __init__(self, extra_allowed: Iterable[Path | str] = (), templates: Path | None = None):
         # fail_on_errors=False: a refused resource is dropped, not fatal (a pasted <img> must not stop a letter).
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
-        self.roots = (resources.html_templates_dir().resolve(),)
+        self.builtin = resources.html_templates_dir().resolve()
+        self.roots = (self.builtin,)
+        self.overlay = (Path(templates) / "html").resolve() if templates is not None else None
+        self.css_additions = resources.print_css_additions(templates)
         self.allowed_files = frozenset(Path(p).resolve() for p in extra_allowed)
         self.refused: list[str] = []
         self.served: list[str] = []
@@ -55,6 +64,8 @@ class AssetFetcher(URLFetcher):
             self.refused.append(url)
             raise AssetRefused(f"Refused to load {url!r}: only the document's own template assets may be used.")
         data = path.read_bytes()
+        if path == self.builtin / resources.PRINT_CSS and self.css_additions is not None:
+            data += b"\n/* Additions from the authority's templates folder */\n" + self.css_additions.read_bytes()
         self.served.append(url)
         content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": content_type})
@@ -65,5 +76,10 @@ class AssetFetcher(URLFetcher):
             return None
         # resolve() follows symlinks and removes "..", so an escape is judged by where it really lands.
         path = Path(url2pathname(parts.path)).resolve()
+        css = self.builtin / resources.PRINT_CSS  # never replaced by the folder's: its print.css is appended
+        if self.overlay is not None and path.is_relative_to(self.builtin) and path != css:
+            mine = (self.overlay / path.relative_to(self.builtin)).resolve()
+            if mine.is_file() and mine.is_relative_to(self.overlay):
+                return mine
         inside = path in self.allowed_files or any(path.is_relative_to(root) for root in self.roots)
         return path if inside and path.is_file() else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from markupsafe import Markup, escape
+
 NOT_RECORDED = "not recorded"
 
 # Spelled out rather than strftime("%A"/"%B"), which follow the process locale; "%-d" is not portable either.
@@ -31,6 +33,14 @@ def longdate(value: dt.date | dt.datetime | str | None) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def dob(value: dt.date | dt.datetime | str | None) -> str:
+    """14 May 2017: a date of birth, without the weekday (nobody needs the day of the week they were born on)."""
+    if value is None:
+        return NOT_RECORDED
+    day = _as_date(value)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def shortdate(value: dt.date | dt.datetime | str | None) -> str:
     """16/11/2026."""
     if value is None:
@@ -46,6 +56,50 @@ def time(value: dt.time | dt.datetime | str | None) -> str:
     if isinstance(value, str):
         value = dt.time.fromisoformat(value)
     return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def time12(value: dt.time | dt.datetime | str | None) -> str:
+    """4pm, 5:15pm, 9:30am, midday (the 12-hour clock, for letters to families and children)."""
+    if value is None:
+        return NOT_RECORDED
+    if isinstance(value, str):
+        value = dt.time.fromisoformat(value)
+    if (value.hour, value.minute) == (12, 0):
+        return "midday"
+    if (value.hour, value.minute) == (0, 0):
+        return "midnight"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+# A name in a heading must not break over two lines ("Ellie-" / "May Brennan"). A name longer than _WHOLE may still
+# wrap between its words, and a single word longer than _WORD at its hyphens, so that no name can run off the page.
+_WHOLE, _WORD = 40, 30
+
+
+def nobreak_html(value: object) -> Markup:
+    """The text in spans the PDF will not break inside (print.css: .nobreak { white-space: nowrap })."""
+    text = str(value)
+    pieces = [text] if len(text) <= _WHOLE else text.split(" ")
+    return Markup(" ").join(Markup('<span class="nobreak">{}</span>').format(p) if len(p) <= _WHOLE else escape(p)
+                            for p in pieces if p)
+
+
+# Word: a non-breaking hyphen is its own run content (w:noBreakHyphen), and a no-break space keeps words together.
+# The markup closes and reopens the run's w:t, as docxtpl's own Listing does for line breaks.
+_DOCX_NB_HYPHEN = Markup('</w:t><w:noBreakHyphen/><w:t xml:space="preserve">')
+
+
+def nobreak_docx(value: object) -> Markup:
+    """The text with non-breaking hyphens and (for names up to 40 characters) no-break spaces, as Word XML."""
+    text = str(value)
+    words = text.split(" ")
+    joined = []
+    for word in words:
+        joined.append(_DOCX_NB_HYPHEN.join(escape(part) for part in word.split("-")) if len(word) <= _WORD
+                      else escape(word))
+    return Markup("\u00a0" if len(text) <= _WHOLE else " ").join(joined)
 
 
 def datetime_long(value: dt.datetime | dt.date | str | None) -> str:
@@ -78,6 +132,10 @@ FILTERS = {
     "longdate": longdate,
     "shortdate": shortdate,
     "time": time,
+    "time12": time12,
+    "dob": dob,
+    # The HTML environment's; render/jinja.py gives the Word environment nobreak_docx under the same name.
+    "nobreak": nobreak_html,
     "datetime_long": datetime_long,
     "joinlist": joinlist,
     "yesno": yesno,

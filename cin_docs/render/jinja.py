@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import resources
 from ..errors import TemplateError
-from .filters import FILTERS
+from .filters import FILTERS, nobreak_docx
 
 
 class _Environment(SandboxedEnvironment):
@@ -34,10 +34,29 @@ def _new_environment(**options) -> _Environment:
     return env
 
 
-def html_environment() -> SandboxedEnvironment:
-    """Environment for templates/html: autoescaped, strict, with the shared filters."""
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates only from files really inside its folders: a link out of a folder is refused.
+
+    FileSystemLoader already refuses ".." in names; this also follows links, so an authority's templates folder
+    cannot {% include %} or {% extends %} anything but its own files and the built-in templates.
+    """
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(resources.inside(filename, root) for root in self.searchpath):
+            root = next(r for r in self.searchpath if Path(filename).is_relative_to(r))
+            raise TemplateError(f"The template {template} in {root} is a link to a file outside that folder. "
+                                "Templates may use only files inside their own folder: copy the file in instead.")
+        return source, filename, uptodate
+
+
+def html_environment(templates: Path | None = None) -> SandboxedEnvironment:
+    """Environment for HTML templates: autoescaped, strict, with the shared filters.
+
+    With an authority's templates folder, its html/ is searched first and the built-ins second.
+    """
     return _new_environment(
-        loader=jinja2.FileSystemLoader(str(resources.html_templates_dir())),
+        loader=ConfinedLoader([str(d) for d in resources.html_template_dirs(templates)]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -45,23 +64,42 @@ def html_environment() -> SandboxedEnvironment:
 
 def docx_jinja_environment() -> SandboxedEnvironment:
     """Environment handed to docxtpl (it compiles each document part from a string)."""
-    return _new_environment()
+    env = _new_environment()
+    env.filters["nobreak"] = nobreak_docx
+    return env
 
 
-def render_html(template_name: str, context: Mapping) -> str:
-    """Render templates/html/<template_name> to a string, reporting Jinja failures as TemplateError."""
-    env = html_environment()
-    with template_errors(f"html/{template_name}", context, env):
+def render_html(template_name: str, context: Mapping, templates: Path | None = None) -> str:
+    """Render html/<template_name> (the templates folder's, else the built-in) reporting Jinja failures as
+    TemplateError."""
+    env = html_environment(templates)
+    with template_errors(f"html/{template_name}", context, env, templates):
         return env.get_template(template_name).render(context)
 
 
 @contextlib.contextmanager
-def template_errors(display_name: str, context: Mapping, env: SandboxedEnvironment) -> Iterator[None]:
-    """Turn any Jinja error raised inside the block into a one-paragraph TemplateError."""
+def template_errors(display_name: str, context: Mapping, env: SandboxedEnvironment,
+                    templates: Path | None = None) -> Iterator[None]:
+    """Turn any Jinja error raised inside the block into a one-paragraph TemplateError.
+
+    `templates`: the authority's templates folder in use, if any; a failure there is the folder's to fix.
+    """
     try:
         yield
     except jinja2.TemplateError as exc:
-        raise TemplateError(_describe(exc, display_name, context, env)) from exc
+        message = _describe(exc, display_name, context, env)
+        if templates is not None:
+            message = message.replace(_BUG, f"Check the templates folder with: cin-docs templates check {templates}")
+        raise TemplateError(message) from exc
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+        if templates is None:
+            raise  # a bug in a built-in template or a filter: reported as one, with --debug for details
+        # An authority's template gave a filter a value it cannot use (a date filter on text, say). The message
+        # names the kind of failure only: the value may be personal.
+        raise TemplateError(f"The template {display_name} in {templates} failed while being filled in "
+                            f"({type(exc).__name__}): a filter was probably given a value it cannot use, such as "
+                            "|longdate on something that is not a date. Check the templates folder with: "
+                            f"cin-docs templates check {templates}") from exc
 
 
 _BUG = "This is a bug in the template; please report it."
@@ -107,9 +145,11 @@ def _display(filename: str | None, fallback: str, env) -> str:
     if filename and isinstance(loader, jinja2.FileSystemLoader):
         for root in loader.searchpath:
             try:
-                return "html/" + Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
+                name = "html/" + Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
             except ValueError:
                 continue
+            builtin = Path(root).resolve() == resources.html_templates_dir().resolve()
+            return name if builtin else f"{name} (in {Path(root).parent})"
     return fallback
 
 

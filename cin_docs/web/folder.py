@@ -54,6 +54,7 @@ class Row:
     due_soon: int
     status: str  # overdue | due-soon | on-track | closed | problems
     problem: str | None = None
+    open_dues: tuple = ()  # the due dates of the open deadlines (for the timeline)
 
 
 STATUS_LABELS = {"overdue": "Overdue", "due-soon": "Due in the next 7 days", "on-track": "On track",
@@ -199,7 +200,30 @@ def make_row(entry: Entry, as_of: dt.date) -> Row:
     else:
         status = "on-track"
     return Row(entry.case_id, entry.path.name, entry.known_as, (data.get("social_worker") or {}).get("name", ""),
-               plan_age, upcoming[0] if upcoming else None, overdue, len(soon), status)
+               plan_age, upcoming[0] if upcoming else None, overdue, len(soon), status,
+               open_dues=tuple(d.due for d in upcoming))
+
+
+TIMELINE_WEEKS = 6
+
+
+def timeline(rows: list[Row], as_of: dt.date) -> list[dict]:
+    """Bars for the caseload chart: what is overdue, then the open deadlines in each of the next six weeks (from the
+    Monday of this week), counted from the rows' own deadlines."""
+    from ..render.filters import longdate
+
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    bars = [{"label": "Overdue", "count": sum(r.overdue for r in rows), "overdue": True}]
+    for i in range(TIMELINE_WEEKS):
+        start = monday + dt.timedelta(weeks=i)
+        count = sum(start <= due < start + dt.timedelta(weeks=1) for r in rows for due in r.open_dues)
+        day = longdate(start).split(" ", 1)[1].rsplit(" ", 1)[0]  # '23 November'
+        bars.append({"label": f"w/c {day}", "count": count, "overdue": False})
+    peak = max([b["count"] for b in bars] + [1])
+    for i, b in enumerate(bars):
+        b["height"] = round(120 * b["count"] / peak)
+        b["x"] = 10 + i * 90
+    return bars
 
 
 # -- round-trip editing ------------------------------------------------------------------------------------------

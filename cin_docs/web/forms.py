@@ -138,6 +138,9 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
         value = value if isinstance(value, dict) else {}
         kids = [build(sub, path + (name,), value.get(name), humanise(name)) for name, sub in ordered_fields(schema)]
         return Widget("group", path, label, hint, req, children=kids)
+    if isinstance(f, fields.Mapping):
+        hint = (hint + ". " if hint else "") + "Written as YAML, one entry a line, e.g. Name: [first thing, second thing]"
+        return Widget("yaml", path, label, hint, req, value=_yaml_text(value))
     if isinstance(f, fields.List):
         inner = f.inner
         items = value if isinstance(value, list) else []
@@ -199,6 +202,17 @@ def item_label(singular: str, index: int, item) -> str:
     return label + (": " + ", ".join(bits) if bits else "")
 
 
+def _yaml_text(value) -> str | None:
+    """A mapping as block YAML with flow lists ('Name: [a, b]'), the way the samples write it."""
+    import yaml
+
+    if value in (None, {}):
+        return None
+    if not isinstance(value, (dict, list)):
+        return str(value)
+    return yaml.safe_dump(value, default_flow_style=None, allow_unicode=True, sort_keys=False, width=4096).strip()
+
+
 def _text(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -229,6 +243,22 @@ def parse(f: fields.Field, path: tuple, form) -> object:
             if v is not MISSING:
                 out[key] = v
         return out if not only_defaults(f.schema, out) else MISSING
+    if isinstance(f, fields.Mapping):
+        text = form.get(name, "").replace("\r\n", "\n").strip()
+        if not text:
+            return MISSING
+        import yaml
+
+        from ..inputs import _SafeLoader
+
+        try:
+            loader = _SafeLoader(text)
+            try:
+                return loader.get_single_data()
+            finally:
+                loader.dispose()
+        except yaml.YAMLError:
+            return text  # the case model says what is wrong with it
     if isinstance(f, fields.List):
         inner = f.inner
         if isinstance(inner, (fields.Nested, Date)):

@@ -93,8 +93,10 @@ def register(app: Flask) -> None:
         shown = [r for r in rows if (not worker or r.worker == worker) and (not status or r.status == status)]
         shown.sort(key=lambda r: (r.status != "problems", -r.overdue,
                                   r.next_deadline.due if r.next_deadline else dt.date.max, r.case_id or ""))
+        from .folder import timeline
+
         return render_template("caseload.html", title="Caseload", rows=shown, total=len(rows), workers=workers,
-                               worker=worker, status=status)
+                               worker=worker, status=status, bars=timeline(shown, today()))
 
     @app.get("/case/<case_id>")
     def case_page(case_id):
