@@ -213,12 +213,13 @@ def timeline(rows: list[Row], as_of: dt.date) -> list[dict]:
     from ..render.filters import longdate
 
     monday = as_of - dt.timedelta(days=as_of.weekday())
-    bars = [{"label": "Overdue", "count": sum(r.overdue for r in rows), "overdue": True}]
+    bars = [{"label": "Overdue", "lines": ("Overdue", ""), "count": sum(r.overdue for r in rows), "overdue": True}]
     for i in range(TIMELINE_WEEKS):
         start = monday + dt.timedelta(weeks=i)
         count = sum(start <= due < start + dt.timedelta(weeks=1) for r in rows for due in r.open_dues)
         day = longdate(start).split(" ", 1)[1].rsplit(" ", 1)[0]  # '23 November'
-        bars.append({"label": f"w/c {day}", "count": count, "overdue": False})
+        bars.append({"label": f"w/c {day}", "lines": ("w/c", start.strftime("%-d %b")), "count": count,
+                     "overdue": False})
     peak = max([b["count"] for b in bars] + [1])
     for i, b in enumerate(bars):
         b["height"] = round(120 * b["count"] / peak)
