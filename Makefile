@@ -13,7 +13,7 @@ CINVAL_VENV := .venv-cinvalidator
 CINVAL_STAMP := $(CINVAL_VENV)/.installed-stamp
 PYTHON311 ?= python3.11
 
-.PHONY: demo test bench docx-templates schemas clean cinvalidator
+.PHONY: demo test bench docx-templates schemas clean cinvalidator browser web-assets screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,29 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py $(AS_OF) $(DEMO_OUT)
 
-test: $(STAMP) cinvalidator
+test: $(STAMP) cinvalidator browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
+# Debian's Chromium and its driver for the browser tests (never a browser download). Installed when we are root and
+# have apt-get; otherwise the browser tests are skipped and say why.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing chromium and chromium-driver for the browser tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "Could not install Chromium: the browser tests will be skipped."; \
+	else echo "No Chromium, and no apt-get as root to install it: the browser tests will be skipped."; fi
+
+# Copy GOV.UK Frontend (CSS/JS, without the crown and the GDS font) and axe-core from npm (the copies are committed).
+web-assets: $(STAMP)
+	$(BIN)/python scripts/vendor_govuk_frontend.py
+
+# Screenshots of every web page at 1280 and 390 px wide into out/screenshots/ (needs Chromium: make browser).
+screenshots: $(STAMP) browser
+	$(BIN)/python scripts/screenshots.py out/screenshots
+
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py; status=$$?; $(BIN)/python scripts/bench_web.py && exit $$status
 
 # The DfE census rules as published by data-to-insight (csc-validator-be-cin), in their own environment: the
 # validator pins pandas<2 and needs Python 3.11. If it cannot be built, tests/test_census_validator.py says why

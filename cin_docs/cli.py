@@ -847,6 +847,28 @@ def _stop(signum, frame):
     raise Stopped(signum)
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--port", type=click.IntRange(1, 65535), default=8470, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep the default: anything else lets other computers reach the case files.")
+@as_of_option
+@click.pass_context
+def serve(ctx, folder, port, host, as_of):
+    """Open the case files of a folder in your web browser: caseload, deadlines, paperwork, and forms to edit them.
+
+    The first line printed is the link to open (it carries a one-off key: keep it to yourself). Only this computer
+    can reach the app unless you give --host. Stop it with Ctrl+C.
+
+    \b
+    Example:
+      cin-docs serve samples/
+    """
+    from .web import serve as run
+
+    run(folder, port=port, host=host, config=_config(ctx), as_of=as_of)
+
+
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
     import signal

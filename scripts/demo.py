@@ -90,6 +90,8 @@ def main() -> None:
             run("pack", "panel", *[n for _, n in cases], "--panel-date", panel_date.isoformat(), "--as-of", as_of,
                 "-o", str(rel / f"panel-pack-{policy}"))
     print(f"\nDone: the documents are in {rel}/ (worked out as on {dt.date.fromisoformat(as_of):%A %-d %B %Y}).")
+    print(f"To see the samples in your browser: .venv/bin/cin-docs serve samples --as-of {as_of} "
+          "(then open the link it prints; Ctrl+C stops it).")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,10 @@ def test_wheel_ships_templates_profiles_and_schemas(wheel):
                      "cin_docs/templates/html/fonts/DejaVuSans.ttf", "cin_docs/templates/docx/invitation.docx",
                      "cin_docs/policies/profiles/hillingdon.yaml", "cin_docs/policies/profiles/hertfordshire.yaml",
                      "cin_docs/schemas/case.schema.json",
-                     "cin_docs/samples/hillingdon-mid-plan.yaml", "cin_docs/render/variables.yaml"):
+                     "cin_docs/samples/hillingdon-mid-plan.yaml", "cin_docs/render/variables.yaml",
+                     "cin_docs/web/templates/base.html", "cin_docs/web/static/govuk/govuk-frontend.min.css",
+                     "cin_docs/web/static/govuk/LICENCE.txt", "cin_docs/web/static/app.css",
+                     "cin_docs/web/static/init.js"):
         assert required in names, required
     kinds = {n.rsplit("/", 1)[-1].removesuffix(".html") for n in names if n.startswith("cin_docs/templates/html/")}
     from cin_docs.documents import KINDS
