@@ -534,3 +534,21 @@ def test_a_mapping_field_is_edited_as_yaml_text(client, folder):
     html = client.get(f"/case/{MID}/edit/meetings").get_data(as_text=True)
     r = post_form(client, html, changes={name: "- just a list"})
     assert r.status_code == 400 and any("bring_for" in h for h, _ in summary_links(r))
+
+
+def test_the_case_page_runs_the_disclosure_check_on_request(client, folder):
+    # The same findings as 'cin-docs check --disclosure' (api.disclosure_report): a restrained father put back on
+    # the transfer case's plan distribution is named with the path of what would reach him, never the content.
+    path = case_file(folder, "HIL-2026-0109")
+    text = path.read_text(encoding="utf-8")
+    assert "distribution:" in text
+    text = re.sub(r"(\n  distribution:\n)", r"\1  - Wayne Harker (father, by post)\n", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    page = text_of(client.get("/case/HIL-2026-0109"))
+    assert "Run the disclosure check" in page and "Withheld item" not in page  # on request only: it renders
+    checked = text_of(client.get("/case/HIL-2026-0109?disclosure=1"))
+    assert "Withheld item" in checked and "Wayne Harker" in checked
+    assert "HIL-2026-0109_plan" in checked
+    assert "27 Halyard" not in checked.split("Disclosure check", 1)[1].split("Make paperwork", 1)[0]
+    clean = text_of(client.get(f"/case/{MID}?disclosure=1"))
+    assert "Withheld item" not in clean.split("Make paperwork", 1)[0] and "OK HIL-2026-0143_plan" in clean

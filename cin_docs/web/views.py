@@ -103,7 +103,7 @@ def register(app: Flask) -> None:
         entry = entry_or_404(case_id)
         if entry.case is None:
             return redirect(url_for("edit_tasks", case_id=case_id))
-        return _case_page(entry)
+        return _case_page(entry, disclosure=request.args.get("disclosure") == "1")
 
     @app.post("/case/<case_id>/paperwork")
     def paperwork(case_id):
@@ -401,7 +401,23 @@ def _ready(case_id, kind, title, files, warnings, known_as):
                            key=key, files=files, warnings=warnings, known_as=known_as)
 
 
-def _case_page(entry, errors=(), chosen=None):
+#: The documents whose disclosure check the case page runs on request (each renders every output in memory).
+DISCLOSURE_KINDS = ("invitation", "plan", "review-record", "case-summary", "closing-summary")
+
+
+def _disclosure(case) -> list[dict]:
+    """The disclosure check of each document kind, as `cin-docs check --disclosure` reports it (api.disclosure_report)."""
+    from ..documents import Options
+
+    out = []
+    for kind in DISCLOSURE_KINDS:
+        report, reason = api.disclosure_report(case, kind, Options(as_of=today()))
+        out.append({"title": KINDS[kind].title, "reason": reason,
+                    "outputs": [{"name": name, "findings": findings} for name, findings in report]})
+    return out
+
+
+def _case_page(entry, errors=(), chosen=None, disclosure=False):
     case = entry.case
     deadlines = entry.deadlines
     current = [d for d in deadlines if not d.history]
@@ -416,6 +432,7 @@ def _case_page(entry, errors=(), chosen=None):
                            history=history, findings=findings, smart_summary=smart.summary(findings) if findings
                            else "No problems found: the plan is SMART.", kinds=KINDS, meetings=meetings,
                            people=people, errors=list(errors), chosen=chosen or {},
+                           disclosure=_disclosure(case) if disclosure else None,
                            overdue=sum(d.status == "overdue" for d in current))
 
 
