@@ -311,6 +311,16 @@ def templates_option(f):
                              "'templates:' in the configuration file.")(f)
 
 
+PDF_VARIANT_CHOICES = ("ua1+a3a", "pdf/a-2b", "plain")  # cin_docs.render.pdf.PDF_VARIANTS (not imported: startup)
+
+
+def pdf_variant_option(f):
+    return click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANT_CHOICES), default="ua1+a3a",
+                        metavar="VARIANT", show_default=True,
+                        help="ua1+a3a: accessible (PDF/UA-1) and archival (PDF/A-3a) at once; pdf/a-2b: for a "
+                             "records system that insists on PDF/A-2b; plain: no archival standard.")(f)
+
+
 def use_templates(ctx, templates: Path | None) -> None:
     """--templates for this command: checked, then kept in the configuration every case is loaded with."""
     if templates is not None:
@@ -354,19 +364,23 @@ Examples:
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
 @format_option
+@pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, out_dir, templates, as_of):
+def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, pdf_variant, out_dir, templates,
+           as_of):
     from . import api
     from .documents import Options
+    from .render.pdf import pdf_variant as variant_scope
 
     use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
                       allow_unsmart=allow_unsmart, escalation=escalation)
-    result = api.render(loaded, kind, options, formats_of(fmt), out_dir)
+    with variant_scope(pdf_variant):
+        result = api.render(loaded, kind, options, formats_of(fmt), out_dir)
     for warning in result.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
     for path in result.paths:
@@ -397,11 +411,12 @@ def pack():
                                  "a password typed here stays in your shell history.")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the PDF password from the first line of this file.")
+@pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def pack_transfer(ctx, case, attach, password, password_file, out_dir, templates, as_of):
+def pack_transfer(ctx, case, attach, password, password_file, pdf_variant, out_dir, templates, as_of):
     """Build the transfer-out pack for a child moving to another local authority.
 
     Makes the notification letter to the receiving authority (with the date by which it should hold its first
@@ -432,7 +447,10 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, templates
         raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
     use_templates(ctx, templates)
     loaded = load_case(ctx, case)
-    built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password)
+    from .render.pdf import pdf_variant as variant_scope
+
+    with variant_scope(pdf_variant):
+        built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password)
     for warning in built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
     for path in built.write(out_dir):
@@ -446,11 +464,12 @@ def pack_transfer(ctx, case, attach, password, password_file, out_dir, templates
 @click.option("--force", is_flag=True,
               help="Build the pack even if it is over-booked, a referral was late or the policies differ "
                    "(the problems are printed as warnings and listed in the pack).")
+@pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def pack_panel(ctx, cases, panel_date, force, out_dir, templates, as_of):
+def pack_panel(ctx, cases, panel_date, force, pdf_variant, out_dir, templates, as_of):
     """Build the pack for one CIN panel sitting from several case files.
 
     Writes panel-pack_<date>.pdf (front page, agenda with slots and times, then every case's summary report,
@@ -479,7 +498,10 @@ def pack_panel(ctx, cases, panel_date, force, out_dir, templates, as_of):
         messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
         raise RenderError(f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
                           + "\n".join(messages))
-    built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force)
+    from .render.pdf import pdf_variant as variant_scope
+
+    with variant_scope(pdf_variant):
+        built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force)
     for message in built.problems + built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + message, err=True)
     for path in panel_pack.write(built, out_dir):
