@@ -56,3 +56,72 @@ def test_weasyprint_is_imported_again_with_library_lookups_when_the_shortcut_fai
     """)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def _plan_context():
+    import datetime as dt
+
+    from cin_docs import api
+    from cin_docs.documents import Options
+
+    case = api.load(REPO / "samples" / "hillingdon-mid-plan.yaml")
+    return api.build(case, "plan", Options(as_of=dt.date(2026, 11, 23))).outputs[0].context
+
+
+def _forget_caches():
+    from cin_docs.render import docx, jinja, pdf
+
+    pdf._STYLESHEETS.clear()
+    pdf._FONT_CONFIG = None
+    jinja._shared_html_environment.cache_clear()
+    jinja._DOCX_ENVIRONMENT = None
+    docx._template_bytes.cache_clear()
+    docx._DocxTemplate._patched.clear()
+
+
+def test_reused_stylesheet_fonts_and_templates_give_the_same_bytes_as_a_fresh_start():
+    from cin_docs import api
+
+    context = _plan_context()
+    _forget_caches()
+    fresh = {fmt: api.render_bytes("plan", context, fmt) for fmt in ("pdf", "docx")}
+    from cin_docs.render import jinja, pdf
+
+    assert pdf._STYLESHEETS and pdf._FONT_CONFIG is not None and jinja._DOCX_ENVIRONMENT._compiled
+    stylesheet = next(iter(pdf._STYLESHEETS.values()))
+    warm = {fmt: api.render_bytes("plan", context, fmt) for fmt in ("pdf", "docx")}
+    assert warm == fresh
+    assert next(iter(pdf._STYLESHEETS.values())) is stylesheet and len(pdf._STYLESHEETS) == 1
+
+
+def test_an_edited_template_or_stylesheet_is_read_again(tmp_path):
+    import io
+    import shutil
+
+    import docx
+
+    from cin_docs import api, resources
+    from cin_docs.render import pdf
+
+    context = _plan_context()
+    folder = tmp_path / "templates"
+    (folder / "html").mkdir(parents=True)
+    css = folder / "html" / "print.css"
+    css.write_text("h1 { color: #003366; }\n")
+    first = api.render_bytes("plan", context, "pdf", folder)
+    css.write_text("h1 { color: #660000; }\n")
+    second = api.render_bytes("plan", context, "pdf", folder)
+    assert first != second and len([k for k in pdf._STYLESHEETS if k[1]]) == 2
+    # A Word template replaced on disk is read again (the cache is keyed by its modification time).
+    (folder / "docx").mkdir()
+    template = folder / "docx" / "plan.docx"
+    shutil.copy(resources.docx_templates_dir() / "plan.docx", template)
+    before = api.render_bytes("plan", context, "docx", folder)
+    edited = docx.Document(template)
+    edited.add_paragraph("Added by the authority")
+    edited.save(template)
+    os.utime(template, ns=(1, 1))
+    after = api.render_bytes("plan", context, "docx", folder)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(after)).paragraphs)
+    assert "Added by the authority" in text
+    assert "Added by the authority" not in "\n".join(p.text for p in docx.Document(io.BytesIO(before)).paragraphs)
