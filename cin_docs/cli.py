@@ -95,6 +95,25 @@ def load_case(ctx, path):
     return api.load(path, _config(ctx))
 
 
+def load_cases(ctx, paths, consequence: str):
+    """Load several case files, reporting every file's problems at once."""
+    from .errors import RenderError
+
+    loaded, failures = [], []
+    for path in paths:
+        try:
+            loaded.append(load_case(ctx, path))
+        except CinDocsError as exc:
+            failures.append(exc)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
+        raise RenderError(f"{len(failures)} of {len(paths)} case files have problems, so {consequence}:\n"
+                          + "\n".join(messages))
+    return loaded
+
+
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
@@ -339,7 +358,7 @@ DOCUMENT_HELP = "\n".join(
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,
-             help=f"""Produce a document for a case as Word and/or PDF.
+             help=f"""Produce a document for a case (or for several) as Word and/or PDF.
 
 \b
 KIND is one of:
@@ -347,16 +366,19 @@ KIND is one of:
 
 Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never a name or a role: letters are
 numbered family-1, family-2, professional-1, ..., child) and can be read only by you. Nothing is written if
-anything goes wrong.
+anything goes wrong (for several cases: if anything goes wrong with any of them).
+
+With several case files, --jobs N renders them N at a time (one process each; default 1).
 
 \b
 Examples:
   cin-docs render invitation samples/hillingdon-mid-plan.yaml
   cin-docs render plan samples/hertfordshire-panel.yaml --format pdf -o letters/
+  cin-docs render case-summary cases/*.yaml --jobs 2 -o summaries/
 """)
 @click.argument("kind", type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
                 metavar="KIND")
-@case_argument
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CASE...")
 @click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
                                 "Default: the next planned meeting (invitations) or the latest held one (records).")
 @click.option("--recipient", help="Only the letter for this invitee: any name the case file uses for them "
@@ -364,27 +386,44 @@ Examples:
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
 @format_option
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With several case files: how many to render at once (one process each; at most your number "
+                   "of processor cores helps).")
 @pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, fmt, pdf_variant, out_dir, templates,
-           as_of):
+def render(ctx, kind, cases, meeting, recipient, escalation, allow_unsmart, fmt, jobs, pdf_variant, out_dir,
+           templates, as_of):
     from . import api
     from .documents import Options
     from .render.pdf import pdf_variant as variant_scope
 
     use_templates(ctx, templates)
-    loaded = load_case(ctx, case)
     options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
                       allow_unsmart=allow_unsmart, escalation=escalation)
-    with variant_scope(pdf_variant):
-        result = api.render(loaded, kind, options, formats_of(fmt), out_dir)
-    for warning in result.warnings:
-        click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
-    for path in result.paths:
-        click.echo(f"Wrote {path}")
+    if len(cases) == 1:
+        loaded = load_case(ctx, cases[0])
+        with variant_scope(pdf_variant):
+            result = api.render(loaded, kind, options, formats_of(fmt), out_dir)
+        for warning in result.warnings:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
+        for path in result.paths:
+            click.echo(f"Wrote {path}")
+        return
+    from . import batch
+    from .render.output import atomic_write
+
+    loaded = load_cases(ctx, cases, "nothing was rendered")
+    results = batch.render_many(loaded, kind, options, formats_of(fmt), out_dir, jobs=jobs, variant=pdf_variant)
+    for result in results:
+        for warning in result.warnings:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + f"{result.case_id}: {warning}", err=True)
+    for result in results:
+        for path, data in result.files:
+            atomic_write(path, data)
+            click.echo(f"Wrote {path}")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)
