@@ -125,3 +125,46 @@ def test_an_edited_template_or_stylesheet_is_read_again(tmp_path):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(after)).paragraphs)
     assert "Added by the authority" in text
     assert "Added by the authority" not in "\n".join(p.text for p in docx.Document(io.BytesIO(before)).paragraphs)
+
+
+def test_the_shipped_form_font_is_what_the_build_script_makes():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_form_font", REPO / "scripts" / "build_form_font.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.TARGET.read_bytes() == module.build(), "run scripts/build_form_font.py"
+
+
+def test_the_escalation_forms_fields_carry_the_small_form_font_not_the_whole_face():
+    import datetime as dt
+    import io
+
+    import pypdf
+    from fontTools.ttLib import TTFont
+
+    from cin_docs import api
+    from cin_docs.documents import Options
+
+    case = api.load(REPO / "samples" / "hertfordshire-escalation.yaml")
+    context = api.build(case, "escalation", Options(as_of=dt.date(2026, 11, 23))).outputs[0].context
+    reader = pypdf.PdfReader(io.BytesIO(api.render_bytes("escalation", context, "pdf")))
+    fields = [a.get_object() for p in reader.pages for a in p.get("/Annots", []) if a.get_object().get("/FT") == "/Tx"]
+    fonts = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]
+    used = {str(f["/DA"]).split()[str(f["/DA"]).split().index("Tf") - 2] for f in fields}
+    assert len(used) == 1
+    form_font = fonts[used.pop()].get_object()
+    assert str(form_font["/BaseFont"]).endswith("+cin-docs-Form")
+    descriptor = form_font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    embedded = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+    whole = TTFont(REPO / "templates" / "html" / "fonts" / "DejaVuSans.ttf")
+    assert len(embedded.getGlyphOrder()) < len(whole.getGlyphOrder()) / 3
+    # What forms need is there: accented Latin, Polish, Welsh, Cyrillic, dashes and quotes, the euro.
+    cmap = embedded.getBestCmap()
+    assert all(ord(c) in cmap for c in "ÉéçñŁłŵŷЖж–—‘’“”…€£")
+    # The page text's fonts are subsets again (only a field's font must be whole): a small part of the face's bytes.
+    sans = [f.get_object() for f in fonts.values() if str(f.get_object()["/BaseFont"]).endswith("+cin-docs-Sans")]
+    assert sans
+    for font in sans:
+        data = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+        assert len(data.get_data()) < (REPO / "templates" / "html" / "fonts" / "DejaVuSans.ttf").stat().st_size / 10
