@@ -168,3 +168,20 @@ def test_the_escalation_forms_fields_carry_the_small_form_font_not_the_whole_fac
     for font in sans:
         data = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()["/FontFile2"].get_object()
         assert len(data.get_data()) < (REPO / "templates" / "html" / "fonts" / "DejaVuSans.ttf").stat().st_size / 10
+
+
+def test_the_shared_font_configuration_cleans_up_at_exit():
+    result = python("""
+        import datetime as dt
+        from cin_docs import api
+        from cin_docs.documents import Options
+        from cin_docs.render import pdf
+        case = api.load("samples/hillingdon-mid-plan.yaml")
+        context = api.build(case, "invitation", Options(as_of=dt.date(2026, 11, 23))).outputs[0].context
+        api.render_bytes("invitation", context, "pdf")
+        print(pdf._FONT_CONFIG._folder)
+    """)
+    assert result.returncode == 0, result.stderr
+    folder = Path(result.stdout.strip())
+    assert folder.name.startswith("weasyprint-") and not folder.exists()
+    assert "Exception ignored" not in result.stderr

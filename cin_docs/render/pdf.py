@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import calendar
 import contextlib
 import contextvars
@@ -114,7 +115,16 @@ def _font_config(weasyprint):
         from weasyprint.text.fonts import FontConfiguration
 
         _FONT_CONFIG = FontConfiguration()
+        # A FontConfiguration removes its temporary font folder when deleted; at interpreter exit module globals
+        # are already gone by then (a TypeError in its __del__, and the folder left in /tmp), so drop it first.
+        atexit.register(_forget_fonts)
     return _FONT_CONFIG
+
+
+def _forget_fonts() -> None:
+    global _FONT_CONFIG
+    _STYLESHEETS.clear()
+    _FONT_CONFIG = None
 
 
 def _print_css(weasyprint, fetcher, base_url: str):
@@ -125,6 +135,8 @@ def _print_css(weasyprint, fetcher, base_url: str):
     finally:
         served.close()
     if key not in _STYLESHEETS:
+        if len(_STYLESHEETS) >= 16:  # a long-running process whose authorities keep editing print.css
+            _STYLESHEETS.pop(next(iter(_STYLESHEETS)))
         _STYLESHEETS[key] = weasyprint.CSS(string=key[2].decode("utf-8"), base_url=url, url_fetcher=fetcher,
                                            font_config=_font_config(weasyprint))
     return _STYLESHEETS[key]
