@@ -22,9 +22,12 @@ class IsoDate(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23.", param, ctx)
+        if not 1900 <= date.year <= 2100:  # like every date in a case file (models.fields.Date)
+            self.fail(f"'{value}' is not a plausible date: it must fall between 1900 and 2100.", param, ctx)
+        return date
 
 
 def as_of_option(f):
@@ -41,22 +44,47 @@ class Group(click.Group):
     """Runs a command and turns every cin-docs error into `Error: ...` with its exit status."""
 
     def invoke(self, ctx):
+        from .render import output
+
+        start = output.mark()
         try:
             return super().invoke(ctx)
         except CinDocsError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {printable(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: say so plainly; --debug shows the traceback
+        except BrokenPipeError:
+            raise  # the reader of our output (`| head`) has gone: click.main exits quietly
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
-                f"Error: cin-docs hit an unexpected problem ({type(exc).__name__}). Nothing was written. "
-                "Run the same command with --debug to see the details, and report it.", err=True)
+            click.echo(f"Error: {printable(failure_message(exc, output.written_since(start)))}", err=True)
             ctx.exit(1)
+
+
+def failure_message(exc: Exception, written: list[Path]) -> str:
+    """What to tell the user about an exception cin-docs did not expect, without claiming what is not true."""
+    if isinstance(exc, OSError):
+        cause = f"{exc.strerror or type(exc).__name__}" + (f" ({exc.filename})" if exc.filename else "")
+        problem = f"cin-docs could not read or write something: {cause}."
+    elif isinstance(exc, MemoryError):
+        problem = "cin-docs ran out of memory. Check that the input files are the right ones."
+    else:
+        problem = (f"cin-docs hit an unexpected problem ({type(exc).__name__}). Run the same command with --debug "
+                   "to see the details, and report it.")
+    if written:
+        return f"{problem} These files had already been written and are complete: {', '.join(map(str, written))}."
+    return f"{problem} Nothing was written."
+
+
+def printable(text: str) -> str:
+    """Text to show on a terminal: control characters (escape sequences) shown as \\xNN; line breaks kept."""
+    from .inputs import _printable
+
+    return "\n".join(_printable(line) for line in str(text).split("\n"))
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -127,15 +155,18 @@ def validate(ctx, cases):
     Example:
       cin-docs validate samples/*.yaml
     """
+    from .logo import resolve_logo
+
     failed = 0
     for path in cases:
         try:
             case = load_case(ctx, path)
+            resolve_logo(case)  # a logo that cannot be used is found now, not when a document is made
         except CinDocsError as exc:
             if ctx.obj.get("debug") and not getattr(exc, "errors", None):
                 raise
             failed += 1
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {printable(exc.message)}", err=True)
             continue
         click.echo(f"OK: {path} (case {case.case_id}, {case.profile['label']} policy)")
     if failed:
@@ -171,13 +202,17 @@ def due_dates(ctx, case, as_of, as_json, ics):
     from . import api
     from .render.filters import longdate
 
+    from .errors import UsageError
+
+    if ics is not None and (not str(ics).strip() or str(ics) == "." or ics.is_dir()):
+        raise UsageError("--ics needs the name of a file to write, e.g. --ics deadlines.ics.")
     loaded = load_case(ctx, case)
     as_of = as_of or dt.date.today()
     deadlines = api.due_dates(loaded, as_of)
     if ics:
-        from .render.output import atomic_write
+        from .render.output import write_all
 
-        atomic_write(ics, api.deadlines_ics(loaded, deadlines))
+        write_all([(ics, api.deadlines_ics(loaded, deadlines))])
     if as_json:
         click.echo(json.dumps(api.due_dates_json(loaded, as_of), indent=2, ensure_ascii=False))
         return
@@ -185,16 +220,18 @@ def due_dates(ctx, case, as_of, as_json, ics):
                f"as of {longdate(as_of)}:")
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
+    # The date column is as wide as its longest entry ("Thursday 31 December 2026 10:00"), so labels line up.
+    width = max([30] + [len(longdate(d.due)) + (6 if d.due_time else 0) for d in deadlines])
     current = [d for d in deadlines if not d.history]
     history = [d for d in deadlines if d.history]
     for d in current:
-        _echo_deadline(d)
+        _echo_deadline(d, width)
     if history:
         click.echo("")
         click.echo("History (on the record, not things to do): visits, meetings and reviews that came late, and "
                    "what fell due before the plan ended and never happened:")
         for d in history:
-            _echo_deadline(d)
+            _echo_deadline(d, width)
     overdue = sum(d.status == "overdue" for d in deadlines)
     if overdue:
         click.echo(click.style(f"{overdue} overdue.", fg="red", bold=True))
@@ -202,14 +239,14 @@ def due_dates(ctx, case, as_of, as_json, ics):
         click.echo(f"Wrote {ics}")
 
 
-def _echo_deadline(d) -> None:
+def _echo_deadline(d, width: int = 30) -> None:
     from .render.filters import longdate
 
     word, colour = STATUS_STYLE[d.status]
     when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
     label = d.label + (f" [{d.ref}]" if d.ref else "")
     status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
-    click.echo(f"  {status} {when:<30} {label}")
+    click.echo(f"  {status} {when:<{width}} {label}")
     extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
     if d.status == "late":
         extra = f"done late, on {longdate(d.satisfied_on)}; "
@@ -217,9 +254,9 @@ def _echo_deadline(d) -> None:
         extra = "the plan ended without it; "
     elif d.status == "passed":
         extra = "a target, not a deadline: the plan went on past it; "
-    click.echo(f"  {'':<8} {'':<30} {extra}{d.explanation()}")
+    click.echo(f"  {'':<8} {'':<{width}} {extra}{d.explanation()}")
     if d.note:
-        click.echo(f"  {'':<8} {'':<30} Note: {d.note}.")
+        click.echo(f"  {'':<8} {'':<{width}} Note: {d.note}.")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -352,9 +389,9 @@ def formats_of(fmt: str) -> tuple[str, ...]:
     return ("docx", "pdf") if fmt == "both" else (fmt,)
 
 
-DOCUMENT_HELP = "\n".join(
-    f"  {key:<14} {kind.summary}" for key, kind in __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS.items()
-)
+_KINDS = __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS
+# The summaries start in one column, however long the longest kind's name ("transfer-letter", "closing-summary").
+DOCUMENT_HELP = "\n".join(f"  {key:<{max(map(len, _KINDS)) + 2}} {kind.summary}" for key, kind in _KINDS.items())
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,
@@ -413,17 +450,15 @@ def render(ctx, kind, cases, meeting, recipient, escalation, allow_unsmart, fmt,
             click.echo(f"Wrote {path}")
         return
     from . import batch
-    from .render.output import atomic_write
+    from .render.output import write_all
 
     loaded = load_cases(ctx, cases, "nothing was rendered")
     results = batch.render_many(loaded, kind, options, formats_of(fmt), out_dir, jobs=jobs, variant=pdf_variant)
     for result in results:
         for warning in result.warnings:
             click.echo(click.style("Warning: ", fg="yellow", bold=True) + f"{result.case_id}: {warning}", err=True)
-    for result in results:
-        for path, data in result.files:
-            atomic_write(path, data)
-            click.echo(f"Wrote {path}")
+    for path in write_all([file for result in results for file in result.files]):
+        click.echo(f"Wrote {path}")
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)
@@ -446,10 +481,15 @@ def pack():
               help="A PDF or Word (.docx) file to add to the pack; repeat for more. PDFs are merged in as given, "
                    "Word files go in the zip only. A file whose name contains 'assessment' counts as the social "
                    "work assessment on the checklist.")
-@click.option("--password", help="Protect the merged PDF with this password (AES-256). Prefer --password-file: "
-                                 "a password typed here stays in your shell history.")
-@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the PDF password from the first line of this file.")
+@click.option("--password", prompt="Password for the pack", hide_input=True, confirmation_prompt=True,
+              prompt_required=False, envvar="CIN_DOCS_PDF_PASSWORD", show_envvar=True,
+              help="Protect the pack with a password: the merged PDF and the zip are both encrypted (AES-256). "
+                   "Give --password on its own to be asked for it (nothing is shown as you type), or set "
+                   "CIN_DOCS_PDF_PASSWORD, or use --password-file: a password written after --password can be seen "
+                   "by other users of the computer and stays in your shell history.")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Read the password from the first line of this file ('-' for standard input, /dev/fd/N for an "
+                   "open file descriptor). Keep the file readable by you only.")
 @pdf_variant_option
 @out_option
 @templates_option
@@ -464,8 +504,9 @@ def pack_transfer(ctx, case, attach, password, password_file, pdf_variant, out_d
     index page and a bookmark per document) and <case ID>_transfer-pack.zip (each document as PDF and Word, the
     attachments, and manifest.json with each file's size and SHA-256). Nothing is written if anything goes wrong.
 
-    With --password or --password-file only the merged PDF is protected. Send the password separately (by phone,
-    never in the same e-mail as the pack), and send the zip, which is not protected, by a secure route only.
+    With a password (--password, CIN_DOCS_PDF_PASSWORD or --password-file) the merged PDF and the zip are both
+    encrypted with AES-256; open the zip with 7-Zip or WinZip (the zip support built into Windows and macOS may
+    not open it). Send the password separately (by phone, never in the same e-mail as the pack).
 
     \b
     Example:
@@ -474,16 +515,15 @@ def pack_transfer(ctx, case, attach, password, password_file, pdf_variant, out_d
     from .errors import UsageError
     from .packs import transfer as transfer_pack
 
-    if password is not None and password_file is not None:
-        raise UsageError("Give the PDF password with --password or --password-file, not both.")
+    explicit = ctx.get_parameter_source("password") not in (None, click.core.ParameterSource.ENVIRONMENT)
     if password_file is not None:
-        try:
-            lines = password_file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            raise UsageError(f"The password file {password_file} cannot be read.") from None
-        password = lines[0] if lines else ""
-    if password is not None and not password.strip():
-        raise UsageError("The PDF password is empty: give a password, or leave out --password/--password-file.")
+        if password is not None and explicit:
+            raise UsageError("Give the PDF password with --password or --password-file, not both.")
+        password, warning = transfer_pack.read_password_file(password_file)
+        if warning:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
+    if password is not None:
+        transfer_pack.check_password(password)
     use_templates(ctx, templates)
     loaded = load_case(ctx, case)
     from .render.pdf import pdf_variant as variant_scope
@@ -556,7 +596,7 @@ def check(ctx, case, as_of):
 
     Every action needs a named person responsible, a due date (not "ongoing") within the plan, and a measure; every
     outcome needs at least one action. Each finding is printed with where it is in the case file, e.g.
-    plan.actions[2].due.
+    plan.actions[2].due (action A3, line 245).
 
     \b
     Exit status: 1 if there are errors, 0 if there are only warnings or none.
@@ -570,12 +610,13 @@ def check(ctx, case, as_of):
     from . import api, smart
 
     loaded = load_case(ctx, case)
-    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()))
+    findings = smart.check_plan(loaded.data, loaded.profile, api.due_dates(loaded, as_of or dt.date.today()),
+                                loaded.line_of)
     click.echo(f"SMART check of the plan for case {loaded.case_id} ({loaded.profile['label']} policy):")
     styles = {smart.ERROR: ("Error", "red"), smart.WARNING: ("Warning", "yellow")}
     for finding in findings:
         word, colour = styles[finding.level]
-        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.path}: {finding.message}")
+        click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.location}: {finding.message}")
     if smart.errors(findings):
         no_plan = any(f.path == "plan" for f in findings)
         click.echo(smart.summary(findings) + ("" if no_plan else " Correct the errors before producing the plan, or "
@@ -669,13 +710,172 @@ def templates_check(folder):
     click.echo("No problems found: the folder is ready to use (templates: in the configuration file, or --templates).")
 
 
+# ---- many cases at once: team managers and business support ------------------------------------------------
+CASELOAD_FORMATS = ("table", "csv", "xlsx", "json", "html", "pdf")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@as_of_option
+@click.option("--by", type=click.Choice(["worker", "team", "rule"]), default="worker", show_default=True,
+              help="Group the lists by social worker, team or deadline.")
+@click.option("--format", "fmt", type=click.Choice(CASELOAD_FORMATS), default="table", show_default=True,
+              help="table (on screen), csv or xlsx (spreadsheets), json (other systems), html or pdf (to print).")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file (needed for xlsx and pdf; otherwise it is printed).")
+@click.option("--ics-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write one calendar (.ics) per social worker with their open and overdue deadlines, for "
+                   "Outlook, into this folder.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Processes to read cases with (default: one per core for large folders).")
+@click.pass_context
+def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
+    """The work list for many cases at once: what is overdue, what is due in the next 14 days, and what lapsed in
+    the last 3 months, grouped by social worker (or team, or deadline), with counts per group at the top.
+
+    PATHS are case files or folders; folders are searched (with their subfolders) for .yaml, .yml and .json files.
+    A case file that cannot be read is listed at the end with the same message 'cin-docs validate' gives; the rest
+    of the report is still written, and the exit status is 1.
+
+    \b
+    Examples:
+      cin-docs caseload cases/ --as-of 2026-11-23
+      cin-docs caseload cases/ --by team --format xlsx -o caseload.xlsx
+      cin-docs caseload cases/ --format pdf -o caseload.pdf --ics-dir calendars/
+    """
+    from . import caseload as caseload_mod
+    from .caseload import outputs
+    from .errors import UsageError
+    from .render.output import atomic_write
+
+    if fmt in ("xlsx", "pdf") and out_file is None:
+        raise UsageError(f"A {fmt} report is a file: say where to write it with -o, e.g. -o caseload.{fmt}.")
+    report = caseload_mod.caseload(paths, as_of or dt.date.today(), by, _config(ctx), jobs=jobs,
+                                   calendars=ics_dir is not None)
+    if fmt == "table":
+        data = outputs.to_table(report, click.style if out_file is None else (lambda t, **kw: t)).encode("utf-8")
+    else:
+        data = {"csv": outputs.to_csv, "xlsx": outputs.to_xlsx, "json": outputs.to_json, "html": outputs.to_html,
+                "pdf": outputs.to_pdf}[fmt](report)
+    if out_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        atomic_write(out_file, data)
+        click.echo(f"Wrote {out_file} ({report.cases} cases)")
+    if ics_dir is not None:
+        written = outputs.write_files(outputs.worker_calendars(report), ics_dir)
+        click.echo(f"Wrote {len(written)} calendar{'s' if len(written) != 1 else ''} to {ics_dir}", err=True)
+    if report.errors:
+        click.echo(f"{len(report.errors)} of {report.cases + len(report.errors)} case files could not be read; "
+                   "they are listed in the report.", err=True)
+        ctx.exit(1)
+
+
+@cli.command("panel-candidates", context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--panel-date", "panel_date", type=IsoDate(), required=True,
+              help="The date the panel sits (YYYY-MM-DD).")
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
+@click.pass_context
+def panel_candidates(ctx, paths, panel_date, as_of, as_json):
+    """List the cases that reach their policy's panel point by the panel date.
+
+    The panel point is the policy's: Hillingdon identifies a case for the CIN panel 8 months after the plan
+    started, Hertfordshire refers a case that has been open for 12 months. Each line gives the referral deadline
+    where the policy sets one. The last line is the 'cin-docs pack panel' command for these cases.
+
+    \b
+    Example:
+      cin-docs panel-candidates cases/ --panel-date 2026-12-31
+    """
+    from .caseload import panel
+
+    found = panel.candidates(paths, panel_date, as_of or dt.date.today(), _config(ctx))
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(panel.to_text(found))
+    if found.errors:
+        ctx.exit(1)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", required=True, metavar="YYYY-YY", help="The collection year, e.g. 2026-27.")
+@click.option("--la", required=True, metavar="NNN", help="Your local authority's three-digit DfE code, e.g. 312.")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The XML file to write, e.g. cin.xml.")
+@click.pass_context
+def census(ctx, paths, year, la, out_file):
+    """Build the DfE Children in Need census return (XML) from case files.
+
+    One <Child> per case whose episode falls in the collection year (1 April to 31 March); cases referred after
+    it or closed before it are left out. The fields the census needs live in each case file's 'census:' section.
+    Anything missing or out of order is listed (naming the case and the field) and nothing is written.
+
+    \b
+    Example:
+      cin-docs census cases/ --year 2026-27 --la 312 -o cin.xml
+    """
+    from . import api
+    from .caseload import load_cases
+    from .census.export import census_year
+    from .errors import RenderError
+    from .render.output import atomic_write
+
+    census_year(year)  # a wrong year is a usage error before any file is read
+    cases, errors = load_cases(paths, _config(ctx), data_only=True)
+    if errors:
+        raise RenderError(f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census "
+                          "return was not written:\n" + "\n".join(e["error"] for e in errors))
+    built = api.census_return(cases, year, la)
+    atomic_write(out_file, built.xml)
+    click.echo(f"Wrote {out_file}: {len(built.included)} child{'ren' if len(built.included) != 1 else ''} "
+               f"for {year}.")
+    if built.left_out:
+        click.echo(f"Left out (outside {year}): {', '.join(built.left_out)}")
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl+C, so files half made are removed (render.output.write_all)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
 def main(argv=None):
     """Entry point; `argv` lets tests call it directly."""
+    import signal
+
+    from .render import output
+
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show "–" or "é" (PYTHONIOENCODING=latin-1, an old Windows code page) gets "?".
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    stops = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    saved = {signum: signal.signal(signum, _stop) for signum in stops}
+    start = output.mark()
     try:
         return cli.main(args=argv, prog_name="cin-docs")
+    except Stopped as exc:
+        written = output.written_since(start)
+        done = (f"These files had been written and are complete: {', '.join(map(str, written))}." if written
+                else "Nothing was written.")
+        click.echo(f"Stopped by signal {exc.signum}. {done}", err=True)
+        return 128 + exc.signum
     except BrokenPipeError:  # output piped into `head` and closed: not an error worth a message
         sys.stderr.close()
         return 0
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

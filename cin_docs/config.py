@@ -18,7 +18,8 @@ ENV_VAR = "CIN_DOCS_CONFIG"
 
 
 class Config(Strict):
-    closures = fields.List(Date(), load_default=list)
+    closures = fields.List(Date(), load_default=list, validate=validate.Length(
+        max=1000, error="At most {max} closure days: list the days the offices are closed, not every day."))
     authority = fields.Nested(Authority)
     templates = fields.String(
         validate=validate.Length(min=1, max=1000),

@@ -35,6 +35,10 @@ class PolicyError(CinDocsError):
     """A policy profile is unknown, unreadable or broken, or does not cover what was asked."""
 
 
+class CalendarError(CinDocsError, ValueError):
+    """No working day can be found (closure days cover years): the profile's or configuration's data is wrong."""
+
+
 class TemplateError(CinDocsError):
     """A document template is missing or refers to something the context does not provide."""
 

@@ -27,14 +27,50 @@ ERROR, WARNING = "error", "warning"
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: how serious, where in the case file ("plan.actions[2].due"), and the rule it breaks."""
+    """One problem: how serious, where in the case file ("plan.actions[2].due"), and the rule it breaks.
+
+    `where` says the same for a person reading their own file: the action's own ID and the line
+    ("plan.actions[8].measure (action A9, line 245)"); it is the path alone when neither is known.
+    """
 
     level: str
     path: str
     message: str
+    where: str = ""
+
+    @property
+    def location(self) -> str:
+        return self.where or self.path
 
     def __str__(self) -> str:
-        return f"{self.level}: {self.path}: {self.message}"
+        return f"{self.level}: {self.location}: {self.message}"
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def path_tuple(path: str) -> tuple:
+    """'plan.actions[8].measure' -> ('plan', 'actions', 8, 'measure')."""
+    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(path))
+
+
+def locate(findings: list[Finding], case_data: dict, line_of=None) -> list[Finding]:
+    """Each finding with the action's (or outcome's) own ID and the line in the file, as `where`."""
+    out = []
+    plan = case_data.get("plan") or {}
+    for f in findings:
+        parts = path_tuple(f.path)
+        notes = []
+        if len(parts) >= 3 and parts[:2] in (("plan", "actions"), ("plan", "outcomes")) and isinstance(parts[2], int):
+            items = plan.get(parts[1]) or []
+            item_id = items[parts[2]].get("id") if parts[2] < len(items) else None
+            kind = "action" if parts[1] == "actions" else "outcome"
+            notes.append(f"{kind} {item_id}" if item_id else f"{kind} {parts[2] + 1} in the list")
+        line = line_of(parts) if line_of is not None else None
+        if line:
+            notes.append(f"line {line}")
+        out.append(Finding(f.level, f.path, f.message, f"{f.path} ({', '.join(notes)})" if notes else ""))
+    return out
 
 
 # Owners that are placeholders, not people: treated like no owner at all.
@@ -90,8 +126,13 @@ def vague_measure(measure: str) -> bool:
     return bool(VAGUE_WORDS.search(measure)) and not NUMBER.search(measure) and not OBSERVABLE.search(measure)
 
 
-def check_plan(case_data: dict, profile: dict, deadlines: list[Deadline]) -> list[Finding]:
-    """Every SMART finding for the case's plan, in case-file order (plan sections, outcomes, then actions)."""
+def check_plan(case_data: dict, profile: dict, deadlines: list[Deadline], line_of=None) -> list[Finding]:
+    """Every SMART finding for the case's plan, in case-file order (plan sections, outcomes, then actions), each
+    located by the action's ID and (given `line_of`, the loaded file's) line."""
+    return locate(_check_plan(case_data, profile, deadlines), case_data, line_of)
+
+
+def _check_plan(case_data: dict, profile: dict, deadlines: list[Deadline]) -> list[Finding]:
     plan = case_data.get("plan")
     if not plan:
         return [Finding(ERROR, "plan", "The case file has no plan section, so there is no plan to check.")]

@@ -162,6 +162,59 @@ def in_process(*args: str):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# The caseload: a folder of N generated cases to a JSON report, against a plain pure-Python YAML parse of the same
+# files (the target: no slower than that parse, on this machine's cores), with peak memory.
+CASELOAD_SIZES = tuple(int(n) for n in os.environ.get("BENCH_CASELOAD_SIZES", "1000,5000").split(","))
+PURE_PARSE = """
+import sys, time, yaml
+from pathlib import Path
+files = sorted(Path(sys.argv[1]).rglob("*.yaml"))
+start = time.perf_counter()
+for f in files:
+    yaml.load(f.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+print(time.perf_counter() - start)
+"""
+# Runs the CLI in-process and reports its own peak RSS and its largest pool worker's (kilobytes on Linux).
+WITH_MEMORY = """
+import resource, sys, time
+from cin_docs.cli import main
+start = time.perf_counter()
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+elapsed = time.perf_counter() - start
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{elapsed} {own} {workers}", file=sys.stderr)
+"""
+
+
+def caseload_bench() -> int:
+    import os
+
+    slow = 0
+    print()
+    print(f"caseload (JSON report) on {os.cpu_count()} cores, against a plain pure-Python YAML parse of the same files")
+    print(f"{'cases':>6} {'caseload':>9} {'parse':>8} {'verdict':>8} {'RSS main':>9} {'RSS worker':>11}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in CASELOAD_SIZES:
+            folder = Path(tmp) / f"cases{size}"
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_cases.py"), str(size), str(folder)],
+                           check=True, capture_output=True)
+            parse = float(subprocess.run([sys.executable, "-c", PURE_PARSE, str(folder)], check=True,
+                                         capture_output=True, text=True).stdout)
+            done = subprocess.run([sys.executable, "-c", WITH_MEMORY, "caseload", str(folder), "--as-of",
+                                   "2026-11-23", "--format", "json", "-o", str(Path(tmp) / "report.json")],
+                                  cwd=ROOT, capture_output=True, text=True)
+            elapsed, own, workers = done.stderr.strip().splitlines()[-1].split()
+            verdict = "ok" if float(elapsed) <= parse else "SLOW"
+            slow += verdict == "SLOW"
+            print(f"{size:>6} {float(elapsed):>8.1f}s {parse:>7.1f}s {verdict:>8} {int(own) // 1024:>7} MB "
+                  f"{int(workers) // 1024:>8} MB")
+    return slow
+
+
 def main() -> int:
     print(f"Start: {load()}")
     slow = 0
@@ -252,6 +305,9 @@ def main() -> int:
         print(f"  {name} from cold: {text} (target <= 0.15s)  {verdict}")
         if median > 0.15:
             missed.append(name)
+
+    if "--no-caseload" not in sys.argv:
+        slow += caseload_bench()
 
     print(f"\nEnd: {load()}")
     print("Targets not met: " + (", ".join(missed) if missed else "none"))

@@ -1,4 +1,8 @@
-"""`make demo`: check every sample, print its deadlines, and produce every document that applies to it."""
+"""`make demo`: check every sample, print its deadlines, and produce every document that applies to it.
+
+Everything goes into out/demo/ (never out/ itself, where the tour's own commands write): the demo only ever deletes a
+folder it made, marked by DEMO_MARK, and refuses to touch out/demo/ if someone else's files are there.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("cin-docs"))
+#: The date the samples are written for ("as of Monday 23 November 2026"): the demo is pinned to it, so its output
+#: does not decay as real time passes (Makefile AS_OF).
+SAMPLES_DATE = "2026-11-23"
+DEMO_DIR = Path("out") / "demo"
+DEMO_MARK = ".made-by-make-demo"
+
+
+def prepare(folder: Path) -> None:
+    """An empty demo folder: a previous demo's output is removed; anything else there stops the demo."""
+    if folder.exists():
+        if not (folder / DEMO_MARK).is_file() and any(folder.iterdir()):
+            sys.exit(f"demo: {folder} holds files the demo did not make; move them (or choose another folder with "
+                     "DEMO_OUT=...) and run 'make demo' again. Nothing was deleted.")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, mode=0o700)
+    (folder / DEMO_MARK).write_text("This folder is made and emptied by 'make demo'.\n", encoding="utf-8")
 
 
 def run(*args: str) -> None:
@@ -23,10 +43,11 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from cin_docs import api
 
-    as_of = sys.argv[1] if len(sys.argv) > 1 else dt.date.today().isoformat()
+    as_of = sys.argv[1] if len(sys.argv) > 1 else SAMPLES_DATE
     day = dt.date.fromisoformat(as_of)
-    out = ROOT / "out"
-    shutil.rmtree(out, ignore_errors=True)
+    rel = Path(sys.argv[2]) if len(sys.argv) > 2 else DEMO_DIR
+    out = rel if rel.is_absolute() else ROOT / rel
+    prepare(out)
     samples = sorted((ROOT / "samples").glob("*.yaml"))
     names = [str(p.relative_to(ROOT)) for p in samples]
     run("validate", *names)
@@ -38,24 +59,26 @@ def main() -> None:
         run("due-dates", name, "--as-of", as_of)
         meetings = data.get("meetings", [])
         if any(m["date"] > day and m.get("invitees") for m in meetings):
-            run("render", "invitation", name, "--as-of", as_of, "-o", "out/letters")
+            run("render", "invitation", name, "--as-of", as_of, "-o", str(rel / "letters"))
         if (data.get("plan") or {}).get("actions"):
             run("check", name, "--as-of", as_of)
-            run("render", "plan", name, "--as-of", as_of, "-o", "out/plans")
+            run("render", "plan", name, "--as-of", as_of, "-o", str(rel / "plans"))
         if any(m["type"] in ("initial", "review", "cin") and m["date"] <= day for m in meetings):
-            run("render", "review-record", name, "--as-of", as_of, "-o", "out/records")
+            run("render", "review-record", name, "--as-of", as_of, "-o", str(rel / "records"))
         if data.get("panel"):
-            run("render", "panel-summary", name, "--as-of", as_of, "-o", "out/panel")
+            run("render", "panel-summary", name, "--as-of", as_of, "-o", str(rel / "panel"))
             panel_cases.append((case, name))
         for index in range(len(data.get("escalations", []))):
-            run("render", "escalation", name, "--escalation", str(index), "--as-of", as_of, "-o", "out/escalations")
+            run("render", "escalation", name, "--escalation", str(index), "--as-of", as_of, "-o", str(rel / "escalations"))
+        if data.get("closure"):
+            run("render", "closing-summary", name, "--as-of", as_of, "-o", str(rel / "closing"))
         if data.get("transfer") and (data["transfer"].get("receiving_authority")):
-            run("pack", "transfer", name, "--as-of", as_of, "-o", "out/transfer")
+            run("pack", "transfer", name, "--as-of", as_of, "-o", str(rel / "transfer"))
     # An authority's own letterhead: the worked example of a templates folder, checked, then used.
     print()
     run("templates", "check", "samples/templates/westmere")
     run("render", "invitation", "samples/hillingdon-mid-plan.yaml", "--as-of", as_of,
-        "--templates", "samples/templates/westmere", "-o", "out/westmere")
+        "--templates", "samples/templates/westmere", "-o", str(rel / "westmere"))
     by_policy: dict[str, list] = {}
     for case, name in panel_cases:
         by_policy.setdefault(case.profile["name"], []).append((case, name))
@@ -65,8 +88,8 @@ def main() -> None:
         if panel_date:
             print()
             run("pack", "panel", *[n for _, n in cases], "--panel-date", panel_date.isoformat(), "--as-of", as_of,
-                "-o", f"out/panel-pack-{policy}")
-    print(f"\nDone: the documents are in {out}/")
+                "-o", str(rel / f"panel-pack-{policy}"))
+    print(f"\nDone: the documents are in {rel}/ (worked out as on {dt.date.fromisoformat(as_of):%A %-d %B %Y}).")
 
 
 if __name__ == "__main__":

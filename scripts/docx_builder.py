@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # run from a checkout without installing the packag
 # Arial rather than the PDF's DejaVu Sans: staff restyle these in Word, where Arial is always installed.
 FONT = "Arial"
 LANGUAGE = "en-GB"
-HEADING_SIZES = {1: 16, 2: 13, 3: 12}
+HEADING_SIZES = {1: 16, 2: 13, 3: 12, 4: 11}
 # Fixed so that rebuilding an unchanged template gives identical bytes (and no diff in review).
 BUILD_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -60,21 +60,76 @@ def para(document, text: str, style: str | None = None):
     return document.add_paragraph(text, style=style)
 
 
+#: The width between the margins of an A4 page with 2 cm margins, which every table fills (as width: 100% in the PDF).
+TEXT_WIDTH_CM = 17.0
+#: Label column of a label/value table, as `table.facts th { width: 30% }` in print.css.
+FACTS_LABEL_SHARE = 0.30
+
+
+def set_widths(grid, weights) -> None:
+    """Fixed column widths in proportion to `weights` across the text width (the PDF's proportions).
+
+    Without this python-docx gives every column the same width, so "Ref" is as wide as "What will be done". A fixed
+    layout makes Word and LibreOffice draw the same widths rather than re-balancing by content.
+    """
+    total = float(sum(weights))
+    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in weights]
+    grid.autofit = False  # w:tblLayout type="fixed"
+    tbl_pr = grid._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
+    for column, width in zip(grid.columns, widths):
+        column.width = width
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def keep_rows_whole(grid) -> None:
+    """Rows never split across pages (as tr { break-inside: avoid } in the PDF)."""
+    for row in grid.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def repeat_header(grid) -> None:
+    """Word repeats a row marked tblHeader at the top of every page the table spans (thead in the PDF)."""
+    tr_pr = grid.rows[0]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def facts(document, rows, widths_cm: tuple[float, float] | None = None, keep_together: bool = False):
     """A two-column label/value Table Grid table (labels bold), as table.facts in the HTML.
 
-    rows: (label, Jinja value expression) pairs; keep_together stops Word splitting the table over pages.
+    rows: (label, Jinja value expression) pairs, or (label, value, condition) where the row appears only when the
+    Jinja expression `condition` is true; keep_together stops Word splitting the table over pages.
     """
-    grid = document.add_table(rows=len(rows), cols=2)
+    grid = document.add_table(rows=0, cols=2)
     grid.style = document.styles["Table Grid"]
-    for n, (row, (label, value)) in enumerate(zip(grid.rows, rows)):
+    for n, spec in enumerate(rows):
+        label, value = spec[0], spec[1]
+        condition = spec[2] if len(spec) > 2 else None
+        if condition:
+            grid.add_row().cells[0].paragraphs[0].add_run(f"{{%tr if {condition} %}}")
+        row = grid.add_row()
         row.cells[0].paragraphs[0].add_run(label).bold = True
         row.cells[1].paragraphs[0].add_run(value)
-        if widths_cm:
-            row.cells[0].width, row.cells[1].width = Cm(widths_cm[0]), Cm(widths_cm[1])
         if keep_together and n < len(rows) - 1:
             for cell in row.cells:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
+        if condition:
+            grid.add_row().cells[0].paragraphs[0].add_run("{%tr endif %}")
+    if widths_cm:
+        set_widths(grid, widths_cm)
+    else:
+        set_widths(grid, (FACTS_LABEL_SHARE, 1 - FACTS_LABEL_SHARE))
+    keep_rows_whole(grid)
     return grid
 
 
@@ -87,10 +142,15 @@ def letterhead(document) -> None:
         para(document, text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def table(document, headers: list[str], row_loop: str, cells: list[str]):
-    """A Table Grid table: a repeating bold header row, then one row per item of row_loop ("for a in plan.actions")."""
+def table(document, headers: list[str], row_loop: str, cells: list[str], widths=None):
+    """A Table Grid table: a repeating bold header row, then one row per item of row_loop ("for a in plan.actions").
+
+    widths: relative column widths, as the PDF's (print.css); without them, widths follow the header lengths.
+    """
     if len(headers) != len(cells):
         raise ValueError(f"table(): {len(headers)} headers but {len(cells)} cells")
+    if widths is not None and len(widths) != len(headers):
+        raise ValueError(f"table(): {len(headers)} headers but {len(widths)} widths")
     grid = document.add_table(rows=4, cols=len(headers))
     grid.style = document.styles["Table Grid"]
     header_row, loop_start, body_row, loop_end = grid.rows
@@ -102,16 +162,17 @@ def table(document, headers: list[str], row_loop: str, cells: list[str]):
     loop_start.cells[0].paragraphs[0].add_run(f"{{%tr {row_loop.strip()} %}}")
     for cell, expr in zip(body_row.cells, cells):
         cell.paragraphs[0].add_run(expr)
-    body_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # as tr { break-inside: avoid } in the PDF
     loop_end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    set_widths(grid, widths or [max(len(h), 6) for h in headers])
+    keep_rows_whole(grid)
     return grid
 
 
 def table_or(document, test: str, headers: list[str], row_loop: str, cells: list[str],
-             empty: str = "None recorded."):
+             empty: str = "None recorded.", widths=None):
     """A table shown when the Jinja expression `test` is true, else the sentence `empty` (as {% if %} in the HTML)."""
     para(document, f"{{%p if {test} %}}")
-    grid = table(document, headers, row_loop, cells)
+    grid = table(document, headers, row_loop, cells, widths)
     para(document, "{%p else %}")
     para(document, empty)
     para(document, "{%p endif %}")

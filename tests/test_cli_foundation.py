@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+import re
 import os
 import stat
 import subprocess
@@ -217,7 +220,12 @@ def test_ics_event_with_a_time(runner, herts_case, tmp_path):
     ics = tmp_path / "deadlines.ics"
     assert runner.invoke(cli, ["due-dates", str(herts_case), "--as-of", "2026-11-24", "--ics", str(ics)]).exit_code == 0
     (health,) = [e for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT") if "health" in str(e["SUMMARY"])]
-    assert health.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00"
+    start = health.decoded("DTSTART")
+    assert start.isoformat() == "2026-12-01T10:00:00+00:00" and str(start.tzinfo) == "Europe/London"
+    assert b"TZID:Europe/London" in ics.read_bytes()  # the VTIMEZONE Outlook needs
+    (alarm,) = health.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -dt.timedelta(days=1)
+    assert health["UID"] == "CLI-7-health_report-meetings-1@cin-docs"  # stable per (case, rule, item)
 
 
 # ---- startup ---------------------------------------------------------------------------------------------------
@@ -278,3 +286,49 @@ def test_policies_show_unknown_is_an_error(runner):
     result = runner.invoke(cli, ["policies", "show", "camden"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Unknown policy 'camden'.")
+
+
+def test_ics_uid_is_stable_when_a_deadline_moves_and_events_remind(runner, herts_case, tmp_path):
+    case = api.load(herts_case, {"closures": []})
+    deadlines = [d for d in api.due_dates(case, dt.date(2026, 11, 24)) if d.status in ("open", "overdue")]
+    first = Calendar.from_ical(api.deadlines_ics(case, deadlines))
+    moved = [dataclasses.replace(d, due=d.due + dt.timedelta(days=7)) for d in deadlines]
+    second = Calendar.from_ical(api.deadlines_ics(case, moved))
+    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
+    assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
+    assert all(d.due.isoformat() not in uid for d, uid in zip(deadlines, uids))
+    for event in first.walk("VEVENT"):
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY" and alarm.decoded("TRIGGER") < dt.timedelta(0)
+
+
+def test_ics_timed_events_are_in_london_time(runner, herts_case, tmp_path):
+    ics = tmp_path / "deadlines.ics"
+    assert runner.invoke(cli, ["due-dates", str(herts_case), "--as-of", "2026-11-24", "--ics", str(ics)]).exit_code == 0
+    data = ics.read_bytes()
+    assert b"BEGIN:VTIMEZONE" in data and b"TZID:Europe/London" in data
+    (health,) = [e for e in Calendar.from_ical(data).walk("VEVENT") if "health" in str(e["SUMMARY"])]
+    assert b"DTSTART;TZID=Europe/London:20261201T100000" in data
+    assert str(health.decoded("DTSTART").tzinfo) == "Europe/London"
+
+
+def test_render_help_lists_every_kind_with_its_summary_in_one_column(runner):
+    from cin_docs.documents import KINDS
+
+    lines = runner.invoke(cli, ["render", "--help"], terminal_width=200).output.splitlines()
+    columns = set()
+    for key, kind in KINDS.items():
+        (line,) = [ln for ln in lines if ln.strip().startswith(key + " ") and kind.summary[:20] in ln]
+        columns.add(line.index(kind.summary[:20]))
+    assert len(columns) == 1
+
+
+def test_due_dates_labels_line_up_after_the_longest_date(runner):
+    # m13: "Thursday 31 December 2026 10:00" (the panel) is longer than the old 30-character column.
+    sample = Path(__file__).resolve().parents[1] / "samples" / "hertfordshire-panel.yaml"
+    result = runner.invoke(cli, ["due-dates", str(sample), "--as-of", "2026-11-23"], terminal_width=200)
+    assert "Thursday 31 December 2026 10:00" in result.output
+    assert result.exit_code == 0
+    rows = [ln for ln in result.output.splitlines() if re.match(r"  (met|late|open|overdue|date|missed|passed)\s", ln)]
+    starts = {re.search(r"20\d\d( \d\d:\d\d)?\s+(?=\S)", ln).end() for ln in rows}
+    assert len(starts) == 1, rows

@@ -108,7 +108,9 @@ def test_sample_renders_in_both_formats_with_the_same_content(herts):
     assert output.name_parts == []
     needles = HEADINGS + [
         "Panel timescales", "Ellie-May Brennan", "HCC-2025-1187", "Head of Service CIN Case Management Panel",
-        "Thursday 31 December 2026", "10:00 to 12:00", "Bethany Clough, Social Worker",
+        "Thursday 31 December 2026", "10:00 to 12:00",
+        # 3.7: "The team manager and the allocated case worker will present the case."
+        "Louise Fairbrother (team manager) and Bethany Clough (allocated case worker)",
         # plan start and how long open, at the as-of date and at the panel
         "Thursday 27 November 2025", "11 months (as of Monday 23 November 2026); 13 months by the panel date",
         # referral deadline (engine panel_referral) and referral date
@@ -127,7 +129,8 @@ def test_sample_renders_in_both_formats_with_the_same_content(herts):
 def test_blank_decisions_section_to_complete_at_panel(herts):
     _, output, docx_bytes, pdf_bytes = herts
     decisions = output.context["decisions"]
-    assert decisions["blank"] and [r["text"] for r in decisions["rows"]] == [""] * panel_summary.BLANK_DECISION_ROWS
+    assert decisions["blank"]
+    assert [r["text"] for r in decisions["rows"]] == [""] * panel_summary.BLANK_DECISION_ROWS_WITH_OPTIONS
     for text in (docx_text(docx_bytes), pdf_text(pdf_bytes)):
         tail = norm(text)[norm(text).index("Decisions of the panel"):]
         assert contains_all(tail, ["To be completed at the panel by the chair.", "Chair's name", "Signature",
@@ -335,7 +338,8 @@ def test_agenda_gives_the_four_slots_with_times_in_pdf_and_docx(forced_pack):
     for text in (agenda_pdf, agenda_docx):
         assert contains_all(text, SLOT_TIMES + ["Head of Service CIN Case Management Panel",
                                                 "Thursday 31 December 2026", "No slot", "over-booked",
-                                                "Bethany Clough, Social Worker", "Notes for the chair",
+                                                "Louise Fairbrother (team manager) and Bethany Clough "
+                                                "(allocated case worker)", "Notes for the chair",
                                                 "5 cases for 4 slots"]) == []
         for i in range(1, 6):
             assert f"HCC-PACK-{i}" in text

@@ -147,7 +147,7 @@ def test_docx_and_pdf_carry_the_same_headings_and_key_values(rendered_samples):
                    ctx["meeting"]["type_label"],
                    f"Outcome: {outcome['label']}" if outcome["recorded"] else "Outcome: not recorded"]
         if outcome["recorded"]:
-            needles.append(outcome["text"])
+            needles += [o["text"] for o in outcome["chosen"]]
         if ctx["deadlines"]["next_review"]:
             needles.append(longdate(ctx["deadlines"]["next_review"]["due"]))
         needles += [longdate(d["due"]) for d in ctx["deadlines"]["meeting"] + ctx["deadlines"]["case"]]
@@ -262,6 +262,8 @@ def test_each_outcome_shows_the_policy_wording_and_the_others_as_not_chosen(tmp_
     data = small_case(policy)
     data["meetings"][2]["outcome"] = outcome
     data["meetings"][2]["outcome_detail"] = {"lead_professional": "Kim Shaw", "next_steps": "Step down to Early Help."}
+    if policy == "hertfordshire":  # meeting 2 is the second review: the 15-month decision is required there
+        data["meetings"][2]["second_review_decision"] = {"will_cease_by_15_months": True}
     case, built = build(tmp_path, data)
     assert built.warnings == []
     ctx = built.outputs[0].context
@@ -280,7 +282,7 @@ def test_the_two_policies_word_the_more_complex_outcome_differently(tmp_path):
         data = small_case(policy)
         data["meetings"][2]["outcome"] = "more_complex"
         _, built = build(tmp_path, data)
-        texts[policy] = built.outputs[0].context["outcome"]["text"]
+        texts[policy] = built.outputs[0].context["outcome"]["chosen"][0]["text"]
     assert "Assessment should be updated" in texts["hillingdon"]
     assert "Complex Risk Panel" in texts["hertfordshire"]
 
@@ -337,7 +339,7 @@ def test_hillingdon_flags_the_8_month_panel_date_but_not_the_9_month_review_just
     assert flags["raised"][0]["status"] == "overdue"
     text = norm(docx_text(api.render_bytes(KIND, built.outputs[0].context, "docx")))
     assert "Identify the case for the CIN panel: Friday 16 October 2026 (Overdue)" in text
-    assert "falls on or before Friday 13 November 2026" in text
+    assert "falls by Friday 13 November 2026" in text
 
 
 def test_hertfordshire_flags_the_independent_chair_and_panel_before_the_six_monthly_review(tmp_path):

@@ -54,4 +54,4 @@ def test_a_user_without_the_library_is_told_what_to_install(tmp_path):
 def test_the_readme_commands_run_it():
     makefile = (REPO / "Makefile").read_text()
     assert "\ndemo: $(STAMP) system-libraries\n" in makefile
-    assert "\ntest: $(STAMP) system-libraries\n" in makefile
+    assert "\ntest: $(STAMP) cinvalidator system-libraries\n" in makefile

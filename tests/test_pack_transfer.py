@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pypdf
+import pyzipper
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -72,7 +73,8 @@ def built(tmp_path_factory):
     reader = pypdf.PdfReader(pdf_path)
     encrypted = reader.is_encrypted
     assert reader.decrypt(PASSWORD) != pypdf.PasswordType.NOT_DECRYPTED
-    archive = zipfile.ZipFile(zip_path)
+    archive = pyzipper.AESZipFile(zip_path)  # with a password the zip is AES-256 encrypted too
+    archive.setpassword(PASSWORD.encode("utf-8"))
     files = {name: archive.read(name) for name in archive.namelist()}
     return {"result": result, "out": out, "pdf_path": pdf_path, "zip_path": zip_path, "reader": reader,
             "encrypted": encrypted, "files": files, "manifest": json.loads(files["manifest.json"])}
@@ -82,7 +84,8 @@ def expected_parts() -> list[str]:
     parts = ["Notification letter", "Transfer checklist", "Case summary"]
     parts += ["Child in Need plan"] if HAS["plan"] else []
     parts += [RECORD_TITLE] if HAS["review_record"] else []
-    return parts + ["HIL0109_assessment.pdf", "school-report.docx"]
+    # Attachments are listed by their title: here their file names in words (review m24).
+    return parts + ["HIL0109 assessment", "School report"]
 
 
 # ---- the command and its two files -------------------------------------------------------------------------------
@@ -114,7 +117,7 @@ def test_merged_pdf_has_a_bookmark_per_document_and_every_page(built):
     reader, files = built["reader"], built["files"]
     outline = reader.outline
     top = [item for item in outline if not isinstance(item, list)]
-    in_pdf = [p for p in expected_parts() if not p.endswith(".docx")]
+    in_pdf = [p for p in expected_parts() if p != "School report"]  # the Word attachment is in the zip only
     assert [item.title for item in top] == ["Index"] + in_pdf
     # Each document's bookmark points at its first page, and the pages add up to the whole file.
     pdfs = [name for name in files if name.endswith(".pdf")]
@@ -131,7 +134,7 @@ def test_merged_pdf_has_a_bookmark_per_document_and_every_page(built):
     # Generated documents keep their own heading bookmarks, nested under the document's.
     position = next(i for i, item in enumerate(outline) if item is top[1])
     nested = outline[position + 1]
-    assert isinstance(nested, list) and "Child in Need moving to your area: Tyler Bishop" in [
+    assert isinstance(nested, list) and "Child in Need who has moved to your area: Tyler Bishop" in [
         i.title for i in nested if not isinstance(i, list)]
 
 
@@ -150,7 +153,8 @@ def test_index_lists_each_part_with_its_pages_and_source(built):
 
 def test_manifest_sizes_and_hashes_match_the_zip(built):
     files, manifest = built["files"], built["manifest"]
-    with zipfile.ZipFile(built["zip_path"]) as archive:
+    with pyzipper.AESZipFile(built["zip_path"]) as archive:
+        archive.setpassword(PASSWORD.encode("utf-8"))
         assert archive.testzip() is None
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 23, 0, 0, 0)}
     assert sorted(files) == sorted([f["file"] for f in manifest["files"]] + ["manifest.json"])
@@ -197,7 +201,7 @@ def test_letter_gives_the_engines_transfer_in_meeting_date(built):
 
 
 LETTER_NEEDLES = [
-    "Child in Need moving to your area: Tyler Bishop", "Dear Ifeoma Chukwu", "Who is moving", "When and where",
+    "Child in Need who has moved to your area: Tyler Bishop", "Dear Ifeoma Chukwu", "Who has moved", "When and where",
     "Why Tyler is a Child in Need", "Risks", "Impact of the move on Tyler's vulnerability",
     "Your first Child in Need meeting", "Consent to share information", "What is enclosed", "Contacts",
     "19 March 2015 (aged 11)", "Jade Bishop", "Lacey Bishop", "Saturday 14 November 2026", "27 Halyard Way",
@@ -205,7 +209,7 @@ LETTER_NEEDLES = [
     "Thursday 10 December 2026", "Joint home visit with Ifeoma Chukwu", "Tuesday 3 November 2026",
     "Samuel Oyelaran", "01632 960151", "Vikram Sandhu", "01632 960153", "Ifeoma Chukwu", "01632 960701",
     "Graham Pollard", "graham.pollard@westmere.example.gov.uk", "Transfer checklist", "Case summary",
-    "HIL0109_assessment.pdf", "Enclosed as given (PDF)", "school-report.docx",
+    "HIL0109 assessment", "Enclosed as given (PDF)", "School report",
     "Sent as a Word file (in the zip)",
 ]
 

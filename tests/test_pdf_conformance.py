@@ -28,6 +28,7 @@ KIND_SAMPLES = {
     "escalation": "hertfordshire-escalation.yaml",
     "transfer-letter": "transfer-out.yaml",
     "case-summary": "transfer-out.yaml",
+    "closing-summary": "hillingdon-closed.yaml",
 }
 PROFILES = ("ua1", "3a")
 
@@ -61,6 +62,9 @@ def rendered(tmp_path_factory) -> dict[str, bytes]:
 
 
 def test_every_kind_and_pack_was_rendered(rendered):
+    from cin_docs.documents import KINDS
+
+    assert set(KIND_SAMPLES) == set(KINDS), "add the new kind to KIND_SAMPLES"
     folders = {name.split("/")[0] for name in rendered}
     assert folders == set(KIND_SAMPLES) | {"panel", "transfer", "transfer zip"}
     assert sum(name.startswith("invitation/") for name in rendered) > 1  # family, child and professional letters

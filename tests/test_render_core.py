@@ -129,7 +129,8 @@ def html_dir(tmp_path, monkeypatch):
 def test_base_template_renders_the_contract_keys_escaped():
     child = {"full_name": "Amy <O'Neil>", "first_name": "Amy", "last_name": "O'Neil"}
     html = render_html("base.html", make_context(child=child))
-    assert "<title>Child in Need plan – Amy &lt;O&#39;Neil&gt;</title>" in html
+    assert "<title>Child in Need plan – case C-0001</title>" in html  # never the child's name (review L3)
+    assert "Amy &lt;O&#39;Neil&gt; · Case C-0001" in html
     assert '<html lang="en-GB">' in html
     assert '<meta name="dcterms.created" content="2026-11-16">' in html
     assert "Case C-0001" in html
@@ -340,7 +341,7 @@ def test_pdf_metadata_tags_and_form(pdf_run):
     reader = pypdf.PdfReader(io.BytesIO(pdf_run["pdf"]))
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en-GB"
-    assert reader.metadata.title == "Child in Need plan – Amy Example"
+    assert reader.metadata.title == "Child in Need plan – case C-0001"
     assert reader.metadata.author == "London Borough of Example"
     assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20261116"
     assert bool(catalog["/MarkInfo"]["/Marked"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import copy
 import datetime as dt
 from pathlib import Path
@@ -287,7 +289,8 @@ def test_check_warnings_only_exits_0(tmp_path):
     result = run_check(tmp_path, with_action(owner="School"))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[1].startswith("  Warning: plan.actions[0].owner: The person responsible is not someone in this")
+    assert re.match(r"  Warning: plan\.actions\[0\]\.owner \(action A1, line \d+\): The person responsible is "
+                    r"not someone in this", lines[1]), lines[1]
     assert lines[-1] == "1 warning."
 
 
@@ -296,8 +299,10 @@ def test_check_errors_exit_1_with_paths_and_a_summary(tmp_path):
     result = run_check(tmp_path, data)
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    assert any(line.startswith("  Error: plan.actions[0].owner: No named person") for line in lines)
-    assert any(line.startswith("  Error: plan.actions[0].due: The due date is 'ongoing'") for line in lines)
+    assert any(re.match(r"  Error: plan\.actions\[0\]\.owner \(action A1, line \d+\): No named person", line)
+               for line in lines)
+    assert any(re.match(r"  Error: plan\.actions\[0\]\.due \(action A1, line \d+\): The due date is "
+                        r"'ongoing'", line) for line in lines)
     assert lines[-1].startswith("2 errors. Correct the errors before producing the plan")
     assert "--allow-unsmart" in lines[-1]
 
@@ -323,3 +328,33 @@ def test_check_help():
     result = CliRunner().invoke(cli, ["check", "-h"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--allow-unsmart" in result.output
+
+
+def test_findings_name_the_actions_own_id_and_its_line_in_the_file(tmp_path):
+    data = with_action(measure="Mum's parenting improves")  # vague: a warning on the measure
+    path = write_case(tmp_path, data)
+    case = api.load(path, {"closures": []})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (finding,) = [f for f in smart.check_plan(case.data, case.profile, api.due_dates(case, AS_OF), case.line_of)
+                  if f.path == "plan.actions[0].measure"]
+    (measure_line,) = [n for n, text in enumerate(lines, 1) if "Mum's parenting improves" in text]
+    assert finding.location == f"plan.actions[0].measure (action A1, line {measure_line})"
+    assert str(finding).startswith(f"warning: plan.actions[0].measure (action A1, line {measure_line}): ")
+
+
+def test_a_finding_without_an_id_counts_the_action():
+    data = with_action(owner=None)
+    del data["plan"]["actions"][0]["id"]
+    (finding,) = [f for f in smart.check_plan(data, load_profile("hillingdon"), []) if f.path.endswith(".owner")]
+    assert finding.location == "plan.actions[0].owner (action 1 in the list)"
+
+
+def test_a_misspelt_field_gets_a_did_you_mean(tmp_path):
+    data = with_action()
+    data["plan"]["actions"][0]["ower"] = data["plan"]["actions"][0].pop("owner")
+    data["child"]["zzzz"] = "x"
+    result = CliRunner().invoke(cli, ["validate", str(write_case(tmp_path, data))])
+    assert result.exit_code == 1
+    assert re.search(r"plan\.actions\[0\]\.ower \(line \d+\): Unknown field: did you mean 'owner'\?", result.output)
+    # Nothing close: no guess.
+    assert re.search(r"child\.zzzz \(line \d+\): Unknown field: check the spelling", result.output)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from types import MappingProxyType
 
 import holidays
@@ -64,11 +65,44 @@ def _describe_holiday(names: str) -> str:
     return " and ".join(parts)
 
 
+class _WorkingDayTable:
+    """The working days of a span of years as sorted ordinals, so counting N working days is one bisect and an
+    index (O(log n)) instead of a day-by-day walk. Built once per process for each set of closure days, and
+    widened (rebuilt) when a date outside the span is asked about."""
+
+    def __init__(self, closures: frozenset[date]) -> None:
+        self.closures = closures
+        self.first_year = self.last_year = 0
+        self.days: list[int] = []
+        self.working: set[int] = set()
+
+    def cover(self, d: date) -> None:
+        # A margin of a year each side: adding or subtracting up to ~250 working days stays inside the table.
+        lo, hi = d.year - 1, d.year + 1
+        if self.days and self.first_year <= lo and hi <= self.last_year:
+            return
+        lo, hi = (min(lo, self.first_year), max(hi, self.last_year)) if self.days else (lo, hi)
+        lo, hi = max(lo, MINYEAR), min(hi, MAXYEAR)
+        days = []
+        day, end = date(lo, 1, 1), date(hi, 12, 31)
+        while day <= end:
+            if day.weekday() < 5 and day not in self.closures and _bank_holidays(day.year).get(day) is None:
+                days.append(day.toordinal())
+            day += _ONE_DAY
+        self.first_year, self.last_year, self.days, self.working = lo, hi, days, set(days)
+
+
+@functools.cache
+def _table(closures: frozenset[date]) -> _WorkingDayTable:
+    return _WorkingDayTable(closures)
+
+
 class WorkingCalendar:
     """Monday to Friday, minus England & Wales bank holidays, minus the given closure days."""
 
     def __init__(self, closures: Iterable[date] = ()) -> None:
         self._closures = frozenset(_check_date(d) for d in closures)
+        self._days = _table(self._closures)
 
     @property
     def closures(self) -> frozenset[date]:
@@ -79,7 +113,9 @@ class WorkingCalendar:
         return _bank_holidays(_check_date(d).year).get(d)
 
     def is_working_day(self, d: date) -> bool:
-        return self.non_working_reason(d) is None
+        _check_date(d)
+        self._days.cover(d)
+        return d.toordinal() in self._days.working
 
     def non_working_reason(self, d: date) -> str | None:
         _check_date(d)
@@ -104,8 +140,11 @@ class WorkingCalendar:
             if self.is_working_day(candidate):
                 return candidate
         way = "after" if direction > 0 else "before"
-        raise ValueError(
-            f"no working day within {_MAX_SEARCH_DAYS} days {way} {d.isoformat()}; check the closure days"
+        from ..errors import CalendarError
+
+        raise CalendarError(
+            f"There is no working day within {_MAX_SEARCH_DAYS} days {way} {d.isoformat()}: the closure days in the "
+            "policy profile or the configuration file cover all of them. Check the closures lists."
         )
 
     def next_working_day(self, d: date) -> date:
@@ -126,18 +165,35 @@ class WorkingCalendar:
         if _check_count(n) == 0:
             # "The same working day": d itself, or the next working day if d is not one.
             return self.on_or_after(d)
-        for _ in range(n):
-            d = self._step(d, 1)
-        return d
+        table = self._days
+        table.cover(d)
+        index = bisect.bisect_right(table.days, d.toordinal()) + n - 1  # days[index]: the n-th after d
+        while index >= len(table.days):
+            # Far ahead (or every day closed): widen the table a year at a time, then walk as before.
+            if table.last_year >= MAXYEAR or table.last_year - d.year > _MAX_SEARCH_DAYS // 365 + n // 200:
+                for _ in range(n):
+                    d = self._step(d, 1)
+                return d
+            table.cover(date(table.last_year + 1, 1, 1))
+            index = bisect.bisect_right(table.days, d.toordinal()) + n - 1
+        return date.fromordinal(table.days[index])
 
     def subtract_working_days(self, d: date, n: int) -> date:
         """'n working days before d': the first counted day is the first working day before d."""
         _check_date(d)
         if _check_count(n) == 0:
             return self.on_or_before(d)
-        for _ in range(n):
-            d = self._step(d, -1)
-        return d
+        table = self._days
+        table.cover(d)
+        index = bisect.bisect_left(table.days, d.toordinal()) - n  # days[index]: the n-th before d
+        while index < 0:
+            if table.first_year <= MINYEAR or d.year - table.first_year > _MAX_SEARCH_DAYS // 365 + n // 200:
+                for _ in range(n):
+                    d = self._step(d, -1)
+                return d
+            table.cover(date(table.first_year - 1, 12, 31))
+            index = bisect.bisect_left(table.days, d.toordinal()) - n
+        return date.fromordinal(table.days[index])
 
     def skipped(self, d: date, direction: int) -> list[tuple[date, str]]:
         """Every non-working day from d (included) to the working day it moves to, with why each is not one.

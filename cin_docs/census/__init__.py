@@ -26,3 +26,23 @@ def meaning(list_name: str, code: str | None) -> str | None:
     if code is None:
         return None
     return _all()[list_name][code]
+
+
+#: The check-letter alphabet of a unique pupil number (DfE UPN guide): value 0 = A ... 22 = Z, without I, O and S.
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_letter(upn: str) -> str | None:
+    """The check letter characters 2-13 of a UPN call for (weights 2 to 13, remainder of 23), or None if malformed."""
+    if len(upn) != 13:
+        return None
+    total = 0
+    for weight, char in enumerate(upn[1:], start=2):
+        if char.isdigit():
+            value = int(char)
+        elif char in UPN_LETTERS:  # a temporary UPN ends in a letter
+            value = UPN_LETTERS.index(char)
+        else:
+            return None
+        total += value * weight
+    return UPN_LETTERS[total % 23]

@@ -76,5 +76,7 @@ KINDS: dict[str, Kind] = {
              "Letter notifying the receiving authority of a child moving to its area (see 'pack transfer')."),
         Kind("case-summary", "Case Summary", "cin_docs.documents.case_summary",
              "A summary of the case (child, family, plan, history, deadlines) for sharing."),
+        Kind("closing-summary", "Closing Summary", "cin_docs.documents.closing_summary",
+             "The closing summary when a plan ends: why, the work done, everyone's views, what happens next."),
     )
 }

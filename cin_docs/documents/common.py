@@ -57,21 +57,11 @@ def authority_context(case) -> dict:
             if value not in (None, [], ""):
                 merged[key] = value
     authority = complete(model.Authority, merged)
-    if authority.get("logo"):
-        base = case.path.resolve().parent if case.data.get("authority", {}).get("logo") else None
-        from pathlib import Path
+    from ..logo import resolve_logo
 
-        logo = Path(authority["logo"]).expanduser()
-        if not logo.is_absolute():
-            if base is None and case.config.get("path"):
-                base = Path(case.config["path"]).resolve().parent
-            logo = (base or Path.cwd()) / logo
-        if not logo.is_file():
-            raise RenderError(f"The authority logo {authority['logo']} was not found (looked for {logo}).")
-        authority["logo"] = logo.resolve().as_uri()
-        authority["logo_path"] = str(logo.resolve())
-    else:
-        authority["logo_path"] = None
+    logo = resolve_logo(case)  # read from the folder of the file that names it; a small PNG/JPEG, checked
+    authority["logo"] = logo.as_uri() if logo else None
+    authority["logo_path"] = str(logo) if logo else None
     return authority
 
 
@@ -80,34 +70,41 @@ def worker(data: dict | None) -> dict | None:
 
 
 def people(case) -> dict[str, dict]:
-    """Everyone named in the case file, by case-folded name, with what kind of person they are."""
+    """Everyone named in the case file, by case-folded name and by `id`, with what kind of person they are.
+
+    A name that two people share (validation then demands ids) finds neither of them: only their ids do.
+    """
     data = case.data
     out: dict[str, dict] = {}
+    entries: dict[int, dict] = {}  # id() of the person in the case data -> their entry, for the ids below
     for member in data.get("family", []):
-        out[member["name"].casefold()] = {**complete(model.FamilyMember, member), "group": "family",
-                                          "variant": "family"}
+        out[member["name"].casefold()] = entries[id(member)] = {
+            **complete(model.FamilyMember, member), "group": "family", "variant": "family"}
     for member in data.get("network", []):
-        out[member["name"].casefold()] = {**complete(model.FamilyMember, member), "group": "network",
-                                          "variant": "family"}
+        out[member["name"].casefold()] = entries[id(member)] = {
+            **complete(model.FamilyMember, member), "group": "network", "variant": "family"}
     for prof in data.get("professionals", []):
-        out[prof["name"].casefold()] = {**complete(model.Professional, prof), "group": "professional",
-                                        "variant": "professional", "relationship": prof["role"]}
+        out[prof["name"].casefold()] = entries[id(prof)] = {
+            **complete(model.Professional, prof), "group": "professional", "variant": "professional",
+            "relationship": prof["role"]}
     for key, role in (("social_worker", "Social Worker"), ("line_manager", "Line Manager"),
                       ("team_manager", "Team Manager")):
         if data.get(key):
             w = worker(data[key])
-            out.setdefault(w["name"].casefold(), {**w, "group": "worker", "variant": "professional",
-                                                  "relationship": w["role"] or role, "agency": w.get("agency")
-                                                  or (case.data.get("authority") or case.profile["authority"])["name"],
-                                                  "agency_type": "social_care"})
+            entries[id(data[key])] = {**w, "group": "worker", "variant": "professional",
+                                      "relationship": w["role"] or role, "agency": w.get("agency")
+                                      or (case.data.get("authority") or case.profile["authority"])["name"],
+                                      "agency_type": "social_care"}
+            out.setdefault(w["name"].casefold(), entries[id(data[key])])
     receiving = (case.data.get("transfer") or {}).get("receiving_authority") or {}
     for key, role in (("receiving_social_worker", "Social Worker"), ("receiving_manager", "Team Manager")):
         if (data.get("transfer") or {}).get(key):
             w = worker(data["transfer"][key])
-            out.setdefault(w["name"].casefold(), {**w, "group": "worker", "variant": "professional",
+            entries[id(data["transfer"][key])] = {**w, "group": "worker", "variant": "professional",
                                                   "relationship": w["role"] or role,
                                                   "agency": w.get("agency") or receiving.get("name"),
-                                                  "agency_type": "social_care"})
+                                                  "agency_type": "social_care"}
+            out.setdefault(w["name"].casefold(), entries[id(data["transfer"][key])])
     child = data["child"]
     child_entry = {"name": f"{child['first_name']} {child['last_name']}", "group": "child", "variant": "family",
                    "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
@@ -120,6 +117,13 @@ def people(case) -> dict[str, dict]:
     for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
         if name:
             out.setdefault(name.casefold(), child_entry)
+    from ..models.case import _listed_people, _shared_names
+
+    for shared in _shared_names(data):
+        out.pop(shared, None)
+    for _, person, _ in _listed_people(data):
+        if person.get("id"):
+            out[person["id"].casefold()] = entries[id(person)]
     return out
 
 
@@ -189,7 +193,7 @@ def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = 
     candidates = [(i, m) for i, m in enumerate(meetings) if types is None or m["type"] in types]
     if ref is not None:
         ref = str(ref).strip()
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():  # "²" and "٣" are digits to str.isdigit, not meeting numbers
             i = int(ref)
             if 0 <= i < len(meetings) and (types is None or meetings[i]["type"] in types):
                 return i

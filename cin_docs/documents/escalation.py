@@ -79,9 +79,14 @@ def build(case: api.Case, options: Options) -> Built:
         "form_from_stage": protocol["monitoring_form_from_stage"],
     }
     ctx["family"] = [{"name": m["name"], "relationship": m["relationship"]} for m in data.get("family", [])]
+    order = sorted(range(len(escalations)), key=lambda i: (escalations[i]["disagreement"], i))
+    raised_by = escalation.get("raised_by") or {}
     ctx["escalation"] = {
         "index": index,
         "count": len(escalations),
+        # "Escalation 1 of 2 (raised Thursday 12 November 2026)": numbered in date order, as a reader counts them.
+        "number": order.index(index) + 1,
+        "raised_on": raised_by.get("date") or escalation["disagreement"],
         "disagreement": escalation["disagreement"],
         "immediate_risk": escalation["immediate_risk"],
         "raised_by": complete(model.ManagerSignature, escalation.get("raised_by")),
@@ -113,8 +118,22 @@ def build(case: api.Case, options: Options) -> Built:
     ctx["immediate_risk"] = ({"raise": _timeline_entry(raise_deadline, escalation, as_of) if raise_deadline else None}
                              if escalation["immediate_risk"] else None)
     ctx["timeline"] = [_timeline_entry(d, escalation, as_of) for d in deadlines]
+    ctx["bypass"] = ({"text": protocol.get("bypass"), "recorded": complete(model.Bypass, escalation.get("bypass"))}
+                     if escalation["immediate_risk"] and protocol.get("bypass") else None)
+    copy_stages = [s["stage"] for s in protocol.get("stages", []) if s.get("copy_to")]
+    copy_needed = bool(reached and copy_stages and reached >= min(copy_stages))
+    ctx["board_copy"] = {"needed": copy_needed, "date": escalation.get("board_manager_copied"),
+                         "who": next((s["copy_to"] for s in protocol.get("stages", []) if s.get("copy_to")), None),
+                         "stages": copy_stages}
+    ctx["actors"] = _actors(protocol, reached, ctx["board_copy"])
 
     warnings = []
+    if copy_needed and not escalation.get("board_manager_copied"):
+        warnings.append(f"Escalation {index} has reached stage {reached}: {ctx['board_copy']['who']} should be copied "
+                        "in (record the date as board_manager_copied).")
+    if escalation["immediate_risk"] and protocol.get("bypass") and not escalation.get("bypass"):
+        warnings.append(f"Escalation {index} is an immediate risk: record whether the referring agency decided to "
+                        "bypass the stages and consult a senior officer (bypass: decided, date, senior_officer).")
     form_from = protocol["monitoring_form_from_stage"]
     if (reached or 0) < form_from:
         warnings.append(
@@ -124,6 +143,27 @@ def build(case: api.Case, options: Options) -> Built:
             "(Appendix A). The form was still produced."
         )
     return Built([Output(ctx, _name_parts(escalations, index))], warnings)
+
+
+def _actors(protocol: dict, reached: int | None, board_copy: dict) -> list[dict]:
+    """Who acts at each stage, per agency, from the profile (Hertfordshire 6.3.6-6.3.9), one row per agency and a
+    "Copy to" row where the policy asks for one; the stage reached is marked."""
+    rows = []
+    for s in sorted(protocol.get("stages", []), key=lambda s: s["stage"]):
+        current = s["stage"] == reached
+        stage = f"Stage {s['stage']}" + (" (reached)" if current else "")
+        for n, actor in enumerate(s.get("actors", [])):
+            rows.append({"stage": stage if n == 0 else "", "agency": actor["agency"], "who": actor["who"],
+                         "current": current})
+        if s.get("copy_to"):
+            who = s["copy_to"]
+            if current and board_copy["date"]:
+                who += f": copied on {longdate(board_copy['date'])}"
+            elif current and board_copy["needed"]:
+                who += ": not recorded as copied"
+            rows.append({"stage": "" if s.get("actors") else stage, "agency": "Copy to", "who": who,
+                         "current": current})
+    return rows
 
 
 def _escalation_index(escalations: list[dict], wanted: int | None) -> int:

@@ -16,8 +16,10 @@ from .common import base_context, complete, deadline_context, find, meeting_inde
 TITLE = "CIN Panel Summary Report"
 #: Meetings that make up the plan's history (a family network meeting is the family's own, not a plan review).
 HISTORY_TYPES = ("initial", "review", "cin", "transfer_in", "panel")
-#: Rows of blank decision lines to complete at the panel.
+#: Rows of blank decision lines to complete at the panel (fewer when the policy's outcomes are listed to tick, so
+#: the decisions form stays on one page).
 BLANK_DECISION_ROWS = 6
+BLANK_DECISION_ROWS_WITH_OPTIONS = 3
 STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "achieved": "Achieved",
                 "partly_achieved": "Partly achieved", "not_achieved": "Not achieved"}
 VIEW_FORMATS = {"talking": "told to the social worker", "writing": "written", "drawing": "a drawing",
@@ -26,7 +28,47 @@ VIEW_FORMATS = {"talking": "told to the social worker", "writing": "written", "d
 
 def build(case: api.Case, options: Options, *, panel_date: dt.date | None = None) -> Built:
     """One summary report; `panel_date` (a panel pack's date) overrides the date found in the case and profile."""
-    return Built([Output(summary_context(case, options, panel_date=panel_date), [])])
+    ctx = summary_context(case, options, panel_date=panel_date)
+    warnings = readiness_warnings(case, ctx["panel"]["date"], options.as_of) + ctx["panel"]["presenter_warnings"]
+    future = future_referral(case, options.as_of)
+    if future:
+        warnings.append(future)
+    # The report is for the panel members and the professionals presenting: no family reader.
+    names = [p["name"] for p in ctx["panel"]["presenters"] if p["name"]]
+    return Built([Output(ctx, [], addressed_to=names, reader="professional")], warnings)
+
+
+def future_referral(case: api.Case, as_of: dt.date) -> str | None:
+    """A referral dated after the as-of date has not happened yet, so the engine cannot judge it (review m12)."""
+    referred = (case.data.get("panel") or {}).get("referred")
+    if referred is None or referred <= as_of:
+        return None
+    return (f"The referral to the panel is dated {longdate(referred)}, after {longdate(as_of)} (the date this is "
+            "worked out as of): a referral cannot be dated in the future, so whether it is in time cannot be checked. "
+            "Correct panel.referred, or give the date the referral was made with --as-of.")
+
+
+def readiness_warnings(case: api.Case, panel_date: dt.date | None, as_of: dt.date) -> list[str]:
+    """A plan brought to panel before the policy's minimum (Hillingdon: 8 months) gets a warning, not a refusal."""
+    minimum = (case.profile.get("panel") or {}).get("minimum_months")
+    if not minimum:
+        return []
+    plan = case.data.get("plan") or {}
+    start = plan.get("start") or next(iter(sorted(m["date"] for m in case.data.get("meetings", [])
+                                                   if m["type"] == "initial")), None)
+    on = panel_date or as_of
+    if start is None or start > on:
+        return []
+    months = months_open(start, on)
+    if months >= minimum:
+        return []
+    reached = add_months(start, minimum)
+    when = f"the panel on {longdate(on)}" if panel_date else longdate(on)
+    message = (f"The plan started on {longdate(start)}, so it will have been open {_months_words(months)} by {when}: "
+               f"the {case.profile['label']} policy brings a plan to the panel once it has run {minimum} months "
+               f"({longdate(reached)}).")
+    source = case.profile["panel"].get("minimum_months_source")
+    return [message + (f" Policy: \"{source}\"" if source else "")]
 
 
 def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | None = None) -> dict:
@@ -45,15 +87,20 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
     eligible = find(deadlines, "panel_eligible")
     upload = _upload(case, sitting, deadlines, as_of)
 
-    presenter = _presenter(panel_data, ctx)
+    presenters, presenter_warnings = _presenters(case, panel_data, ctx)
+    presenter = " and ".join(p["text"] for p in presenters)
     ctx["panel"] = {
         "name": profile_panel.get("name") or case.profile["meeting_labels"].get("panel") or "CIN panel",
         "chair": sitting["chair"] or profile_panel.get("chair") or "to be confirmed",
         "schedule": profile_panel.get("schedule"),
+        "membership": profile_panel.get("membership"),
         "date": sitting["date"],
         "date_text": longdate(sitting["date"]) if sitting["date"] else "to be set",
         "time_text": sitting["time_text"],
         "presenter": presenter,
+        "presenters": presenters,
+        "presenters_source": profile_panel.get("presenters_source"),
+        "presenter_warnings": presenter_warnings,
         "referred": panel_data["referred"],
         "identified": panel_data["identified"],
         "reasons": panel_data["reasons"],
@@ -76,14 +123,17 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
     ctx["family_expectations"] = (data.get("plan") or {}).get("family_expectations")
     ctx["timescales"] = [_timescale_row(d) for d in (identification, eligible, referral, upload["deadline"]) if d]
     decisions = panel_data["decisions"]
+    blank_rows = BLANK_DECISION_ROWS_WITH_OPTIONS if profile_panel.get("outcomes") else BLANK_DECISION_ROWS
     ctx["decisions"] = {
         "blank": not decisions,
         "rows": ([{"number": i, "text": text} for i, text in enumerate(decisions, 1)] if decisions
-                 else [{"number": i, "text": ""} for i in range(1, BLANK_DECISION_ROWS + 1)]),
+                 else [{"number": i, "text": ""} for i in range(1, blank_rows + 1)]),
         "recorded": panel_data["decisions_recorded"],
         "recorded_text": longdate(panel_data["decisions_recorded"]) if panel_data["decisions_recorded"] else None,
         "upload_text": upload["text"],
         "upload_source": upload["source"],
+        "options": list(profile_panel.get("outcomes") or []),
+        "options_source": profile_panel.get("outcomes_source"),
     }
     return ctx
 
@@ -212,10 +262,38 @@ def _presenter(panel: dict, ctx: dict) -> str:
     return "to be confirmed"
 
 
+def _presenters(case: api.Case, panel: dict, ctx: dict) -> tuple[list[dict], list[str]]:
+    """Who presents: the profile's presenters (Hertfordshire 3.7: "The team manager and the allocated case worker
+    will present the case"), each found among the case's workers; else the one presenter (Hillingdon)."""
+    roles = (case.profile.get("panel") or {}).get("presenters") or []
+    if not roles:
+        text = _presenter(panel, ctx)
+        name = panel["presenter"] or (ctx["social_worker"] or {}).get("name")
+        return [{"role": None, "name": name, "text": text}], []
+    out, warnings = [], []
+    for role in roles:
+        folded = role.casefold()
+        who = (ctx["team_manager"] or ctx["line_manager"]) if "manager" in folded else ctx["social_worker"]
+        if who:
+            out.append({"role": role, "name": who["name"], "text": f"{who['name']} ({role.lower()})"})
+        else:
+            key = "team_manager" if "manager" in folded else "social_worker"
+            out.append({"role": role, "name": None, "text": f"{role.lower()}: to be confirmed"})
+            warnings.append(f"The {case.profile['label']} policy says the {role.lower()} presents the case at the "
+                            f"panel, but the case file names none ({key}).")
+    named = {p["name"].casefold() for p in out if p["name"]}
+    if panel["presenter"] and panel["presenter"].casefold() not in named:
+        out.append({"role": panel["presenter_role"], "name": panel["presenter"],
+                    "text": panel["presenter"] + (f" ({panel['presenter_role']})" if panel["presenter_role"] else "")})
+    return out, warnings
+
+
 def _panel_rows(panel: dict, sitting: dict, referral, identification, eligible) -> list[dict]:
     rows = [
         {"label": "Panel", "value": panel["name"]},
         {"label": "Chair", "value": panel["chair"]},
+        *([{"label": "Membership", "value": panel["membership"][:1].upper() + panel["membership"][1:]}]
+          if panel.get("membership") else []),
         {"label": "Panel date", "value": panel["date_text"]},
         {"label": "Time", "value": sitting["time_text"] or "to be confirmed"},
         {"label": "Presented by", "value": panel["presenter"]},
@@ -313,7 +391,7 @@ def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
                   if m["type"] in HISTORY_TYPES and m["date"] <= as_of)
     rows = [{"date": longdate(d), "meeting": labels.get(m["type"], m["type"]), "chair": m.get("chair") or "–",
              "outcome": "; ".join(_outcome_words(case.profile, k) for k in model.outcome_keys(m)) or "–",
-             "decisions": "; ".join(m.get("decisions") or []) or "–"} for d, _, m in held]
+             "decisions": _join_decisions(m.get("decisions") or [])} for d, _, m in held]
     reviews = [d for d, _, m in held if m["type"] == "review"]
     if not held:
         summary = "No meetings under the plan have been held yet."
@@ -322,6 +400,12 @@ def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
                     f"{longdate(reviews[-1])}" if reviews else "No reviews held yet")
                    + f"; {len(held)} meeting{'s' if len(held) != 1 else ''} in all since the plan began.")
     return rows, summary
+
+
+def _join_decisions(decisions: list[str]) -> str:
+    """Decisions joined with "; " without doubling a full stop ("... s17(10)(a).; Priya ..." in review m9)."""
+    parts = [d.strip().rstrip(".;").strip() for d in decisions if d and d.strip()]
+    return "; ".join(parts) + "." if parts else "–"
 
 
 def _views(case: api.Case, child: dict, as_of: dt.date) -> tuple[list[dict], list[dict]]:

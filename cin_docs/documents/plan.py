@@ -69,23 +69,32 @@ FINDING_SECTIONS = {"child_views": "Child's views", "family_views": "Family's vi
 
 def build(case: api.Case, options: Options) -> Built:
     data = case.data
+    if data["support"] == "nrpf" and not data.get("plan"):
+        # m16: Hillingdon 000 L37 "Children who are found to be in need purely due to the risk of destitution, will
+        # not be subject to a CIN plan"; Hertfordshire section 4 has its own NRPF review process.
+        raise RenderError(
+            "This is a No Recourse to Public Funds case (support: nrpf) with no Child in Need plan, and none is "
+            "needed: a child in need only because of the risk of destitution is not subject to a CIN plan, but is "
+            "monitored through the NRPF visits and reviews ('cin-docs due-dates' lists them). If the child also has "
+            "other needs, change 'support' to 'cin' and add the plan."
+        )
     require(data, "Child in Need plan", "plan")
     deadlines = api.due_dates(case, options.as_of)
-    findings = smart.check_plan(data, case.profile, deadlines)
+    findings = smart.check_plan(data, case.profile, deadlines, case.line_of)
     errors = smart.errors(findings)
     if errors and not options.allow_unsmart:
         raise RenderError(
             f"The Child in Need plan was not produced: the SMART check found {smart.summary(findings)[:-1]}:\n"
-            + "\n".join(f"  - {f.path}: {f.message}" for f in errors)
+            + "\n".join(f"  - {f.location}: {f.message}" for f in errors)
             + "\nCorrect the plan in the case file ('cin-docs check' lists every finding), or produce the plan as it "
               "is with --allow-unsmart (the problems are then listed in the plan's SMART check section)."
         )
-    warnings = [f"SMART check {f.level}: {f.path}: {f.message}" for f in findings if f.level == smart.WARNING]
+    warnings = [f"SMART check {f.level}: {f.location}: {f.message}" for f in findings if f.level == smart.WARNING]
     if errors:
         many = len(errors) != 1
         warnings = [f"The plan was produced with {len(errors)} SMART check error{'s' if many else ''} because of "
                     f"--allow-unsmart; {'they are' if many else 'it is'} listed in the plan."] + [
-            f"SMART check error: {f.path}: {f.message}" for f in errors] + warnings
+            f"SMART check error: {f.location}: {f.message}" for f in errors] + warnings
 
     ctx = base_context(case, "plan", TITLE, options.as_of)
     known_as = ctx["child"]["known_as"]
@@ -208,6 +217,8 @@ def _visits(d: Deadline | None, profile: dict) -> dict | None:
         "set_by": "as agreed in this plan" if "as set in" in d.basis else f"the {profile['label']} policy's standard",
         "next_due": d.due, "from_label": d.from_label, "from_date": d.from_date, "moved": d.moved,
         "status": d.status, "source": d.source,
+        # m22: a next visit whose date has passed says so ("OVERDUE: it was due by ..."), as the deadlines do.
+        "overdue": d.status == "overdue",
     }
 
 

@@ -87,6 +87,11 @@ def build(case: api.Case, options: Options) -> Built:
     review_at_meeting = find(api.due_dates(case, meeting["date"]), "next_review")
     ctx["flags"] = _flags_context(deadlines, meeting["date"], review_at_meeting)
     ctx["sign_off"] = meeting["signed_off"]
+    rules = case.profile["review_record"]
+    ctx["chairing"] = _chairing_context(case, index, meeting, everyone, warnings)
+    ctx["second_review"] = _second_review_context(case, index, ctx["meeting"], meeting, warnings)
+    ctx["strategy"] = _strategy_context(case, index, meeting, ctx["progress"], warnings)
+    ctx["signatures"] = _signatures_context(case, meeting, ctx["meeting"])
     team_manager = data.get("team_manager") or data.get("line_manager")
     ctx["unresolved_to"] = team_manager["name"] if team_manager else None
     ctx["distribution"] = _distribution(case, meeting, everyone, ctx["child"])
@@ -194,30 +199,110 @@ def _progress_context(data: dict, meeting: dict, index: int, warnings: list[str]
 
 def _outcome_context(case, meeting: dict, index: int, everyone: dict, warnings: list[str]) -> dict:
     wording = case.profile["review_outcomes"]
-    chosen = meeting["outcome"]
+    keys = model.outcome_keys(meeting)
     detail = meeting["outcome_detail"] or {"lead_professional": None, "next_steps": None}
-    options = [{"key": key, "label": OUTCOME_LABELS[key], "text": text, "chosen": key == chosen}
+    options = [{"key": key, "label": OUTCOME_LABELS[key], "text": text, "chosen": key in keys}
                for key, text in wording.items()]
     label = case.profile["meeting_labels"][meeting["type"]]
-    if chosen is None:
+    if not keys:
         warnings.append(f"Meeting {index} ({label}) has no outcome recorded: the record shows the outcome as "
                         f"'{NOT_RECORDED}'. Add one of {', '.join(wording)} as the meeting's 'outcome'.")
-    elif chosen == "no_longer_in_need":
+    elif "no_longer_in_need" in keys:
         if not detail["lead_professional"]:
             warnings.append(f"Meeting {index} decided the child is no longer in need but names no lead professional "
                             "(outcome_detail.lead_professional).")
         if not detail["next_steps"]:
             warnings.append(f"Meeting {index} decided the child is no longer in need but does not say what the next "
                             "steps are (outcome_detail.next_steps), e.g. step-down to Early Help or closure.")
+    chosen = [{"key": k, "label": OUTCOME_LABELS[k], "text": wording.get(k, OUTCOME_LABELS[k])} for k in keys]
     return {
-        "recorded": chosen is not None, "key": chosen,
-        "label": OUTCOME_LABELS[chosen] if chosen else NOT_RECORDED,
-        "text": wording[chosen] if chosen else None,
+        "recorded": bool(keys), "keys": keys, "chosen": chosen,
+        "label": " and ".join(c["label"] for c in chosen) if chosen else NOT_RECORDED,
         "lead_professional": _person(everyone, detail["lead_professional"]),
         "next_steps": detail["next_steps"],
-        "detail_required": chosen == "no_longer_in_need",
+        "detail_required": "no_longer_in_need" in keys,
+        # A lead professional belongs to a step-down or closure; "not recorded" under "continue" only confuses.
+        "show_lead_professional": "no_longer_in_need" in keys or bool(detail["lead_professional"]),
         "others": [o for o in options if not o["chosen"]],
     }
+
+
+def _signatures_context(case, meeting: dict, meeting_ctx: dict) -> dict:
+    """Hertfordshire 2.2/2.5: the record is signed off by the chair and the family (one row each, blank to sign)."""
+    rules = case.profile["review_record"]
+    chair, family = "chair" in rules["sign_off"], "family" in rules["sign_off"]
+    rows = []
+    if chair:
+        signed = meeting["chair_signed_off"]
+        name = signed["name"] if signed else (meeting_ctx["chair"]["name"] if meeting_ctx["chair"] else "")
+        rows.append({"who": "Chair", "name": name, "date": signed["date"] if signed else None})
+    if family:
+        signed = meeting["family_signed_off"]
+        if signed:
+            rows += [{"who": "Family", "name": s["name"] + (f", {s['role']}" if s["role"] else ""), "date": s["date"]}
+                     for s in signed]
+        else:
+            to_sign = [m["name"] for m in case.data.get("family", []) if m.get("parental_responsibility")]
+            rows += [{"who": "Family", "name": n, "date": None} for n in to_sign or [""]]
+    return {"chair": chair, "family": family, "source": rules.get("sign_off_source"), "rows": rows}
+
+
+def _chairing_context(case, index: int, meeting: dict, everyone: dict, warnings: list[str]) -> dict | None:
+    """Hillingdon L47: the line manager chairs the initial meeting, a delegation is explained, the review chair agreed."""
+    rules = case.profile["review_record"]
+    if meeting["type"] != "initial" or rules.get("initial_chair") != "line_manager":
+        return None
+    manager = case.data.get("line_manager") or case.data.get("team_manager")
+    chair = meeting["chair"]
+    by_manager = bool(chair and manager and chair.casefold() == manager["name"].casefold())
+    reason = meeting["chair_delegated_reason"]
+    if chair and manager and not by_manager and not reason:
+        warnings.append(f"Meeting {index} (initial meeting) was chaired by {chair}, not the line manager "
+                        f"({manager['name']}): record why the chair was delegated (chair_delegated_reason).")
+    if not meeting["reviews_chair"]:
+        warnings.append(f"Meeting {index} (initial meeting) does not record who was agreed to chair the review "
+                        "meetings (reviews_chair).")
+    return {
+        "chair": _person(everyone, chair), "manager": manager["name"] if manager else None,
+        "by_manager": by_manager, "reason": reason, "reviews_chair": _person(everyone, meeting["reviews_chair"]),
+        "source": rules.get("initial_chair_source"),
+    }
+
+
+def _second_review_context(case, index: int, meeting_ctx: dict, meeting: dict, warnings: list[str]) -> dict | None:
+    """Hertfordshire 2.5: the second review (9 months) decides whether the plan will cease by 15 months."""
+    rules = case.profile["review_record"]
+    if not rules.get("second_review_decision") or meeting_ctx["review_number"] != 2:
+        return None
+    decision = meeting["second_review_decision"]
+    if decision is None:
+        warnings.append(f"Meeting {index} is the second review: record whether the plan is expected to cease by 15 "
+                        "months (second_review_decision.will_cease_by_15_months) and, if not, the date the team "
+                        "manager asked for an independent chair.")
+    elif not decision["will_cease_by_15_months"] and not decision.get("independent_chair_requested"):
+        warnings.append(f"Meeting {index}: the plan is not expected to cease by 15 months, but no date is recorded "
+                        "for the team manager's request for a Child Protection Conference Chair or Independent "
+                        "Reviewing Officer (second_review_decision.independent_chair_requested).")
+    return {"decision": complete(model.SecondReviewDecision, decision), "source": rules.get("second_review_source")}
+
+
+def _strategy_context(case, index: int, meeting: dict, progress: dict, warnings: list[str]) -> dict | None:
+    """Hertfordshire 2.5/2.7: with limited or no progress a strategy discussion must always be considered."""
+    rules = case.profile["review_record"]
+    if not rules.get("strategy_discussion"):
+        return None
+    ratings = [r["rating"] for r in progress["rows"] if r["rating"] != "not_reviewed"]
+    limited = meeting["type"] != "initial" and bool(ratings) and (
+        "not_achieved" in ratings or "achieved" not in ratings)
+    recorded = meeting["strategy_discussion"]
+    if not limited and recorded is None:
+        return None
+    if limited and recorded is None:
+        warnings.append(f"Meeting {index}: progress on the plan is limited (actions not achieved or only partly "
+                        "achieved), so a strategy discussion must be considered: record it under "
+                        "strategy_discussion (considered: yes/no, rationale).")
+    return {"limited": limited, "recorded": complete(model.StrategyDiscussion, recorded),
+            "source": rules.get("strategy_discussion_source")}
 
 
 def _row(d: Deadline) -> dict:

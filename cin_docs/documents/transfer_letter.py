@@ -101,6 +101,27 @@ def household(data: dict) -> tuple[list[dict], list[dict]]:
     return living, others
 
 
+#: Authority names that read as a common noun and take "the" in a sentence ("a plan with the London Borough of
+#: Hillingdon"), unlike "Hertfordshire County Council".
+ARTICLE_NAMES = ("london borough", "royal borough", "metropolitan borough", "borough", "city of", "county of",
+                 "council of")
+
+
+def with_article(name: str) -> str:
+    return f"the {name}" if name.casefold().startswith(ARTICLE_NAMES) else name
+
+
+def addressee_lines(receiving: dict) -> list[str]:
+    """The receiving authority's address block: team (or Children's Social Care), authority, address; no line twice."""
+    lines = [receiving.get("team") or "Children's Social Care", receiving["name"]] + list(
+        receiving.get("address_lines") or [])
+    out: list[str] = []
+    for line in lines:
+        if line.casefold() not in {seen.casefold() for seen in out}:
+            out.append(line)
+    return out
+
+
 def letter_context(case: api.Case, as_of: dt.date, enclosures: list[dict]) -> dict:
     """Everything the letter shows; `enclosures` are the other parts of the pack ({title, how})."""
     data = case.data
@@ -125,5 +146,9 @@ def letter_context(case: api.Case, as_of: dt.date, enclosures: list[dict]) -> di
         "enclosures": list(enclosures),
         "contacts": contacts(ctx, transfer, data),
         "manager": our_manager(data),
+        # m14: a letter sent after the move says the family has moved, not "is moving".
+        "moved": bool(transfer["move_date"] and transfer["move_date"] <= as_of),
+        "our_authority": with_article(ctx["authority"]["name"]),
+        "addressee": addressee_lines(transfer["receiving_authority"]),
     })
     return ctx

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
 from ..census import codes as census_codes
-from .fields import Date, DueDate, Name, Strict, Text, Time, one_of
+from ..census import upn_check_letter
+from .fields import LIST_LENGTH, Date, DueDate, Name, Strict, Text, Time, one_of
 
 MEETING_TYPES = ("family_network", "initial", "review", "cin", "transfer_in", "panel")
 LEGAL_BASES = ("s17(10)(a)", "s17(10)(b)", "s17(10)(c)")
@@ -20,18 +23,29 @@ VIEW_FORMATS = ("talking", "writing", "drawing", "advocate", "other")
 PRONOUNS = ("she/her", "he/him", "they/them")
 
 CASE_ID = validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z",  # \Z, not $: "$" also matches before a final line break
     error="Must be 1-40 letters, digits, '-' or '_' (it is used in file names), e.g. HIL-2026-0143.",
 )
 
 
 def _list(schema_or_field, **kwargs):
     inner = fields.Nested(schema_or_field) if isinstance(schema_or_field, type) else schema_or_field
-    return fields.List(inner, load_default=list, **kwargs)
+    return fields.List(inner, load_default=list, validate=LIST_LENGTH, **kwargs)
 
 
 def _text_list(**kwargs):
-    return fields.List(Text(), load_default=list, **kwargs)
+    return fields.List(Text(), load_default=list, validate=LIST_LENGTH, **kwargs)
+
+
+#: A person's optional identifier: needed when two people share a name, and usable in invitees instead of the name.
+PERSON_ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z",
+                            error="Must be 1-40 letters, digits, '-' or '_', e.g. father-ryan or P3.")
+
+
+def _person_id():
+    return fields.String(validate=PERSON_ID, metadata={
+        "description": "A short identifier, needed when two people in the case file share a name; meetings may "
+                       "name the person by it (invitees: [father-ryan])"})
 
 
 def _adjustments():
@@ -52,18 +66,21 @@ def _preferred_name():
 
 class Contact(Strict):
     phone = fields.String(validate=validate.Length(max=40))
-    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."})
+    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."},
+                         validate=validate.Length(max=254, error="Too long: at most {max} characters."))
     address_lines = _text_list()
 
 
 class Authority(Contact):
     name = Name(required=True)
     team = Name()
-    logo = fields.String(metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
+    logo = fields.String(validate=validate.Length(max=500, error="Too long: at most {max} characters."),
+                         metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
 
 
 class Worker(Contact):
     name = Name(required=True)
+    id = _person_id()
     role = Name(metadata={"description": "e.g. Social Worker, Team Manager"})
     team = Name()
     agency = Name()
@@ -107,6 +124,7 @@ class Child(Strict):
 
 class FamilyMember(Contact):
     name = Name(required=True)
+    id = _person_id()
     preferred_name = _preferred_name()
     salutation = _salutation()
     relationship = Name(required=True, metadata={"description": "e.g. Mother, Maternal grandmother, Family friend"})
@@ -122,6 +140,7 @@ class FamilyMember(Contact):
 
 class Professional(Contact):
     name = Name(required=True)
+    id = _person_id()
     preferred_name = _preferred_name()
     salutation = _salutation()
     role = Name(required=True)
@@ -239,6 +258,27 @@ class OutcomeDetail(Strict):
     next_steps = Text()
 
 
+class SecondReviewDecision(Strict):
+    """Hertfordshire 2.5: at 9 months (the second review), will the plan cease by 15 months (the third review)?"""
+
+    will_cease_by_15_months = fields.Boolean(
+        required=True, metadata={"description": "Whether the plan is expected to be ceased by 15 months"})
+    reason = Text(metadata={"description": "Why (or why not)"})
+    independent_chair_requested = Date(
+        metadata={"description": "If not: the date the team manager asked for a Child Protection Conference Chair "
+                                 "or Independent Reviewing Officer to chair the third review"})
+    requested_by = Name(metadata={"description": "The team manager who made the request"})
+
+
+class StrategyDiscussion(Strict):
+    """Hertfordshire 2.5/2.7: with limited or no progress, a strategy discussion must always be considered."""
+
+    considered = fields.Boolean(required=True, metadata={"description": "Whether a strategy discussion was "
+                                                                        "considered at this meeting"})
+    needed = fields.Boolean(metadata={"description": "Whether one is needed (a step-up to a Section 47 enquiry)"})
+    rationale = Text(metadata={"description": "The reasons for the decision"})
+
+
 class OutcomeField(fields.Field):
     """A review outcome: one key, or (where the policy combines them, "and/or") a list of keys.
 
@@ -286,12 +326,12 @@ class Meeting(Strict):
     bring_for = fields.Dict(keys=Name(), values=fields.List(Text()), load_default=dict, metadata={
         "description": "What one invitee should bring, by name, e.g. 'Dr Ray Patel: [Health update]' (replaces "
                        "bring_family/bring_professional in that person's letter)"})
-    invitees = fields.List(Name(), load_default=list,
+    invitees = fields.List(Name(), load_default=list, validate=LIST_LENGTH,
                            metadata={"description": "Names of family members, network, professionals or the child"})
     child_not_invited_reason = Text(metadata={
         "description": "Why the child is not invited (does not wish to attend, or it is not appropriate), when not"})
-    attendees = fields.List(Name(), load_default=list)
-    apologies = fields.List(Name(), load_default=list)
+    attendees = fields.List(Name(), load_default=list, validate=LIST_LENGTH)
+    apologies = fields.List(Name(), load_default=list, validate=LIST_LENGTH)
     reports_received = _list(Report)
     child_seen = fields.Boolean()
     child_seen_alone = fields.Boolean()
@@ -313,6 +353,15 @@ class Meeting(Strict):
     plan_circulated = Date()
     decisions_uploaded = Date()
     signed_off = fields.Nested(SignOff)
+    chair_delegated_reason = Text(metadata={"description": "Hillingdon initial meeting: why the line manager "
+                                                          "delegated the chair to someone else"})
+    reviews_chair = Name(metadata={"description": "Initial meeting: who was agreed to chair the review meetings"})
+    chair_signed_off = fields.Nested(SignOff, metadata={"description": "Hertfordshire: the chair's sign-off of "
+                                                                       "the record"})
+    family_signed_off = _list(SignOff, metadata={"description": "Hertfordshire: the family's sign-off of the record "
+                                                                "(one entry per family member who signed)"})
+    second_review_decision = fields.Nested(SecondReviewDecision)
+    strategy_discussion = fields.Nested(StrategyDiscussion)
 
     @validates_schema(skip_on_field_errors=False)
     def _times_in_order(self, data, **kwargs):
@@ -421,9 +470,22 @@ class Checklist(Strict):
     independent_chair = fields.Boolean()
 
 
+class Bypass(Strict):
+    """Hertfordshire 6.3.4: with an immediate and great risk, the referring agency may bypass the stages."""
+
+    decided = fields.Boolean(required=True, metadata={"description": "Whether the referring agency decided to "
+                                                                    "bypass the stages"})
+    date = Date()
+    senior_officer = Name(metadata={"description": "The senior officer consulted"})
+    reason = Text()
+
+
 class Escalation(Strict):
     disagreement = Date(required=True)
     immediate_risk = fields.Boolean(load_default=False)
+    bypass = fields.Nested(Bypass)
+    board_manager_copied = Date(metadata={"description": "The date the Safeguarding Board's manager was copied in "
+                                                         "(stages 3 and 4)"})
     raised_by = fields.Nested(ManagerSignature)
     reason = Text()
     agency_views = _list(AgencyView)
@@ -446,19 +508,107 @@ class Escalation(Strict):
 
 class Nrpf(Strict):
     start = Date(required=True)
-    reviews = fields.List(Date(), load_default=list)
-    checks = fields.List(Date(), load_default=list)
+    reviews = fields.List(Date(), load_default=list, validate=LIST_LENGTH)
+    checks = fields.List(Date(), load_default=list, validate=LIST_LENGTH)
     subsistence_checks = fields.List(Date(), load_default=list,
+                                                      validate=LIST_LENGTH,
                                      metadata={"description": "Dates subsistence payments were monitored"})
     subsistence_reviews = fields.List(Date(), load_default=list,
+                                      validate=LIST_LENGTH,
                                       metadata={"description": "Dates the subsistence provision was reviewed"})
     notice_given = Date(metadata={"description": "Date written notice to stop support was given"})
+
+
+class View(Strict):
+    by = Name(required=True, metadata={"description": "Who gave the view (a name as written in the case file)"})
+    view = Text(required=True)
+
+
+class Agreement(Strict):
+    name = Name(required=True)
+    role = Name()
+    date = Date()
+
+
+CLOSURE_NEXT_STEPS = ("step_down_early_help", "universal_services", "transfer", "other")
 
 
 class Closure(Strict):
     date = Date(required=True, metadata={"description": "The date the case (CIN episode) closed"})
     reason = one_of(tuple(census_codes("closure_reason")), required=True,
                     metadata={"description": "DfE census reason for closure, RC1-RC9"})
+    summary = Text(metadata={"description": "The reasons for ending the plan: the work undertaken and the areas "
+                                            "addressed"})
+    professionals_views = _list(View)
+    child_views = fields.Nested(ChildViews, metadata={"description": "The child's views, wishes and feelings about "
+                                                                      "the plan ending, in their own words"})
+    family_views = _list(View, metadata={"description": "The parents' and carers' views"})
+    next_steps = one_of(CLOSURE_NEXT_STEPS, metadata={"description": "step_down_early_help, universal_services, "
+                                                                     "transfer or other"})
+    next_steps_detail = Text(metadata={"description": "What happens next, in words"})
+    lead_professional = Name()
+    agreed_by_team_manager = fields.Nested(Agreement)
+    agreed_by_early_help_manager = fields.Nested(Agreement)
+
+
+def _census_code(list_name: str, **kwargs):
+    return one_of(tuple(census_codes(list_name)), **kwargs)
+
+
+class Census(Strict):
+    """What the DfE Children in Need census needs beyond the rest of the case file (shared/domain/census.md)."""
+
+    la_child_id = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9]{1,20}$", error="Must be 1-20 letters or digits (no spaces or "
+                                                                "punctuation), e.g. HIL20260143."),
+        metadata={"description": "The child's ID in the census; default: case_id without punctuation"})
+    upn = fields.String(metadata={"description": "Unique pupil number: 13 characters, check letter first"})
+    upn_unknown = _census_code("upn_unknown", metadata={"description": "Why there is no UPN: UN1-UN7"})
+    sex = _census_code("sex", metadata={"description": "M, F or U"})
+    ethnicity = _census_code("ethnicity", metadata={"description": "DfE ethnicity code, e.g. WBRI"})
+    disabilities = fields.List(_census_code("disability"), validate=validate.Length(
+        min=1, error="List at least one code: NONE when the child has no disability."),
+        metadata={"description": "NONE alone, or any of MOB HAND PC INC COMM LD HEAR VIS BEH CON AUT DDA"})
+    referral_date = Date(metadata={"description": "CINreferralDate"})
+    referral_source = _census_code("referral_source", metadata={"description": "DfE referral source code, e.g. 2A"})
+    primary_need = _census_code("primary_need", metadata={"description": "N0-N9"})
+    referral_nfa = fields.Boolean(metadata={"description": "The referral led to no further action"})
+    assessment_started = Date(metadata={"description": "AssessmentActualStartDate"})
+    assessment_authorised = Date(metadata={"description": "AssessmentAuthorisationDate; default assessment.completed"})
+    assessment_factors = fields.List(_census_code("assessment_factor"), validate=validate.Length(
+        min=1, error="List at least one factor: 21 when none were identified."),
+        metadata={"description": "Factors identified at assessment, e.g. [4A, 3A]; 21 alone when none"})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _census_rules(self, data, **kwargs):
+        errors: dict = {}
+        upn = data.get("upn")
+        if upn is not None:
+            if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", upn):
+                errors["upn"] = ["Not a unique pupil number: 13 characters, a capital letter, 11 digits, then a "
+                                 "digit or capital letter, e.g. A312999926001."]
+            elif upn_check_letter(upn) != upn[0]:
+                errors["upn"] = ["Not a valid unique pupil number: the check letter (the first character) does not "
+                                 "match the other twelve. Check it against the school's records."]
+            if data.get("upn_unknown"):
+                errors["upn_unknown"] = ["Give either upn or upn_unknown (the reason there is no UPN), not both."]
+        for key, alone, what in (("disabilities", "NONE", "NONE (no disability)"),
+                                 ("assessment_factors", "21", "21 (no factors identified)")):
+            values = data.get(key) or []
+            if alone in values and len(values) > 1:
+                errors.setdefault(key, []).append(f"{what} cannot be listed with other codes.")
+            if len(set(values)) != len(values):
+                errors.setdefault(key, []).append("Each code may appear only once.")
+        order = [("referral_date", "the referral date"), ("assessment_started", "the assessment start"),
+                 ("assessment_authorised", "the assessment authorisation")]
+        for (early, early_words), (late, late_words) in zip(order, order[1:]):
+            if data.get(early) and data.get(late) and data[late] < data[early]:
+                errors.setdefault(late, []).append(f"Cannot be before {early_words} (census.{early}).")
+        if data.get("referral_date") and data.get("assessment_authorised") and not data.get("assessment_started") \
+                and data["assessment_authorised"] < data["referral_date"]:
+            errors.setdefault("assessment_authorised", []).append("Cannot be before the referral date.")
+        if errors:
+            raise ma.ValidationError(errors)
 
 
 class CaseFile(Strict):
@@ -483,6 +633,7 @@ class CaseFile(Strict):
     escalations = _list(Escalation)
     nrpf = fields.Nested(Nrpf)
     closure = fields.Nested(Closure)
+    census = fields.Nested(Census, metadata={"description": "DfE Children in Need census fields (cin-docs census)"})
 
     @validates_schema
     def _cross_checks(self, data, **kwargs):
@@ -494,14 +645,20 @@ class CaseFile(Strict):
         for i, m in enumerate(data.get("meetings", [])):
             if dob and m["date"] < dob:
                 errors.setdefault("meetings", {})[i] = {"date": ["Cannot be before the child's date of birth."]}
+        _same_names(data, errors)
         known = _people_names(data)
+        ambiguous = _shared_names(data)
         for i, m in enumerate(data.get("meetings", [])):
             for key in ("invitees", "attendees", "apologies"):
                 for j, name in enumerate(m.get(key, [])):
-                    if name.casefold() not in known:
+                    if name.casefold() in ambiguous:
+                        errors.setdefault("meetings", {}).setdefault(i, {}).setdefault(key, {})[j] = [
+                            "Two people in this case file have this name: write the id of the one you mean."
+                        ]
+                    elif name.casefold() not in known:
                         errors.setdefault("meetings", {}).setdefault(i, {}).setdefault(key, {})[j] = [
                             "Not a person in this case file: add them under family, network or professionals "
-                            "(or use the child's or social worker's name as written)."
+                            "(or use the child's or social worker's name as written, or a person's id)."
                         ]
             invited = {n.casefold() for n in m.get("invitees", [])}
             for name in m.get("bring_for") or {}:
@@ -516,8 +673,89 @@ class CaseFile(Strict):
                 errors.setdefault("plan", {}).setdefault("actions", {})[i] = {
                     "outcome": ["Not the id of an outcome in plan.outcomes."]
                 }
+        _census_order(data, errors)
         if errors:
             raise ma.ValidationError(errors)
+
+
+def _census_order(data: dict, errors: dict) -> None:
+    """The census's date order across sections: referral <= plan start <= plan end <= closure."""
+    referral = (data.get("census") or {}).get("referral_date")
+    if not referral:
+        return
+    plan = data.get("plan") or {}
+    for key in ("start", "end"):
+        if plan.get(key) and plan[key] < referral:
+            errors.setdefault("plan", {}).setdefault(key, []).append(
+                "Cannot be before the referral date (census.referral_date).")
+    closure = data.get("closure") or {}
+    if closure.get("date") and closure["date"] < referral:
+        errors.setdefault("closure", {}).setdefault("date", []).append(
+            "Cannot be before the referral date (census.referral_date).")
+
+
+def _listed_people(data: dict) -> list[tuple[tuple, dict, str]]:
+    """(path, person, group) for everyone listed by name: family, network, professionals, workers."""
+    out = []
+    for group in ("family", "network", "professionals"):
+        out += [((group, i), p, group) for i, p in enumerate(data.get(group, []))]
+    for key in ("social_worker", "line_manager", "team_manager"):
+        if data.get(key):
+            out.append(((key,), data[key], "worker"))
+    for key in ("receiving_social_worker", "receiving_manager"):
+        if (data.get("transfer") or {}).get(key):
+            out.append((("transfer", key), data["transfer"][key], "worker"))
+    return out
+
+
+def _name_conflicts(data: dict) -> dict[str, list[tuple[tuple, dict, str]]]:
+    """Names (case-folded) carried by two different people, with everyone who carries them.
+
+    A worker (social worker, managers) who is also listed under professionals is one person in two places, as is
+    one worker in two roles (line manager and team manager). Everyone else sharing a name is two people: two
+    family members, two professionals, a family member and a professional, a family member and a worker.
+    """
+    by_name: dict[str, list[tuple[tuple, dict, str]]] = {}
+    for entry in _listed_people(data):
+        by_name.setdefault(entry[1]["name"].casefold(), []).append(entry)
+    conflicts = {}
+    for name, entries in by_name.items():
+        listed = [e for e in entries if e[2] != "worker"]
+        workers = [e for e in entries if e[2] == "worker"]
+        if len(listed) > 1 or (workers and any(e[2] in ("family", "network") for e in listed)):
+            conflicts[name] = entries
+    return conflicts
+
+
+def _same_names(data: dict, errors: dict) -> None:
+    """Two people with one name must each carry an `id`, or a letter could go to the wrong one; ids must differ."""
+    for entries in _name_conflicts(data).values():
+        for path, person, _ in entries:
+            if not person.get("id"):
+                _add(errors, path + ("name",), "Another person in this case file has the same name: give each of "
+                                               "them an id (e.g. id: father-ryan), and name them by it in meetings.")
+    names = {person["name"].casefold() for _, person, _ in _listed_people(data)}
+    ids: set[str] = set()
+    for path, person, _ in _listed_people(data):
+        if person.get("id"):
+            key = person["id"].casefold()
+            if key in ids:
+                _add(errors, path + ("id",), "Another person in this case file has the same id: ids must differ.")
+            elif key in names and key != person["name"].casefold():
+                _add(errors, path + ("id",), "This id is another person's name: choose an id that is not a name.")
+            ids.add(key)
+
+
+def _add(errors: dict, path: tuple, message: str) -> None:
+    node = errors
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node.setdefault(path[-1], []).append(message)
+
+
+def _shared_names(data: dict) -> set[str]:
+    """Names (case-folded) that do not pick out one person: meetings must use an id instead."""
+    return set(_name_conflicts(data))
 
 
 def _lifecycle_checks(data: dict, errors: dict) -> None:
@@ -552,10 +790,12 @@ def _people_names(data: dict) -> set[str]:
         names.add(f"{child['first_name']} {child['last_name']}".casefold())
     for group in ("family", "network", "professionals"):
         names.update(p["name"].casefold() for p in data.get(group, []))
+        names.update(p["id"].casefold() for p in data.get(group, []) if p.get("id"))
     for key in ("social_worker", "line_manager", "team_manager"):
         if data.get(key):
             names.add(data[key]["name"].casefold())
     for key in ("receiving_social_worker", "receiving_manager"):
         if (data.get("transfer") or {}).get(key):
             names.add(data["transfer"][key]["name"].casefold())
+    names.update(p["id"].casefold() for _, p, _ in _listed_people(data) if p.get("id"))
     return names

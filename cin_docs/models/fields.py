@@ -90,11 +90,33 @@ class Text(fields.String):
 
 
 class Name(fields.String):
+    """A name, role or short label: one line, not blank (a letter starting "Dear  ," helps nobody)."""
+
+    default_error_messages = {
+        "blank": "Must not be blank: write the name, or leave the field out.",
+        "lines": "Must be on one line.",
+    }
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "validate", validate.Length(min=1, max=200, error="Must be between {min} and {max} characters.")
         )
         super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text and not text.strip():
+            raise self.make_error("blank")
+        if "\n" in text or "\r" in text:
+            raise self.make_error("lines")
+        return text
+
+
+#: Items in any one list of a case file. A child's case has tens of meetings and visits; a list longer than this is
+#: a mistake (or an attack) that would make a 1,000-page document, so it is refused with this message.
+MAX_ITEMS = 1000
+LIST_LENGTH = validate.Length(max=MAX_ITEMS, error="Too many entries: at most {max}. Check the file; split a very "
+                                                    "long history into a separate record.")
 
 
 def one_of(choices, **kwargs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
@@ -67,6 +66,10 @@ def check(cases: list[api.Case], panel_date: dt.date, as_of: dt.date) -> tuple[l
         elif referral is not None and referral.status == "overdue":
             problems.append(f"Case {case.case_id} has not been referred, and the referral deadline of "
                             f"{longdate(referral.due)} has passed ({referral.explanation()}).")
+        warnings += [f"Case {case.case_id}: {w}" for w in panel_summary.readiness_warnings(case, panel_date, as_of)]
+        future = panel_summary.future_referral(case, as_of)
+        if future:
+            problems.append(f"Case {case.case_id}: {future}")
         own = panel_summary.computed_panel_date(case, Options(as_of=as_of), api.due_dates(case, as_of))
         if own is not None and own != panel_date:
             warnings.append(f"Case {case.case_id}'s own panel date is {longdate(own)} (from its case file and "
@@ -119,24 +122,10 @@ def build(cases: list[api.Case], panel_date: dt.date, as_of: dt.date, *, force: 
 
 
 def write(pack: PanelPack, out_dir: Path) -> list[Path]:
-    """Write every file atomically; if one write fails, remove the files this call had already created."""
-    from ..render.output import atomic_write
+    """Write every file or none (see render.output.write_all)."""
+    from ..render.output import write_all
 
-    out_dir = Path(out_dir)
-    written: list[Path] = []
-    try:
-        for name, data in pack.files:
-            path = out_dir / name
-            existed = path.exists()
-            atomic_write(path, data)
-            if not existed:
-                written.append(path)
-    except BaseException:
-        for path in written:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        raise
-    return [out_dir / name for name, _ in pack.files]
+    return write_all([(Path(out_dir) / name, data) for name, data in pack.files])
 
 
 def slots_for(profile_panel: dict, panel_date: dt.date) -> list[str] | None:

@@ -7,6 +7,10 @@ import hashlib
 import importlib.util
 import io
 import json
+import os
+import re
+import stat
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +20,7 @@ from ..documents import KINDS, Options
 from ..documents.case_summary import summary_context
 from ..documents.common import base_context, require
 from ..documents.transfer_letter import impact, letter_context, transfer_context
-from ..errors import InputFileError, RenderError
+from ..errors import InputFileError, RenderError, UsageError
 from ..render.filters import longdate
 
 PACK_KIND = "transfer-pack"
@@ -27,6 +31,47 @@ ASSESSMENT_WORD = "assessment"
 # Meetings whose record can stand as the "minutes of the latest Child in Need review" (000, last section), most
 # preferred first: a review, else the latest other CIN meeting with a record.
 RECORD_TYPES = (("review",), ("initial", "review", "cin"))
+#: One attachment; a scanned assessment is a few MB. Larger files are refused before anything is rendered.
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+MAX_ATTACHMENTS = 50
+#: A pack password: long enough to resist guessing, short enough for AES-256 PDF (revision 6 uses 127 bytes).
+MIN_PASSWORD = 10
+MAX_PASSWORD_BYTES = 127
+
+
+# ---- password ---------------------------------------------------------------------------------------------------
+
+def check_password(password: str) -> None:
+    """Refuse a password too short to protect a child's records, or too long for a PDF to keep whole."""
+    if not password.strip():
+        raise UsageError("The password is empty: give a password, or leave out --password/--password-file.")
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"The password is too short: use at least {MIN_PASSWORD} characters (three random words "
+                         "make a good one, e.g. 'orange-lamp-river').")
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise UsageError(f"The password is too long: a PDF password holds at most {MAX_PASSWORD_BYTES} bytes "
+                         "(about 127 letters; fewer with accents or other scripts), and a longer one would be cut "
+                         "short without telling you. Use a shorter one.")
+
+
+def read_password_file(path: Path) -> tuple[str, str | None]:
+    """The first line of a password file ('-' is standard input); and a warning if others can read the file."""
+    warning = None
+    try:
+        if str(path) == "-":
+            import sys
+
+            text = sys.stdin.readline()
+        else:
+            info = os.stat(path)
+            if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077:
+                warning = (f"The password file {path} can be read by other users of this computer; make it yours "
+                           f"only (chmod 600 {path}) or delete it once the pack is sent.")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.readline(4096)
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"The password file {path} cannot be read.") from None
+    return text.rstrip("\r\n"), warning
 
 
 @dataclass
@@ -38,6 +83,8 @@ class Attachment:
     fmt: str           # "pdf" or "docx"
     data: bytes
     pages: int | None = None
+    title: str = ""    # how the index and bookmarks name it (the PDF's own title, else its file name in words)
+    renamed: bool = False  # another attachment already had its file name, so `name` has a -2, -3 ...
 
     @property
     def is_assessment(self) -> bool:
@@ -69,13 +116,10 @@ class TransferPack:
     warnings: list[str] = field(default_factory=list)
 
     def write(self, out_dir: Path) -> list[Path]:
-        """Both files, each atomically and readable by the owner only; everything was made in memory first."""
-        from ..render.output import atomic_write
+        """Both files or neither, readable by the owner only; everything was made in memory first."""
+        from ..render.output import write_all
 
-        paths = [Path(out_dir) / self.zip_name, Path(out_dir) / self.pdf_name]
-        for path, data in zip(paths, (self.zip, self.pdf)):
-            atomic_write(path, data)
-        return paths
+        return write_all([(Path(out_dir) / self.zip_name, self.zip), (Path(out_dir) / self.pdf_name, self.pdf)])
 
 
 # ---- attachments ------------------------------------------------------------------------------------------------
@@ -84,6 +128,10 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
     """Read and check every attachment before anything is rendered; the first bad one stops the pack."""
     out: list[Attachment] = []
     used: set[str] = set()
+    if len(paths) > MAX_ATTACHMENTS:
+        raise InputFileError(f"A transfer pack takes at most {MAX_ATTACHMENTS} attachments; {len(paths)} were given. "
+                             "Combine some of them into one PDF. Nothing was written.")
+    seen: dict[str, Path] = {}
     for path in paths:
         path = Path(path)
         if not path.is_file():
@@ -93,19 +141,76 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
         if suffix not in (".pdf", ".docx"):
             raise InputFileError(f"{path} cannot be attached: a transfer pack takes PDF (.pdf) and Word (.docx) "
                                  "files only. Save it as a PDF and attach that. Nothing was written.")
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise InputFileError(f"{path} is {size // (1024 * 1024)} MB, larger than the "
+                                 f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer pack accepts for one "
+                                 "attachment. Reduce it (for example print it to PDF again at a lower resolution) or "
+                                 "send it separately. Nothing was written.")
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_ATTACHMENT_BYTES + 1)
+        except OSError as exc:
+            raise InputFileError(f"The attachment {path} cannot be read ({exc.strerror}). Nothing was written.") \
+                from None
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise InputFileError(f"{path} is larger than the {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer "
+                                 "pack accepts for one attachment. Nothing was written.")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            raise InputFileError(f"{path} is the same file as {seen[digest]}, which is already attached: attach each "
+                                 "document once. Nothing was written.")
+        seen[digest] = path
         if suffix == ".pdf":
             pages = _check_pdf(path, data)
             fmt = "pdf"
         else:
             _check_docx(path, data)
             pages, fmt = None, "docx"
-        out.append(Attachment(path, _unique(path.name, used), fmt, data, pages))
+        name = _unique(attachment_name(path.name), used)
+        out.append(Attachment(path, name, fmt, data, pages, _attachment_title(path, data, fmt), name != path.name))
     return out
+
+
+def _attachment_title(path: Path, data: bytes, fmt: str) -> str:
+    """The document's own title (PDF metadata) when it has one, else its file name in words: "tyler-assessment.pdf"
+    is listed as "Tyler assessment" (review m24: not under a file name)."""
+    if fmt == "pdf":
+        import pypdf
+
+        try:
+            title = (pypdf.PdfReader(io.BytesIO(data)).metadata or {}).get("/Title")
+        except Exception:  # the file was checked already; a metadata problem only loses the title
+            title = None
+        if isinstance(title, str) and title.strip() and not title.strip().lower().endswith((".pdf", ".docx")):
+            return " ".join(title.split())
+    words = " ".join(re.sub(r"[_\-.]+", " ", path.stem).split())
+    return (words[:1].upper() + words[1:]) if words else path.name
+
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+
+
+def attachment_name(name: str) -> str:
+    """A name that every platform's unzip extracts as one plain file: NFC letters, digits, '-', '_', '.', no
+    separators (/ or \\), drive letters, control characters, leading dots or Windows device names."""
+    name = unicodedata.normalize("NFC", name)
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    def clean(text: str) -> str:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        return re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_text).strip("-.")
+    stem, ext = clean(stem)[:100] or "attachment", clean(ext).lower()[:10]
+    if stem.split(".")[0].casefold() in _WINDOWS_RESERVED:
+        stem = f"{stem}-file"
+    return f"{stem}.{ext}" if ext else stem
 
 
 def _check_pdf(path: Path, data: bytes) -> int:
     import pypdf
+
+    from ..render.pdf import library_logs_to_debug
 
     not_pdf = (f"{path} is named .pdf but is not a PDF file that can be read{{}}. Attach the real PDF (open it "
                "and save or print it to PDF again). Nothing was written.")
@@ -113,14 +218,15 @@ def _check_pdf(path: Path, data: bytes) -> int:
     if b"%PDF-" not in data[:1024]:
         raise InputFileError(not_pdf.format(" (it does not start with %PDF-)"))
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise InputFileError(f"{path} is password-protected, so it cannot be merged into the pack. Attach an "
-                                 "unprotected copy (protect the whole pack with --password instead). "
-                                 "Nothing was written.")
-        pages = len(reader.pages)
-        for page in reader.pages:
-            page.mediabox  # noqa: B018 - touching every page finds a broken page tree now, not while merging
+        with library_logs_to_debug():  # pypdf logs "EOF marker not found" and the like: for --debug only
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise InputFileError(f"{path} is password-protected, so it cannot be merged into the pack. Attach "
+                                     "an unprotected copy (protect the whole pack with --password instead). "
+                                     "Nothing was written.")
+            pages = len(reader.pages)
+            for page in reader.pages:
+                page.mediabox  # noqa: B018 - touching every page finds a broken page tree now, not while merging
     except InputFileError:
         raise
     except Exception:  # pypdf raises many kinds of errors on damaged files; all mean the same to the user
@@ -307,7 +413,9 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
                      pdf_name=api.output_name(case_id, "transfer-checklist", [], "pdf"),
                      docx_name=api.output_name(case_id, "transfer-checklist", [], "docx"))
 
-    attached = [Part(a.name, "attached", pdf=a.data if a.fmt == "pdf" else None,
+    warnings.extend(f"Two attachments are called {a.source.name}: the second is {a.name} in the zip." for a in
+                    attachments if a.renamed)
+    attached = [Part(a.title, "attached", pdf=a.data if a.fmt == "pdf" else None,
                      docx=a.data if a.fmt == "docx" else None,
                      pdf_name=f"attachments/{a.name}" if a.fmt == "pdf" else None,
                      docx_name=f"attachments/{a.name}" if a.fmt == "docx" else None) for a in attachments]
@@ -327,10 +435,10 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
     pdf_name = api.output_name(case_id, PACK_KIND, [], "pdf")
     merged, index_pages = _merge(case, as_of, parts, password)
     manifest = _manifest(case, as_of, parts, pdf_name, index_pages, merged, password is not None)
-    zip_bytes = _zip(parts, manifest, as_of)
+    zip_bytes = _zip(parts, manifest, as_of, password)
     if password is not None:
-        warnings.append("Only the merged PDF is password-protected; the zip is not. Send the zip only through a "
-                        "secure route, and send the password separately (by phone, not in the same e-mail).")
+        warnings.append("The merged PDF and the zip are both password-protected (AES-256; open the zip with 7-Zip): "
+                        "send the password separately (by phone, not in the same e-mail).")
     return TransferPack(pdf_name, merged["bytes"], api.output_name(case_id, PACK_KIND, [], "zip"), zip_bytes,
                         manifest, parts, warnings)
 
@@ -369,13 +477,22 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
 
     # Merging loses each document's structure tree (PDF/UA tags): pypdf copies pages, not the StructTreeRoot they
     # point into. Accepted here, because attachments are foreign PDFs anyway; the tagged originals are in the zip.
+    from ..render.pdf import library_logs_to_debug
+
     writer = pypdf.PdfWriter()
     writer.append(pypdf.PdfReader(io.BytesIO(index_pdf)), outline_item="Index", import_outline=False)
-    for p in parts:
-        if p.pdf is not None:
-            # Generated documents bring their heading bookmarks along, nested under the document's own bookmark.
-            writer.append(pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title,
-                          import_outline=p.origin == "generated")
+    with library_logs_to_debug():
+        for p in parts:
+            if p.pdf is not None:
+                # Generated documents bring their heading bookmarks along, nested under the document's own bookmark.
+                try:
+                    writer.append(pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title,
+                                  import_outline=p.origin == "generated")
+                except pypdf.errors.PyPdfError as exc:
+                    raise InputFileError(f"The attachment {p.title} could not be merged into the pack "
+                                         f"({type(exc).__name__}): it is too large or too complex. Attach a smaller "
+                                         "copy (print it to PDF again). Nothing was written.") from None
+    strip_actions(writer)
     produced = f"D:{as_of.strftime('%Y%m%d')}000000Z"
     authority = base_context(case, "transfer-index", INDEX_TITLE, as_of)["authority"]["name"]
     writer.add_metadata({"/Title": f"Child in Need transfer pack – case {case.case_id}", "/Author": authority,
@@ -388,6 +505,40 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
     buffer = io.BytesIO()
     writer.write(buffer)
     return {"bytes": buffer.getvalue(), "pages": len(writer.pages)}, index_pages
+
+
+#: Keys that make a viewer run something: JavaScript, launching programs, submitting or importing form data,
+#: opening other files. An attached PDF comes from anywhere; a pack is opened by another authority's staff.
+_ACTION_KEYS = ("/AA", "/OpenAction", "/JavaScript", "/JS")
+_SAFE_ACTIONS = ("/GoTo", "/URI")  # links within the document and ordinary web links stay
+
+
+def strip_actions(writer) -> None:
+    """Remove JavaScript and automatic actions from the merged pack: document open actions, page and annotation
+    triggers (/AA), named JavaScript, and link or widget actions other than going to a page or a web address."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    root = writer._root_object
+    for key in ("/OpenAction", "/AA"):
+        root.pop(NameObject(key), None)
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        names.pop(NameObject("/JavaScript"), None)
+        names.pop(NameObject("/EmbeddedFiles"), None)
+    acroform = root.get("/AcroForm")
+    if acroform is not None:
+        acroform.get_object().pop(NameObject("/XFA"), None)
+    for page in writer.pages:
+        page.pop(NameObject("/AA"), None)
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if not isinstance(annot, DictionaryObject):
+                continue
+            annot.pop(NameObject("/AA"), None)
+            action = annot.get("/A")
+            if action is not None and action.get_object().get("/S") not in _SAFE_ACTIONS:
+                annot.pop(NameObject("/A"), None)
 
 
 def _manifest(case: api.Case, as_of: dt.date, parts: list[Part], pdf_name: str, index_pages: int, merged: dict,
@@ -406,19 +557,34 @@ def _manifest(case: api.Case, as_of: dt.date, parts: list[Part], pdf_name: str, 
         # The --as-of date, never the clock, so the same input gives the same zip.
         "generated": as_of.isoformat(),
         "merged_pdf": {"file": pdf_name, "pages": merged["pages"], "index_pages": index_pages,
-                       "encrypted": encrypted},
+                       "encrypted": encrypted, "size": len(merged["bytes"]),
+                       "sha256": hashlib.sha256(merged["bytes"]).hexdigest()},
+        # The zip that holds this manifest: with a password it is AES-256 encrypted as well (see _zip).
+        "zip_encrypted": encrypted,
         "files": files,
     }
 
 
-def _zip(parts: list[Part], manifest: dict, as_of: dt.date) -> bytes:
-    stamp = (as_of.year, as_of.month, as_of.day, 0, 0, 0) if as_of.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+def _zip(parts: list[Part], manifest: dict, as_of: dt.date, password: str | None = None) -> bytes:
+    """Every file of the pack; with a password, each member AES-256 encrypted (WinZip AE-2, which 7-Zip, WinZip,
+    bsdtar and Python's pyzipper open), so no copy of a document is written unprotected."""
+    stamp = min(max((as_of.year, as_of.month, as_of.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 0, 0, 0))
     entries = [(name, data) for p in parts for name, data in ((p.pdf_name, p.pdf), (p.docx_name, p.docx)) if name]
     entries.append(("manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    make_info = zipfile.ZipInfo
+    if password is None:
+        archive = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+    else:
+        import pyzipper
+
+        archive = pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
+        archive.setpassword(password.encode("utf-8"))
+        archive.setencryption(pyzipper.WZ_AES, nbits=256)
+        make_info = archive.zipinfo_cls  # AESZipInfo: carries each member's encryption settings
+    with archive:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
+            info = make_info(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the bytes do not depend on the OS that made them
             info.external_attr = 0o600 << 16

@@ -45,6 +45,8 @@ class Deadline:
     anchor_time: dt.time | None = field(default=None, repr=False)
     lapse: bool = False            # a past window of a cadence rule that closed before the next event came
     note: str | None = None        # why it is shown as it is (an exception, the 6.3.4 bypass); JSON adds it to basis
+    # Office closure days a working-day count stepped over (m23): the explanation names them.
+    closures_skipped: tuple = field(default=(), repr=False)
 
     @property
     def history(self) -> bool:
@@ -87,6 +89,10 @@ class Deadline:
             text = f"{self.basis} after {self.from_label} on {when}"
         if self.moved:
             text += f" ({moved_words(self.moved, self.due)})"
+        if self.closures_skipped:
+            days = [longdate(c) for c in self.closures_skipped]
+            listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+            text += f" (office closure day{'s' if len(days) > 1 else ''} not counted: {listed})"
         return text
 
 
@@ -548,4 +554,14 @@ def calendar_for(profile: dict, closures: Iterable[dt.date] = ()) -> WorkingCale
 
 def compute_deadlines(case: dict, profile: dict, as_of: dt.date, closures: Iterable[dt.date] = ()) -> list[Deadline]:
     """Every deadline of `profile` for `case`, soonest first."""
-    return Engine(case, profile, as_of, calendar_for(profile, closures)).all()
+    cal = calendar_for(profile, closures)
+    return [_note_closures(d, cal) for d in Engine(case, profile, as_of, cal).all()]
+
+
+def _note_closures(d: Deadline, cal) -> Deadline:
+    """Record the office closure days a working-day count skipped (bank holidays and weekends go without saying)."""
+    if "working day" not in d.basis or not cal.closures:
+        return d
+    low, high = sorted((d.from_date, d.due))
+    d.closures_skipped = tuple(c for c in sorted(cal.closures) if low < c < high)
+    return d

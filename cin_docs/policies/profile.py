@@ -31,6 +31,12 @@ OFFSET_UNITS = ("working_days", "working_days_before", "days", "weeks", "months"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+#: Limits no real profile reaches but a mistake can: a panel's slots, rules counting from rules counting from rules
+#: (each link adds up to 100 years; the engine follows the chain), closure days listed.
+MAX_SLOTS = 40
+MAX_RULE_CHAIN = 10
+MAX_CLOSURES = 1000
+
 #: Conditions a rule's `when:` may use besides "case.path: value" and "item.field: value" (see Engine.holds).
 CONDITIONS = ("field_set", "field_unset", "invites_agency_type", "no_meeting_on_or_before_anchor",
               "stage_unresolved_by_anchor")
@@ -240,14 +246,73 @@ class Panel(Strict):
     schedule = Text(max_length=200)
     start = Time()
     end = Time()
-    slots = fields.Integer(allow_none=True, strict=True)
-    referral_working_days = fields.Integer(allow_none=True, strict=True)
+    # A sitting has a handful of slots; a million would make the agenda and the pack take all memory.
+    slots = fields.Integer(allow_none=True, strict=True,
+                           validate=validate.Range(min=1, max=MAX_SLOTS, error="Must be from {min} to {max}."))
+    referral_working_days = fields.Integer(allow_none=True, strict=True,
+                                           validate=validate.Range(min=0, max=60, error="Must be from {min} to {max}."))
+    membership = Text(max_length=500, metadata={"description": "Who sits on the panel, as the policy says"})
+    outcomes = fields.List(Text(max_length=500), load_default=list,
+                           metadata={"description": "The decisions the panel may make, offered in the panel "
+                                                    "summary's decisions section"})
+    outcomes_source = Text(metadata={"description": "The policy sentence the outcomes come from"})
+    presenters = fields.List(Text(max_length=200), load_default=list,
+                             metadata={"description": "Who presents a case, e.g. the team manager and the "
+                                                      "allocated case worker (empty: the allocated social worker)"})
+    presenters_source = Text()
+    minimum_months = fields.Integer(allow_none=True, load_default=None, strict=True,
+                                    validate=validate.Range(min=1, max=60),
+                                    metadata={"description": "A plan is brought to panel once it has been open "
+                                                             "this many months (a warning when it has not)"})
+    minimum_months_source = Text()
+
+
+class StageActor(Strict):
+    agency = Text(required=True, max_length=200, metadata={"description": "e.g. Health, Police, All agencies"})
+    who = Text(required=True, max_length=500)
+
+
+class EscalationStage(Strict):
+    stage = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=4))
+    actors = fields.List(fields.Nested(StageActor), load_default=list)
+    copy_to = Text(max_length=300, metadata={"description": "Who must be copied in at this stage"})
+    source = Text()
 
 
 class EscalationProtocol(Strict):
     name = Text(required=True, max_length=200)
     board = Text(max_length=200, metadata={"description": "The safeguarding board whose protocol this is"})
     monitoring_form_from_stage = fields.Integer(load_default=2, strict=True)
+    stages = fields.List(fields.Nested(EscalationStage), load_default=list,
+                         metadata={"description": "Who acts at each stage, per agency, and who is copied in"})
+    bypass = Text(metadata={"description": "What the protocol allows when the risk is immediate (e.g. 6.3.4)"})
+
+
+class ReviewRecordRules(Strict):
+    """What a meeting record must carry under this policy, beyond the common content."""
+
+    sign_off = fields.List(one_of(("manager", "chair", "family")), load_default=lambda: ["manager"],
+                           metadata={"description": "Who signs the record off: manager, chair, family"})
+    sign_off_source = Text()
+    second_review_decision = fields.Boolean(
+        load_default=False, metadata={"description": "The second review decides whether the plan will cease by "
+                                                     "15 months"})
+    second_review_source = Text()
+    strategy_discussion = fields.Boolean(
+        load_default=False, metadata={"description": "A strategy discussion must be considered when progress is "
+                                                     "limited"})
+    strategy_discussion_source = Text()
+    initial_chair = one_of(("line_manager",), allow_none=True, load_default=None,
+                           metadata={"description": "Who should chair the initial meeting"})
+    initial_chair_source = Text()
+
+
+class ClosingSummaryRules(Strict):
+    """Who must agree to a plan ending, under this policy, for the closing summary."""
+
+    early_help_manager = fields.Boolean(
+        load_default=False, metadata={"description": "The relevant Early Help Manager is consulted on the next steps"})
+    source = Text(metadata={"description": "The policy sentence(s) on ending a plan"})
 
 
 class AuthorityDefaults(Strict):
@@ -267,7 +332,8 @@ class Profile(Strict):
     document = Text(required=True, max_length=500)
     extends = fields.String()
     authority = fields.Nested(AuthorityDefaults, required=True)
-    closures = fields.List(Date(), load_default=list)
+    closures = fields.List(Date(), load_default=list, validate=validate.Length(
+        max=MAX_CLOSURES, error="At most {max} closure days: list the days the offices are closed, not every day."))
     meeting_labels = fields.Dict(keys=one_of(MEETING_TYPES), values=fields.String(), required=True)
     plan_outcomes = fields.Raw(load_default=False)
     combined_outcomes = fields.Boolean(load_default=False, metadata={
@@ -275,6 +341,8 @@ class Profile(Strict):
     review_outcomes = fields.Dict(keys=one_of(REVIEW_OUTCOMES), values=fields.String(), required=True)
     panel = fields.Nested(Panel, allow_none=True)
     escalation = fields.Nested(EscalationProtocol, allow_none=True, load_default=None)
+    review_record = fields.Nested(ReviewRecordRules, load_default=lambda: ReviewRecordRules().load({}))
+    closing_summary = fields.Nested(ClosingSummaryRules, load_default=lambda: ClosingSummaryRules().load({}))
     rules = fields.List(fields.Nested(Rule), required=True)
     remove_rules = fields.List(fields.String(), load_default=list)
 
@@ -322,8 +390,34 @@ class Profile(Strict):
                         {i: {"from": [f"Counts from the rule '{anchor.get('rule')}', which this profile does not have."]}},
                         "rules",
                     )
+        _check_chains(data.get("rules", []))
         if not {"initial", "review"} <= set(data.get("meeting_labels", {})):
             raise ma.ValidationError("Name at least the initial and review meetings.", "meeting_labels")
+
+
+def _check_chains(rules: list[dict]) -> None:
+    """Rules that count from rules: at most MAX_RULE_CHAIN links, and no loops (worked out without recursion)."""
+    parents = {r["key"]: [a["rule"] for a in r["from_"] if a["event"] == "rule" and a.get("rule")] for r in rules}
+    depth: dict[str, int] = {}
+    for start in parents:
+        stack, on_path = [(start, 0)], set()
+        while stack:
+            key, state = stack.pop()
+            if state == 1:
+                on_path.discard(key)
+                depth[key] = 1 + max((depth.get(p, 0) for p in parents.get(key, [])), default=0)
+                if depth[key] > MAX_RULE_CHAIN + 1:
+                    raise ma.ValidationError(
+                        f"The rule '{key}' counts from a chain of more than {MAX_RULE_CHAIN} rules, each counting "
+                        "from the one before; no policy needs that many. Count from an event instead.", "rules")
+                continue
+            if key in depth:
+                continue
+            if key in on_path:
+                raise ma.ValidationError(f"The rule '{key}' counts (through other rules) from itself.", "rules")
+            on_path.add(key)
+            stack.append((key, 1))
+            stack.extend((p, 0) for p in parents.get(key, []) if p in parents and p not in depth)
 
 
 def builtin_names() -> list[str]:
@@ -352,8 +446,13 @@ def _find(name_or_path: str, relative_to: Path | None) -> Path:
     )
 
 
-def _merge(base: dict, child: dict) -> dict:
-    """`extends:` semantics: the child's keys replace the base's; rules are replaced by key, added, or removed."""
+def _merge(base: dict, child: dict, path: Path | None = None) -> dict:
+    """`extends:` semantics: the child's keys replace the base's; rules are replaced by key, added, or removed.
+
+    Nothing of the child is dropped here: a rule that is not a mapping with a `key` (a misspelt `Key:`, a scalar)
+    is kept as it is, so that validation reports it like any other broken rule; `remove_rules` must name rules the
+    base has. Either mistake would otherwise silently lose an authority's local rule.
+    """
     merged = copy.deepcopy(base)
     for key, value in child.items():
         if key in ("rules", "extends", "remove_rules"):
@@ -362,18 +461,52 @@ def _merge(base: dict, child: dict) -> dict:
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = copy.deepcopy(value)
-    rules = {r["key"]: r for r in merged.get("rules", []) if isinstance(r, dict) and "key" in r}
-    order = list(rules)
-    for rule in child.get("rules", []) or []:
-        if isinstance(rule, dict) and "key" in rule:
+    rules = {r["key"]: r for r in merged.get("rules", []) if isinstance(r, dict) and isinstance(r.get("key"), str)}
+    order: list = list(rules)
+    child_rules = child.get("rules", [])
+    if child_rules is None:
+        child_rules = []
+    if not isinstance(child_rules, list):
+        merged["rules"] = child_rules  # "rules: {a: b}": validation says it must be a list
+        merged.pop("extends", None)
+        merged.pop("remove_rules", None)
+        return merged
+    malformed, positions = [], []
+    for n, rule in enumerate(child_rules):
+        if isinstance(rule, dict) and isinstance(rule.get("key"), str):
             if rule["key"] not in rules:
                 order.append(rule["key"])
             rules[rule["key"]] = rule
-    removed = set(child.get("remove_rules", []) or [])
-    merged["rules"] = [rules[k] for k in order if k not in removed]
+        else:
+            malformed.append(rule)
+            positions.append(n)
+    removed = _removed_rules(child.get("remove_rules", []), set(rules), path)
+    merged["rules"] = [rules[k] for k in order if k not in removed] + malformed
+    # Where each malformed rule is in the extending file, for the error message (taken out before validation).
+    first = len(merged["rules"]) - len(malformed)
+    merged[_POSITIONS] = {first + i: n for i, n in enumerate(positions)}
     merged.pop("extends", None)
     merged.pop("remove_rules", None)
     return merged
+
+
+_POSITIONS = "__positions_of_rules_without_a_key__"
+
+
+def _removed_rules(value, known: set[str], path: Path | None) -> set[str]:
+    """`remove_rules` checked: a list of the keys of rules the profile has (a misspelt key would remove nothing)."""
+    where = f"The policy profile {path}" if path else "The policy profile"
+    if value is None:
+        return set()
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise PolicyError(f"{where} is broken and cannot be used: remove_rules: Give a list of rule keys, "
+                          "e.g. remove_rules: [second_review_check].")
+    unknown = [k for k in value if k not in known]
+    if unknown:
+        raise PolicyError(f"{where} is broken and cannot be used: remove_rules: "
+                          f"{', '.join(repr(k) for k in unknown)} {'is not a rule' if len(unknown) == 1 else 'are not rules'}"
+                          f" of the profile it extends; its rules are: {', '.join(sorted(known))}.")
+    return set(value)
 
 
 def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = ()) -> tuple[dict, Path]:
@@ -386,7 +519,7 @@ def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = (
                           "give it one (e.g. name: my-authority) so its deadlines say which policy they follow.")
     if "extends" in data:
         base, _ = _raw(str(data["extends"]), path.parent, seen + (path.resolve(),))
-        data = _merge(base, data)
+        data = _merge(base, data, path)
     return data, path
 
 
@@ -395,6 +528,10 @@ def _where(path: tuple, data: dict) -> str:
     from ..models import format_path
 
     rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    positions = data.get(_POSITIONS) or {}
+    if len(path) >= 2 and path[0] == "rules" and path[1] in positions:
+        return (f"rules[{positions[path[1]]}] (a rule without a 'key')"
+                + (f": {format_path(path[2:])}" if path[2:] else ""))
     if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int) and path[1] < len(rules):
         key = rules[path[1]].get("key") if isinstance(rules[path[1]], dict) else None
         if key:
@@ -412,7 +549,7 @@ def load_profile(name_or_path: str, relative_to: Path | None = None) -> dict:
         return _CACHE[cache_key]
     data, path = _raw(name_or_path, relative_to)
     try:
-        profile = Profile().load(data)
+        profile = Profile().load({k: v for k, v in data.items() if k != _POSITIONS})
     except ma.ValidationError as exc:
         from ..models import flatten_messages
 

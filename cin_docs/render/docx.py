@@ -134,7 +134,9 @@ def _set_core_properties(document, context: Mapping, produced: dt.datetime) -> N
 
 def reproducible_zip(data: bytes, when: dt.date) -> bytes:
     """The same DOCX package with every member dated `when`; python-docx stamps members with the current time."""
-    stamp = (when.year, when.month, when.day, 0, 0, 0) if when.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    # Zip dates run from 1980 to 2107 (a 7-bit year from 1980); a date outside that would stop the write.
+    stamp = (when.year, when.month, when.day, 0, 0, 0)
+    stamp = min(max(stamp, (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 0, 0, 0))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():

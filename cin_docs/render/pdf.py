@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -49,8 +50,9 @@ def pdf_variant(variant: str | None) -> Iterator[None]:
     finally:
         _VARIANT.reset(token)
 
-# WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting).
-_ROUTED_LOGGERS = ("weasyprint", "fontTools")
+# WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting);
+# pypdf reports damaged attachments ("EOF marker not found") before cin-docs can say so in its own words.
+_ROUTED_LOGGERS = ("weasyprint", "fontTools", "pypdf")
 
 
 def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = (),
@@ -67,9 +69,9 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
         from .overrides import refuse_if_broken
 
         refuse_if_broken(templates, "html", template_name, context)
-    html = render_html(template_name, context, templates)
+    html = long_words_may_break(render_html(template_name, context, templates))
     base_url = resources.html_templates_dir().resolve().as_uri() + "/"
-    with _weasyprint_logs_to_debug(), _source_date_epoch(produced):
+    with library_logs_to_debug(), _source_date_epoch(produced):
         # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF. The fetcher module
         # imports WeasyPrint first, with its import-time warning filtered.
         from .fetcher import AssetFetcher, weasyprint
@@ -98,6 +100,32 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
                 f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
                 "This is a bug in cin-docs or its template; please report it."
             ) from exc
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+#: A run this long without a space is a link or a reference, never a word of prose; e-mail addresses (up to ~45
+#: characters) stay whole where they fit, as they did before.
+_LONG_RUN = re.compile(r"[^\s<>]{50,}")
+_RAW_TEXT = ("title", "textarea", "style", "script")
+
+
+def long_words_may_break(html: str) -> str:
+    """Wrap every run of 50 or more characters without a space (a Teams link, a long reference) in
+    <span class="unbroken">, which print.css lets break anywhere, so that it wraps inside the page or its table cell
+    instead of running off the edge. Ordinary words keep whole: breaking every cell "anywhere" made narrow columns
+    split "Achieved" into "Achieve d". Text inside <title>, <textarea>, <style> and attributes is left alone.
+    """
+    parts = _TAG.split(html)
+    raw = None
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = _TAG_NAME.match(part)
+            if tag and tag.group(2).lower() in _RAW_TEXT:
+                raw = None if tag.group(1) else tag.group(2).lower()
+        elif raw is None and part:
+            parts[i] = _LONG_RUN.sub(lambda m: f'<span class="unbroken">{m.group(0)}</span>', part)
+    return "".join(parts)
 
 
 # Parsing print.css and registering its four DejaVu faces took ~0.18 s of every PDF. Kept per process: one
@@ -387,7 +415,7 @@ class _ToDebug(logging.Handler):
 
 
 @contextlib.contextmanager
-def _weasyprint_logs_to_debug() -> Iterator[None]:
+def library_logs_to_debug() -> Iterator[None]:
     handler = _ToDebug()
     loggers = [logging.getLogger(name) for name in _ROUTED_LOGGERS]
     saved = [logger.propagate for logger in loggers]

@@ -40,17 +40,18 @@ def build(b):
                    ["Name", "Relationship", "Parental responsibility", "Lives with the child", "Telephone"],
                    "for m in family + network",
                    ["{{ m.name }}", "{{ m.relationship }}", "{{ m.parental_responsibility|yesno }}",
-                    "{{ m.lives_with_child|yesno }}", "{{ m.phone or 'not given' }}"])
+                    "{{ m.lives_with_child|yesno }}", "{{ m.phone or 'not given' }}"], widths=[26, 22, 18, 16, 18])
 
     b.heading(doc, "Professionals involved", 2)
     grid = b.table(doc, ["Name", "Role", "Agency", "Telephone and email"], "for p in professionals",
-                   ["{{ p.name }}", "{{ p.role }}", "{{ p.agency }}", "{{ p.phone or 'telephone not given' }}"])
+                   ["{{ p.name }}", "{{ p.role }}", "{{ p.agency }}", "{{ p.phone or 'telephone not given' }}"], widths=[22, 22, 24, 32])
     grid.rows[2].cells[3].add_paragraph("{{ p.email or 'email not given' }}")
     staff_row(grid, "social_worker", "Social Worker")
     # The manager row exists only when a manager is recorded, as in the HTML.
     grid.add_row().cells[0].paragraphs[0].add_run("{%tr if manager %}")
     staff_row(grid, "manager", "Team Manager")
     grid.add_row().cells[0].paragraphs[0].add_run("{%tr endif %}")
+    b.keep_rows_whole(grid)
 
     b.heading(doc, "Assessment", 2)
     b.facts(doc, [("Completed", "{{ assessment.completed|longdate }}"),
@@ -67,9 +68,10 @@ def build(b):
     b.para(doc, "{{ plan.why_in_need or 'not recorded' }}")
     b.heading(doc, "Needs and services", 3)
     b.table_or(doc, "plan.needs", ["Need", "Services"], "for n in plan.needs",
-                   ["{{ n.need }}", "{{ n.services or 'not recorded' }}"])
+                   ["{{ n.need }}", "{{ n.services or 'not recorded' }}"], widths=[50, 50])
     b.heading(doc, "Risks", 3)
-    b.table_or(doc, "risks", ["Area", "What we know"], "for r in risks", ["{{ r.area }}", "{{ r.detail }}"])
+    b.table_or(doc, "risks", ["Area", "What we know"], "for r in risks", ["{{ r.area }}", "{{ r.detail }}"],
+               widths=[28, 72])
     b.heading(doc, "Outcomes", 3)
     b.para(doc, "{%p if plan.outcomes %}")
     b.para(doc, "{%p for o in plan.outcomes %}")
@@ -82,7 +84,7 @@ def build(b):
     b.table_or(doc, "actions", ["Action", "Who", "By when", "Status"], "for a in actions",
                    ["{{ a.action }}", "{{ a.owner or 'not named' }}{% if a.agency %}, {{ a.agency }}{% endif %}",
                     "{% if a.open_ended %}{{ a.open_ended }} (no date){% else %}{{ a.due|longdate }}{% endif %}",
-                    "{{ a.status }}"])
+                    "{{ a.status }}"], widths=[44, 24, 18, 14])
     b.heading(doc, "Contingency plan", 3)
     b.para(doc, "{{ plan.contingency or 'not recorded' }}")
     b.para(doc, "{%p else %}")
@@ -99,7 +101,7 @@ def build(b):
     b.table_or(doc, "history", ["Date", "Meeting", "Chair", "Outcome"], "for m in history",
                    ["{{ m.date|longdate }}", "{{ m.label }}", "{{ m.chair or 'not recorded' }}",
                     "{% if not m.held %}Planned{% else %}{{ m.outcome or 'Held' }}{% endif %}"],
-                   empty="No meetings are recorded.")
+                   empty="No meetings are recorded.", widths=[26, 30, 22, 22])
     b.para(doc, "Visits recorded: {{ visits.count }}. Latest visit: {{ visits.latest|longdate }}. "
                 "Latest seen alone: {{ visits.latest_seen_alone|longdate }}.")
 
@@ -107,10 +109,10 @@ def build(b):
     b.table_or(doc, "deadlines", ["What", "Due", "Status", "Why"], "for d in deadlines",
                    ["{{ d.label }}", "{{ d.due|longdate }}{% if d.due_time %} {{ d.due_time|time }}{% endif %}",
                     "{{ d.status|capitalize }}", "{{ d.explanation }}"],
-                   empty="No deadlines are open or overdue on {{ doc.produced|longdate }}.")
+                   empty="No deadlines are open or overdue on {{ doc.produced|longdate }}.", widths=[24, 20, 12, 44])
     b.heading(doc, "History: on the record, not things to do", 3)
     b.table_or(doc, "deadline_history", ["What", "Was due", "What happened", "Why"], "for d in deadline_history",
                ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}", "{{ d.explanation }}"],
-               empty="Nothing came late or was missed.")
+               empty="Nothing came late or was missed.", widths=[24, 20, 20, 36])
     b.para(doc, "Deadlines under the {{ doc.policy_label }} policy, worked out on {{ doc.produced|longdate }}.")
     return NAME, doc

@@ -31,13 +31,27 @@ def build(b):
     p.add_run(": {{ immediate_risk.raise.status_text }} ({{ immediate_risk.raise.explanation }}).")
     _warning_box(p)
     b.para(doc, "{%p endif %}")
+    b.para(doc, "{%p if bypass %}")
+    p = doc.add_paragraph()
+    p.add_run("Bypassing the stages:").bold = True
+    p.add_run(" {{ bypass.text }}")
+    _warning_box(p)
+    p = b.para(doc, "{% if bypass.recorded %}{% if bypass.recorded.decided %}The referring agency decided to bypass "
+                    "the stages{% if bypass.recorded.date %} on {{ bypass.recorded.date|longdate }}{% endif %}"
+                    "{% if bypass.recorded.senior_officer %} and consulted {{ bypass.recorded.senior_officer }}"
+                    "{% endif %}.{% else %}The referring agency decided not to bypass the stages.{% endif %}"
+                    "{% if bypass.recorded.reason %} {{ bypass.recorded.reason }}{% endif %}{% else %}Decision on "
+                    "bypassing the stages: not recorded.{% endif %}")
+    _warning_box(p)
+    b.para(doc, "{%p endif %}")
     b.para(doc, "{%p endif %}")
 
     b.facts(doc, [
         ("Child/family name", "{{ child.full_name }}{% if family %} (family: {% for m in family %}{{ m.name }}, "
                               "{{ m.relationship }}{% if not loop.last %}; {% endif %}{% endfor %}){% endif %}"),
         ("Case ID", "{{ case_id }}"),
-        ("Escalation", "Number {{ escalation.index }} in the case file (counting from 0), of {{ escalation.count }} escalations"),
+        ("Escalation", "Escalation {{ escalation.number }} of {{ escalation.count }} (raised "
+                       "{{ escalation.raised_on|longdate }})"),
         ("Date of the disagreement", "{{ escalation.disagreement|longdate }}"),
         ("Raised by", "{% if escalation.raised_by %}{{ escalation.raised_by.name }}"
                       "{% if escalation.raised_by.designation %}, {{ escalation.raised_by.designation }}{% endif %}"
@@ -76,11 +90,19 @@ def build(b):
               "the manager at the next stage. Please send a copy to the {{ protocol.board }} team on completion.")
     _small(p)
 
+    b.para(doc, "{%p if actors %}")
+    b.heading(doc, "Who acts at each stage", 2)
+    grid = b.table(doc, ["Stage", "Agency", "Who acts"], "for a in actors",
+                   ["{{ a.stage }}", "{{ a.agency }}", "{{ a.who }}"], widths=[16, 24, 60])
+    _small_cells(grid)
+    b.para(doc, "{%p endif %}")
+
     b.heading(doc, "Summary of reason for dispute", 2)
     b.para(doc, "{{ escalation.reason or 'not recorded' }}")
     b.heading(doc, "Views of all agencies concerned", 3)
     b.para(doc, "{%p if escalation.agency_views %}")
-    b.table(doc, ["Agency", "View"], "for v in escalation.agency_views", ["{{ v.agency }}", "{{ v.view }}"])
+    b.table(doc, ["Agency", "View"], "for v in escalation.agency_views", ["{{ v.agency }}", "{{ v.view }}"],
+            widths=[28, 72])
     b.para(doc, "{%p else %}")
     b.para(doc, "No agency's view is recorded.")
     b.para(doc, "{%p endif %}")
@@ -104,6 +126,11 @@ def build(b):
             if expr:
                 cell.paragraphs[0].add_run(expr.replace("%s", role))
     managers.rows[5].height = Cm(1.4)  # room to sign a printed copy
+    b.set_widths(managers, (19, 40.5, 40.5))
+    b.keep_rows_whole(managers)
+    for row in list(managers.rows)[:-1]:  # the managers' box stays on one page, as in the PDF
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
 
     b.heading(doc, "Resolution", 2)
     b.facts(doc, [
@@ -117,7 +144,8 @@ def build(b):
     b.table(doc, ["Stage", "Started", "Responded", "Resolved", "Outcome confirmed in writing"],
             "for s in escalation.stages",
             ["Stage {{ s.stage }}", "{{ s.started|longdate }}", "{{ s.responded|longdate }}",
-             "{{ s.resolved|longdate if s.resolved else 'not resolved' }}", "{{ s.confirmed|longdate }}"])
+             "{{ s.resolved|longdate if s.resolved else 'not resolved' }}", "{{ s.confirmed|longdate }}"],
+            widths=[11, 22.25, 22.25, 22.25, 22.25])
     b.para(doc, "{%p if escalation.stages|selectattr('notes')|list %}")
     b.heading(doc, "Notes on each stage", 3)
     b.para(doc, "{%p for s in escalation.stages if s.notes %}")
@@ -131,7 +159,8 @@ def build(b):
     b.heading(doc, "Deadlines under the protocol", 3)
     b.para(doc, "{%p if timeline %}")
     b.table(doc, ["Deadline", "Due", "Status", "How it was worked out"], "for d in timeline",
-            ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.status_text }}", "{{ d.explanation }}"])
+            ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.status_text }}", "{{ d.explanation }}"],
+            widths=[30, 19, 19, 32])
     b.para(doc, "{%p else %}")
     b.para(doc, "No deadline applies yet.")
     b.para(doc, "{%p endif %}")
@@ -167,3 +196,12 @@ def _warning_box(paragraph):
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), "FDECEA")
     ppr.append(shading)
+
+
+def _small_cells(grid, size: float = 9.5):
+    """A smaller type size in every cell, as table.actors { font-size: 9.5pt } in the PDF."""
+    for row in grid.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)

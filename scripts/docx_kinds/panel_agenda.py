@@ -20,19 +20,19 @@ def build(b):
     body.cells[0].paragraphs[0].add_run("{{ row.label }}").bold = True
     body.cells[1].paragraphs[0].add_run("{{ row.value }}")
     end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    for row in grid.rows:
-        row.cells[0].width = Cm(4)
+    b.set_widths(grid, (4, 13))
+    b.keep_rows_whole(grid)
 
     b.heading(doc, "Agenda", 2)
     b.para(doc, "{%p if has_times %}")
     agenda = b.table(doc, ["Slot", "Time", "Case ID", "Child", "Presenter", "Why referred"], "for item in agenda",
                      ["{{ item.slot }}", "{{ item.time }}", "{{ item.case_id }}", "{{ item.child }}",
-                      "{{ item.presenter }}", "{{ item.reason }}"])
+                      "{{ item.presenter }}", "{{ item.reason }}"], widths=[7, 14, 14, 18, 20, 27])
     _small(agenda)
     b.para(doc, "{%p else %}")
     agenda = b.table(doc, ["Item", "Case ID", "Child", "Presenter", "Why referred"], "for item in agenda",
                      ["{{ item.slot }}", "{{ item.case_id }}", "{{ item.child }}", "{{ item.presenter }}",
-                      "{{ item.reason }}"])
+                      "{{ item.reason }}"], widths=[8, 15, 20, 22, 35])
     _small(agenda)
     b.para(doc, "{%p endif %}")
 

@@ -23,8 +23,10 @@ def _loop_facts(doc, loop: str):
 
 
 def _label_width(grid, width=Cm(5)):
-    for row in grid.rows:
-        row.cells[0].width = width
+    import docx_builder
+
+    docx_builder.set_widths(grid, (width.cm, docx_builder.TEXT_WIDTH_CM - width.cm))
+    docx_builder.keep_rows_whole(grid)
 
 
 def _row_height(row, height_cm: float):
@@ -71,6 +73,9 @@ def build(b):
 
     b.heading(doc, "The panel", 2)
     _loop_facts(doc, "for row in panel_rows")
+    b.para(doc, "{%p if panel.presenters_source %}")
+    b.para(doc, "Policy: “{{ panel.presenters_source }}”").runs[0].font.size = Pt(9)
+    b.para(doc, "{%p endif %}")
 
     b.heading(doc, "Why the case is referred to panel", 2)
     _list_or_not_recorded(b, doc, "panel.reasons", "List Bullet")
@@ -82,7 +87,8 @@ def build(b):
     b.para(doc, "{{ history_summary }}")
     b.para(doc, "{%p if history %}")
     b.table(doc, ["Date", "Meeting", "Chair", "Outcome", "Decisions"], "for m in history",
-            ["{{ m.date }}", "{{ m.meeting }}", "{{ m.chair }}", "{{ m.outcome }}", "{{ m.decisions }}"])
+            ["{{ m.date }}", "{{ m.meeting }}", "{{ m.chair }}", "{{ m.outcome }}", "{{ m.decisions }}"],
+            widths=[19, 19, 14, 18, 30])
     b.para(doc, "{%p endif %}")
 
     b.heading(doc, "Progress and barriers", 2)
@@ -94,7 +100,7 @@ def build(b):
     b.para(doc, "{%p if actions %}")
     b.table(doc, ["Action", "Who", "By when", "Status"], "for a in actions",
             ["{{ a.action }}", "{{ a.owner }}{% if a.agency %}, {{ a.agency }}{% endif %}", "{{ a.due }}",
-             "{{ a.status }}"])
+             "{{ a.status }}"], widths=[41, 26, 20, 13])
     b.para(doc, "{%p else %}")
     b.para(doc, "The plan has no actions recorded.")
     b.para(doc, "{%p endif %}")
@@ -115,7 +121,8 @@ def build(b):
     b.para(doc, "{%p if timescales %}")
     b.heading(doc, "Panel timescales", 2)
     b.table(doc, ["What", "Due", "Status", "How it is worked out"], "for t in timescales",
-            ["{{ t.label }}", "{{ t.due_text }}", "{{ t.status_text }}", "{{ t.explanation }}"])
+            ["{{ t.label }}", "{{ t.due_text }}", "{{ t.status_text }}", "{{ t.explanation }}"],
+            widths=[28, 20, 16, 36])
     b.para(doc, "{%p endif %}")
 
     # The decisions section is the form the chair completes at the panel: it starts its own page, as in the PDF.
@@ -126,11 +133,19 @@ def build(b):
     b.para(doc, "{%p else %}")
     b.para(doc, "Decisions recorded on {{ decisions.recorded_text or 'not recorded' }}.")
     b.para(doc, "{%p endif %}")
-    lines = b.table(doc, ["No.", "Decision"], "for d in decisions.rows", ["{{ d.number }}", "{{ d.text }}"])
+    b.para(doc, "{%p if decisions.options %}")
+    b.heading(doc, "What the panel may decide", 3)
+    b.para(doc, "{%p for o in decisions.options %}")
+    b.para(doc, "{% if decisions.blank %}☐{% else %}•{% endif %} {{ o }}").paragraph_format.left_indent = Cm(0.4)
+    b.para(doc, "{%p endfor %}")
+    b.para(doc, "{%p if decisions.options_source %}")
+    b.para(doc, "Policy: “{{ decisions.options_source }}”").runs[0].font.size = Pt(9)
+    b.para(doc, "{%p endif %}")
+    b.para(doc, "{%p endif %}")
+    lines = b.table(doc, ["No.", "Decision"], "for d in decisions.rows", ["{{ d.number }}", "{{ d.text }}"],
+                    widths=[8, 92])
     # Room to write by hand when the decisions are blank (an empty row is short, a filled one grows as needed).
     _row_height(lines.rows[2], 1.0)
-    for row in lines.rows:
-        row.cells[0].width = Cm(1.5)
     b.para(doc, "{%p if decisions.blank %}")
     sign = doc.add_table(rows=3, cols=2)
     sign.style = doc.styles["Table Grid"]

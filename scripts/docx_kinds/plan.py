@@ -11,12 +11,9 @@ def _facts(b, doc, rows):
 
 def _widths(grid, cms):
     """Fixed column widths in cm (the page is 17 cm wide inside the margins), as the PDF's table widths."""
-    from docx.shared import Cm
+    import docx_builder
 
-    grid.autofit = False
-    for row in grid.rows:
-        for cell, cm in zip(row.cells, cms):
-            cell.width = Cm(cm)
+    docx_builder.set_widths(grid, cms)
 
 
 def build(b):
@@ -118,7 +115,7 @@ def build(b):
     who = actions.rows[2].cells[2].add_paragraph()
     who.add_run("{% if a.agency %}{{ a.agency }}{% endif %}").italic = True
     _small_table(b, actions)
-    _widths(actions, [1.1, 3.9, 2.6, 2.2, 3.6, 1.6, 2.0])
+    _widths(actions, [1.0, 3.8, 2.6, 2.2, 3.6, 1.8, 2.0])
     b.para(doc, "{%p else %}")
     b.para(doc, "No actions recorded.")
     b.para(doc, "{%p endif %}")
@@ -133,7 +130,9 @@ def build(b):
     b.para(doc, "{%p endif %}")
     b.heading(doc, "Visits to {{ child.known_as }}", 3)
     b.para(doc, "{% if visits %}The social worker will visit {{ child.known_as }} {{ visits.frequency }} "
-                "({{ visits.set_by }}). The next visit is due by {{ visits.next_due|longdate }}, counted from "
+                "({{ visits.set_by }}). {% if visits.overdue %}The next visit is OVERDUE: it was due by "
+                "{{ visits.next_due|longdate }}{% else %}The next visit is due by {{ visits.next_due|longdate }}"
+                "{% endif %}, counted from "
                 "{{ visits.from_label }} on {{ visits.from_date|longdate }}{% if visits.moved %} and brought forward "
                 "to a working day{% endif %}.{% else %}Visit frequency: not yet set (the plan has no start date and "
                 "no visits are recorded).{% endif %}")

@@ -21,9 +21,19 @@ def _bullets(b, doc, items: str, intro: str | None = None):
 def _people(b, doc, items: str):
     b.para(doc, f"{{%p if {items} %}}")
     b.table(doc, ["Name", "Role", "Agency"], f"for p in {items}",
-            ["{{ p.name }}", "{{ p.role or 'not recorded' }}", "{{ p.agency or 'not recorded' }}"])
+            ["{{ p.name }}", "{{ p.role or 'not recorded' }}", "{{ p.agency or 'not recorded' }}"],
+            widths=[28, 36, 36])
     b.para(doc, "{%p else %}")
     b.para(doc, NONE)
+    b.para(doc, "{%p endif %}")
+
+
+def _source(b, doc, expr: str):
+    """The policy sentence a section comes from, in small type, when there is one."""
+    from docx.shared import Pt
+
+    b.para(doc, f"{{%p if {expr} %}}")
+    b.para(doc, f"Policy: “{{{{ {expr} }}}}”").runs[0].font.size = Pt(9)
     b.para(doc, "{%p endif %}")
 
 
@@ -31,6 +41,7 @@ DEADLINE_HEADERS = ["What", "Due", "Status", "How it is worked out"]
 DEADLINE_CELLS = ["{{ d.label }}", "{{ d.due|longdate }}",
                   "{{ d.status_label }}{% if d.satisfied_on %} (done {{ d.satisfied_on|longdate }}){% endif %}",
                   "{{ d.explanation }}"]
+DEADLINE_WIDTHS = [22, 18, 22, 38]
 
 
 def build(b):
@@ -62,6 +73,23 @@ def build(b):
     p.add_run("{{ meeting.purpose }}")
     b.para(doc, "{%p endif %}")
 
+    b.para(doc, "{%p if chairing %}")
+    b.heading(doc, "Chairing", 2)
+    b.facts(doc, [
+        ("Chaired by", "{% if chairing.chair %}{{ chairing.chair.name }}{% if chairing.chair.role %}, "
+                       "{{ chairing.chair.role }}{% endif %}{% if chairing.by_manager %} (the line manager){% endif %}"
+                       "{% else %}not recorded{% endif %}"),
+        ("Why the line manager delegated the chair",
+         "{{ chairing.reason or 'not recorded (required when the line manager does not chair)' }}"
+         "{% if chairing.manager %} (line manager: {{ chairing.manager }}){% endif %}", "not chairing.by_manager"),
+        ("Review meetings will be chaired by",
+         "{% if chairing.reviews_chair %}{{ chairing.reviews_chair.name }}{% if chairing.reviews_chair.role %}, "
+         "{{ chairing.reviews_chair.role }}{% endif %}{% else %}not recorded (to be agreed at this meeting)"
+         "{% endif %}"),
+    ])
+    _source(b, doc, "chairing.source")
+    b.para(doc, "{%p endif %}")
+
     b.heading(doc, "Who took part", 2)
     b.heading(doc, "Attendees", 3)
     _people(b, doc, "meeting.attendees")
@@ -71,7 +99,8 @@ def build(b):
     b.para(doc, "{%p if meeting.reports %}")
     b.table(doc, ["From", "Received", "Summary", "Shared at the meeting"], "for r in meeting.reports",
             ["{{ r.name }}{% if r.role %}, {{ r.role }}{% endif %}{% if r.agency %}, {{ r.agency }}{% endif %}",
-             "{{ r.received|longdate }}", "{{ r.summary or 'not recorded' }}", "{{ r.shared|yesno }}"])
+             "{{ r.received|longdate }}", "{{ r.summary or 'not recorded' }}", "{{ r.shared|yesno }}"],
+            widths=[30, 22, 34, 14])
     b.para(doc, "{%p else %}")
     b.para(doc, NONE)
     b.para(doc, "{%p endif %}")
@@ -92,7 +121,8 @@ def build(b):
     b.para(doc, "{%p endif %}")
     b.table(doc, ["Ref", "Action", "Who", "Due", "Progress", "Evidence"], "for a in progress.rows",
             ["{{ a.ref }}", "{{ a.action }}", "{{ a.owner or 'not recorded' }}{% if a.agency %}, {{ a.agency }}"
-             "{% endif %}", "{{ a.due|longdate }}", "{{ a.rating_label }}", "{{ a.evidence or 'not recorded' }}"])
+             "{% endif %}", "{{ a.due|longdate }}", "{{ a.rating_label }}", "{{ a.evidence or 'not recorded' }}"],
+            widths=[6, 27, 19, 14, 11, 23])
 
     b.heading(doc, "Updates to the plan", 2)
     _bullets(b, doc, "meeting.plan_updates")
@@ -112,9 +142,12 @@ def build(b):
 
     b.heading(doc, "Outcome of the meeting", 2)
     b.para(doc, "{%p if outcome.recorded %}")
-    p = b.para(doc, "Outcome: {{ outcome.label }}")
+    b.para(doc, "{%p for o in outcome.chosen %}")
+    p = b.para(doc, "Outcome{% if outcome.chosen|length > 1 %} {{ loop.index }} of {{ outcome.chosen|length }}"
+                    "{% endif %}: {{ o.label }}")
     p.runs[0].bold = True
-    b.para(doc, "{{ outcome.text }}")
+    b.para(doc, "{{ o.text }}")
+    b.para(doc, "{%p endfor %}")
     b.para(doc, "{%p else %}")
     p = b.para(doc, "Outcome: not recorded")
     p.runs[0].bold = True
@@ -125,7 +158,8 @@ def build(b):
                               "{% if outcome.lead_professional.role %}, {{ outcome.lead_professional.role }}{% endif %}"
                               "{% if outcome.lead_professional.agency %}, {{ outcome.lead_professional.agency }}"
                               "{% endif %}{% else %}{{ 'not recorded (required for this outcome)' if "
-                              "outcome.detail_required else 'not recorded' }}{% endif %}"),
+                              "outcome.detail_required else 'not recorded' }}{% endif %}",
+         "outcome.show_lead_professional"),
         ("Next steps", "{{ outcome.next_steps or ('not recorded (required for this outcome)' if "
                        "outcome.detail_required else 'not recorded') }}"),
     ])
@@ -136,6 +170,41 @@ def build(b):
     p.runs[0].bold = True
     p.add_run(" (not chosen): {{ o.text }}")
     b.para(doc, "{%p endfor %}")
+
+    b.para(doc, "{%p if second_review %}")
+    b.heading(doc, "Will the plan cease by 15 months?", 2)
+    b.para(doc, "This is the second review (9 months): it decides whether the plan is expected to be ceased by 15 "
+                "months (the third review).")
+    sr = "second_review.decision"
+    b.facts(doc, [
+        ("Expected to cease by 15 months",
+         f"{{% if {sr} %}}{{{{ {sr}.will_cease_by_15_months|yesno }}}}{{% else %}}not recorded{{% endif %}}"),
+        ("Why", f"{{{{ ({sr}.reason if {sr} else None) or 'not recorded' }}}}"),
+        ("Team manager asked for a Child Protection Conference Chair or Independent Reviewing Officer to chair the "
+         "third review",
+         f"{{% if {sr} and {sr}.independent_chair_requested %}}On {{{{ {sr}.independent_chair_requested|longdate }}}}"
+         f"{{% if {sr}.requested_by %}}, by {{{{ {sr}.requested_by }}}}{{% endif %}}{{% else %}}not recorded"
+         f"{{% if {sr} %}} (required: the plan is not expected to cease by 15 months){{% endif %}}{{% endif %}}",
+         f"not {sr} or not {sr}.will_cease_by_15_months"),
+    ])
+    _source(b, doc, "second_review.source")
+    b.para(doc, "{%p endif %}")
+    b.para(doc, "{%p if strategy %}")
+    b.heading(doc, "Strategy discussion considered", 2)
+    b.para(doc, "{%p if strategy.limited %}")
+    b.para(doc, "Progress on the plan is limited, so the need for a Strategy Discussion or Section 47 Enquiry must "
+                "be considered.")
+    b.para(doc, "{%p endif %}")
+    sd = "strategy.recorded"
+    b.facts(doc, [
+        ("Considered", f"{{% if {sd} %}}{{{{ {sd}.considered|yesno }}}}{{% else %}}not recorded (required)"
+                       "{% endif %}"),
+        ("Strategy discussion needed", f"{{% if {sd} and {sd}.needed is not none %}}{{{{ {sd}.needed|yesno }}}}"
+                                       "{% else %}not recorded{% endif %}"),
+        ("Rationale", f"{{{{ ({sd}.rationale if {sd} else None) or 'not recorded' }}}}"),
+    ])
+    _source(b, doc, "strategy.source")
+    b.para(doc, "{%p endif %}")
 
     b.heading(doc, "Decisions", 2)
     _bullets(b, doc, "meeting.decisions")
@@ -153,24 +222,23 @@ def build(b):
               "{% else %}none in the case file{% endif %}")
     b.heading(doc, "Deadlines counted from this meeting", 3)
     b.table_or(doc, "deadlines.meeting", DEADLINE_HEADERS, "for d in deadlines.meeting", DEADLINE_CELLS,
-               "None: the {{ doc.policy_label }} policy sets no deadline counted from this meeting.")
+               "None: the {{ doc.policy_label }} policy sets no deadline counted from this meeting.", DEADLINE_WIDTHS)
     b.heading(doc, "Next review and other case dates", 3)
     b.table_or(doc, "deadlines.case", DEADLINE_HEADERS, "for d in deadlines.case", DEADLINE_CELLS,
-               "None: the case file has no plan start date or initial meeting to count from.")
+               "None: the case file has no plan start date or initial meeting to count from.", DEADLINE_WIDTHS)
     b.heading(doc, "History: on the record, not things to do", 3)
     b.table_or(doc, "deadlines.history", ["What", "Was due", "What happened", "How it is worked out"],
                "for d in deadlines.history",
                ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.what_happened }}", "{{ d.explanation }}"],
-               "Nothing came late or was missed.")
+               "Nothing came late or was missed.", widths=DEADLINE_WIDTHS)
 
     b.heading(doc, "Flags: how long the plan has been open", 2)
-    b.para(doc, "A date is flagged when it has not been met yet and falls on or before "
-                "{{ flags.window_end|longdate }}: {% if flags.next_review_due %}the later of {{ flags.months }} "
-                "months after this meeting and the date the next review was due when this meeting was held "
-                "({{ flags.next_review_due|longdate }}){% else %}{{ flags.months }} months after this meeting"
-                "{% endif %}, so that there is time to act before that review. Dates that have already passed are "
-                "flagged too. Dates checked: {% if flags.checked %}{{ flags.checked|joinlist }}{% else %}none (the "
-                "case file has no plan start date){% endif %}.")
+    b.para(doc, "{% if flags.checked %}These dates are checked: {{ flags.checked|joinlist }}. One is flagged below "
+                "if it has not been met yet and falls by {{ flags.window_end|longdate }}, so that there is time to "
+                "act before {% if flags.next_review_due and flags.next_review_due >= flags.window_end %}the next "
+                "review (due {{ flags.next_review_due|longdate }} when this meeting was held){% else %}the next "
+                "meeting ({{ flags.months }} months after this one){% endif %}. Dates that have already passed are "
+                "flagged too.{% else %}No dates to check: the case file has no plan start date.{% endif %}")
     b.para(doc, "{%p if flags.raised %}")
     b.para(doc, "{%p for f in flags.raised %}")
     p = b.para(doc, "{{ f.label }}: {{ f.due|longdate }}", "List Bullet")
@@ -191,8 +259,17 @@ def build(b):
     b.facts(doc, [("Name and role", ""), ("Signature", ""), ("Date", "")], keep_together=True)
     b.para(doc, "{%p endif %}")
 
+    b.para(doc, "{%p if signatures.chair or signatures.family %}")
+    b.heading(doc, "Sign-off by the {% if signatures.chair %}chair{% endif %}{% if signatures.chair and "
+                   "signatures.family %} and the {% endif %}{% if signatures.family %}family{% endif %}", 2)
+    _source(b, doc, "signatures.source")
+    grid = b.table(doc, ["Who", "Name", "Signed off on"], "for s in signatures.rows",
+                   ["{{ s.who }}", "{{ s.name }}", "{{ s.date|longdate if s.date else 'not yet signed' }}"],
+                   widths=[28, 36, 36])
+    b.para(doc, "{%p endif %}")
+
     b.heading(doc, "Distribution", 2)
     b.table(doc, ["Name", "Role and agency", "Why"], "for p in distribution",
             ["{{ p.name }}", "{{ p.role or 'not recorded' }}{% if p.agency %}, {{ p.agency }}{% endif %}",
-             "{{ p.note or '' }}"])
+             "{{ p.note or '' }}"], widths=[28, 36, 36])
     return NAME, doc

@@ -18,7 +18,7 @@ def build(b):
     b.para(doc, "{%p for s in sections %}")
     b.heading(doc, "{{ s.title }}", 2)
     b.table(doc, ["Check", "Done", "Details"], "for r in s.rows",
-            ["{{ r.item }}", "{{ r.done|yesno }}", "{{ r.detail }}"])
+            ["{{ r.item }}", "{{ r.done|yesno }}", "{{ r.detail }}"], widths=[34, 13, 53])
     b.para(doc, "{%p endfor %}")
     b.heading(doc, "Sign-off", 2)
     grid = doc.add_table(rows=3, cols=4)
@@ -29,4 +29,7 @@ def build(b):
         for cell, text in zip(row.cells, values):
             run = cell.paragraphs[0].add_run(text)
             run.bold = r == 0
+    b.set_widths(grid, (22, 34, 26, 18))
+    b.keep_rows_whole(grid)
+    b.repeat_header(grid)
     return NAME, doc
