@@ -351,12 +351,12 @@ def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what
     return words
 
 
-def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
-           copy: str | None = None) -> RenderResult:
-    """Build, check (disclosure, before anything is written), render every output in each format in memory, then
-    write them all or none. With `copy`, the redacted copies for that reader and their redaction logs instead."""
+def render_files(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
+                 copy: str | None = None) -> tuple[list[tuple[Path, bytes]], list[str]]:
+    """Build, check (disclosure, before anything exists on disk) and render every output of `kind` in each format,
+    in memory: ([(path, bytes)], warnings). With `copy`, the redacted copies for that reader and their logs instead.
+    `render` writes them; batches (cin_docs.batch) collect them from every case first."""
     from .documents import KINDS
-    from .render.output import write_all
 
     built = build(case, kind, options)
     outputs, logs, warnings = built.outputs, [], list(built.warnings)
@@ -371,6 +371,15 @@ def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path
                     else render_bytes(kind, output.context, fmt, templates_of(case)))
             files.append((Path(out_dir) / name, data))
     files += [(Path(out_dir) / name, text.encode("utf-8")) for name, text in logs]
+    return files, warnings
+
+
+def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
+           copy: str | None = None) -> RenderResult:
+    """Every output of `kind` (render_files), then written all or none."""
+    from .render.output import write_all
+
+    files, warnings = render_files(case, kind, options, formats, out_dir, copy)
     return RenderResult(write_all(files), warnings)
 
 

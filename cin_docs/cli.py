@@ -123,6 +123,25 @@ def load_case(ctx, path):
     return api.load(path, _config(ctx))
 
 
+def load_cases(ctx, paths, consequence: str):
+    """Load several case files, reporting every file's problems at once."""
+    from .errors import RenderError
+
+    loaded, failures = [], []
+    for path in paths:
+        try:
+            loaded.append(load_case(ctx, path))
+        except CinDocsError as exc:
+            failures.append(exc)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
+        raise RenderError(f"{len(failures)} of {len(paths)} case files have problems, so {consequence}:\n"
+                          + "\n".join(messages))
+    return loaded
+
+
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
@@ -354,6 +373,16 @@ def templates_option(f):
                              "'templates:' in the configuration file.")(f)
 
 
+PDF_VARIANT_CHOICES = ("ua1+a3a", "pdf/a-2b", "plain")  # cin_docs.render.pdf.PDF_VARIANTS (not imported: startup)
+
+
+def pdf_variant_option(f):
+    return click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANT_CHOICES), default="ua1+a3a",
+                        metavar="VARIANT", show_default=True,
+                        help="ua1+a3a: accessible (PDF/UA-1) and archival (PDF/A-3a) at once; pdf/a-2b: for a "
+                             "records system that insists on PDF/A-2b; plain: no archival standard.")(f)
+
+
 def use_templates(ctx, templates: Path | None) -> None:
     """--templates for this command: checked, then kept in the configuration every case is loaded with."""
     if templates is not None:
@@ -372,7 +401,7 @@ DOCUMENT_HELP = "\n".join(f"  {key:<{max(map(len, _KINDS)) + 2}} {kind.summary}"
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,
-             help=f"""Produce a document for a case as Word and/or PDF.
+             help=f"""Produce a document for a case (or for several) as Word and/or PDF.
 
 \b
 KIND is one of:
@@ -380,7 +409,9 @@ KIND is one of:
 
 Files are named <case ID>_<kind>[_<meeting date>][_<recipient>] (never a name or a role: letters are
 numbered family-1, family-2, professional-1, ..., child) and can be read only by you. Nothing is written if
-anything goes wrong.
+anything goes wrong (for several cases: if anything goes wrong with any of them).
+
+With several case files, --jobs N renders them N at a time (one process each; default 1).
 
 Before anything is written, the disclosure check stops a document that would give someone what the case file
 withholds from them (do_not_send, address_withheld_from, withhold_from, professionals_only): the message names
@@ -391,10 +422,11 @@ Examples:
   cin-docs render invitation samples/hillingdon-mid-plan.yaml
   cin-docs render plan samples/hertfordshire-panel.yaml --format pdf -o letters/
   cin-docs render review-record samples/transfer-out.yaml --copy family
+  cin-docs render case-summary cases/*.yaml --jobs 2 -o summaries/
 """)
 @click.argument("kind", type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
                 metavar="KIND")
-@case_argument
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CASE...")
 @click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
                                 "Default: the next planned meeting (invitations) or the latest held one (records).")
 @click.option("--recipient", help="Only the letter for this invitee: any name the case file uses for them "
@@ -407,23 +439,43 @@ Examples:
                    "the case file withholds from anyone in the family (or from any professional) is shown as "
                    "[withheld], and a redaction log is written beside the copy.")
 @format_option
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With several case files: how many to render at once (one process each; at most your number "
+                   "of processor cores helps).")
+@pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def render(ctx, kind, case, meeting, recipient, escalation, allow_unsmart, allow_disclosure, copy, fmt, out_dir,
+def render(ctx, kind, cases, meeting, recipient, escalation, allow_unsmart, allow_disclosure, copy, fmt, jobs,
+           pdf_variant, out_dir,
            templates, as_of):
     from . import api
     from .documents import Options
+    from .render.pdf import pdf_variant as variant_scope
 
     use_templates(ctx, templates)
-    loaded = load_case(ctx, case)
     options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
                       allow_unsmart=allow_unsmart, escalation=escalation, allow_disclosure=allow_disclosure)
-    result = api.render(loaded, kind, options, formats_of(fmt), out_dir, copy=copy)
-    for warning in result.warnings:
-        click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
-    for path in result.paths:
+    if len(cases) == 1:
+        loaded = load_case(ctx, cases[0])
+        with variant_scope(pdf_variant):
+            result = api.render(loaded, kind, options, formats_of(fmt), out_dir, copy=copy)
+        for warning in result.warnings:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
+        for path in result.paths:
+            click.echo(f"Wrote {path}")
+        return
+    from . import batch
+    from .render.output import write_all
+
+    loaded = load_cases(ctx, cases, "nothing was rendered")
+    results = batch.render_many(loaded, kind, options, formats_of(fmt), out_dir, jobs=jobs, variant=pdf_variant,
+                                 copy=copy)
+    for result in results:
+        for warning in result.warnings:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + f"{result.case_id}: {warning}", err=True)
+    for path in write_all([file for result in results for file in result.files]):
         click.echo(f"Wrote {path}")
 
 
@@ -457,11 +509,13 @@ def pack():
               help="Read the password from the first line of this file ('-' for standard input, /dev/fd/N for an "
                    "open file descriptor). Keep the file readable by you only.")
 @allow_disclosure_option
+@pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, out_dir, templates, as_of):
+def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, pdf_variant, out_dir, templates,
+                  as_of):
     """Build the transfer-out pack for a child moving to another local authority.
 
     Makes the notification letter to the receiving authority (with the date by which it should hold its first
@@ -492,8 +546,11 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
         transfer_pack.check_password(password)
     use_templates(ctx, templates)
     loaded = load_case(ctx, case)
-    built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password,
-                                     allow_disclosure=allow_disclosure)
+    from .render.pdf import pdf_variant as variant_scope
+
+    with variant_scope(pdf_variant):
+        built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password,
+                                         allow_disclosure=allow_disclosure)
     for warning in built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
     for path in built.write(out_dir):
@@ -508,11 +565,12 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
               help="Build the pack even if it is over-booked, a referral was late or the policies differ "
                    "(the problems are printed as warnings and listed in the pack).")
 @allow_disclosure_option
+@pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, templates, as_of):
+def pack_panel(ctx, cases, panel_date, force, allow_disclosure, pdf_variant, out_dir, templates, as_of):
     """Build the pack for one CIN panel sitting from several case files.
 
     Writes panel-pack_<date>.pdf (front page, agenda with slots and times, then every case's summary report,
@@ -541,8 +599,11 @@ def pack_panel(ctx, cases, panel_date, force, allow_disclosure, out_dir, templat
         messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
         raise RenderError(f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
                           + "\n".join(messages))
-    built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force,
-                             allow_disclosure=allow_disclosure)
+    from .render.pdf import pdf_variant as variant_scope
+
+    with variant_scope(pdf_variant):
+        built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force,
+                                 allow_disclosure=allow_disclosure)
     for message in built.problems + built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + message, err=True)
     for path in panel_pack.write(built, out_dir):

@@ -598,3 +598,16 @@ def test_check_reports_what_each_named_document_would_disclose_and_writes_nothin
     clean = runner.invoke(cli, ["check", str(SAMPLE), "--as-of", "2026-11-23", "--disclosure", "review-record"])
     assert clean.exit_code == 0, clean.output
     assert "No disclosure problems found." in clean.output
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_several_cases_at_once_run_the_same_check_and_write_nothing(restrained, tmp_path, jobs):
+    # 'render KIND CASE... --jobs N' renders through api.render_files, so the check cannot be skipped in a batch.
+    out = tmp_path / "out"
+    other = ROOT / "samples" / "hillingdon-mid-plan.yaml"
+    result = CliRunner().invoke(cli, ["render", "plan", str(other), str(restrained.path), "--as-of", "2026-11-23",
+                                      "--format", "docx", "--jobs", jobs, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "disclosure check" in result.stderr and "Wayne Harker" in result.stderr
+    assert "27 Halyard" not in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []

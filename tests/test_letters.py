@@ -20,6 +20,7 @@ from cin_docs.documents import Options
 from cin_docs.documents import invitation as inv
 from cin_docs.errors import CaseValidationError, RenderError
 from cin_docs.render import filters
+from cin_docs.render.jinja import shared_html_environment
 from textutil import docx_text, norm, pdf_text
 
 AS_OF = dt.date(2026, 11, 23)
@@ -248,6 +249,8 @@ def test_the_childs_name_never_breaks_in_a_heading(tmp_path, letters, monkeypatc
         assert any(f"{first} {last}" in line for line in heading_lines()), (first, last)
         with monkeypatch.context() as patch:
             patch.setitem(filters.FILTERS, "nobreak", lambda v: v)
+            # The HTML environment is made once per process (cin_docs.render.jinja): patch the one in use too.
+            patch.setitem(shared_html_environment(None).filters, "nobreak", lambda v: v)
             assert heading_lines()[0].endswith(first.split("-")[0] + "-"), heading_lines()
 
 

@@ -552,3 +552,19 @@ def test_the_case_page_runs_the_disclosure_check_on_request(client, folder):
     assert "27 Halyard" not in checked.split("Disclosure check", 1)[1].split("Make paperwork", 1)[0]
     clean = text_of(client.get(f"/case/{MID}?disclosure=1"))
     assert "Withheld item" not in clean.split("Make paperwork", 1)[0] and "OK HIL-2026-0143_plan" in clean
+
+
+def test_text_kept_from_someone_is_edited_with_its_restriction_and_never_loses_it(client, folder):
+    # A discussion point withheld from the restrained father is shown as YAML (text + withhold_from), not as a
+    # plain line that would drop the restriction on saving; an edit to its words keeps withhold_from.
+    path = case_file(folder, "HIL-2026-0109")
+    html = client.get("/case/HIL-2026-0109/edit/meetings").get_data(as_text=True)
+    assert "withhold_from: [Wayne Harker]" in unescape(html)
+    field, value = next((name, value) for name, value in forms(html)[-1]["fields"]
+                        if "withhold_from: [Wayne Harker]" in value and "14 November" in value)
+    edited = value.replace("on Saturday 14 November", "on Saturday 14 November 2026")
+    r = post_form(client, html, changes={field: edited})
+    assert r.status_code == 302, summary_links(r)
+    items = api.load(path).data["meetings"]
+    withheld = [t for m in items for t in m.get("discussion", []) if "14 November 2026" in str(t)]
+    assert withheld and list(withheld[0].withhold_from) == ["Wayne Harker"]

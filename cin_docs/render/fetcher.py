@@ -2,21 +2,69 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from .. import resources
 
+
+
+@contextlib.contextmanager
+def _no_foreign_library_lookups() -> Iterator[None]:
+    """While WeasyPrint imports on Linux, answer ctypes.util.find_library with "not found" without searching.
+
+    Why: WeasyPrint 70 (weasyprint/text/ffi.py, _dlopen) tries each library under its Windows and macOS names first
+    (e.g. 'libgobject-2.0-0', 'gobject-2.0-0'); cffi looks every name it cannot load directly up with
+    ctypes.util.find_library, which on Linux runs ldconfig and gcc in subprocesses - about 20 lookups and 0.2-0.5 s of
+    a cold PDF. The Linux sonames further down each list ('libgobject-2.0.so.0', ...) load directly through the
+    dynamic linker, which needs no lookup. Only during that import, only on Linux; if the import fails anyway (an
+    unusual system where only find_library finds the libraries), load_weasyprint imports again without this.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+def _import_weasyprint(shim: bool):
+    with warnings.catch_warnings(), (_no_foreign_library_lookups() if shim else contextlib.nullcontext()):
+        # WeasyPrint 70 warns at import when the system lacks libharfbuzz-subset; it then subsets fonts with
+        # fontTools, which render_pdf keeps reproducible. A deployment note, not something to show users or fail
+        # tests on (the README says how to install it; `make test` and `make demo` do).
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint
+        import weasyprint.urls
+
+    return weasyprint
+
+
+def load_weasyprint():
+    try:
+        # WeasyPrint prints its installation help to stdout before failing; not for this first attempt.
+        with contextlib.redirect_stdout(io.StringIO()):
+            return _import_weasyprint(shim=True)
+    except OSError:  # a library only find_library could locate: forget the half-imported package and look it up
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+        return _import_weasyprint(shim=False)
+
+
 # Importing this module costs WeasyPrint's import time; only the PDF backend imports it, inside render_pdf.
-with warnings.catch_warnings():
-    # WeasyPrint 70 warns at import when the system lacks libharfbuzz-subset; it then subsets fonts with fontTools,
-    # which render_pdf keeps reproducible. A deployment note, not something to show users or fail tests on.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-    import weasyprint  # noqa: F401 - imported here, under the filter, for render_pdf
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+weasyprint = load_weasyprint()
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402 - after the import above
 
 # Fixed rather than mimetypes.guess_type, which reads the host's /etc/mime.types.
 _CONTENT_TYPES = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -28,8 +29,34 @@ class _Environment(SandboxedEnvironment):
         return super().from_string(source, globals, template_class)
 
 
-def _new_environment(**options) -> _Environment:
-    env = _Environment(autoescape=True, undefined=jinja2.StrictUndefined, **options)
+class _CompilingOnceEnvironment(_Environment):
+    """The environment docxtpl renders with: compiles each distinct document part once per process.
+
+    docxtpl hands the environment every part of the template (document, headers, footers) as a string on every
+    render; the same template gives the same strings, so the compiled template is kept, keyed by its source.
+    """
+
+    _MAX_COMPILED = 256
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's own signature
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        self.last_source = source
+        template = self._compiled.get(source)
+        if template is None:
+            template = super().from_string(source)
+            if len(self._compiled) >= self._MAX_COMPILED:
+                self._compiled.pop(next(iter(self._compiled)))
+            self._compiled[source] = template
+        return template
+
+
+def _new_environment(cls: type[_Environment] = _Environment, **options) -> _Environment:
+    env = cls(autoescape=True, undefined=jinja2.StrictUndefined, **options)
     env.filters.update(FILTERS)
     return env
 
@@ -55,11 +82,11 @@ def html_environment(templates: Path | None = None) -> SandboxedEnvironment:
 
     With an authority's templates folder, its html/ is searched first and the built-ins second.
     """
-    return _new_environment(
-        loader=ConfinedLoader([str(d) for d in resources.html_template_dirs(templates)]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return _html_environment_for(tuple(str(d) for d in resources.html_template_dirs(templates)))
+
+
+def _html_environment_for(folders: tuple[str, ...]) -> SandboxedEnvironment:
+    return _new_environment(loader=ConfinedLoader(list(folders)), trim_blocks=True, lstrip_blocks=True)
 
 
 def docx_jinja_environment() -> SandboxedEnvironment:
@@ -69,10 +96,33 @@ def docx_jinja_environment() -> SandboxedEnvironment:
     return env
 
 
+@functools.lru_cache(maxsize=16)
+def _shared_html_environment(folders: tuple[str, ...]) -> SandboxedEnvironment:
+    return _html_environment_for(folders)
+
+
+def shared_html_environment(templates: Path | None) -> SandboxedEnvironment:
+    """One HTML environment per list of template folders per process, so each template is compiled once (Jinja's
+    cache notices an edited file by its modification time)."""
+    return _shared_html_environment(tuple(str(d) for d in resources.html_template_dirs(templates)))
+
+
+def shared_docx_environment() -> SandboxedEnvironment:
+    """One docxtpl environment per process, compiling each distinct document part once (see render_docx)."""
+    global _DOCX_ENVIRONMENT
+    if _DOCX_ENVIRONMENT is None:
+        _DOCX_ENVIRONMENT = _new_environment(_CompilingOnceEnvironment)
+        _DOCX_ENVIRONMENT.filters["nobreak"] = nobreak_docx
+    return _DOCX_ENVIRONMENT
+
+
+_DOCX_ENVIRONMENT = None
+
+
 def render_html(template_name: str, context: Mapping, templates: Path | None = None) -> str:
     """Render html/<template_name> (the templates folder's, else the built-in) reporting Jinja failures as
     TemplateError."""
-    env = html_environment(templates)
+    env = shared_html_environment(templates)
     with template_errors(f"html/{template_name}", context, env, templates):
         return env.get_template(template_name).render(context)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import calendar
 import contextlib
+import contextvars
+import functools
 import datetime as dt
 import hashlib
 import logging
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -19,8 +23,32 @@ from .jinja import render_html
 
 LOGGER = logging.getLogger(__name__)
 
-# PDF/UA-1 implies pdf_tags=True and PDF 1.7; WeasyPrint 70 accepts it together with pdf_forms (checked in tests).
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
+# What --pdf-variant offers. WeasyPrint writes one conformance claim; _finish adds the rest.
+#   "ua1+a3a" (default): PDF/UA-1 and PDF/A-3a at once. WeasyPrint renders PDF/A-3a (tagged, sRGB output intent, /ID,
+#       XMP with the PDF/A identifier); _finish adds the PDF/UA identifier (with the PDF/A extension schema that
+#       declares it), appearance streams for form fields, and drops ToUnicode entries PDF/A and PDF/UA forbid.
+#   "pdf/a-2b": for a records system that insists on it (still tagged, with the same fix-ups).
+#   "plain": no conformance claim and no archival fix-ups (still tagged).
+# Both profiles of the default are checked by an independent validator (page-validation) in tests/test_pdf_conformance.py.
+PDF_VARIANTS = {
+    "ua1+a3a": {"pdf_variant": "pdf/a-3a", "pdf_forms": True},
+    "pdf/a-2b": {"pdf_variant": "pdf/a-2b", "pdf_forms": True, "pdf_tags": True},
+    "plain": {"pdf_forms": True, "pdf_tags": True},
+}
+DEFAULT_VARIANT = "ua1+a3a"
+_VARIANT: contextvars.ContextVar[str] = contextvars.ContextVar("pdf_variant", default=DEFAULT_VARIANT)
+
+
+@contextlib.contextmanager
+def pdf_variant(variant: str | None) -> Iterator[None]:
+    """Make every PDF produced inside the block (documents and packs) of this variant (--pdf-variant)."""
+    if variant is not None and variant not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant {variant!r}")
+    token = _VARIANT.set(variant or DEFAULT_VARIANT)
+    try:
+        yield
+    finally:
+        _VARIANT.reset(token)
 
 # WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting);
 # pypdf reports damaged attachments ("EOF marker not found") before cin-docs can say so in its own words.
@@ -28,13 +56,15 @@ _ROUTED_LOGGERS = ("weasyprint", "fontTools", "pypdf")
 
 
 def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = (),
-               templates: Path | None = None) -> bytes:
+               templates: Path | None = None, variant: str | None = None) -> bytes:
     """Render html/<template_name> with `context` to PDF bytes; same input, same bytes.
 
     `templates`: an authority's templates folder; its html/ files come first (an overridden kind is checked first,
     see cin_docs.render.overrides) and its html/print.css is added after the built-in one.
     """
     produced = _produced(context)
+    variant = variant or _VARIANT.get()
+    options = PDF_VARIANTS[variant]
     if templates is not None:
         from .overrides import refuse_if_broken
 
@@ -48,12 +78,23 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
 
         fetcher = AssetFetcher(extra_allowed, templates=templates)
         try:
-            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+            stylesheets, source = [], html
+            if _PRINT_CSS_LINK in html and "<style" not in html:
+                # The template's only stylesheet, parsed (and its fonts registered) once per process and reused.
+                source = html.replace(_PRINT_CSS_LINK, "", 1)
+                stylesheets.append(_print_css(weasyprint, fetcher, base_url))
+            document = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+                stylesheets=stylesheets, font_config=_font_config(weasyprint), **options)
             # Dates from the case, never the clock, whatever the template's <meta> says.
             document.metadata.created = document.metadata.modified = produced.isoformat()
             # Without an identifier pydyf writes no /ID; derive one from the input so it is stable too.
             identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-            return document.write_pdf(pdf_identifier=identifier, finisher=_checkbox_appearances, **PDF_OPTIONS)
+            with warnings.catch_warnings():
+                # WeasyPrint 70 opens its sRGB profile for PDF/A's output intent and leaves the file to the garbage
+                # collector (weasyprint/pdf/__init__.py, generate_pdf); the file is read in full before that.
+                warnings.filterwarnings("ignore", category=ResourceWarning, message=r".*sRGB2014\.icc")
+                return document.write_pdf(pdf_identifier=identifier,
+                                          finisher=functools.partial(_finish, variant=variant), **options)
         except Exception as exc:  # WeasyPrint has no error hierarchy of its own to catch narrower
             raise RenderError(
                 f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
@@ -87,7 +128,62 @@ def long_words_may_break(html: str) -> str:
     return "".join(parts)
 
 
-def _checkbox_appearances(document, pdf) -> None:
+# Parsing print.css and registering its four DejaVu faces took ~0.18 s of every PDF. Kept per process: one
+# FontConfiguration (the faces are registered in it when the stylesheet is parsed, so the two go together) and one
+# parsed stylesheet per distinct print.css (the built-in one, or it with an authority's additions appended: the key
+# is the served text and where its font URLs resolve, so an edited print.css is parsed again).
+_PRINT_CSS_LINK = '<link rel="stylesheet" href="print.css">'
+_FONT_CONFIG = None
+_STYLESHEETS: dict[tuple[str, str | None, bytes], object] = {}
+
+
+def _font_config(weasyprint):
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+        # A FontConfiguration removes its temporary font folder when deleted; at interpreter exit module globals
+        # are already gone by then (a TypeError in its __del__, and the folder left in /tmp), so drop it first.
+        atexit.register(_forget_fonts)
+    return _FONT_CONFIG
+
+
+def _forget_fonts() -> None:
+    global _FONT_CONFIG
+    _STYLESHEETS.clear()
+    _FONT_CONFIG = None
+
+
+def _print_css(weasyprint, fetcher, base_url: str):
+    url = base_url + resources.PRINT_CSS
+    served = fetcher.fetch(url)
+    try:
+        key = (url, str(fetcher.overlay) if fetcher.overlay else None, served.read())
+    finally:
+        served.close()
+    if key not in _STYLESHEETS:
+        if len(_STYLESHEETS) >= 16:  # a long-running process whose authorities keep editing print.css
+            _STYLESHEETS.pop(next(iter(_STYLESHEETS)))
+        _STYLESHEETS[key] = weasyprint.CSS(string=key[2].decode("utf-8"), base_url=url, url_fetcher=fetcher,
+                                           font_config=_font_config(weasyprint))
+    return _STYLESHEETS[key]
+
+
+def _finish(document, pdf, variant: str) -> None:
+    """WeasyPrint's finisher hook: runs on the assembled PDF objects just before they are written."""
+    _checkbox_appearances(pdf)
+    if variant == "plain":
+        return
+    _field_appearances(pdf)
+    _drop_forbidden_unicode(pdf)
+    # PDF/A forbids a Filter on the document's metadata stream; WeasyPrint compresses it for PDF/A-2 and later.
+    _resolve(pdf, pdf.catalog["Metadata"]).compress = False
+    if variant == "ua1+a3a":
+        _add_pdfua_identifier(document, pdf)
+
+
+def _checkbox_appearances(pdf) -> None:
     """Give check boxes what viewers need to redraw them: a tick character and an 'off' appearance.
 
     WeasyPrint 70 asks viewers to regenerate field appearances (NeedAppearances, which text fields need), but gives
@@ -113,6 +209,174 @@ def _checkbox_appearances(document, pdf) -> None:
             off = pydyf.Stream(extra={"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((0, 0, 1, 1))})
             pdf.add_object(off)
             obj["AP"]["N"]["Off"] = off.reference
+
+
+def _field_appearances(pdf) -> None:
+    """Draw every text field's value into an appearance stream, so the form needs no NeedAppearances.
+
+    PDF/A forbids NeedAppearances and requires an appearance (/AP) for every widget; WeasyPrint 70 writes neither for
+    text fields. The value is drawn with the field's own font and size (its /DA), one line for single-line fields,
+    word-wrapped from the top for multi-line ones, clipped to the box as viewers do.
+    """
+    import pydyf
+
+    acroform = pdf.catalog.get("AcroForm")
+    if not acroform:
+        return
+    acroform.pop("NeedAppearances", None)
+    fonts = _resolve(pdf, _resolve(pdf, acroform["DR"]).get("Font"))
+    measures = {}
+    for obj in list(pdf.objects):
+        if not (isinstance(obj, pydyf.Dictionary) and obj.get("FT") in ("/Tx", "/Ch") and "AP" not in obj):
+            continue
+        x0, y0, x1, y1 = (float(v) for v in obj["Rect"])
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        da = _string_bytes(obj.get("DA"))
+        value = _string_text(obj.get("V"))
+        content = [b"/Tx BMC"]
+        if value and da:
+            tokens = da.split()
+            font_name, size = tokens[tokens.index(b"Tf") - 2][1:].decode(), float(tokens[tokens.index(b"Tf") - 1])
+            if font_name not in measures:
+                measures[font_name] = _FieldFont(pdf, _resolve(pdf, fonts[font_name]))
+            font = measures[font_name]
+            multiline = int(obj.get("Ff", 0) or 0) & (1 << 12)
+            lines = font.wrap(value, size, width - 4) if multiline else [value.replace("\n", " ")]
+            leading = size * 1.15
+            first = height - 2 - size if multiline else (height - size) / 2 + size * 0.22
+            content += [b"q", f"1 1 {width - 2:.2f} {height - 2:.2f} re W n".encode(), b"BT", da]
+            for i, line in enumerate(lines):
+                content.append(f"2 {first - i * leading:.2f} Td".encode() if i == 0 else f"0 {-leading:.2f} Td".encode())
+                content.append(b"<" + font.encode(line) + b"> Tj")
+            content += [b"ET", b"Q"]
+        content.append(b"EMC")
+        appearance = pydyf.Stream(content, extra={
+            "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((0, 0, round(width, 4), round(height, 4))),
+            "Resources": acroform["DR"]})
+        pdf.add_object(appearance)
+        obj["AP"] = pydyf.Dictionary({"N": appearance.reference})
+
+
+class _FieldFont:
+    """The embedded (whole, Identity-H) font of form fields: glyph IDs and advance widths for drawing values."""
+
+    def __init__(self, pdf, font_dict) -> None:
+        import io
+
+        from fontTools.ttLib import TTFont
+
+        descendant = _resolve(pdf, _resolve(pdf, font_dict["DescendantFonts"])[0])
+        descriptor = _resolve(pdf, descendant["FontDescriptor"])
+        stream = _resolve(pdf, descriptor.get("FontFile2") or descriptor.get("FontFile3"))
+        ttfont = TTFont(io.BytesIO(b"".join(stream.stream)), lazy=True)
+        self.cmap = ttfont.getBestCmap()
+        self.gids = {name: gid for gid, name in enumerate(ttfont.getGlyphOrder())}
+        self.hmtx = ttfont["hmtx"]
+        self.upem = ttfont["head"].unitsPerEm
+
+    def _glyph(self, char: str) -> str:
+        return self.cmap.get(ord(char)) or ".notdef"
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.hmtx[self._glyph(c)][0] for c in text) * size / self.upem
+
+    def encode(self, text: str) -> bytes:
+        return "".join(f"{self.gids[self._glyph(c)]:04x}" for c in text).encode("ascii")
+
+    def wrap(self, text: str, size: float, width: float) -> list[str]:
+        lines = []
+        for paragraph in text.splitlines() or [""]:
+            line = ""
+            for word in paragraph.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if line and self.width(candidate, size) > width:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = candidate
+            lines.append(line)
+        return lines
+
+
+def _string_bytes(value) -> bytes:
+    """A pydyf.String's raw bytes (its .string is str or bytes)."""
+    if value is None:
+        return b""
+    raw = getattr(value, "string", value)
+    return raw.encode("latin-1") if isinstance(raw, str) else bytes(raw)
+
+
+def _string_text(value) -> str:
+    if value is None:
+        return ""
+    raw = getattr(value, "string", value)
+    return raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+
+
+# ToUnicode targets that PDF/A-2/3 (6.2.11.7.2) and PDF/UA-1 (7.21.7) forbid: U+0000, U+FEFF, U+FFFE. A whole face
+# embedded for form fields maps its zero-width no-break space glyph to U+FEFF.
+_FORBIDDEN_UNICODE = (b"<0000>", b"<feff>", b"<fffe>")
+
+
+def _drop_forbidden_unicode(pdf) -> None:
+    import pydyf
+
+    for obj in pdf.objects:
+        if not (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Font" and "ToUnicode" in obj):
+            continue
+        cmap = _resolve(pdf, obj["ToUnicode"])
+        lines = [_to_bytes_line(line) for line in cmap.stream]
+        if not any(line.endswith(_FORBIDDEN_UNICODE) for line in lines):
+            continue
+        kept, batch = [], None
+        for line in lines:
+            if line.endswith(b"beginbfchar"):
+                batch = []
+            elif line == b"endbfchar":
+                if batch:
+                    kept += [f"{len(batch)} beginbfchar".encode(), *batch, line]
+                batch = None
+            elif batch is not None:
+                if not line.endswith(_FORBIDDEN_UNICODE):
+                    batch.append(line)
+            else:
+                kept.append(line)
+        cmap.stream = kept
+
+
+def _to_bytes_line(line) -> bytes:
+    return line if isinstance(line, bytes) else str(line).encode("latin-1")
+
+
+# PDF/A allows only the XMP schemas it predefines unless an extension schema in the same packet declares the others;
+# pdfuaid is not predefined, so it is declared here (ISO 19005-2 6.6.2.3, ISO 14289-1 5).
+_PDFUA_XMP = b"""<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="" \
+xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
+<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="" \
+xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+def _add_pdfua_identifier(document, pdf) -> None:
+    """Rewrite the XMP packet WeasyPrint wrote for PDF/A-3a with the PDF/UA-1 identifier added."""
+    metadata = _resolve(pdf, pdf.catalog["Metadata"])
+    rdf = document.metadata.generate_rdf_metadata("a", 3, "A")
+    rdf = rdf.replace(b"</rdf:RDF>", _PDFUA_XMP + b"</rdf:RDF>")
+    metadata.stream = [b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+                       rdf, *document.metadata.xmp_metadata, b'</x:xmpmeta>\n<?xpacket end="r"?>']
 
 
 def _resolve(pdf, value):

@@ -148,6 +148,10 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
             singular = SINGULAR.get(str(path[-1]), humanise(str(path[-1])))
             kids = [build(inner, path + (i,), item, item_label(singular, i, item)) for i, item in enumerate(items)]
             return Widget("list", path, label, hint, req, children=kids, item_label=singular)
+        if any(_withheld(v) for v in items):
+            # An item kept from someone ({text, withhold_from}) must keep its restriction: one-a-line text would
+            # silently drop it, so such a list is edited as YAML.
+            return Widget("yaml", path, label, WITHHELD_HINT, req, value=_yaml_text(_plain(items)))
         text = "\n".join(str(v) for v in items)
         hint = (hint + ". " if hint else "") + "One a line."
         return Widget("lines", path, label, hint, req, value=text)
@@ -174,6 +178,8 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
         meanings = choice_meanings(choices)
         return Widget("choice", path, label, hint, req, value=value, choices=[(c, meanings[c]) for c in choices],
                       default=_default(f))
+    if _withheld(value):
+        return Widget("yaml", path, label, WITHHELD_HINT, req, value=_yaml_text(_plain(value)))
     if isinstance(f, Text) and not isinstance(f, Name):
         return Widget("textarea", path, label, hint, req, value=value)
     return Widget("text", path, label, hint, req, value=value)
@@ -200,6 +206,26 @@ def item_label(singular: str, index: int, item) -> str:
         bits.append(longdate(day).split(" ", 1)[1])
         break
     return label + (": " + ", ".join(bits) if bits else "")
+
+
+WITHHELD_HINT = ("This holds something kept from some people, written as YAML: text: what it says, and "
+                 "withhold_from: [the people, or family, or professionals]. Keep the withhold_from line.")
+
+
+def _withheld(value) -> bool:
+    """Free text written as {text: ..., withhold_from: [...]} (raw from the file, or as the model loads it)."""
+    return (isinstance(value, dict) and "text" in value) or hasattr(value, "withhold_from")
+
+
+def _plain(value):
+    """Plain dicts, lists and strings for YAML (ruamel's commented types, withheld text as {text, withhold_from})."""
+    if hasattr(value, "withhold_from"):
+        return {"text": str(value), "withhold_from": list(value.withhold_from)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value
 
 
 def _yaml_text(value) -> str | None:
@@ -243,7 +269,7 @@ def parse(f: fields.Field, path: tuple, form) -> object:
             if v is not MISSING:
                 out[key] = v
         return out if not only_defaults(f.schema, out) else MISSING
-    if isinstance(f, fields.Mapping):
+    if isinstance(f, fields.Mapping) or form.get(name + ".__yaml") == "1":
         text = form.get(name, "").replace("\r\n", "\n").strip()
         if not text:
             return MISSING
