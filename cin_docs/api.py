@@ -101,7 +101,7 @@ def deadlines_ics(case: Case, deadlines: list[Deadline]) -> bytes:
         else:
             ev.add("dtstart", d.due)
             ev.add("dtend", d.due + dt.timedelta(days=1))
-        ev.add("dtstamp", dt.datetime.combine(d.from_date, dt.time(0), tzinfo=dt.timezone.utc))
+        ev.add("dtstamp", dt.datetime.combine(d.from_date, dt.time(0), tzinfo=dt.UTC))
         ev.add("description", f"Due: {d.explanation()}.\nPolicy ({case.profile['label']}): {d.source}")
         cal.add_component(ev)
     return cal.to_ical()

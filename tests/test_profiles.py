@@ -23,6 +23,7 @@ from cin_docs.policies.profile import (
     load_profile,
 )
 
+
 def _find_shared() -> Path | None:
     """The team's shared folder (policies and the deadline contract): beside the checkout, as in CI."""
     for candidate in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")):

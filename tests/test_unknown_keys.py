@@ -100,7 +100,7 @@ def case_with(path: tuple, extra: dict) -> dict:
     """BASE with every section along `path` present (minimal) and `extra` merged into the innermost one."""
     data = {**BASE, "child": dict(BASE["child"])}
     node, schema = data, CaseFile()
-    for i, key in enumerate(path):
+    for key in path:
         if isinstance(key, int):
             continue
         field = schema.fields[next(n for n, f in schema.fields.items() if (f.data_key or n) == key)]

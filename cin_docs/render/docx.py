@@ -86,7 +86,7 @@ def _convert(value):
 
 def _produced_datetime(context: Mapping) -> dt.datetime:
     produced = produced_date(context, "DOCX")
-    return dt.datetime(produced.year, produced.month, produced.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(produced.year, produced.month, produced.day, tzinfo=dt.UTC)
 
 
 def _set_core_properties(document, context: Mapping, produced: dt.datetime) -> None:
