@@ -80,11 +80,10 @@ class LoadedFile:
         node, line = self._root, None
         for key in path:
             if isinstance(node, yaml.MappingNode):
+                # An unknown key is in the file too (that is why it is reported), so it is found like any other.
                 found = next((v for k, v in node.value if getattr(k, "value", None) == str(key)), None)
                 if found is None:
-                    # Unknown keys: point at the key itself.
-                    found_key = next((k for k, _ in node.value if getattr(k, "value", None) == str(key)), None)
-                    return found_key.start_mark.line + 1 if found_key is not None else line
+                    return line
                 node = found
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
                 node = node.value[key]
