@@ -40,8 +40,9 @@ typecheck: $(DEV_STAMP)
 # surviving mutant. Not part of `make test`: about 10 minutes on 2 cores. Starts afresh each time, so a result never
 # comes from an older version of the code or the tests. `$(BIN)/mutmut show <name>` shows a mutant's diff.
 mutation: $(DEV_STAMP)
-	rm -rf mutants
-	nice -n 10 $(BIN)/mutmut run --max-children $(shell nproc) > /dev/null
+	rm -rf mutants && mkdir mutants
+	@echo "mutmut run: progress in mutants/run.log"
+	nice -n 10 $(BIN)/mutmut run --max-children $(shell nproc) > mutants/run.log 2>&1 || { tail -n 40 mutants/run.log; exit 1; }
 	$(BIN)/python scripts/mutation_score.py
 
 bench: $(STAMP)
