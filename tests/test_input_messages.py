@@ -158,3 +158,10 @@ def test_line_of(tmp_path, path, line):
 def test_json_has_no_lines(tmp_path):
     loaded = load_file(write(tmp_path / "case.json", json.dumps({"case_id": "A-1", "child": {"first_name": "A"}})))
     assert loaded.line_of(("child", "first_name")) is None
+
+
+def test_a_raw_control_character_is_named(tmp_path):
+    """PyYAML refuses a raw control character before parsing (an error without a line mark)."""
+    path = write(tmp_path / "case.yaml", "case_id: A\x07-1\n")
+    text = message(path)
+    assert text.startswith(f"The case file {path} is not valid YAML: unacceptable character #x0007")
