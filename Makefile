@@ -13,7 +13,10 @@ CINVAL_VENV := .venv-cinvalidator
 CINVAL_STAMP := $(CINVAL_VENV)/.installed-stamp
 PYTHON311 ?= python3.11
 
-.PHONY: demo test bench docx-templates schemas clean cinvalidator browser web-assets screenshots system-libraries
+DEV_STAMP := $(VENV)/.dev-installed-stamp
+
+.PHONY: demo test bench docx-templates schemas clean cinvalidator browser web-assets screenshots system-libraries \
+	lint typecheck mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +37,11 @@ system-libraries:
 	  echo "Note: libharfbuzz-subset0 is not installed, so PDFs take about 1.7 times longer. Ask your IT team to"; \
 	  echo "      install it (Debian/Ubuntu: sudo apt-get install libharfbuzz-subset0; Fedora: harfbuzz)."; \
 	fi
+
+# The developer tools (ruff, mypy, mutmut): only the targets that use them install them.
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(DEV_STAMP)
 
 demo: $(STAMP) system-libraries
 	$(BIN)/python scripts/demo.py $(AS_OF) $(DEMO_OUT)
@@ -59,6 +67,25 @@ web-assets: $(STAMP)
 screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py out/screenshots
 
+# Style and likely bugs (rules in pyproject.toml [tool.ruff]); the format check reports files `ruff format` would change.
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Types: strict on the calendar, the policies, the checks and input loading; lenient elsewhere ([tool.mypy]).
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml): small changes to the calendar, the engine, the checks,
+# input loading and the render safety modules, each run against their fast tests; prints the score and every
+# surviving mutant. Not part of `make test`: about 10 minutes on 2 cores. Starts afresh each time, so a result never
+# comes from an older version of the code or the tests. `$(BIN)/mutmut show <name>` shows a mutant's diff.
+mutation: $(DEV_STAMP)
+	rm -rf mutants && mkdir mutants
+	@echo "mutmut run: progress in mutants/run.log"
+	nice -n 10 $(BIN)/mutmut run --max-children $(shell nproc) > mutants/run.log 2>&1 || { tail -n 40 mutants/run.log; exit 1; }
+	$(BIN)/python scripts/mutation_score.py
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py; status=$$?; $(BIN)/python scripts/bench_web.py && exit $$status
 
@@ -81,4 +108,4 @@ schemas: $(STAMP)
 	$(BIN)/python scripts/export_schema.py
 
 clean:
-	rm -rf out/demo build dist .pytest_cache $(CINVAL_VENV) $(CINVAL_VENV).log
+	rm -rf out/demo build dist .pytest_cache mutants $(CINVAL_VENV) $(CINVAL_VENV).log

@@ -26,9 +26,9 @@ class _SafeLoader(yaml.SafeLoader):
     Aliases are refused because no case file needs them and they make "billion laughs" bombs possible.
     """
 
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:  # PyYAML hook
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise yaml.MarkedYAMLError(
                 None, None,
                 "YAML aliases (*name) are not allowed in cin-docs files; write the value out in full",
@@ -36,9 +36,9 @@ class _SafeLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # PyYAML keeps the last of two equal keys: a second `meetings:` block would silently replace the first.
-        seen = set()
+        seen: set[str] = set()
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 # `<<: {...}` copies keys in past the duplicate check below (and they silently lose to the keys beside it).
@@ -143,7 +143,7 @@ class LoadedFile:
             self._keys[id(node)] = index
         return index
 
-    def line_of(self, path: tuple) -> int | None:
+    def line_of(self, path: tuple[str | int, ...]) -> int | None:
         """1-based line of the deepest node of `path` that exists in the file (None for JSON)."""
         node, line = self._root, None
         for key in path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # "A person in the case file" means what the case model means by it for meeting invitees.
 from .models.case import SIX_BEES, _people_names
@@ -108,7 +109,7 @@ RISKS = (
 )
 
 
-def plan_window(case_data: dict, profile: dict, deadlines: list[Deadline]) -> tuple[dt.date | None, Deadline | None]:
+def plan_window(case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline]) -> tuple[dt.date | None, Deadline | None]:
     """(plan start, the engine's `plan_end_expected` deadline), each None when the case file cannot give it.
 
     The start is the date `plan_end_expected` counts from when the profile counts it from the plan start (both built-in
@@ -126,13 +127,14 @@ def vague_measure(measure: str) -> bool:
     return bool(VAGUE_WORDS.search(measure)) and not NUMBER.search(measure) and not OBSERVABLE.search(measure)
 
 
-def check_plan(case_data: dict, profile: dict, deadlines: list[Deadline], line_of=None) -> list[Finding]:
+def check_plan(case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline],
+               line_of: Any = None) -> list[Finding]:
     """Every SMART finding for the case's plan, in case-file order (plan sections, outcomes, then actions), each
     located by the action's ID and (given `line_of`, the loaded file's) line."""
     return locate(_check_plan(case_data, profile, deadlines), case_data, line_of)
 
 
-def _check_plan(case_data: dict, profile: dict, deadlines: list[Deadline]) -> list[Finding]:
+def _check_plan(case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline]) -> list[Finding]:
     plan = case_data.get("plan")
     if not plan:
         return [Finding(ERROR, "plan", "The case file has no plan section, so there is no plan to check.")]
@@ -163,7 +165,7 @@ def _check_plan(case_data: dict, profile: dict, deadlines: list[Deadline]) -> li
     return out
 
 
-def _sections(case_data: dict, plan: dict) -> list[Finding]:
+def _sections(case_data: dict[str, Any], plan: dict[str, Any]) -> list[Finding]:
     """Sections both policies say a plan must include; missing ones are warnings (the plan can still be SMART)."""
     out = []
     risks = plan.get("risks") or {}
@@ -194,8 +196,8 @@ def _sections(case_data: dict, plan: dict) -> list[Finding]:
     return out
 
 
-def _action(where: str, action: dict, people: set[str], start: dt.date | None, end: Deadline | None,
-            profile: dict) -> list[Finding]:
+def _action(where: str, action: dict[str, Any], people: set[str], start: dt.date | None, end: Deadline | None,
+            profile: dict[str, Any]) -> list[Finding]:
     out = []
     owner = (action.get("owner") or "").strip()
     if not owner or owner.casefold() in PLACEHOLDER_OWNERS:

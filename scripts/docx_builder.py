@@ -26,7 +26,7 @@ FONT = "Arial"
 LANGUAGE = "en-GB"
 HEADING_SIZES = {1: 16, 2: 13, 3: 12, 4: 11}
 # Fixed so that rebuilding an unchanged template gives identical bytes (and no diff in review).
-BUILD_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+BUILD_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 HEADER_LINES = ("{{ authority.name }}", "{{ child.full_name }} · Case {{ case_id }}")
 FOOTER_LINE = "{{ doc.title }} · produced {{ doc.produced|longdate }} under the {{ doc.policy_label }} policy"

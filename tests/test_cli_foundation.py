@@ -73,8 +73,29 @@ def _command_paths(group: click.Group, prefix=()):
 COMMANDS = [()] + list(_command_paths(cli))
 
 
-def test_the_command_tree_is_found():
-    assert {("validate",), ("due-dates",), ("policies",), ("policies", "show")} <= set(COMMANDS)
+def test_every_command_is_listed_with_a_description_in_its_groups_help(runner):
+    """What a user sees: each group's --help names each of its commands (the same tree the help test below
+    walks) with a one-line description; and the commands the README's tour starts with are there."""
+    def command_at(path: tuple) -> click.Command:
+        command = cli
+        for name in path:
+            command = command.get_command(click.Context(command), name)
+        return command
+
+    groups = [path for path in COMMANDS if isinstance(command_at(path), click.Group)]
+    assert {(), ("pack",), ("policies",)} <= set(groups)
+    for group in groups:
+        result = runner.invoke(cli, [*group, "--help"], prog_name="cin-docs")
+        assert result.exit_code == 0, result.output
+        listed = {}
+        for line in result.output.split("Commands:\n", 1)[1].splitlines():
+            name, _, description = line.strip().partition(" ")
+            if name:
+                listed[name] = description.strip()
+        expected = {path[-1] for path in COMMANDS if len(path) == len(group) + 1 and path[:-1] == group}
+        assert set(listed) == expected, group
+        assert all(listed.values()), f"commands without a description: {[n for n, d in listed.items() if not d]}"
+    assert {("validate",), ("due-dates",), ("render",), ("policies",), ("policies", "show")} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

@@ -16,8 +16,7 @@ from click.testing import CliRunner
 
 from cin_docs import api, resources
 from cin_docs.cli import cli
-from cin_docs.documents import Options
-from cin_docs.documents import panel_summary
+from cin_docs.documents import Options, panel_summary
 from cin_docs.errors import RenderError
 from cin_docs.packs import panel as panel_pack
 from cin_docs.render.jinja import docx_jinja_environment, render_html

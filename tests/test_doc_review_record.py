@@ -140,7 +140,7 @@ def test_every_applicable_sample_renders_in_both_formats(rendered_samples):
 
 
 def test_docx_and_pdf_carry_the_same_headings_and_key_values(rendered_samples):
-    for name, (case, output, _, _, docx_t, pdf_t) in rendered_samples.items():
+    for name, (_case, output, _, _, docx_t, pdf_t) in rendered_samples.items():
         ctx = output.context
         outcome = ctx["outcome"]
         needles = [ctx["doc"]["title"], *HEADINGS, ctx["child"]["full_name"], longdate(ctx["meeting"]["date"]),

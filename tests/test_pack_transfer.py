@@ -176,15 +176,44 @@ def test_manifest_sizes_and_hashes_match_the_zip(built):
 
 
 def test_zip_and_merged_pdf_are_reproducible(built):
+    """Same input, same bytes; and nothing in them comes from the clock, which two calls a moment apart would
+    not show: every date in the merged PDF and the zip is the --as-of date."""
     case = api.load(SAMPLE, {"closures": []})
     parts = [transfer.Part("Letter", "generated", pdf=built["files"][f"{CASE_ID}_transfer-letter.pdf"],
                            docx=built["files"][f"{CASE_ID}_transfer-letter.docx"], pdf_name="a.pdf",
                            docx_name="a.docx")]
     manifest = {"generated": AS_OF.isoformat()}
-    assert transfer._zip(parts, manifest, AS_OF) == transfer._zip(parts, manifest, AS_OF)
+    zipped = transfer._zip(parts, manifest, AS_OF)
+    assert zipped == transfer._zip(parts, manifest, AS_OF)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 23, 0, 0, 0)}
     first, _ = transfer._merge(case, AS_OF, parts, None)
     second, _ = transfer._merge(case, AS_OF, parts, None)
     assert first["bytes"] == second["bytes"]
+    metadata = pypdf.PdfReader(io.BytesIO(first["bytes"])).metadata
+    assert (metadata["/CreationDate"], metadata["/ModDate"]) == ("D:20261123000000Z", "D:20261123000000Z")
+    # Another as-of date gives another date: the date is the argument's, not a constant.
+    earlier, _ = transfer._merge(case, dt.date(2025, 2, 3), parts, None)
+    assert pypdf.PdfReader(io.BytesIO(earlier["bytes"])).metadata["/ModDate"] == "D:20250203000000Z"
+
+
+def test_the_merged_pdf_made_by_the_command_is_dated_from_as_of(built):
+    metadata = built["reader"].metadata  # decrypted with the password by the fixture
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20261123000000Z"
+    assert metadata["/Title"] == f"Child in Need transfer pack – case {CASE_ID}"
+
+
+def test_manifest_hashes_the_whole_of_a_large_file():
+    """Real scanned assessments run to megabytes; every file in the test pack is under 64 KiB."""
+    case = api.load(SAMPLE, {"closures": []})
+    scan = bytes(range(256)) * 1200 + b"the end of a 300 KB scan"  # 307,224 bytes, the last ones differ
+    parts = [transfer.Part("scan.pdf", "attached", pdf=scan, pdf_name="attachments/scan.pdf")]
+    manifest = transfer._manifest(case, AS_OF, parts, "x.pdf", 1, {"pages": 3, "bytes": scan}, False)
+    (entry,) = manifest["files"]
+    assert entry["size"] == len(scan) == 307224
+    assert entry["sha256"] == hashlib.sha256(scan).hexdigest()
+    assert entry["sha256"] != hashlib.sha256(scan[:65536]).hexdigest()
+    assert manifest["merged_pdf"]["sha256"] == hashlib.sha256(scan).hexdigest()
 
 
 # ---- what the documents say -------------------------------------------------------------------------------------

@@ -429,7 +429,7 @@ def test_docx_header_footer_properties_and_stable_bytes(docx_dir):
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.1)
     props = document.core_properties
     assert (props.title, props.author, props.language) == ("Child in Need plan", "London Borough of Example", "en-GB")
-    assert props.created == props.modified == dt.datetime(2026, 11, 16, tzinfo=dt.timezone.utc)
+    assert props.created == props.modified == dt.datetime(2026, 11, 16, tzinfo=dt.UTC)
     package = zipfile.ZipFile(io.BytesIO(data))
     assert {info.date_time for info in package.infolist()} == {(2026, 11, 16, 0, 0, 0)}
     assert "NUMPAGES" in package.read("word/footer1.xml").decode()

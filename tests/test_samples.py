@@ -69,8 +69,28 @@ def _iso(value: str) -> bool:
 # --- every sample ----------------------------------------------------------------------------------------------
 
 
-def test_the_samples_are_there():
-    assert {p.name for p in SAMPLE_FILES} >= EXPECTED_SAMPLES
+# What each sample is there to show (the README's tour uses them): its policy and the part of the case that shows it.
+SAMPLE_SHOWS = {
+    "hillingdon-mid-plan.yaml": ("hillingdon", lambda d: d["plan"] and len(d["meetings"]) >= 2),
+    "hillingdon-disabled-child.yaml": ("hillingdon", lambda d: d["child"]["disabled"] is True),
+    "hillingdon-nrpf.yaml": ("hillingdon", lambda d: d["support"] == "nrpf" and d["nrpf"]["start"]),
+    "hertfordshire-panel.yaml": ("hertfordshire", lambda d: d["panel"]),
+    "hertfordshire-escalation.yaml": ("hertfordshire", lambda d: d["escalations"]),
+    "transfer-out.yaml": ("hillingdon", lambda d: d["transfer"]["direction"] == "out"
+                          and d["transfer"]["receiving_authority"]["name"]),
+    "hillingdon-closed.yaml": ("hillingdon", lambda d: d["closure"]["reason"] and d["plan"]["end"]),
+    "hillingdon-transfer-in.yaml": ("hillingdon", lambda d: any(m["type"] == "transfer_in" for m in d["meetings"])),
+    "hertfordshire-nrpf.yaml": ("hertfordshire", lambda d: d["support"] == "nrpf" and d["nrpf"]["start"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_SAMPLES))
+def test_each_sample_shows_what_its_name_says(name):
+    case, doc = sample(name)  # fails here if the sample is missing or invalid
+    policy, shows = SAMPLE_SHOWS[name]
+    assert (case.data["policy"], doc["policy"]) == (policy, policy)
+    assert shows(case.data)
+    assert doc["deadlines"], "a sample with no deadlines shows nothing"
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)

@@ -36,20 +36,47 @@ def test_every_template_file_is_used():
     assert used - present == set(), "templates that are missing"
 
 
-def test_pack_templates_are_used_by_the_packs():
-    source = "".join((ROOT / "cin_docs" / "packs" / name).read_text() for name in ("panel.py", "transfer.py"))
-    source += (ROOT / "cin_docs" / "caseload" / "outputs.py").read_text()
-    source += "".join(p.read_text() for p in (ROOT / "cin_docs" / "documents").glob("*.py"))
-    for name in PACK_TEMPLATES:
-        assert name in source or name.rsplit(".", 1)[0] in source, name
+def test_pack_templates_are_used_by_the_packs(monkeypatch):
+    """Build both packs with the two renderers recording which templates they are asked for (and giving a blank
+    page instead of rendering): every pack template is rendered, and nothing else outside the document kinds."""
+    import datetime as dt
+    import io
+
+    import docx
+    import pypdf
+
+    from cin_docs import api
+    from cin_docs.packs import panel, transfer
+    from cin_docs.render import docx as docx_module
+    from cin_docs.render import pdf as pdf_module
+
+    asked: list[str] = []
+    blank_pdf, blank_docx = io.BytesIO(), io.BytesIO()
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(blank_pdf)
+    docx.Document().save(blank_docx)
+    monkeypatch.setattr(docx_module, "render_docx", lambda name, context, **kw: asked.append(name) or blank_docx.getvalue())
+    monkeypatch.setattr(pdf_module, "render_pdf",
+                        lambda name, context, extra_allowed=(), **kw: asked.append(name) or blank_pdf.getvalue())
+
+    as_of = dt.date(2026, 11, 23)
+    panel.build([api.load(ROOT / "samples" / "hertfordshire-panel.yaml", {"closures": []})], dt.date(2026, 12, 31),
+                as_of, force=True, progress=False)
+    transfer.build_pack(api.load(ROOT / "samples" / "transfer-out.yaml", {"closures": []}), as_of)
+    kind_templates = {k.docx_template for k in KINDS.values()} | {k.html_template for k in KINDS.values()}
+    assert set(asked) - kind_templates == PACK_TEMPLATES - {"caseload.html"}
 
 
-def test_committed_word_templates_are_what_the_build_script_makes(tmp_path):
-    env = {**os.environ, "DOCX_OUT": str(tmp_path)}
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_docx_templates.py")], env=env, check=True,
-                   capture_output=True)
-    built = {p.name: p.read_bytes() for p in tmp_path.glob("*.docx")}
-    committed = {p.name: p.read_bytes() for p in resources.docx_templates_dir().glob("*.docx")}
-    assert set(built) == set(committed)
-    stale = sorted(name for name in built if built[name] != committed[name])
-    assert stale == [], f"run `make docx-templates` and commit: {stale}"
+def test_the_caseload_report_template_is_used_by_the_caseload_outputs(tmp_path):
+    # The report is made from templates/html/caseload.html: its heading and its two SVG charts are in the output.
+    from click.testing import CliRunner
+
+    from cin_docs.cli import cli
+
+    out = tmp_path / "caseload.html"
+    result = CliRunner().invoke(cli, ["caseload", str(ROOT / "samples" / "hillingdon-mid-plan.yaml"),
+                                      "--as-of", "2026-11-23", "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<h1>Caseload report" in html and html.count("<svg") >= 2

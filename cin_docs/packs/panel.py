@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import api
-from ..documents import Options
-from ..documents import panel_summary
+from ..documents import Options, panel_summary
 from ..errors import CinDocsError, RenderError, UsageError
 from ..render.filters import longdate, time
 

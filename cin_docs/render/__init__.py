@@ -1,6 +1,7 @@
 """Rendering: Jinja environments and filters, the DOCX and PDF backends, safe output, and the document date."""
 
 from __future__ import annotations
+
 import datetime as _dt
 from collections.abc import Mapping as _Mapping
 

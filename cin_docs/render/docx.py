@@ -99,9 +99,14 @@ def docx_context(context: Mapping) -> dict:
     return _convert(context)
 
 
+def _xml_text(value: object) -> str:
+    """Text Word can store: line breaks as \\n, and none of the control characters XML forbids."""
+    return _XML_INVALID.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _convert(value):
     if isinstance(value, str):
-        text = _XML_INVALID.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        text = _xml_text(value)
         # Listing escapes once and marks itself safe (__html__), so autoescape does not escape it again.
         return Listing(text) if "\n" in text else text
     if isinstance(value, Mapping):
@@ -116,15 +121,16 @@ def _convert(value):
 
 def _produced_datetime(context: Mapping) -> dt.datetime:
     produced = produced_date(context, "DOCX")
-    return dt.datetime(produced.year, produced.month, produced.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(produced.year, produced.month, produced.day, tzinfo=dt.UTC)
 
 
 def _set_core_properties(document, context: Mapping, produced: dt.datetime) -> None:
     # Set after render(): docxtpl renders core properties autoescaped, which would store "&amp;" in the title.
     props = document.core_properties
-    props.title = str(context["doc"].get("title", ""))
+    # From the unconverted context, so sanitised here too: lxml refuses a control character with a ValueError.
+    props.title = _xml_text(context["doc"].get("title", ""))
     authority = context.get("authority")
-    props.author = props.last_modified_by = str(authority["name"]) if isinstance(authority, Mapping) else ""
+    props.author = props.last_modified_by = _xml_text(authority["name"]) if isinstance(authority, Mapping) else ""
     props.language = "en-GB"
     props.created = props.modified = produced
     props.revision = 1

@@ -266,7 +266,7 @@ def _source_of(exc: BaseException, env) -> str | None:
 def _segment(node: nodes.Node) -> str | None:
     if isinstance(node, nodes.Getattr):
         return node.attr
-    if isinstance(node.arg, nodes.Const):
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
         return str(node.arg.value)
     return None
 
