@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .config import load_config
 from .errors import CaseValidationError
@@ -39,20 +39,32 @@ def profile_problems(data: dict, profile: dict) -> list[tuple[str, str]]:
     known = profile["meeting_labels"]
     for i, m in enumerate(data.get("meetings", [])):
         if m["type"] not in known:
-            problems.append((format_path(("meetings", i, "type")),
-                             f"The {profile['name']} policy has no '{m['type']}' meeting; "
-                             f"its meeting types are: {', '.join(known)}."))
+            problems.append(
+                (
+                    format_path(("meetings", i, "type")),
+                    f"The {profile['name']} policy has no '{m['type']}' meeting; "
+                    f"its meeting types are: {', '.join(known)}.",
+                )
+            )
     if not profile.get("combined_outcomes"):
         for i, m in enumerate(data.get("meetings", [])):
             if isinstance(m.get("outcome"), list):
-                problems.append((format_path(("meetings", i, "outcome")),
-                                 f"The {profile['name']} policy records exactly one outcome for a review: give one "
-                                 f"of {', '.join(profile['review_outcomes'])}, not a list."))
+                problems.append(
+                    (
+                        format_path(("meetings", i, "outcome")),
+                        f"The {profile['name']} policy records exactly one outcome for a review: give one "
+                        f"of {', '.join(profile['review_outcomes'])}, not a list.",
+                    )
+                )
     if data.get("escalations") and not profile.get("escalation"):
-        problems.append(("escalations",
-                         f"The {profile['name']} policy has no escalation protocol, so escalation deadlines cannot "
-                         "be computed under it. Record escalations in a case under a profile that has one: "
-                         "'policy: hertfordshire', or your own profile file that says 'extends: hertfordshire'."))
+        problems.append(
+            (
+                "escalations",
+                f"The {profile['name']} policy has no escalation protocol, so escalation deadlines cannot "
+                "be computed under it. Record escalations in a case under a profile that has one: "
+                "'policy: hertfordshire', or your own profile file that says 'extends: hertfordshire'.",
+            )
+        )
     return problems
 
 
@@ -139,8 +151,7 @@ def deadline_event(case_id: str, policy_label: str, deadline: dict, explanation:
         ev.add("dtstart", due)
         ev.add("dtend", due + dt.timedelta(days=1))
     # DTSTAMP from the facts, not the clock, so the same case gives the same file.
-    ev.add("dtstamp", dt.datetime.combine(dt.date.fromisoformat(deadline["from_date"]), dt.time(0),
-                                          tzinfo=dt.timezone.utc))
+    ev.add("dtstamp", dt.datetime.combine(dt.date.fromisoformat(deadline["from_date"]), dt.time(0), tzinfo=dt.UTC))
     ev.add("description", f"Due: {explanation}.\nPolicy ({policy_label}): {deadline['source']}")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -227,9 +238,9 @@ def output_name(case_id: str, kind: str, parts: list[str], ext: str) -> str:
 COPY_KINDS = ("plan", "review-record", "case-summary", "closing-summary")
 COPY_NOTES = {
     "family": "Copy for the family: information the case file withholds from anyone in the family is shown as "
-              "[withheld].",
+    "[withheld].",
     "professional": "Copy for professionals: information the case file withholds from any of the professionals is "
-                    "shown as [withheld].",
+    "shown as [withheld].",
 }
 
 
@@ -242,8 +253,10 @@ def redacted_copies(case: Case, kind: str, outputs: list, reader: str, as_of: dt
 
     if kind not in COPY_KINDS or kind not in KINDS:
         kinds = ", ".join(k for k in COPY_KINDS if k in KINDS)
-        raise UsageError(f"--copy makes a redacted copy of a document shared with the family and professionals: "
-                         f"{kinds}. Letters are already written for one reader each.")
+        raise UsageError(
+            f"--copy makes a redacted copy of a document shared with the family and professionals: "
+            f"{kinds}. Letters are already written for one reader each."
+        )
     if reader not in disclosure.COPY_READERS:
         raise UsageError("--copy takes 'family' or 'professional'.")
     applying, names = disclosure.copy_restrictions(case, reader)
@@ -255,8 +268,12 @@ def redacted_copies(case: Case, kind: str, outputs: list, reader: str, as_of: dt
         parts = [*output.name_parts, f"{reader}-copy"]
         copies.append(Output(context, parts, addressed_to=names, reader=reader))
         name = output_name(case.case_id, kind, parts, "pdf")[: -len(".pdf")]
-        logs.append((output_name(case.case_id, kind, [*parts, "redaction-log"], "txt"),
-                     disclosure.redaction_log(case, name, reader, applying, counts, as_of)))
+        logs.append(
+            (
+                output_name(case.case_id, kind, [*parts, "redaction-log"], "txt"),
+                disclosure.redaction_log(case, name, reader, applying, counts, as_of),
+            )
+        )
     return copies, logs
 
 
@@ -282,8 +299,9 @@ def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]
     from .checks import disclosure
 
     texts, word = _shown_texts(case, template, output.context)
-    return disclosure.check(case, texts, output.addressed_to, output.reader,
-                            letter=template in disclosure.LETTER_KINDS), word
+    return disclosure.check(
+        case, texts, output.addressed_to, output.reader, letter=template in disclosure.LETTER_KINDS
+    ), word
 
 
 def disclosure_report(case: Case, kind: str, options) -> tuple[list[tuple[str, list]], str | None]:
@@ -302,8 +320,9 @@ def disclosure_report(case: Case, kind: str, options) -> tuple[list[tuple[str, l
     return report, None
 
 
-def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what: str,
-                     warnings: list[str]) -> dict[int, bytes]:
+def check_disclosure(
+    case: Case, template: str, outputs: list, allow: bool, what: str, warnings: list[str]
+) -> dict[int, bytes]:
     """Run the disclosure check on every output before anything is written. Without `allow` any finding stops
     everything (DisclosureError listing them all); with it each affected output gets the warning line in its
     context. Returns the Word bytes already rendered for outputs that need no change, by position."""
@@ -331,9 +350,10 @@ def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what
             f"The {what} was not produced: the disclosure check found {n} problem{'s' if n != 1 else ''}:\n"
             + "\n".join(lines)
             + "\nNothing was written. Take the person off the document's distribution or invitees (a plan's own list "
-              "is plan.distribution), remove the item from what the document shows, or give them a redacted copy "
-              "(--copy family or --copy professional). To produce it anyway, add --allow-disclosure: the document "
-              "then carries a warning line.")
+            "is plan.distribution), remove the item from what the document shows, or give them a redacted copy "
+            "(--copy family or --copy professional). To produce it anyway, add --allow-disclosure: the document "
+            "then carries a warning line."
+        )
     for i, findings in found:
         output = outputs[i]
         line = disclosure.warning_line(findings)
@@ -344,15 +364,17 @@ def check_disclosure(case: Case, template: str, outputs: list, allow: bool, what
             raise DisclosureError(
                 f"The {what} was not produced: --allow-disclosure needs the document to carry its warning line, and "
                 "the template in use does not print {{ disclosure.warning }}. Add it to the authority's template, or "
-                "resolve the disclosure problems instead:\n" + "\n".join(lines))
+                "resolve the disclosure problems instead:\n" + "\n".join(lines)
+            )
         words[i] = word
     warnings.append(f"The {what} was produced with --allow-disclosure although the disclosure check found:")
     warnings.extend(line.strip()[2:] for line in lines)
     return words
 
 
-def render_files(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
-                 copy: str | None = None) -> tuple[list[tuple[Path, bytes]], list[str]]:
+def render_files(
+    case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"), copy: str | None = None
+) -> tuple[list[tuple[Path, bytes]], list[str]]:
     """Build, check (disclosure, before anything exists on disk) and render every output of `kind` in each format,
     in memory: ([(path, bytes)], warnings). With `copy`, the redacted copies for that reader and their logs instead.
     `render` writes them; batches (cin_docs.batch) collect them from every case first."""
@@ -367,15 +389,19 @@ def render_files(case: Case, kind: str, options, formats=FORMATS, out_dir: Path 
     for i, output in enumerate(outputs):
         for fmt in formats:
             name = output_name(case.case_id, kind, output.name_parts, fmt)
-            data = (words[i] if fmt == "docx" and i in words
-                    else render_bytes(kind, output.context, fmt, templates_of(case)))
+            data = (
+                words[i]
+                if fmt == "docx" and i in words
+                else render_bytes(kind, output.context, fmt, templates_of(case))
+            )
             files.append((Path(out_dir) / name, data))
     files += [(Path(out_dir) / name, text.encode("utf-8")) for name, text in logs]
     return files, warnings
 
 
-def render(case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"),
-           copy: str | None = None) -> RenderResult:
+def render(
+    case: Case, kind: str, options, formats=FORMATS, out_dir: Path = Path("out"), copy: str | None = None
+) -> RenderResult:
     """Every output of `kind` (render_files), then written all or none."""
     from .render.output import write_all
 
@@ -391,4 +417,3 @@ def census_return(cases: list[Case] | list[dict], year: str, la: str, now: dt.da
 
     data = [c.data if isinstance(c, Case) else c for c in cases]
     return build_return(data, census_year(year), la, now or dt.datetime.now(), __version__)
-

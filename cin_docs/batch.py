@@ -20,8 +20,13 @@ from .errors import CinDocsError, RenderError, UsageError
 # Cases a worker renders before it is replaced by a fresh one (ProcessPoolExecutor's max_tasks_per_child).
 RECYCLE_EVERY = 50
 # Imported once in the forkserver, so each worker starts with WeasyPrint, the templates' code and the engine loaded.
-_PRELOAD = ["cin_docs.api", "cin_docs.documents", "cin_docs.render.pdf", "cin_docs.render.fetcher",
-            "cin_docs.render.docx"]
+_PRELOAD = [
+    "cin_docs.api",
+    "cin_docs.documents",
+    "cin_docs.render.pdf",
+    "cin_docs.render.fetcher",
+    "cin_docs.render.docx",
+]
 
 
 @dataclass
@@ -38,8 +43,9 @@ def render_case(case: api.Case, kind: str, options, formats, out_dir: Path, copy
     return CaseFiles(case.case_id, files, warnings, os.getpid())
 
 
-def _work(path: Path, config: dict, kind: str, options, formats, out_dir: Path, variant: str,
-          copy: str | None = None) -> CaseFiles | str:
+def _work(
+    path: Path, config: dict, kind: str, options, formats, out_dir: Path, variant: str, copy: str | None = None
+) -> CaseFiles | str:
     """In a worker: load and render one case; a cin-docs error comes back as its message (exceptions with their own
     constructors do not always survive pickling)."""
     from .render.pdf import pdf_variant
@@ -51,16 +57,26 @@ def _work(path: Path, config: dict, kind: str, options, formats, out_dir: Path, 
         return exc.message
 
 
-def render_many(cases: list[api.Case], kind: str, options, formats, out_dir: Path, *, jobs: int = 1,
-                variant: str | None = None, copy: str | None = None) -> list[CaseFiles]:
+def render_many(
+    cases: list[api.Case],
+    kind: str,
+    options,
+    formats,
+    out_dir: Path,
+    *,
+    jobs: int = 1,
+    variant: str | None = None,
+    copy: str | None = None,
+) -> list[CaseFiles]:
     """Render `kind` for every case (already loaded and validated), with `jobs` processes; nothing written."""
     from .render.pdf import DEFAULT_VARIANT
 
     ids = [c.case_id for c in cases]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise UsageError(f"The same case is given more than once ({', '.join(repeated)}): its files would overwrite "
-                         "each other.")
+        raise UsageError(
+            f"The same case is given more than once ({', '.join(repeated)}): its files would overwrite each other."
+        )
     if jobs <= 1 or len(cases) <= 1:
         from .render.pdf import pdf_variant
 
@@ -74,16 +90,26 @@ def render_many(cases: list[api.Case], kind: str, options, formats, out_dir: Pat
         return results
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(cases)), mp_context=context,
-                             max_tasks_per_child=RECYCLE_EVERY) as pool:
-        futures = [pool.submit(_work, case.path, case.config, kind, options, formats, Path(out_dir),
-                               variant or DEFAULT_VARIANT, copy) for case in cases]
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(cases)), mp_context=context, max_tasks_per_child=RECYCLE_EVERY
+    ) as pool:
+        futures = [
+            pool.submit(
+                _work, case.path, case.config, kind, options, formats, Path(out_dir), variant or DEFAULT_VARIANT, copy
+            )
+            for case in cases
+        ]
         outcomes = [future.result() for future in futures]
-    failures = [f"Case {case.case_id} ({case.path}): {outcome}"
-                for case, outcome in zip(cases, outcomes) if isinstance(outcome, str)]
+    failures = [
+        f"Case {case.case_id} ({case.path}): {outcome}"
+        for case, outcome in zip(cases, outcomes)
+        if isinstance(outcome, str)
+    ]
     if failures:
-        raise RenderError(f"{len(failures)} of {len(cases)} cases could not be rendered, so nothing was written:\n"
-                          + "\n".join(failures))
+        raise RenderError(
+            f"{len(failures)} of {len(cases)} cases could not be rendered, so nothing was written:\n"
+            + "\n".join(failures)
+        )
     return outcomes
 
 

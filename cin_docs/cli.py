@@ -31,9 +31,14 @@ class IsoDate(click.ParamType):
 
 
 def as_of_option(f):
-    return click.option("--as-of", "as_of", type=IsoDate(), default=None,
-                        help="Work out deadlines as on this date (default: today). Meetings and visits dated on or "
-                             "before it count as held.")(f)
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=IsoDate(),
+        default=None,
+        help="Work out deadlines as on this date (default: today). Meetings and visits dated on or "
+        "before it count as held.",
+    )(f)
 
 
 def case_argument(f):
@@ -73,8 +78,10 @@ def failure_message(exc: Exception, written: list[Path]) -> str:
     elif isinstance(exc, MemoryError):
         problem = "cin-docs ran out of memory. Check that the input files are the right ones."
     else:
-        problem = (f"cin-docs hit an unexpected problem ({type(exc).__name__}). Run the same command with --debug "
-                   "to see the details, and report it.")
+        problem = (
+            f"cin-docs hit an unexpected problem ({type(exc).__name__}). Run the same command with --debug "
+            "to see the details, and report it."
+        )
     if written:
         return f"{problem} These files had already been written and are complete: {', '.join(map(str, written))}."
     return f"{problem} Nothing was written."
@@ -90,8 +97,13 @@ def printable(text: str) -> str:
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="cin-docs")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for errors (for reporting bugs).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="CIN_DOCS_CONFIG",
-              help="Configuration file with office closure days and branding (or set CIN_DOCS_CONFIG).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    envvar="CIN_DOCS_CONFIG",
+    help="Configuration file with office closure days and branding (or set CIN_DOCS_CONFIG).",
+)
 @click.pass_context
 def cli(ctx, debug, config_path):
     """Child in Need paperwork from one case file per child.
@@ -137,8 +149,9 @@ def load_cases(ctx, paths, consequence: str):
         raise failures[0]
     if failures:
         messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
-        raise RenderError(f"{len(failures)} of {len(paths)} case files have problems, so {consequence}:\n"
-                          + "\n".join(messages))
+        raise RenderError(
+            f"{len(failures)} of {len(paths)} case files have problems, so {consequence}:\n" + "\n".join(messages)
+        )
     return loaded
 
 
@@ -175,17 +188,26 @@ def validate(ctx, cases):
         ctx.exit(1)
 
 
-STATUS_STYLE = {"overdue": ("OVERDUE", "red"), "late": ("late", "yellow"), "open": ("open", None),
-                "met": ("met", "green"), "info": ("date", "blue"), "missed": ("missed", "yellow"),
-                "passed": ("passed", None)}
+STATUS_STYLE = {
+    "overdue": ("OVERDUE", "red"),
+    "late": ("late", "yellow"),
+    "open": ("open", None),
+    "met": ("met", "green"),
+    "info": ("date", "blue"),
+    "missed": ("missed", "yellow"),
+    "passed": ("passed", None),
+}
 
 
 @cli.command("due-dates", context_settings=CONTEXT_SETTINGS)
 @case_argument
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the deadlines as JSON (for other systems).")
-@click.option("--ics", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the open and overdue deadlines to this iCalendar (.ics) file for Outlook.")
+@click.option(
+    "--ics",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the open and overdue deadlines to this iCalendar (.ics) file for Outlook.",
+)
 @click.pass_context
 def due_dates(ctx, case, as_of, as_json, ics):
     """Show every statutory deadline for a case, soonest first.
@@ -200,9 +222,8 @@ def due_dates(ctx, case, as_of, as_json, ics):
       cin-docs due-dates samples/hertfordshire-panel.yaml --as-of 2026-11-23
     """
     from . import api
-    from .render.filters import longdate
-
     from .errors import UsageError
+    from .render.filters import longdate
 
     if ics is not None and (not str(ics).strip() or str(ics) == "." or ics.is_dir()):
         raise UsageError("--ics needs the name of a file to write, e.g. --ics deadlines.ics.")
@@ -216,8 +237,9 @@ def due_dates(ctx, case, as_of, as_json, ics):
     if as_json:
         click.echo(json.dumps(api.due_dates_json(loaded, as_of), indent=2, ensure_ascii=False))
         return
-    click.echo(f"Deadlines for case {loaded.case_id} under the {loaded.profile['label']} policy, "
-               f"as of {longdate(as_of)}:")
+    click.echo(
+        f"Deadlines for case {loaded.case_id} under the {loaded.profile['label']} policy, as of {longdate(as_of)}:"
+    )
     if not deadlines:
         click.echo("  No deadlines: the case file has none of the events the policy counts from.")
     # The date column is as wide as its longest entry ("Thursday 31 December 2026 10:00"), so labels line up.
@@ -228,8 +250,10 @@ def due_dates(ctx, case, as_of, as_json, ics):
         _echo_deadline(d, width)
     if history:
         click.echo("")
-        click.echo("History (on the record, not things to do): visits, meetings and reviews that came late, and "
-                   "what fell due before the plan ended and never happened:")
+        click.echo(
+            "History (on the record, not things to do): visits, meetings and reviews that came late, and "
+            "what fell due before the plan ended and never happened:"
+        )
         for d in history:
             _echo_deadline(d, width)
     overdue = sum(d.status == "overdue" for d in deadlines)
@@ -308,9 +332,10 @@ def policies_show(name):
             click.echo(f"    applies only when: {describe_conditions(rule['when'])}")
         if rule.get("unless"):
             click.echo(f"    left out when: {describe_conditions(rule['unless'])}")
-        plan_end = {"stop": "nothing is due after the plan ends; what fell due before it and never happened is "
-                            "missed",
-                    "items": "still applies to meetings and escalations on or before the plan end"}
+        plan_end = {
+            "stop": "nothing is due after the plan ends; what fell due before it and never happened is missed",
+            "items": "still applies to meetings and escalations on or before the plan end",
+        }
         if rule.get("plan_end") in plan_end:
             click.echo(f"    when the plan ends: {plan_end[rule['plan_end']]}")
         if rule.get("history"):
@@ -323,8 +348,9 @@ def policies_show(name):
 
 
 def describe_conditions(when: dict) -> str:
-    return " and ".join(f"{k.replace('_', ' ')} is {str(v).lower() if isinstance(v, bool) else v}"
-                        for k, v in when.items())
+    return " and ".join(
+        f"{k.replace('_', ' ')} is {str(v).lower() if isinstance(v, bool) else v}" for k, v in when.items()
+    )
 
 
 def describe_offset(off: dict) -> str:
@@ -333,8 +359,10 @@ def describe_offset(off: dict) -> str:
     unit = next(k for k in OFFSET_UNITS if k in off)
     value = off[unit]
     if unit == "panel_date":
-        text = (f"the last {value['weekday'].capitalize()} of the month, with the referral "
-                f"{value['referral_working_days']} working days before")
+        text = (
+            f"the last {value['weekday'].capitalize()} of the month, with the referral "
+            f"{value['referral_working_days']} working days before"
+        )
     elif unit == "weeks_from_field":
         text = f"the number of weeks in {value}"
     elif unit == "working_days_before":
@@ -352,35 +380,61 @@ def describe_offset(off: dict) -> str:
 
 
 def format_option(f):
-    return click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="both",
-                        show_default=True, help="Word (editable), PDF, or both.")(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["docx", "pdf", "both"]),
+        default="both",
+        show_default=True,
+        help="Word (editable), PDF, or both.",
+    )(f)
 
 
 def out_option(f):
-    return click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default="out",
-                        show_default=True, help="Folder to write the files into (created if needed).")(f)
+    return click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="out",
+        show_default=True,
+        help="Folder to write the files into (created if needed).",
+    )(f)
 
 
 def allow_disclosure_option(f):
-    return click.option("--allow-disclosure", is_flag=True,
-                        help="Produce the document even if the disclosure check finds something the case file "
-                             "withholds from a person it goes to (the document then carries a warning line).")(f)
+    return click.option(
+        "--allow-disclosure",
+        is_flag=True,
+        help="Produce the document even if the disclosure check finds something the case file "
+        "withholds from a person it goes to (the document then carries a warning line).",
+    )(f)
 
 
 def templates_option(f):
-    return click.option("--templates", "templates", type=click.Path(path_type=Path),
-                        help="Your authority's own templates folder (see 'cin-docs templates'); overrides "
-                             "'templates:' in the configuration file.")(f)
+    return click.option(
+        "--templates",
+        "templates",
+        type=click.Path(path_type=Path),
+        help="Your authority's own templates folder (see 'cin-docs templates'); overrides "
+        "'templates:' in the configuration file.",
+    )(f)
 
 
 PDF_VARIANT_CHOICES = ("ua1+a3a", "pdf/a-2b", "plain")  # cin_docs.render.pdf.PDF_VARIANTS (not imported: startup)
 
 
 def pdf_variant_option(f):
-    return click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANT_CHOICES), default="ua1+a3a",
-                        metavar="VARIANT", show_default=True,
-                        help="ua1+a3a: accessible (PDF/UA-1) and archival (PDF/A-3a) at once; pdf/a-2b: for a "
-                             "records system that insists on PDF/A-2b; plain: no archival standard.")(f)
+    return click.option(
+        "--pdf-variant",
+        "pdf_variant",
+        type=click.Choice(PDF_VARIANT_CHOICES),
+        default="ua1+a3a",
+        metavar="VARIANT",
+        show_default=True,
+        help="ua1+a3a: accessible (PDF/UA-1) and archival (PDF/A-3a) at once; pdf/a-2b: for a "
+        "records system that insists on PDF/A-2b; plain: no archival standard.",
+    )(f)
 
 
 def use_templates(ctx, templates: Path | None) -> None:
@@ -400,8 +454,9 @@ _KINDS = __import__("cin_docs.documents", fromlist=["KINDS"]).KINDS
 DOCUMENT_HELP = "\n".join(f"  {key:<{max(map(len, _KINDS)) + 2}} {kind.summary}" for key, kind in _KINDS.items())
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS,
-             help=f"""Produce a document for a case (or for several) as Word and/or PDF.
+@cli.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=f"""Produce a document for a case (or for several) as Word and/or PDF.
 
 \b
 KIND is one of:
@@ -423,40 +478,77 @@ Examples:
   cin-docs render plan samples/hertfordshire-panel.yaml --format pdf -o letters/
   cin-docs render review-record samples/transfer-out.yaml --copy family
   cin-docs render case-summary cases/*.yaml --jobs 2 -o summaries/
-""")
-@click.argument("kind", type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
-                metavar="KIND")
+""",
+)
+@click.argument(
+    "kind", type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)), metavar="KIND"
+)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CASE...")
-@click.option("--meeting", help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
-                                "Default: the next planned meeting (invitations) or the latest held one (records).")
-@click.option("--recipient", help="Only the letter for this invitee: any name the case file uses for them "
-                                  "(full name, first name, preferred name or salutation; any capitals).")
+@click.option(
+    "--meeting",
+    help="Which meeting: its number in the case file (0, 1, ...) or its date (YYYY-MM-DD). "
+    "Default: the next planned meeting (invitations) or the latest held one (records).",
+)
+@click.option(
+    "--recipient",
+    help="Only the letter for this invitee: any name the case file uses for them "
+    "(full name, first name, preferred name or salutation; any capitals).",
+)
 @click.option("--escalation", type=click.IntRange(min=0), help="Which escalation (0, 1, ...); default the latest.")
 @click.option("--allow-unsmart", is_flag=True, help="Produce the plan even if the SMART check finds errors.")
 @allow_disclosure_option
-@click.option("--copy", "copy", type=click.Choice(["family", "professional"]),
-              help="Make a redacted copy for this reader instead (plan, review-record, case-summary): everything "
-                   "the case file withholds from anyone in the family (or from any professional) is shown as "
-                   "[withheld], and a redaction log is written beside the copy.")
+@click.option(
+    "--copy",
+    "copy",
+    type=click.Choice(["family", "professional"]),
+    help="Make a redacted copy for this reader instead (plan, review-record, case-summary): everything "
+    "the case file withholds from anyone in the family (or from any professional) is shown as "
+    "[withheld], and a redaction log is written beside the copy.",
+)
 @format_option
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="With several case files: how many to render at once (one process each; at most your number "
-                   "of processor cores helps).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With several case files: how many to render at once (one process each; at most your number "
+    "of processor cores helps).",
+)
 @pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def render(ctx, kind, cases, meeting, recipient, escalation, allow_unsmart, allow_disclosure, copy, fmt, jobs,
-           pdf_variant, out_dir,
-           templates, as_of):
+def render(
+    ctx,
+    kind,
+    cases,
+    meeting,
+    recipient,
+    escalation,
+    allow_unsmart,
+    allow_disclosure,
+    copy,
+    fmt,
+    jobs,
+    pdf_variant,
+    out_dir,
+    templates,
+    as_of,
+):
     from . import api
     from .documents import Options
     from .render.pdf import pdf_variant as variant_scope
 
     use_templates(ctx, templates)
-    options = Options(as_of=as_of or dt.date.today(), meeting=meeting, recipient=recipient,
-                      allow_unsmart=allow_unsmart, escalation=escalation, allow_disclosure=allow_disclosure)
+    options = Options(
+        as_of=as_of or dt.date.today(),
+        meeting=meeting,
+        recipient=recipient,
+        allow_unsmart=allow_unsmart,
+        escalation=escalation,
+        allow_disclosure=allow_disclosure,
+    )
     if len(cases) == 1:
         loaded = load_case(ctx, cases[0])
         with variant_scope(pdf_variant):
@@ -470,8 +562,9 @@ def render(ctx, kind, cases, meeting, recipient, escalation, allow_unsmart, allo
     from .render.output import write_all
 
     loaded = load_cases(ctx, cases, "nothing was rendered")
-    results = batch.render_many(loaded, kind, options, formats_of(fmt), out_dir, jobs=jobs, variant=pdf_variant,
-                                 copy=copy)
+    results = batch.render_many(
+        loaded, kind, options, formats_of(fmt), out_dir, jobs=jobs, variant=pdf_variant, copy=copy
+    )
     for result in results:
         for warning in result.warnings:
             click.echo(click.style("Warning: ", fg="yellow", bold=True) + f"{result.case_id}: {warning}", err=True)
@@ -495,27 +588,42 @@ def pack():
 
 @pack.command("transfer", context_settings=CONTEXT_SETTINGS)
 @case_argument
-@click.option("--attach", "attach", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="A PDF or Word (.docx) file to add to the pack; repeat for more. PDFs are merged in as given, "
-                   "Word files go in the zip only. A file whose name contains 'assessment' counts as the social "
-                   "work assessment on the checklist.")
-@click.option("--password", prompt="Password for the pack", hide_input=True, confirmation_prompt=True,
-              prompt_required=False, envvar="CIN_DOCS_PDF_PASSWORD", show_envvar=True,
-              help="Protect the pack with a password: the merged PDF and the zip are both encrypted (AES-256). "
-                   "Give --password on its own to be asked for it (nothing is shown as you type), or set "
-                   "CIN_DOCS_PDF_PASSWORD, or use --password-file: a password written after --password can be seen "
-                   "by other users of the computer and stays in your shell history.")
-@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="Read the password from the first line of this file ('-' for standard input, /dev/fd/N for an "
-                   "open file descriptor). Keep the file readable by you only.")
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A PDF or Word (.docx) file to add to the pack; repeat for more. PDFs are merged in as given, "
+    "Word files go in the zip only. A file whose name contains 'assessment' counts as the social "
+    "work assessment on the checklist.",
+)
+@click.option(
+    "--password",
+    prompt="Password for the pack",
+    hide_input=True,
+    confirmation_prompt=True,
+    prompt_required=False,
+    envvar="CIN_DOCS_PDF_PASSWORD",
+    show_envvar=True,
+    help="Protect the pack with a password: the merged PDF and the zip are both encrypted (AES-256). "
+    "Give --password on its own to be asked for it (nothing is shown as you type), or set "
+    "CIN_DOCS_PDF_PASSWORD, or use --password-file: a password written after --password can be seen "
+    "by other users of the computer and stays in your shell history.",
+)
+@click.option(
+    "--password-file",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Read the password from the first line of this file ('-' for standard input, /dev/fd/N for an "
+    "open file descriptor). Keep the file readable by you only.",
+)
 @allow_disclosure_option
 @pdf_variant_option
 @out_option
 @templates_option
 @as_of_option
 @click.pass_context
-def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, pdf_variant, out_dir, templates,
-                  as_of):
+def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, pdf_variant, out_dir, templates, as_of):
     """Build the transfer-out pack for a child moving to another local authority.
 
     Makes the notification letter to the receiving authority (with the date by which it should hold its first
@@ -549,8 +657,9 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
     from .render.pdf import pdf_variant as variant_scope
 
     with variant_scope(pdf_variant):
-        built = transfer_pack.build_pack(loaded, as_of or dt.date.today(), list(attach), password,
-                                         allow_disclosure=allow_disclosure)
+        built = transfer_pack.build_pack(
+            loaded, as_of or dt.date.today(), list(attach), password, allow_disclosure=allow_disclosure
+        )
     for warning in built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning, err=True)
     for path in built.write(out_dir):
@@ -559,11 +668,19 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
 
 @pack.command("panel", context_settings=CONTEXT_SETTINGS)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--panel-date", "panel_date", type=IsoDate(), required=True,
-              help="The date the panel sits (YYYY-MM-DD); the agenda, referral deadline and file names use it.")
-@click.option("--force", is_flag=True,
-              help="Build the pack even if it is over-booked, a referral was late or the policies differ "
-                   "(the problems are printed as warnings and listed in the pack).")
+@click.option(
+    "--panel-date",
+    "panel_date",
+    type=IsoDate(),
+    required=True,
+    help="The date the panel sits (YYYY-MM-DD); the agenda, referral deadline and file names use it.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build the pack even if it is over-booked, a referral was late or the policies differ "
+    "(the problems are printed as warnings and listed in the pack).",
+)
 @allow_disclosure_option
 @pdf_variant_option
 @out_option
@@ -597,13 +714,16 @@ def pack_panel(ctx, cases, panel_date, force, allow_disclosure, pdf_variant, out
         raise failures[0]
     if failures:
         messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
-        raise RenderError(f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
-                          + "\n".join(messages))
+        raise RenderError(
+            f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
+            + "\n".join(messages)
+        )
     from .render.pdf import pdf_variant as variant_scope
 
     with variant_scope(pdf_variant):
-        built = panel_pack.build(loaded, panel_date, as_of or dt.date.today(), force=force,
-                                 allow_disclosure=allow_disclosure)
+        built = panel_pack.build(
+            loaded, panel_date, as_of or dt.date.today(), force=force, allow_disclosure=allow_disclosure
+        )
     for message in built.problems + built.warnings:
         click.echo(click.style("Warning: ", fg="yellow", bold=True) + message, err=True)
     for path in panel_pack.write(built, out_dir):
@@ -612,10 +732,15 @@ def pack_panel(ctx, cases, panel_date, force, allow_disclosure, pdf_variant, out
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @case_argument
-@click.option("--disclosure", "disclosure_kinds", multiple=True, metavar="KIND",
-              type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
-              help="Also check what these documents would show to the people they go to (repeatable), e.g. "
-                   "--disclosure review-record --disclosure invitation. Nothing is written.")
+@click.option(
+    "--disclosure",
+    "disclosure_kinds",
+    multiple=True,
+    metavar="KIND",
+    type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
+    help="Also check what these documents would show to the people they go to (repeatable), e.g. "
+    "--disclosure review-record --disclosure invitation. Nothing is written.",
+)
 @click.option("--meeting", help="For --disclosure: the meeting's number (0 = first in the file) or date.")
 @as_of_option
 @click.pass_context
@@ -652,8 +777,15 @@ def check(ctx, case, disclosure_kinds, meeting, as_of):
         click.echo(f"  {click.style(f'{word}:', fg=colour, bold=True)} {finding.location}: {finding.message}")
     if smart.errors(findings):
         no_plan = any(f.path == "plan" for f in findings)
-        click.echo(smart.summary(findings) + ("" if no_plan else " Correct the errors before producing the plan, or "
-                                              "produce it as it is with 'cin-docs render plan --allow-unsmart'."))
+        click.echo(
+            smart.summary(findings)
+            + (
+                ""
+                if no_plan
+                else " Correct the errors before producing the plan, or "
+                "produce it as it is with 'cin-docs render plan --allow-unsmart'."
+            )
+        )
         ctx.exit(1)
     click.echo(smart.summary(findings) if findings else "No problems found: the plan is SMART.")
     if disclosure_problems:
@@ -679,8 +811,11 @@ def _disclosure_section(loaded, kinds, meeting, as_of) -> int:
                 problems += 1
                 click.echo(f"  {click.style('Error:', fg='red', bold=True)} {name}: {finding.path}: {finding.message}")
     if kinds:
-        click.echo(f"{problems} disclosure problem{'s' if problems != 1 else ''} found." if problems
-                   else "No disclosure problems found.")
+        click.echo(
+            f"{problems} disclosure problem{'s' if problems != 1 else ''} found."
+            if problems
+            else "No disclosure problems found."
+        )
     return problems
 
 
@@ -701,10 +836,20 @@ def templates_group():
 
 
 @templates_group.command("export", context_settings=CONTEXT_SETTINGS)
-@click.argument("kinds", nargs=-1, metavar="[KIND]...",
-                type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder to write the templates into (created if needed).")
+@click.argument(
+    "kinds",
+    nargs=-1,
+    metavar="[KIND]...",
+    type=click.Choice(list(__import__("cin_docs.documents", fromlist=["KINDS"]).KINDS)),
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the templates into (created if needed).",
+)
 @click.option("--force", is_flag=True, help="Replace files of the same name already in the folder.")
 def templates_export(kinds, out_dir, force):
     """Write the built-in templates into a folder as a starting point for your own.
@@ -745,8 +890,11 @@ def templates_check(folder):
     resolved = templates_folder(folder, "the command line")
     checked, problems = check_folder(resolved)
     if not checked and not problems:
-        click.echo(f"{folder} has no templates to check: put Word templates in {folder}/docx and PDF templates in "
-                   f"{folder}/html (see 'cin-docs templates export').", err=True)
+        click.echo(
+            f"{folder} has no templates to check: put Word templates in {folder}/docx and PDF templates in "
+            f"{folder}/html (see 'cin-docs templates export').",
+            err=True,
+        )
         ctx = click.get_current_context()
         ctx.exit(1)
     click.echo(f"Checking the templates in {folder}:")
@@ -762,9 +910,11 @@ def templates_check(folder):
         for problem in found:
             click.echo(f"           - {problem.message}")
     if problems:
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found: correct "
-                   f"{'them' if len(problems) != 1 else 'it'}, save, and run this check again. Until then cin-docs "
-                   "refuses to use these templates.")
+        click.echo(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found: correct "
+            f"{'them' if len(problems) != 1 else 'it'}, save, and run this check again. Until then cin-docs "
+            "refuses to use these templates."
+        )
         click.get_current_context().exit(1)
     click.echo("No problems found: the folder is ready to use (templates: in the configuration file, or --templates).")
 
@@ -776,17 +926,41 @@ CASELOAD_FORMATS = ("table", "csv", "xlsx", "json", "html", "pdf")
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @as_of_option
-@click.option("--by", type=click.Choice(["worker", "team", "rule"]), default="worker", show_default=True,
-              help="Group the lists by social worker, team or deadline.")
-@click.option("--format", "fmt", type=click.Choice(CASELOAD_FORMATS), default="table", show_default=True,
-              help="table (on screen), csv or xlsx (spreadsheets), json (other systems), html or pdf (to print).")
-@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file (needed for xlsx and pdf; otherwise it is printed).")
-@click.option("--ics-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Also write one calendar (.ics) per social worker with their open and overdue deadlines, for "
-                   "Outlook, into this folder.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, hidden=True,
-              help="Processes to read cases with (default: one per core for large folders).")
+@click.option(
+    "--by",
+    type=click.Choice(["worker", "team", "rule"]),
+    default="worker",
+    show_default=True,
+    help="Group the lists by social worker, team or deadline.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CASELOAD_FORMATS),
+    default="table",
+    show_default=True,
+    help="table (on screen), csv or xlsx (spreadsheets), json (other systems), html or pdf (to print).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (needed for xlsx and pdf; otherwise it is printed).",
+)
+@click.option(
+    "--ics-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write one calendar (.ics) per social worker with their open and overdue deadlines, for "
+    "Outlook, into this folder.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    hidden=True,
+    help="Processes to read cases with (default: one per core for large folders).",
+)
 @click.pass_context
 def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
     """The work list for many cases at once: what is overdue, what is due in the next 14 days, and what lapsed in
@@ -809,13 +983,19 @@ def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
 
     if fmt in ("xlsx", "pdf") and out_file is None:
         raise UsageError(f"A {fmt} report is a file: say where to write it with -o, e.g. -o caseload.{fmt}.")
-    report = caseload_mod.caseload(paths, as_of or dt.date.today(), by, _config(ctx), jobs=jobs,
-                                   calendars=ics_dir is not None)
+    report = caseload_mod.caseload(
+        paths, as_of or dt.date.today(), by, _config(ctx), jobs=jobs, calendars=ics_dir is not None
+    )
     if fmt == "table":
         data = outputs.to_table(report, click.style if out_file is None else (lambda t, **kw: t)).encode("utf-8")
     else:
-        data = {"csv": outputs.to_csv, "xlsx": outputs.to_xlsx, "json": outputs.to_json, "html": outputs.to_html,
-                "pdf": outputs.to_pdf}[fmt](report)
+        data = {
+            "csv": outputs.to_csv,
+            "xlsx": outputs.to_xlsx,
+            "json": outputs.to_json,
+            "html": outputs.to_html,
+            "pdf": outputs.to_pdf,
+        }[fmt](report)
     if out_file is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -825,15 +1005,17 @@ def caseload(ctx, paths, as_of, by, fmt, out_file, ics_dir, jobs):
         written = outputs.write_files(outputs.worker_calendars(report), ics_dir)
         click.echo(f"Wrote {len(written)} calendar{'s' if len(written) != 1 else ''} to {ics_dir}", err=True)
     if report.errors:
-        click.echo(f"{len(report.errors)} of {report.cases + len(report.errors)} case files could not be read; "
-                   "they are listed in the report.", err=True)
+        click.echo(
+            f"{len(report.errors)} of {report.cases + len(report.errors)} case files could not be read; "
+            "they are listed in the report.",
+            err=True,
+        )
         ctx.exit(1)
 
 
 @cli.command("panel-candidates", context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--panel-date", "panel_date", type=IsoDate(), required=True,
-              help="The date the panel sits (YYYY-MM-DD).")
+@click.option("--panel-date", "panel_date", type=IsoDate(), required=True, help="The date the panel sits (YYYY-MM-DD).")
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
 @click.pass_context
@@ -863,8 +1045,14 @@ def panel_candidates(ctx, paths, panel_date, as_of, as_json):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--year", required=True, metavar="YYYY-YY", help="The collection year, e.g. 2026-27.")
 @click.option("--la", required=True, metavar="NNN", help="Your local authority's three-digit DfE code, e.g. 312.")
-@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The XML file to write, e.g. cin.xml.")
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The XML file to write, e.g. cin.xml.",
+)
 @click.pass_context
 def census(ctx, paths, year, la, out_file):
     """Build the DfE Children in Need census return (XML) from case files.
@@ -886,12 +1074,13 @@ def census(ctx, paths, year, la, out_file):
     census_year(year)  # a wrong year is a usage error before any file is read
     cases, errors = load_cases(paths, _config(ctx), data_only=True)
     if errors:
-        raise RenderError(f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census "
-                          "return was not written:\n" + "\n".join(e["error"] for e in errors))
+        raise RenderError(
+            f"{len(errors)} of {len(cases) + len(errors)} case files cannot be read, so the census "
+            "return was not written:\n" + "\n".join(e["error"] for e in errors)
+        )
     built = api.census_return(cases, year, la)
     atomic_write(out_file, built.xml)
-    click.echo(f"Wrote {out_file}: {len(built.included)} child{'ren' if len(built.included) != 1 else ''} "
-               f"for {year}.")
+    click.echo(f"Wrote {out_file}: {len(built.included)} child{'ren' if len(built.included) != 1 else ''} for {year}.")
     if built.left_out:
         click.echo(f"Left out (outside {year}): {', '.join(built.left_out)}")
 
@@ -911,8 +1100,12 @@ def _stop(signum, frame):
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--port", type=click.IntRange(1, 65535), default=8470, show_default=True, help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep the default: anything else lets other computers reach the case files.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Keep the default: anything else lets other computers reach the case files.",
+)
 @as_of_option
 @click.pass_context
 def serve(ctx, folder, port, host, as_of):
@@ -947,8 +1140,11 @@ def main(argv=None):
         return cli.main(args=argv, prog_name="cin-docs")
     except Stopped as exc:
         written = output.written_since(start)
-        done = (f"These files had been written and are complete: {', '.join(map(str, written))}." if written
-                else "Nothing was written.")
+        done = (
+            f"These files had been written and are complete: {', '.join(map(str, written))}."
+            if written
+            else "Nothing was written."
+        )
         click.echo(f"Stopped by signal {exc.signum}. {done}", err=True)
         return 128 + exc.signum
     except BrokenPipeError:  # output piped into `head` and closed: not an error worth a message

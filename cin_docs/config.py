@@ -18,12 +18,18 @@ ENV_VAR = "CIN_DOCS_CONFIG"
 
 
 class Config(Strict):
-    closures = fields.List(Date(), load_default=list, validate=validate.Length(
-        max=1000, error="At most {max} closure days: list the days the offices are closed, not every day."))
+    closures = fields.List(
+        Date(),
+        load_default=list,
+        validate=validate.Length(
+            max=1000, error="At most {max} closure days: list the days the offices are closed, not every day."
+        ),
+    )
     authority = fields.Nested(Authority)
     templates = fields.String(
         validate=validate.Length(min=1, max=1000),
-        metadata={"description": "The authority's own templates folder (docx/, html/), relative to this file"})
+        metadata={"description": "The authority's own templates folder (docx/, html/), relative to this file"},
+    )
 
 
 def load_config(path: str | Path | None = None) -> dict:
@@ -39,8 +45,10 @@ def load_config(path: str | Path | None = None) -> dict:
         raise InputFileError(f"The configuration file {path} has problems: {problems}") from None
     config["path"] = Path(path)
     if config.get("templates"):
-        config["templates"] = templates_folder(Path(path).resolve().parent / Path(config["templates"]).expanduser(),
-                                               f"'templates:' in the configuration file {path}")
+        config["templates"] = templates_folder(
+            Path(path).resolve().parent / Path(config["templates"]).expanduser(),
+            f"'templates:' in the configuration file {path}",
+        )
     return config
 
 
@@ -50,10 +58,14 @@ def templates_folder(path: Path, named_by: str) -> Path:
 
     folder = Path(path).expanduser().resolve()
     if not folder.is_dir():
-        raise UsageError(f"The templates folder {path} (named by {named_by}) does not exist or is not a folder. "
-                         "Make one with: cin-docs templates export -o <folder>")
+        raise UsageError(
+            f"The templates folder {path} (named by {named_by}) does not exist or is not a folder. "
+            "Make one with: cin-docs templates export -o <folder>"
+        )
     if not any((folder / part).is_dir() for part in ("docx", "html")):
-        raise UsageError(f"The templates folder {path} (named by {named_by}) has no docx or html folder in it, so "
-                         "it overrides nothing. Put your Word templates in docx/ and web page templates in html/ "
-                         "(cin-docs templates export -o <folder> shows the layout).")
+        raise UsageError(
+            f"The templates folder {path} (named by {named_by}) has no docx or html folder in it, so "
+            "it overrides nothing. Put your Word templates in docx/ and web page templates in html/ "
+            "(cin-docs templates export -o <folder> shows the layout)."
+        )
     return folder

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import stat
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ class _SafeLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise yaml.MarkedYAMLError(
-                None, None,
+                None,
+                None,
                 "YAML aliases (*name) are not allowed in cin-docs files; write the value out in full",
                 event.start_mark,
             )
@@ -43,31 +43,35 @@ class _SafeLoader(yaml.SafeLoader):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 # `<<: {...}` copies keys in past the duplicate check below (and they silently lose to the keys beside it).
                 raise yaml.MarkedYAMLError(
-                    None, None, "YAML merge keys (<<) are not allowed in cin-docs files; write the fields out in full",
+                    None,
+                    None,
+                    "YAML merge keys (<<) are not allowed in cin-docs files; write the fields out in full",
                     key_node.start_mark,
                 )
             key = getattr(key_node, "value", None)
             if isinstance(key, str):
                 if key in seen:
                     raise yaml.MarkedYAMLError(
-                        None, None, f"the key '{key}' appears twice in the same section; merge the two",
+                        None,
+                        None,
+                        f"the key '{key}' appears twice in the same section; merge the two",
                         key_node.start_mark,
                     )
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
-_INT = re.compile(
-    r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""", re.X
-)
+_INT = re.compile(r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""", re.X)
 _FLOAT = re.compile(
     r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?
-        |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""", re.X
+        |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    re.X,
 )
 
 _SafeLoader.yaml_implicit_resolvers = {
     first: [
-        (tag, regexp) for tag, regexp in resolvers
+        (tag, regexp)
+        for tag, regexp in resolvers
         if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -78,6 +82,7 @@ _SafeLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+012
 _CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml's C parser, if PyYAML has it
 
 if _CParser is not None:
+
     class _FastLoader(_CParser, _SafeLoader):  # type: ignore[misc, valid-type]
         """_SafeLoader on libyaml's C parser (several times faster on a large caseload).
 
@@ -173,8 +178,10 @@ def read_text(path: Path, what: str = "case file") -> str:
         raise InputFileError(f"{path} is a folder, not a {what}. Give the path of a .yaml or .json file.")
     if not stat.S_ISREG(info.st_mode):
         # A FIFO would block for ever and /dev/zero never ends; st_size is 0 for both.
-        raise InputFileError(f"{path} is not an ordinary file (it is a device, pipe or socket). "
-                             f"Give the path of the {what} itself, a .yaml or .json file.")
+        raise InputFileError(
+            f"{path} is not an ordinary file (it is a device, pipe or socket). "
+            f"Give the path of the {what} itself, a .yaml or .json file."
+        )
     if info.st_size > MAX_BYTES:
         raise InputFileError(_too_big(path, what, info.st_size))
     try:
@@ -201,9 +208,11 @@ def read_text(path: Path, what: str = "case file") -> str:
 
 def _too_big(path: Path, what: str, size: int) -> str:
     amount = f"{size // (1024 * 1024)} MB" if size > MAX_BYTES + 1 else f"over {MAX_BYTES // (1024 * 1024)} MB"
-    return (f"The {what} {path} is {amount}, larger than the "
-            f"{MAX_BYTES // (1024 * 1024)} MB cin-docs accepts. A {what} is a small text file; check that this is "
-            "the right file.")
+    return (
+        f"The {what} {path} is {amount}, larger than the "
+        f"{MAX_BYTES // (1024 * 1024)} MB cin-docs accepts. A {what} is a small text file; check that this is "
+        "the right file."
+    )
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
@@ -232,8 +241,10 @@ def _bad_character(text: str) -> str | None:
         if code < 0x20 or 0x7F <= code <= 0x9F:
             return f"a control character (U+{code:04X}), which cannot be printed or saved in a document"
         if 0xD800 <= code <= 0xDFFF:
-            return (f"half of an emoji or other character (U+{code:04X}), probably from a pasted \\u escape; "
-                    "write the character itself")
+            return (
+                f"half of an emoji or other character (U+{code:04X}), probably from a pasted \\u escape; "
+                "write the character itself"
+            )
         if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
             return f"the non-character U+{code:04X}, which Word and PDF files cannot hold"
     return None
@@ -321,20 +332,25 @@ def load_file(path: Path | str, what: str = "case file") -> LoadedFile:
             for where, message in problems[:20]
         )
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        raise InputFileError(f"The {what} {path} has values that cannot be used: {listed}{more}. "
-                             "Retype those values, or delete the stray characters.")
+        raise InputFileError(
+            f"The {what} {path} has values that cannot be used: {listed}{more}. "
+            "Retype those values, or delete the stray characters."
+        )
     return loaded
 
 
 def _huge_number(path: Path, what: str) -> str:
-    return (f"The {what} {path} holds a number with thousands of digits, which cannot be a value in a {what}. "
-            "Check the file; put quotes around a long reference number to keep it as text.")
+    return (
+        f"The {what} {path} holds a number with thousands of digits, which cannot be a value in a {what}. "
+        "Check the file; put quotes around a long reference number to keep it as text."
+    )
 
 
 def _printable(text: str) -> str:
     """Text from a file made safe to print on a terminal: control characters shown as \\xNN, never sent raw."""
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
-                   for ch in text)
+    return "".join(
+        ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text
+    )
 
 
 def _kind(value: Any) -> str:

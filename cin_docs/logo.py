@@ -47,8 +47,10 @@ def resolve_logo(case) -> Path | None:
         path = folder / path
     resolved = path.resolve()
     if not resolved.is_relative_to(folder):
-        raise RenderError(f"{field}: the logo {written} is outside the folder of that file ({folder}). Put the "
-                          "logo file in that folder (or a folder inside it) and name it there, e.g. logo: logo.png.")
+        raise RenderError(
+            f"{field}: the logo {written} is outside the folder of that file ({folder}). Put the "
+            "logo file in that folder (or a folder inside it) and name it there, e.g. logo: logo.png."
+        )
     try:
         info = resolved.stat()
     except OSError:
@@ -56,9 +58,11 @@ def resolve_logo(case) -> Path | None:
     if not stat.S_ISREG(info.st_mode):
         raise RenderError(f"{field}: the logo {written} is not an ordinary file.")
     if info.st_size > MAX_LOGO_BYTES:
-        raise RenderError(f"{field}: the logo {written} is {info.st_size // 1024} kB, larger than the "
-                          f"{MAX_LOGO_BYTES // 1024} kB a logo may be (it is copied into every document). Save a "
-                          "smaller PNG or JPEG, e.g. 600 pixels wide.")
+        raise RenderError(
+            f"{field}: the logo {written} is {info.st_size // 1024} kB, larger than the "
+            f"{MAX_LOGO_BYTES // 1024} kB a logo may be (it is copied into every document). Save a "
+            "smaller PNG or JPEG, e.g. 600 pixels wide."
+        )
     _check_image(resolved, written, field)
     return resolved
 
@@ -69,10 +73,14 @@ def _check_image(path: Path, written: str, field: str) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-        raise RenderError(f"{field}: the logo {written} is not a PNG or JPEG image (SVG, GIF and other files cannot "
-                          "be used). Save it as PNG and name that file.")
-    too_big = (f"{field}: the logo {written} is larger than {MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS} pixels. Save a "
-               "smaller copy, e.g. 600 pixels wide.")
+        raise RenderError(
+            f"{field}: the logo {written} is not a PNG or JPEG image (SVG, GIF and other files cannot "
+            "be used). Save it as PNG and name that file."
+        )
+    too_big = (
+        f"{field}: the logo {written} is larger than {MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS} pixels. Save a "
+        "smaller copy, e.g. 600 pixels wide."
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow's DecompressionBombWarning: the size is checked just below

@@ -60,8 +60,10 @@ def override_file(folder: Path | None, part: str, name: str) -> Path | None:
     if not inside(candidate, folder):
         from .errors import TemplateError
 
-        raise TemplateError(f"The template {part}/{name} in {folder} is a link to a file outside that folder. "
-                            "Templates may use only files inside their own folder: copy the file in instead.")
+        raise TemplateError(
+            f"The template {part}/{name} in {folder} is a link to a file outside that folder. "
+            "Templates may use only files inside their own folder: copy the file in instead."
+        )
     return candidate
 
 

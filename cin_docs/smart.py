@@ -75,8 +75,26 @@ def locate(findings: list[Finding], case_data: dict, line_of=None) -> list[Findi
 
 
 # Owners that are placeholders, not people: treated like no owner at all.
-PLACEHOLDER_OWNERS = frozenset({"tbc", "tba", "tbd", "to be confirmed", "to be agreed", "to be decided", "n/a", "na",
-                                "none", "unknown", "-", "?", "all", "everyone", "all agencies", "all professionals"})
+PLACEHOLDER_OWNERS = frozenset(
+    {
+        "tbc",
+        "tba",
+        "tbd",
+        "to be confirmed",
+        "to be agreed",
+        "to be decided",
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "-",
+        "?",
+        "all",
+        "everyone",
+        "all agencies",
+        "all professionals",
+    }
+)
 
 # "Ongoing"/"continuing" in an action's own words. Only a warning: Hertfordshire says "avoiding/limiting", so a few
 # may be right, and the action still has its own date (an "ongoing" *due date* is an error, below).
@@ -109,7 +127,9 @@ RISKS = (
 )
 
 
-def plan_window(case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline]) -> tuple[dt.date | None, Deadline | None]:
+def plan_window(
+    case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline]
+) -> tuple[dt.date | None, Deadline | None]:
     """(plan start, the engine's `plan_end_expected` deadline), each None when the case file cannot give it.
 
     The start is the date `plan_end_expected` counts from when the profile counts it from the plan start (both built-in
@@ -127,8 +147,9 @@ def vague_measure(measure: str) -> bool:
     return bool(VAGUE_WORDS.search(measure)) and not NUMBER.search(measure) and not OBSERVABLE.search(measure)
 
 
-def check_plan(case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline],
-               line_of: Any = None) -> list[Finding]:
+def check_plan(
+    case_data: dict[str, Any], profile: dict[str, Any], deadlines: list[Deadline], line_of: Any = None
+) -> list[Finding]:
     """Every SMART finding for the case's plan, in case-file order (plan sections, outcomes, then actions), each
     located by the action's ID and (given `line_of`, the loaded file's) line."""
     return locate(_check_plan(case_data, profile, deadlines), case_data, line_of)
@@ -142,22 +163,45 @@ def _check_plan(case_data: dict[str, Any], profile: dict[str, Any], deadlines: l
     out += _sections(case_data, plan)
     outcomes, actions = plan.get("outcomes", []), plan.get("actions", [])
     if not outcomes:
-        out.append(Finding(ERROR, "plan.outcomes", "The plan has no outcomes: it must include specific, child-focused "
-                                                   "outcomes (what will be different for the child)."))
+        out.append(
+            Finding(
+                ERROR,
+                "plan.outcomes",
+                "The plan has no outcomes: it must include specific, child-focused "
+                "outcomes (what will be different for the child).",
+            )
+        )
     if not actions:
-        out.append(Finding(ERROR, "plan.actions", "The plan has no actions: it must include specific actions, each "
-                                                  "with a named person responsible, a due date and a measure."))
+        out.append(
+            Finding(
+                ERROR,
+                "plan.actions",
+                "The plan has no actions: it must include specific actions, each "
+                "with a named person responsible, a due date and a measure.",
+            )
+        )
     served = {a.get("outcome") for a in actions if a.get("outcome")}
     six_bees = profile.get("plan_outcomes") == "six_bees"
     for j, outcome in enumerate(outcomes):
         where = f"plan.outcomes[{j}]"
         if outcome["id"] not in served:
-            out.append(Finding(ERROR, where, "No action serves this outcome: every outcome needs at least one action "
-                                             "(link an action to it with 'outcome: <the outcome's id>')."))
+            out.append(
+                Finding(
+                    ERROR,
+                    where,
+                    "No action serves this outcome: every outcome needs at least one action "
+                    "(link an action to it with 'outcome: <the outcome's id>').",
+                )
+            )
         if six_bees and not outcome.get("bee"):
-            out.append(Finding(WARNING, f"{where}.bee",
-                               f"This outcome is not tagged with one of the 6 Bees ({', '.join(SIX_BEES)}): the "
-                               f"{profile['label']} policy asks every plan to have regard to them."))
+            out.append(
+                Finding(
+                    WARNING,
+                    f"{where}.bee",
+                    f"This outcome is not tagged with one of the 6 Bees ({', '.join(SIX_BEES)}): the "
+                    f"{profile['label']} policy asks every plan to have regard to them.",
+                )
+            )
     start, end = plan_window(case_data, profile, deadlines)
     people = _people_names(case_data)
     for i, action in enumerate(actions):
@@ -173,78 +217,159 @@ def _sections(case_data: dict[str, Any], plan: dict[str, Any]) -> list[Finding]:
         if not (risks.get(key) or "").strip():
             # Hertfordshire §2.3: "The plan will identify and assess risks arising from domestic abuse, substance
             # misuse and parental mental ill-health."
-            out.append(Finding(WARNING, f"plan.risks.{key}",
-                               f"The plan does not say whether there are risks from {words}: record the risk and how "
-                               "it is managed, or 'None known'."))
+            out.append(
+                Finding(
+                    WARNING,
+                    f"plan.risks.{key}",
+                    f"The plan does not say whether there are risks from {words}: record the risk and how "
+                    "it is managed, or 'None known'.",
+                )
+            )
     own_words = ((case_data.get("child") or {}).get("views") or {}).get("in_own_words")
     if not (plan.get("child_views") or own_words):
-        out.append(Finding(WARNING, "plan.child_views",
-                           "The child's views, wishes and feelings are not recorded: the plan must include them, in "
-                           "the child's own words or format (drawing, writing, talking)."))
+        out.append(
+            Finding(
+                WARNING,
+                "plan.child_views",
+                "The child's views, wishes and feelings are not recorded: the plan must include them, in "
+                "the child's own words or format (drawing, writing, talking).",
+            )
+        )
     if not plan.get("family_views"):
-        out.append(Finding(WARNING, "plan.family_views",
-                           "The family's views are not recorded: the plan must include the views of the family and "
-                           "their expectations."))
+        out.append(
+            Finding(
+                WARNING,
+                "plan.family_views",
+                "The family's views are not recorded: the plan must include the views of the family and "
+                "their expectations.",
+            )
+        )
     if not plan.get("contingency"):
-        out.append(Finding(WARNING, "plan.contingency",
-                           "The plan has no contingency plan: say what will happen if circumstances change "
-                           "significantly, progress stalls or a resource is not available."))
+        out.append(
+            Finding(
+                WARNING,
+                "plan.contingency",
+                "The plan has no contingency plan: say what will happen if circumstances change "
+                "significantly, progress stalls or a resource is not available.",
+            )
+        )
     if not plan.get("review_judgement"):
-        out.append(Finding(WARNING, "plan.review_judgement",
-                           "The plan does not say how progress will be judged at reviews (the evidence or measures "
-                           "the review will look at)."))
+        out.append(
+            Finding(
+                WARNING,
+                "plan.review_judgement",
+                "The plan does not say how progress will be judged at reviews (the evidence or measures "
+                "the review will look at).",
+            )
+        )
     return out
 
 
-def _action(where: str, action: dict[str, Any], people: set[str], start: dt.date | None, end: Deadline | None,
-            profile: dict[str, Any]) -> list[Finding]:
+def _action(
+    where: str,
+    action: dict[str, Any],
+    people: set[str],
+    start: dt.date | None,
+    end: Deadline | None,
+    profile: dict[str, Any],
+) -> list[Finding]:
     out = []
     owner = (action.get("owner") or "").strip()
     if not owner or owner.casefold() in PLACEHOLDER_OWNERS:
-        out.append(Finding(ERROR, f"{where}.owner",
-                           "No named person is responsible for this action: every action needs one named person "
-                           "(and their agency); a placeholder such as 'TBC' is not enough."))
+        out.append(
+            Finding(
+                ERROR,
+                f"{where}.owner",
+                "No named person is responsible for this action: every action needs one named person "
+                "(and their agency); a placeholder such as 'TBC' is not enough.",
+            )
+        )
     elif owner.casefold() not in people:
-        out.append(Finding(WARNING, f"{where}.owner",
-                           "The person responsible is not someone in this case file (an agency or group such as "
-                           "'School' or 'Health' is not a named person): name one person and add them under family, "
-                           "network or professionals."))
+        out.append(
+            Finding(
+                WARNING,
+                f"{where}.owner",
+                "The person responsible is not someone in this case file (an agency or group such as "
+                "'School' or 'Health' is not a named person): name one person and add them under family, "
+                "network or professionals.",
+            )
+        )
     due = action.get("due")
     if due is None:
-        out.append(Finding(ERROR, f"{where}.due", "This action has no due date: every action needs a date by which it "
-                                                  "will be done."))
+        out.append(
+            Finding(
+                ERROR,
+                f"{where}.due",
+                "This action has no due date: every action needs a date by which it will be done.",
+            )
+        )
     elif isinstance(due, str) and due in DueDate.OPEN_ENDED:
-        out.append(Finding(ERROR, f"{where}.due",
-                           "The due date is 'ongoing' or 'continuing', which is not a date: give the date by which it "
-                           "will be done or reviewed (plans should avoid 'ongoing' and 'continuing' actions)."))
+        out.append(
+            Finding(
+                ERROR,
+                f"{where}.due",
+                "The due date is 'ongoing' or 'continuing', which is not a date: give the date by which it "
+                "will be done or reviewed (plans should avoid 'ongoing' and 'continuing' actions).",
+            )
+        )
     elif isinstance(due, dt.date):
         if start is not None and due < start:
-            out.append(Finding(ERROR, f"{where}.due",
-                               "The due date is before the plan starts: an action of this plan must be due on or "
-                               "after the plan start."))
+            out.append(
+                Finding(
+                    ERROR,
+                    f"{where}.due",
+                    "The due date is before the plan starts: an action of this plan must be due on or "
+                    "after the plan start.",
+                )
+            )
         if end is not None and due > end.due:
-            out.append(Finding(ERROR, f"{where}.due",
-                               f"The due date is after the plan is expected to end ({end.basis} after the plan start "
-                               f"under the {profile['label']} policy): bring it within the plan, or agree a longer "
-                               "plan with the team manager and record why."))
+            out.append(
+                Finding(
+                    ERROR,
+                    f"{where}.due",
+                    f"The due date is after the plan is expected to end ({end.basis} after the plan start "
+                    f"under the {profile['label']} policy): bring it within the plan, or agree a longer "
+                    "plan with the team manager and record why.",
+                )
+            )
     if OPEN_ENDED_WORDS.search(action.get("action") or ""):
-        out.append(Finding(WARNING, f"{where}.action",
-                           "The action is described as ongoing or continuing: plans should avoid or limit such "
-                           "actions; say what exactly will be done and by when."))
+        out.append(
+            Finding(
+                WARNING,
+                f"{where}.action",
+                "The action is described as ongoing or continuing: plans should avoid or limit such "
+                "actions; say what exactly will be done and by when.",
+            )
+        )
     measure = (action.get("measure") or "").strip()
     if not measure:
-        out.append(Finding(ERROR, f"{where}.measure",
-                           "There is no measure for this action: say how progress will be measured (what will be "
-                           "counted, seen or recorded)."))
+        out.append(
+            Finding(
+                ERROR,
+                f"{where}.measure",
+                "There is no measure for this action: say how progress will be measured (what will be "
+                "counted, seen or recorded).",
+            )
+        )
     elif vague_measure(measure):
-        out.append(Finding(WARNING, f"{where}.measure",
-                           "The measure sounds vague (a word such as 'improve' or 'better' with no number and "
-                           "nothing observable): say what will be counted, seen or recorded, e.g. 'attendance 95% or "
-                           "better' or 'sleep diary kept for 4 weeks'."))
+        out.append(
+            Finding(
+                WARNING,
+                f"{where}.measure",
+                "The measure sounds vague (a word such as 'improve' or 'better' with no number and "
+                "nothing observable): say what will be counted, seen or recorded, e.g. 'attendance 95% or "
+                "better' or 'sleep diary kept for 4 weeks'.",
+            )
+        )
     if not action.get("outcome"):
-        out.append(Finding(WARNING, f"{where}.outcome",
-                           "This action is not linked to an outcome: give the id of the outcome it serves "
-                           "('outcome: <id>'), so the review can judge progress against it."))
+        out.append(
+            Finding(
+                WARNING,
+                f"{where}.outcome",
+                "This action is not linked to an outcome: give the id of the outcome it serves "
+                "('outcome: <id>'), so the review can judge progress against it.",
+            )
+        )
     return out
 
 

@@ -31,12 +31,41 @@ CASES = [
     ("validate one case", ["validate", SAMPLE], 0.8),
     ("due-dates one case", ["due-dates", SAMPLE, "--as-of", AS_OF], 0.8),
     ("due-dates --json", ["due-dates", SAMPLE, "--as-of", AS_OF, "--json"], 0.8),
-    ("one invitation letter, Word", ["render", "invitation", SAMPLE, "--recipient", "Danielle Hartwell",
-                                     "--format", "docx", "--as-of", AS_OF, "-o", "{out}"], 1.5),
-    ("one invitation letter, PDF", ["render", "invitation", SAMPLE, "--recipient", "Danielle Hartwell",
-                                    "--format", "pdf", "--as-of", AS_OF, "-o", "{out}"], 3.0),
-    ("all invitation letters, both formats", ["render", "invitation", SAMPLE, "--as-of", AS_OF,
-                                              "-o", "{out}"], 15.0),
+    (
+        "one invitation letter, Word",
+        [
+            "render",
+            "invitation",
+            SAMPLE,
+            "--recipient",
+            "Danielle Hartwell",
+            "--format",
+            "docx",
+            "--as-of",
+            AS_OF,
+            "-o",
+            "{out}",
+        ],
+        1.5,
+    ),
+    (
+        "one invitation letter, PDF",
+        [
+            "render",
+            "invitation",
+            SAMPLE,
+            "--recipient",
+            "Danielle Hartwell",
+            "--format",
+            "pdf",
+            "--as-of",
+            AS_OF,
+            "-o",
+            "{out}",
+        ],
+        3.0,
+    ),
+    ("all invitation letters, both formats", ["render", "invitation", SAMPLE, "--as-of", AS_OF, "-o", "{out}"], 15.0),
 ]
 
 
@@ -74,8 +103,21 @@ class LibreOffice:
 
     def convert(self, files: list[Path], out: Path) -> float:
         start = time.perf_counter()
-        subprocess.run([self.binary, f"-env:UserInstallation={self.profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(out), *map(str, files)], check=True, capture_output=True, timeout=900)
+        subprocess.run(
+            [
+                self.binary,
+                f"-env:UserInstallation={self.profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                *map(str, files),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
         elapsed = time.perf_counter() - start
         missing = [f for f in files if not (out / f.with_suffix(".pdf").name).is_file()]
         if missing:
@@ -160,8 +202,9 @@ print(json.dumps(result))
 def in_process(*args: str):
     import json
 
-    done = subprocess.run([sys.executable, "-c", IN_PROCESS, *args], cwd=ROOT, check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, *args], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -203,18 +246,41 @@ def caseload_bench() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for size in CASELOAD_SIZES:
             folder = Path(tmp) / f"cases{size}"
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_cases.py"), str(size), str(folder)],
-                           check=True, capture_output=True)
-            parse = float(subprocess.run([sys.executable, "-c", PURE_PARSE, str(folder)], check=True,
-                                         capture_output=True, text=True).stdout)
-            done = subprocess.run([sys.executable, "-c", WITH_MEMORY, "caseload", str(folder), "--as-of",
-                                   "2026-11-23", "--format", "json", "-o", str(Path(tmp) / "report.json")],
-                                  cwd=ROOT, capture_output=True, text=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "scripts" / "generate_cases.py"), str(size), str(folder)],
+                check=True,
+                capture_output=True,
+            )
+            parse = float(
+                subprocess.run(
+                    [sys.executable, "-c", PURE_PARSE, str(folder)], check=True, capture_output=True, text=True
+                ).stdout
+            )
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    WITH_MEMORY,
+                    "caseload",
+                    str(folder),
+                    "--as-of",
+                    "2026-11-23",
+                    "--format",
+                    "json",
+                    "-o",
+                    str(Path(tmp) / "report.json"),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
             elapsed, own, workers = done.stderr.strip().splitlines()[-1].split()
             verdict = "ok" if float(elapsed) <= parse else "SLOW"
             slow += verdict == "SLOW"
-            print(f"{size:>6} {float(elapsed):>8.1f}s {parse:>7.1f}s {verdict:>8} {int(own) // 1024:>7} MB "
-                  f"{int(workers) // 1024:>8} MB")
+            print(
+                f"{size:>6} {float(elapsed):>8.1f}s {parse:>7.1f}s {verdict:>8} {int(own) // 1024:>7} MB "
+                f"{int(workers) // 1024:>8} MB"
+            )
     return slow
 
 
@@ -233,8 +299,10 @@ def main() -> int:
         work = Path(tmp)
         office = LibreOffice(work)
         if office.binary is None:
-            print("\nLibreOffice (soffice) is not installed: the baselines that need it are skipped "
-                  "(install libreoffice-writer-nogui to measure them).")
+            print(
+                "\nLibreOffice (soffice) is not installed: the baselines that need it are skipped "
+                "(install libreoffice-writer-nogui to measure them)."
+            )
         print("\nIssue 11 targets (each beside its baseline from this run):")
 
         # Cold single PDF: a fresh `cin-docs render plan --format pdf` against a fresh `cin-docs render plan
@@ -252,8 +320,9 @@ def main() -> int:
                 lo_cold.append(t + office.convert(sorted(out.glob("*.docx")), out))
         ours, text = spread(cold)
         base, base_text = spread(lo_cold) if lo_cold else (None, "skipped (no soffice)")
-        if not ratio_line("one plan PDF from cold (docxtpl + soffice --convert-to pdf)", ours, text, base, base_text,
-                          0.6):
+        if not ratio_line(
+            "one plan PDF from cold (docxtpl + soffice --convert-to pdf)", ours, text, base, base_text, 0.6
+        ):
             missed.append("cold PDF")
         lo_cold_median = base
 
@@ -262,24 +331,63 @@ def main() -> int:
         jobs = str(min(2, os.cpu_count() or 1))
         batch_runs, lo_batch = [], []
         for i in range(2):
-            batch_runs.append(run_cli(["render", "plan", *map(str, cases), "--format", "pdf", "--jobs", jobs,
-                                       "--as-of", AS_OF, "-o", str(work / f"batch-{i}")], ""))
+            batch_runs.append(
+                run_cli(
+                    [
+                        "render",
+                        "plan",
+                        *map(str, cases),
+                        "--format",
+                        "pdf",
+                        "--jobs",
+                        jobs,
+                        "--as-of",
+                        AS_OF,
+                        "-o",
+                        str(work / f"batch-{i}"),
+                    ],
+                    "",
+                )
+            )
         if office.binary:
             docx_dir = work / "batch-docx"
-            run_cli(["render", "plan", *map(str, cases), "--format", "docx", "--jobs", jobs, "--as-of", AS_OF,
-                     "-o", str(docx_dir)], "")
+            run_cli(
+                [
+                    "render",
+                    "plan",
+                    *map(str, cases),
+                    "--format",
+                    "docx",
+                    "--jobs",
+                    jobs,
+                    "--as-of",
+                    AS_OF,
+                    "-o",
+                    str(docx_dir),
+                ],
+                "",
+            )
             for i in range(2):
                 lo_batch.append(office.convert(sorted(docx_dir.glob("*.docx")), work / f"lo-batch-{i}"))
         ours, text = spread(batch_runs)
         base, base_text = spread(lo_batch) if lo_batch else (None, "skipped (no soffice)")
-        if not ratio_line(f"{BATCH} plan PDFs, --jobs {jobs} (one soffice call converting the {BATCH} DOCX)", ours,
-                          text, base, base_text, 0.5):
+        if not ratio_line(
+            f"{BATCH} plan PDFs, --jobs {jobs} (one soffice call converting the {BATCH} DOCX)",
+            ours,
+            text,
+            base,
+            base_text,
+            0.5,
+        ):
             missed.append("batch")
 
         # Warm one-page letter in a long-running process, against the cold LibreOffice route above.
         ours, text = spread(in_process("letter"))
-        base_text = (f"{lo_cold_median:7.3f}s (the cold docxtpl + soffice route above)" if lo_cold_median
-                     else "skipped (no soffice)")
+        base_text = (
+            f"{lo_cold_median:7.3f}s (the cold docxtpl + soffice route above)"
+            if lo_cold_median
+            else "skipped (no soffice)"
+        )
         if not ratio_line("one-page letter PDF, warm (web server)", ours, text, lo_cold_median, base_text, 0.3):
             missed.append("warm letter")
 
@@ -287,8 +395,10 @@ def main() -> int:
     before, after, n = in_process("memory", str(MEMORY_DOCS))
     growth = (after - before) / n
     verdict = "met" if growth <= 0.05 else "NOT MET"
-    print(f"  memory over {n} invitation PDFs in one process: {before:.1f} -> {after:.1f} MiB, "
-          f"{growth:+.3f} MiB/doc (target <= 0.05)  {verdict}")
+    print(
+        f"  memory over {n} invitation PDFs in one process: {before:.1f} -> {after:.1f} MiB, "
+        f"{growth:+.3f} MiB/doc (target <= 0.05)  {verdict}"
+    )
     if growth > 0.05:
         missed.append("memory")
 

@@ -58,8 +58,9 @@ def caseload(tmp: Path, n: int = 500) -> tuple[float, float]:
     samples = sorted((ROOT / "samples").glob("*.yaml"))
     for i in range(n):
         source = samples[i % len(samples)]
-        text = re.sub(r"^case_id: (\S+)", rf"case_id: \1-{i:03d}", source.read_text(encoding="utf-8"), count=1,
-                      flags=re.M)
+        text = re.sub(
+            r"^case_id: (\S+)", rf"case_id: \1-{i:03d}", source.read_text(encoding="utf-8"), count=1, flags=re.M
+        )
         (folder / f"{source.stem}-{i:03d}.yaml").write_text(text, encoding="utf-8")
     client = client_for(folder)
     start = time.perf_counter()

@@ -13,10 +13,9 @@ what this script builds.
 from __future__ import annotations
 
 import io
+import logging
 import sys
 from pathlib import Path
-
-import logging
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
@@ -67,8 +66,9 @@ def build() -> bytes:
         elif record.nameID == 6:
             names.setName("cin-docs-Form", 6, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 3:
-            names.setName(f"{FAMILY}: subset of DejaVu Sans 2.37", 3, record.platformID, record.platEncID,
-                          record.langID)
+            names.setName(
+                f"{FAMILY}: subset of DejaVu Sans 2.37", 3, record.platformID, record.platEncID, record.langID
+            )
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -77,7 +77,9 @@ def build() -> bytes:
 def main() -> int:
     data = build()
     TARGET.write_bytes(data)
-    print(f"Wrote {TARGET.relative_to(ROOT)} ({len(data) // 1024} KB; DejaVuSans.ttf is {SOURCE.stat().st_size // 1024} KB)")
+    print(
+        f"Wrote {TARGET.relative_to(ROOT)} ({len(data) // 1024} KB; DejaVuSans.ttf is {SOURCE.stat().st_size // 1024} KB)"
+    )
     return 0
 
 

@@ -30,12 +30,20 @@ def main(argv: list[str]) -> int:
     issues = validator.full_issue_df
     for code, group in issues.groupby("rule_code"):
         rule = registry.get(str(code))
-        findings.append({"code": str(code), "type": rule.rule_type.value, "message": rule.message,
-                         "children": sorted({str(c) for c in group["child_id"].dropna()}), "la_level": False})
+        findings.append(
+            {
+                "code": str(code),
+                "type": rule.rule_type.value,
+                "message": rule.message,
+                "children": sorted({str(c) for c in group["child_id"].dropna()}),
+                "la_level": False,
+            }
+        )
     for code in sorted(set(validator.multichild_issues["rule_code"].astype(str))):
         rule = registry.get(code)
-        findings.append({"code": code, "type": rule.rule_type.value, "message": rule.message, "children": [],
-                         "la_level": True})
+        findings.append(
+            {"code": code, "type": rule.rule_type.value, "message": rule.message, "children": [], "la_level": True}
+        )
     json.dump({"ruleset": ruleset, "rules_run": len(registry), "findings": findings}, sys.stdout, indent=1)
     return 0
 

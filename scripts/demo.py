@@ -25,8 +25,10 @@ def prepare(folder: Path) -> None:
     """An empty demo folder: a previous demo's output is removed; anything else there stops the demo."""
     if folder.exists():
         if not (folder / DEMO_MARK).is_file() and any(folder.iterdir()):
-            sys.exit(f"demo: {folder} holds files the demo did not make; move them (or choose another folder with "
-                     "DEMO_OUT=...) and run 'make demo' again. Nothing was deleted.")
+            sys.exit(
+                f"demo: {folder} holds files the demo did not make; move them (or choose another folder with "
+                "DEMO_OUT=...) and run 'make demo' again. Nothing was deleted."
+            )
         shutil.rmtree(folder)
     folder.mkdir(parents=True, mode=0o700)
     (folder / DEMO_MARK).write_text("This folder is made and emptied by 'make demo'.\n", encoding="utf-8")
@@ -69,7 +71,17 @@ def main() -> None:
             run("render", "panel-summary", name, "--as-of", as_of, "-o", str(rel / "panel"))
             panel_cases.append((case, name))
         for index in range(len(data.get("escalations", []))):
-            run("render", "escalation", name, "--escalation", str(index), "--as-of", as_of, "-o", str(rel / "escalations"))
+            run(
+                "render",
+                "escalation",
+                name,
+                "--escalation",
+                str(index),
+                "--as-of",
+                as_of,
+                "-o",
+                str(rel / "escalations"),
+            )
         if data.get("closure"):
             run("render", "closing-summary", name, "--as-of", as_of, "-o", str(rel / "closing"))
         if data.get("transfer") and (data["transfer"].get("receiving_authority")):
@@ -77,8 +89,17 @@ def main() -> None:
     # An authority's own letterhead: the worked example of a templates folder, checked, then used.
     print()
     run("templates", "check", "samples/templates/westmere")
-    run("render", "invitation", "samples/hillingdon-mid-plan.yaml", "--as-of", as_of,
-        "--templates", "samples/templates/westmere", "-o", str(rel / "westmere"))
+    run(
+        "render",
+        "invitation",
+        "samples/hillingdon-mid-plan.yaml",
+        "--as-of",
+        as_of,
+        "--templates",
+        "samples/templates/westmere",
+        "-o",
+        str(rel / "westmere"),
+    )
     by_policy: dict[str, list] = {}
     for case, name in panel_cases:
         by_policy.setdefault(case.profile["name"], []).append((case, name))
@@ -87,11 +108,22 @@ def main() -> None:
         panel_date = min((d.due for d in dates), default=None) or cases[0][0].data["panel"].get("date")
         if panel_date:
             print()
-            run("pack", "panel", *[n for _, n in cases], "--panel-date", panel_date.isoformat(), "--as-of", as_of,
-                "-o", str(rel / f"panel-pack-{policy}"))
+            run(
+                "pack",
+                "panel",
+                *[n for _, n in cases],
+                "--panel-date",
+                panel_date.isoformat(),
+                "--as-of",
+                as_of,
+                "-o",
+                str(rel / f"panel-pack-{policy}"),
+            )
     print(f"\nDone: the documents are in {rel}/ (worked out as on {dt.date.fromisoformat(as_of):%A %-d %B %Y}).")
-    print(f"To see the samples in your browser: .venv/bin/cin-docs serve samples --as-of {as_of} "
-          "(then open the link it prints; Ctrl+C stops it).")
+    print(
+        f"To see the samples in your browser: .venv/bin/cin-docs serve samples --as-of {as_of} "
+        "(then open the link it prints; Ctrl+C stops it)."
+    )
 
 
 if __name__ == "__main__":

@@ -146,10 +146,12 @@ def facts(document, rows, widths_cm: tuple[float, float] | None = None, keep_tog
 
 def letterhead(document) -> None:
     """The sending authority's name, team, address and contacts, right-aligned, as .letterhead in the HTML."""
-    for text in ("{{ authority.name }}{% if authority.team %}, {{ authority.team }}{% endif %}",
-                 "{{ authority.address_lines|join(', ') }}",
-                 "{% if authority.phone %}Telephone: {{ authority.phone }}{% endif %}"
-                 "{% if authority.email %}  Email: {{ authority.email }}{% endif %}"):
+    for text in (
+        "{{ authority.name }}{% if authority.team %}, {{ authority.team }}{% endif %}",
+        "{{ authority.address_lines|join(', ') }}",
+        "{% if authority.phone %}Telephone: {{ authority.phone }}{% endif %}"
+        "{% if authority.email %}  Email: {{ authority.email }}{% endif %}",
+    ):
         para(document, text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -179,8 +181,9 @@ def table(document, headers: list[str], row_loop: str, cells: list[str], widths=
     return grid
 
 
-def table_or(document, test: str, headers: list[str], row_loop: str, cells: list[str],
-             empty: str = "None recorded.", widths=None):
+def table_or(
+    document, test: str, headers: list[str], row_loop: str, cells: list[str], empty: str = "None recorded.", widths=None
+):
     """A table shown when the Jinja expression `test` is true, else the sentence `empty` (as {% if %} in the HTML)."""
     para(document, f"{{%p if {test} %}}")
     grid = table(document, headers, row_loop, cells, widths)

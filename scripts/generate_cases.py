@@ -20,13 +20,43 @@ sys.path.insert(0, str(ROOT))
 from cin_docs.census import upn_check_letter  # noqa: E402
 from cin_docs.inputs import load_file  # noqa: E402
 
-FIRST = ["Aisha", "Ben", "Chloe", "Dev", "Ellen", "Farid", "Grace", "Hamza", "Iona", "Jonah", "Kemi", "Liam",
-         "Maya", "Nikhil", "Orla", "Pavel", "Queenie", "Rory", "Sana", "Tariq"]
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ellen",
+    "Farid",
+    "Grace",
+    "Hamza",
+    "Iona",
+    "Jonah",
+    "Kemi",
+    "Liam",
+    "Maya",
+    "Nikhil",
+    "Orla",
+    "Pavel",
+    "Queenie",
+    "Rory",
+    "Sana",
+    "Tariq",
+]
 LAST = ["Abbott", "Bello", "Carver", "Dunmore", "Ekwueme", "Fairley", "Gould", "Haddad", "Ingram", "Jaworski"]
-TEAMS = {"hillingdon": ["Child in Need Team 1 (South)", "Child in Need Team 2 (North)", "Children with Disabilities Team",
-                        "NRPF and Intentionally Homeless Team"],
-         "hertfordshire": ["Family Safeguarding Team – Millbrook", "Family Safeguarding Team – Rushden Vale",
-                           "Family Safeguarding Team – Ashby Cross", "0-25 Together Team"]}
+TEAMS = {
+    "hillingdon": [
+        "Child in Need Team 1 (South)",
+        "Child in Need Team 2 (North)",
+        "Children with Disabilities Team",
+        "NRPF and Intentionally Homeless Team",
+    ],
+    "hertfordshire": [
+        "Family Safeguarding Team – Millbrook",
+        "Family Safeguarding Team – Rushden Vale",
+        "Family Safeguarding Team – Ashby Cross",
+        "0-25 Together Team",
+    ],
+}
 LA_CODE = {"hillingdon": "312", "hertfordshire": "919"}
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

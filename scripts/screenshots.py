@@ -44,16 +44,24 @@ def main() -> None:
             try:
                 driver.get(server.start_url)
 
-                def shot(name: str) -> None:
+                def shot(name: str, driver=driver, width=width) -> None:
                     height = driver.execute_script("return document.documentElement.scrollHeight")
                     driver.set_window_size(width, min(max(height, 600), args.max_height) + 120)
                     driver.save_screenshot(str(args.out / f"{name}-{width}.png"))
                     driver.set_window_size(width, 900)
 
-                pages = [("caseload", "/"), ("case", f"/case/{MID}"), ("tasks", f"/case/{MID}/edit"),
-                         ("child", f"/case/{MID}/edit/child"), ("family", f"/case/{MID}/edit/family"),
-                         ("new", "/new"), ("not-found", "/case/NOPE-1"), ("panel", "/panel"),
-                         ("meetings", f"/case/{MID}/edit/meetings"), ("transfer-out", "/case/HIL-2026-0109")]
+                pages = [
+                    ("caseload", "/"),
+                    ("case", f"/case/{MID}"),
+                    ("tasks", f"/case/{MID}/edit"),
+                    ("child", f"/case/{MID}/edit/child"),
+                    ("family", f"/case/{MID}/edit/family"),
+                    ("new", "/new"),
+                    ("not-found", "/case/NOPE-1"),
+                    ("panel", "/panel"),
+                    ("meetings", f"/case/{MID}/edit/meetings"),
+                    ("transfer-out", "/case/HIL-2026-0109"),
+                ]
                 for name, path in pages:
                     driver.get(server.base + path)
                     shot(name)

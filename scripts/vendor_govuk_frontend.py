@@ -71,8 +71,9 @@ def vendor_axe() -> None:
 def main() -> None:
     vendor_axe()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", f"govuk-frontend@{VERSION}", "--silent"], cwd=tmp, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "pack", f"govuk-frontend@{VERSION}", "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL
+        )
         with tarfile.open(Path(tmp) / f"govuk-frontend-{VERSION}.tgz") as tar:
             tar.extractall(tmp, filter="data")
         package = Path(tmp) / "package"
@@ -88,7 +89,9 @@ def main() -> None:
         (STATIC / "LICENCE.txt").write_text(
             f"GOV.UK Frontend {meta['version']} (npm package govuk-frontend, licence {meta['license']}).\n"
             "Copied by scripts/vendor_govuk_frontend.py: the CSS without the GDS Transport font and the crown.\n\n"
-            + MIT, encoding="utf-8")
+            + MIT,
+            encoding="utf-8",
+        )
     print(f"Copied GOV.UK Frontend {VERSION} into {STATIC.relative_to(ROOT)}")
 
 

@@ -44,8 +44,17 @@ def main() -> None:
             shutil.rmtree(OUT / part, ignore_errors=True)
             (OUT / part).mkdir(parents=True)
         make_logo(OUT / "html" / "westmere-logo.png")
-        subprocess.run([SYSTEM_PYTHON, __file__, "--uno", str(work / "docx" / "invitation.docx"),
-                        str(OUT / "docx" / "invitation.docx"), str(OUT / "html" / "westmere-logo.png")], check=True)
+        subprocess.run(
+            [
+                SYSTEM_PYTHON,
+                __file__,
+                "--uno",
+                str(work / "docx" / "invitation.docx"),
+                str(OUT / "docx" / "invitation.docx"),
+                str(OUT / "html" / "westmere-logo.png"),
+            ],
+            check=True,
+        )
         write_html(work / "html" / "invitation.html", OUT / "html" / "invitation.html")
         (OUT / "html" / "print.css").write_text(PRINT_CSS, encoding="utf-8")
     finally:
@@ -75,21 +84,30 @@ def write_html(source: Path, target: Path) -> None:
     html = source.read_text(encoding="utf-8")
     start = html.index('<section class="letterhead"')
     end = html.index("</section>", start) + len("</section>")
-    html = html[:start] + (
-        '<section class="letterhead westmere" aria-label="From">\n'
-        '  <img class="westmere-logo" src="westmere-logo.png" alt="Borough of Westmere crest">\n'
-        '  <p class="westmere-name">Borough of Westmere</p>\n'
-        "  <p>Children's Services · Westmere House, 1 Market Square, Westmere WM1 1AA<br>\n"
-        "  Telephone 01632 960500 · childrens.services@westmere.example</p>\n"
-        "</section>") + html[end:]
+    html = (
+        html[:start]
+        + (
+            '<section class="letterhead westmere" aria-label="From">\n'
+            '  <img class="westmere-logo" src="westmere-logo.png" alt="Borough of Westmere crest">\n'
+            '  <p class="westmere-name">Borough of Westmere</p>\n'
+            "  <p>Children's Services · Westmere House, 1 Market Square, Westmere WM1 1AA<br>\n"
+            "  Telephone 01632 960500 · childrens.services@westmere.example</p>\n"
+            "</section>"
+        )
+        + html[end:]
+    )
     # The sign-off: the "Yours sincerely," paragraph and the signature paragraph after it.
     signoff = re.search(r'<p class="signoff">.*?</p>\s*<p>.*?</p>', html, re.S)
     assert signoff, "the built-in letter has no sign-off paragraph: update this script"
-    html = html.replace(signoff.group(), (
-        '<p class="signoff">With kind regards,</p>\n'
-        '<p>{{ social_worker.name }}<br>{{ social_worker.role or "Social Worker" }}<br>\n'
-        "<em>On behalf of the Director of Children's Services, Borough of Westmere</em></p>\n"
-        '<p class="westmere-motto">Westmere Children\'s Services: listening to children, working with families.</p>'))
+    html = html.replace(
+        signoff.group(),
+        (
+            '<p class="signoff">With kind regards,</p>\n'
+            '<p>{{ social_worker.name }}<br>{{ social_worker.role or "Social Worker" }}<br>\n'
+            "<em>On behalf of the Director of Children's Services, Borough of Westmere</em></p>\n"
+            '<p class="westmere-motto">Westmere Children\'s Services: listening to children, working with families.</p>'
+        ),
+    )
     target.write_text(html, encoding="utf-8")
 
 
@@ -108,6 +126,7 @@ h1, h2 { color: #0b6e4f; }
 
 # ---- the LibreOffice part (run by the system Python, which has LibreOffice's UNO bridge) -----------------------
 
+
 def uno_edit(source: str, target: str, logo: str) -> None:
     import uno
     from com.sun.star.beans import PropertyValue
@@ -119,8 +138,17 @@ def uno_edit(source: str, target: str, logo: str) -> None:
 
     profile = tempfile.mkdtemp(prefix="westmere-lo-")
     pipe = f"westmere{os.getpid()}"
-    office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", "--nologo",
-                               f"-env:UserInstallation=file://{profile}", f"--accept=pipe,name={pipe};urp;"])
+    office = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=pipe,name={pipe};urp;",
+        ]
+    )
     desktop = None
     try:
         local = uno.getComponentContext()
@@ -158,6 +186,7 @@ def uno_edit(source: str, target: str, logo: str) -> None:
         size.Width, size.Height = 1900, 2200  # 1/100 mm
         graphic.Size = size
         from com.sun.star.text.TextContentAnchorType import AT_PARAGRAPH
+
         graphic.AnchorType = AT_PARAGRAPH
         graphic.HoriOrient = 1  # com.sun.star.text.HoriOrientation.RIGHT
         graphic.HoriOrientRelation = 0  # the paragraph area
@@ -179,8 +208,7 @@ def uno_edit(source: str, target: str, logo: str) -> None:
         cursor.CharPosture = 0
         cursor.CharColor = GREEN
         cursor.CharHeight = 9
-        text.insertString(cursor, "Westmere Children's Services: listening to children, working with families.",
-                          False)
+        text.insertString(cursor, "Westmere Children's Services: listening to children, working with families.", False)
         doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "MS Word 2007 XML"),))
         doc.close(True)
     finally:

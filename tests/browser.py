@@ -15,8 +15,10 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 def missing() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not CHROMIUM or not CHROMEDRIVER:
-        return ("no Chromium: install Debian's chromium and chromium-driver (`make browser`, as root) to run the "
-                "browser tests")
+        return (
+            "no Chromium: install Debian's chromium and chromium-driver (`make browser`, as root) to run the "
+            "browser tests"
+        )
     import importlib.util
 
     if importlib.util.find_spec("selenium") is None:
@@ -57,13 +59,26 @@ def chrome(download_dir: Path | None = None, width: int = 1280, height: int = 90
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-extensions", "--no-first-run", f"--window-size={width},{height}", "--lang=en-GB"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-extensions",
+        "--no-first-run",
+        f"--window-size={width},{height}",
+        "--lang=en-GB",
+    ):
         options.add_argument(arg)
     if download_dir is not None:
-        options.add_experimental_option("prefs", {
-            "download.default_directory": str(download_dir), "download.prompt_for_download": False,
-            "plugins.always_open_pdf_externally": True})
+        options.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(download_dir),
+                "download.prompt_for_download": False,
+                "plugins.always_open_pdf_externally": True,
+            },
+        )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     return driver
@@ -75,7 +90,15 @@ def axe_violations(driver, impacts=("serious", "critical")) -> list[dict]:
     violations = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done([{id: 'axe-error',"
-        " impact: 'critical', help: String(e), nodes: []}]));")
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n.get("target") for n in v.get("nodes", [])][:5]}
-            for v in violations if v.get("impact") in impacts]
+        " impact: 'critical', help: String(e), nodes: []}]));"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n.get("target") for n in v.get("nodes", [])][:5],
+        }
+        for v in violations
+        if v.get("impact") in impacts
+    ]

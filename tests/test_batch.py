@@ -13,8 +13,10 @@ from cin_docs.cli import cli
 from cin_docs.documents import Options
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = [REPO / "samples" / name for name in
-           ("hillingdon-mid-plan.yaml", "hertfordshire-panel.yaml", "transfer-out.yaml", "hillingdon-closed.yaml")]
+SAMPLES = [
+    REPO / "samples" / name
+    for name in ("hillingdon-mid-plan.yaml", "hertfordshire-panel.yaml", "transfer-out.yaml", "hillingdon-closed.yaml")
+]
 AS_OF = "2026-11-23"
 
 
@@ -43,8 +45,9 @@ def test_several_cases_in_a_pool_give_the_files_of_one_by_one(tmp_path):
 def test_workers_are_replaced_after_a_number_of_cases(monkeypatch):
     monkeypatch.setattr(batch, "RECYCLE_EVERY", 1)
     cases = [api.load(path) for path in SAMPLES[:3]]
-    results = batch.render_many(cases, "case-summary", Options(as_of=dt.date(2026, 11, 23)), ("docx",),
-                                Path("unused"), jobs=2)
+    results = batch.render_many(
+        cases, "case-summary", Options(as_of=dt.date(2026, 11, 23)), ("docx",), Path("unused"), jobs=2
+    )
     assert [r.case_id for r in results] == [c.case_id for c in cases]
     # One case per worker: three cases, three different processes, none of them this one.
     assert len({r.process for r in results}) == 3 and all(r.process != batch.os.getpid() for r in results)

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import Server, axe_violations, chrome, missing
 
 REASON = missing()
@@ -24,8 +23,12 @@ def world(tmp_path_factory):
     from cin_docs.web import create_app
 
     folder = tmp_path_factory.mktemp("cases")
-    for name in ("hillingdon-mid-plan.yaml", "hertfordshire-escalation.yaml", "hillingdon-closed.yaml",
-                 "transfer-out.yaml"):
+    for name in (
+        "hillingdon-mid-plan.yaml",
+        "hertfordshire-escalation.yaml",
+        "hillingdon-closed.yaml",
+        "transfer-out.yaml",
+    ):
         shutil.copy(SAMPLES / name, folder)
     downloads = tmp_path_factory.mktemp("downloads")
     server = Server(create_app(folder, as_of=AS_OF))
@@ -189,9 +192,18 @@ def test_other_pages_pass_axe(world):
     d = world["driver"]
     d.get(world["server"].start_url)
     checked: list[str] = []
-    for path in ("/case/HIL-2026-0143", "/case/HCC-2026-0452", "/case/HIL-2026-0143/edit",
-                 "/case/HIL-2026-0143/edit/plan", "/case/HCC-2026-0452/edit/escalations", "/?status=overdue",
-                 "/case/NOPE-1", "/case/HIL-2026-0109", "/panel", "/new"):
+    for path in (
+        "/case/HIL-2026-0143",
+        "/case/HCC-2026-0452",
+        "/case/HIL-2026-0143/edit",
+        "/case/HIL-2026-0143/edit/plan",
+        "/case/HCC-2026-0452/edit/escalations",
+        "/?status=overdue",
+        "/case/NOPE-1",
+        "/case/HIL-2026-0109",
+        "/panel",
+        "/new",
+    ):
         d.get(world["server"].base + path)
         assert d.find_element(By.TAG_NAME, "h1").text
         assert_accessible(d, checked)
@@ -207,6 +219,7 @@ def test_other_pages_pass_axe(world):
 def test_the_accessibility_check_can_fail(world):
     d = world["driver"]
     d.get(world["server"].start_url)
-    d.execute_script("const i = document.createElement('input'); i.type = 'text';"
-                     "document.querySelector('main').appendChild(i);")
+    d.execute_script(
+        "const i = document.createElement('input'); i.type = 'text';document.querySelector('main').appendChild(i);"
+    )
     assert any(v["id"] == "label" for v in axe_violations(d, impacts=("critical", "serious")))

@@ -18,12 +18,15 @@ from cin_docs.calendar import (
 MONDAY = dt.date(2026, 11, 16)
 
 
-@pytest.mark.parametrize(("count", "error", "message"), [
-    (True, TypeError, "expected an int number of working days, got bool"),
-    (2.0, TypeError, "expected an int number of working days, got float"),
-    ("3", TypeError, "expected an int number of working days, got str"),
-    (-1, ValueError, "number of working days must be >= 0, got -1"),
-])
+@pytest.mark.parametrize(
+    ("count", "error", "message"),
+    [
+        (True, TypeError, "expected an int number of working days, got bool"),
+        (2.0, TypeError, "expected an int number of working days, got float"),
+        ("3", TypeError, "expected an int number of working days, got str"),
+        (-1, ValueError, "number of working days must be >= 0, got -1"),
+    ],
+)
 def test_a_count_must_be_a_whole_number_of_days(count, error, message):
     calendar = WorkingCalendar()
     for method in (calendar.add_working_days, calendar.subtract_working_days):
@@ -32,12 +35,21 @@ def test_a_count_must_be_a_whole_number_of_days(count, error, message):
         assert str(err.value) == message
 
 
-@pytest.mark.parametrize(("value", "name"), [
-    (dt.datetime(2026, 11, 16, 9, 30), "datetime"), ("2026-11-16", "str"), (None, "NoneType"),
-])
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        (dt.datetime(2026, 11, 16, 9, 30), "datetime"),
+        ("2026-11-16", "str"),
+        (None, "NoneType"),
+    ],
+)
 def test_a_date_must_be_a_date(value, name):
-    for call in (lambda: WorkingCalendar([value]), lambda: WorkingCalendar().is_working_day(value),
-                 lambda: add_months(value, 1), lambda: add_days(value, 1)):
+    for call in (
+        lambda: WorkingCalendar([value]),
+        lambda: WorkingCalendar().is_working_day(value),
+        lambda: add_months(value, 1),
+        lambda: add_days(value, 1),
+    ):
         with pytest.raises(TypeError) as err:
             call()
         assert str(err.value) == f"expected a datetime.date, got {name}"
@@ -56,8 +68,10 @@ def test_closing_every_day_is_reported_in_words():
     with pytest.raises(ValueError) as after:
         calendar.next_working_day(dt.date(2026, 6, 1))
     assert str(after.value).startswith("There is no working day within ")
-    assert " days after 2026-06-01: the closure days in the policy profile or the configuration file cover all of " \
+    assert (
+        " days after 2026-06-01: the closure days in the policy profile or the configuration file cover all of "
         "them. Check the closures lists." in str(after.value)
+    )
     with pytest.raises(ValueError) as before:
         calendar.previous_working_day(dt.date(2026, 6, 1))
     assert " days before 2026-06-01: the closure days" in str(before.value)
@@ -67,18 +81,23 @@ def test_holiday_names_are_reworded_for_letters():
     assert _describe_holiday("Christmas Day") == "Christmas Day"
     assert _describe_holiday("Boxing Day (observed)") == "substitute day for Boxing Day"
     assert _describe_holiday("Christmas Day; Boxing Day (observed)") == (
-        "Christmas Day and substitute day for Boxing Day")
+        "Christmas Day and substitute day for Boxing Day"
+    )
     assert WorkingCalendar().non_working_reason(dt.date(2026, 12, 28)) == (
-        "a bank holiday (substitute day for Boxing Day)")
+        "a bank holiday (substitute day for Boxing Day)"
+    )
 
 
-@pytest.mark.parametrize(("year", "month", "weekday", "expected"), [
-    (2026, 11, 3, dt.date(2026, 11, 26)),   # last Thursday
-    (2026, 11, 0, dt.date(2026, 11, 30)),   # last Monday is the last day
-    (2026, 2, 6, dt.date(2026, 2, 22)),     # last Sunday of February
-    (2024, 2, 3, dt.date(2024, 2, 29)),     # leap day
-    (2026, 12, 4, dt.date(2026, 12, 25)),   # last Friday, whatever the holiday
-])
+@pytest.mark.parametrize(
+    ("year", "month", "weekday", "expected"),
+    [
+        (2026, 11, 3, dt.date(2026, 11, 26)),  # last Thursday
+        (2026, 11, 0, dt.date(2026, 11, 30)),  # last Monday is the last day
+        (2026, 2, 6, dt.date(2026, 2, 22)),  # last Sunday of February
+        (2024, 2, 3, dt.date(2024, 2, 29)),  # leap day
+        (2026, 12, 4, dt.date(2026, 12, 25)),  # last Friday, whatever the holiday
+    ],
+)
 def test_last_weekday_of_month(year, month, weekday, expected):
     assert last_weekday_of_month(year, month, weekday) == expected
 

@@ -38,8 +38,9 @@ def folder(tmp_path) -> Path:
     shutil.copy(SAMPLES / "hertfordshire-panel.yaml", root / "south" / "hertfordshire-panel.yaml")
     data = load_file(SAMPLES / "hertfordshire-escalation.yaml").data  # dates stay text
     (root / "south" / "escalation.json").write_text(json.dumps(data), encoding="utf-8")
-    (root / "south" / "broken.yaml").write_text("case_id: BAD-1\npolicy: hillingdon\nchild:\n  first_name: A\n",
-                                               encoding="utf-8")
+    (root / "south" / "broken.yaml").write_text(
+        "case_id: BAD-1\npolicy: hillingdon\nchild:\n  first_name: A\n", encoding="utf-8"
+    )
     (root / "south" / "notes.txt").write_text("not a case", encoding="utf-8")
     return root
 
@@ -67,7 +68,10 @@ def test_json_report_shape_errors_and_exit_status(folder, tmp_path):
     sections = [caseload.section_of(d, dt.date.fromisoformat(AS_OF)) for d in report["deadlines"]]
     assert sections == sorted(sections, key=["overdue", "due_soon", "lapses"].index)
     assert {d["case_id"] for d in report["deadlines"] if d["status"] == "overdue"} == {
-        "HCC-2026-0452", "HIL-2026-0143", "HIL-2026-0217"}
+        "HCC-2026-0452",
+        "HIL-2026-0143",
+        "HIL-2026-0217",
+    }
     assert any(d["file"].endswith("escalation.json") for d in report["deadlines"])
     files = [str(p) for p in caseload.find_case_files([folder])]
     assert sum(f.endswith("transfer-out.yml") for f in files) == 1  # found in a sub-subfolder
@@ -81,7 +85,9 @@ def test_the_json_rows_match_each_case_s_due_dates(folder):
     rows = [caseload.public(r) for r in report.rows if r["case_id"] == "HIL-2026-0143"]
     for row in rows:
         assert {k: row[k] for k in CONTRACT_KEYS} in single
-    assert {r["worker"] for r in rows} == {"Priya Raman"} and {r["team"] for r in rows} == {"Child in Need Team 2 (North)"}
+    assert {r["worker"] for r in rows} == {"Priya Raman"} and {r["team"] for r in rows} == {
+        "Child in Need Team 2 (North)"
+    }
 
 
 def test_sections_windows():
@@ -117,8 +123,9 @@ def test_csv_is_the_json_rows(folder, tmp_path):
     out = tmp_path / "report.csv"
     run(folder, "--as-of", AS_OF, "--format", "csv", "-o", out)
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
-    report = json.loads(run(folder, "--as-of", AS_OF, "--format", "json").output.split("\n2 of")[0]
-                        if False else _json(folder))
+    report = json.loads(
+        run(folder, "--as-of", AS_OF, "--format", "json").output.split("\n2 of")[0] if False else _json(folder)
+    )
     assert len(rows) == len(report["deadlines"])
     assert rows[0]["case_id"] == report["deadlines"][0]["case_id"] and rows[0]["due"] == report["deadlines"][0]["due"]
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
@@ -169,8 +176,15 @@ def test_html_and_pdf_report(folder, tmp_path):
     pdf = tmp_path / "report.pdf"
     assert run(folder, "--as-of", AS_OF, "--format", "pdf", "-o", pdf).exit_code == 1
     extracted = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
-    for words in ("Caseload report", "Overdue (4)", "Due in the next 14 days", "Lapses in the last 3 months",
-                  "Circulate the updated plan", "The next six weeks", "could not be read"):
+    for words in (
+        "Caseload report",
+        "Overdue (4)",
+        "Due in the next 14 days",
+        "Lapses in the last 3 months",
+        "Circulate the updated plan",
+        "The next six weeks",
+        "could not be read",
+    ):
         assert words in extracted, words
 
 
@@ -189,7 +203,9 @@ def test_calendars_one_per_worker(folder, tmp_path):
     # Stable: the same UIDs on a later day, when dates have moved on.
     again = tmp_path / "again"
     run(folder, "--as-of", "2026-11-30", "--format", "json", "-o", tmp_path / "r2.json", "--ics-dir", again)
-    later = {str(e["UID"]) for e in Calendar.from_ical((again / "deadlines_priya-raman.ics").read_bytes()).walk("VEVENT")}
+    later = {
+        str(e["UID"]) for e in Calendar.from_ical((again / "deadlines_priya-raman.ics").read_bytes()).walk("VEVENT")
+    }
     assert {str(e["UID"]) for e in events} & later
 
 
@@ -226,8 +242,22 @@ def test_panel_candidates_cli(folder):
     assert result.exit_code == 1  # the broken case is listed
     assert "HCC-2025-1187" in result.output and "Refer by Friday 18 December 2026" in result.output
     assert "cin-docs pack panel " in result.output and "--panel-date 2026-12-31" in result.output
-    data = json.loads(CliRunner().invoke(cli, ["panel-candidates", str(SAMPLES / "hertfordshire-panel.yaml"),
-                                               "--panel-date", "2026-12-31", "--as-of", AS_OF, "--json"]).output)
+    data = json.loads(
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "panel-candidates",
+                str(SAMPLES / "hertfordshire-panel.yaml"),
+                "--panel-date",
+                "2026-12-31",
+                "--as-of",
+                AS_OF,
+                "--json",
+            ],
+        )
+        .output
+    )
     assert [c["case_id"] for c in data["candidates"]] == ["HCC-2025-1187"]
     assert data["commands"] == [f"cin-docs pack panel {SAMPLES / 'hertfordshire-panel.yaml'} --panel-date 2026-12-31"]
 

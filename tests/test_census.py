@@ -62,8 +62,18 @@ def errors_of(tmp_path, text) -> list[tuple[str, str]]:
 # ---- code lists ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, count", [("closure_reason", 9), ("sex", 3), ("upn_unknown", 7), ("ethnicity", 20),
-                                         ("disability", 13), ("referral_source", 22), ("primary_need", 10)])
+@pytest.mark.parametrize(
+    "name, count",
+    [
+        ("closure_reason", 9),
+        ("sex", 3),
+        ("upn_unknown", 7),
+        ("ethnicity", 20),
+        ("disability", 13),
+        ("referral_source", 22),
+        ("primary_need", 10),
+    ],
+)
 def test_every_census_list_is_complete_with_meanings(name, count):
     listed = codes(name)
     assert len(listed) == count
@@ -91,20 +101,27 @@ def test_a_census_section_validates(tmp_path):
     assert case.data["census"]["referral_date"] == dt.date(2026, 5, 20)
 
 
-@pytest.mark.parametrize("old, new, path, words", [
-    ("primary_need: N4", "primary_need: N12", "census.primary_need", "Must be one of"),
-    ("sex: F", "sex: X", "census.sex", "Must be one of"),
-    ("ethnicity: WBRI", "ethnicity: White British", "census.ethnicity", "Must be one of"),
-    ("upn: F312526018159", "upn: A312526018159", "census.upn", "check letter"),
-    ("upn: F312526018159", "upn: F31252601815", "census.upn", "13 characters"),
-    ("disabilities: [NONE]", "disabilities: [NONE, AUT]", "census.disabilities", "NONE"),
-    ("disabilities: [NONE]", "disabilities: [AUT, AUT]", "census.disabilities", "only once"),
-    ('assessment_factors: ["4A"]', 'assessment_factors: ["21", "4A"]', "census.assessment_factors", "21"),
-    ("assessment_started: 2026-05-21", "assessment_started: 2026-05-01", "census.assessment_started",
-     "referral date"),
-    ("plan:\n  start: 2026-07-01", "plan:\n  start: 2026-05-01", "plan.start", "referral date"),
-    ("  upn: F312526018159", "  upn: F312526018159\n  upn_unknown: UN2", "census.upn_unknown", "not both"),
-])
+@pytest.mark.parametrize(
+    "old, new, path, words",
+    [
+        ("primary_need: N4", "primary_need: N12", "census.primary_need", "Must be one of"),
+        ("sex: F", "sex: X", "census.sex", "Must be one of"),
+        ("ethnicity: WBRI", "ethnicity: White British", "census.ethnicity", "Must be one of"),
+        ("upn: F312526018159", "upn: A312526018159", "census.upn", "check letter"),
+        ("upn: F312526018159", "upn: F31252601815", "census.upn", "13 characters"),
+        ("disabilities: [NONE]", "disabilities: [NONE, AUT]", "census.disabilities", "NONE"),
+        ("disabilities: [NONE]", "disabilities: [AUT, AUT]", "census.disabilities", "only once"),
+        ('assessment_factors: ["4A"]', 'assessment_factors: ["21", "4A"]', "census.assessment_factors", "21"),
+        (
+            "assessment_started: 2026-05-21",
+            "assessment_started: 2026-05-01",
+            "census.assessment_started",
+            "referral date",
+        ),
+        ("plan:\n  start: 2026-07-01", "plan:\n  start: 2026-05-01", "plan.start", "referral date"),
+        ("  upn: F312526018159", "  upn: F312526018159\n  upn_unknown: UN2", "census.upn_unknown", "not both"),
+    ],
+)
 def test_census_rules_name_the_field(tmp_path, old, new, path, words):
     assert old in CASE
     errors = errors_of(tmp_path, CASE.replace(old, new))
@@ -121,8 +138,9 @@ def test_a_misspelt_census_key_is_an_error_with_its_line(tmp_path):
 
 def export(paths, tmp_path, *extra):
     out = tmp_path / "cin.xml"
-    result = CliRunner().invoke(cli, ["census", *map(str, paths), "--year", "2026-27", "--la", "312", "-o", str(out),
-                                      *extra])
+    result = CliRunner().invoke(
+        cli, ["census", *map(str, paths), "--year", "2026-27", "--la", "312", "-o", str(out), *extra]
+    )
     return result, out
 
 
@@ -152,8 +170,14 @@ def test_one_child_in_detail(tmp_path):
     assert [e.tag for e in child] == ["ChildIdentifiers", "ChildCharacteristics", "CINdetails"]
     assert [e.tag for e in child.find("ChildIdentifiers")] == ["LAchildID", "UPN", "PersonBirthDate", "Sex"]
     cin = child.find("CINdetails")
-    assert [e.tag for e in cin] == ["CINreferralDate", "ReferralSource", "PrimaryNeedCode", "ReferralNFA",
-                                    "Assessments", "CINPlanDates"]
+    assert [e.tag for e in cin] == [
+        "CINreferralDate",
+        "ReferralSource",
+        "PrimaryNeedCode",
+        "ReferralNFA",
+        "Assessments",
+        "CINPlanDates",
+    ]
     assert cin.findtext("Assessments/AssessmentAuthorisationDate") == "2026-06-20"  # from assessment.completed
     assert [e.text for e in cin.find("Assessments/FactorsIdentifiedAtAssessment")] == ["4A"]
     assert cin.findtext("CINPlanDates/CINPlanStartDate") == "2026-07-01"
@@ -161,8 +185,10 @@ def test_one_child_in_detail(tmp_path):
 
 
 def test_closure_and_plan_end_are_exported(tmp_path):
-    text = CASE.replace("  start: 2026-07-01\n", "  start: 2026-07-01\n  end: 2027-01-10\n") + \
-        "closure:\n  date: 2027-01-12\n  reason: RC7\n"
+    text = (
+        CASE.replace("  start: 2026-07-01\n", "  start: 2026-07-01\n  end: 2027-01-10\n")
+        + "closure:\n  date: 2027-01-12\n  reason: RC7\n"
+    )
     result, out = export([write(tmp_path, text)], tmp_path)
     assert result.exit_code == 0, result.output
     cin = children(out)["CEN1"].find("CINdetails")
@@ -171,14 +197,24 @@ def test_closure_and_plan_end_are_exported(tmp_path):
 
 
 def test_records_outside_the_year_are_left_out(tmp_path):
-    closed_before = CASE.replace("case_id: CEN-1", "case_id: CEN-2").replace("2026-05-20", "2025-05-20") \
-        .replace("2026-05-21", "2025-05-21").replace("2026-06-20", "2025-06-20").replace("2026-07-01", "2025-07-01") \
+    closed_before = (
+        CASE.replace("case_id: CEN-1", "case_id: CEN-2")
+        .replace("2026-05-20", "2025-05-20")
+        .replace("2026-05-21", "2025-05-21")
+        .replace("2026-06-20", "2025-06-20")
+        .replace("2026-07-01", "2025-07-01")
         + "closure:\n  date: 2026-03-01\n  reason: RC7\n"
-    referred_after = CASE.replace("case_id: CEN-1", "case_id: CEN-3").replace("referral_date: 2026-05-20",
-                                                                               "referral_date: 2027-04-02")
-    referred_after = referred_after.replace("plan:\n  start: 2026-07-01\n", "").replace(
-        "  - {type: initial, date: 2026-07-01}\n", "").replace("meetings:\n", "").replace(
-        "assessment:\n  completed: 2026-06-20\n", "").replace("  assessment_started: 2026-05-21\n", "")
+    )
+    referred_after = CASE.replace("case_id: CEN-1", "case_id: CEN-3").replace(
+        "referral_date: 2026-05-20", "referral_date: 2027-04-02"
+    )
+    referred_after = (
+        referred_after.replace("plan:\n  start: 2026-07-01\n", "")
+        .replace("  - {type: initial, date: 2026-07-01}\n", "")
+        .replace("meetings:\n", "")
+        .replace("assessment:\n  completed: 2026-06-20\n", "")
+        .replace("  assessment_started: 2026-05-21\n", "")
+    )
     paths = [write(tmp_path, CASE), write(tmp_path, closed_before, "b.yaml"), write(tmp_path, referred_after, "c.yaml")]
     result, out = export(paths, tmp_path)
     assert result.exit_code == 0, result.output
@@ -235,6 +271,7 @@ def test_years_the_exporter_does_not_know_are_usage_errors(year):
 
 
 def test_the_la_code_must_be_three_digits(tmp_path):
-    result = CliRunner().invoke(cli, ["census", str(write(tmp_path, CASE)), "--year", "2026-27", "--la", "31",
-                                      "-o", str(tmp_path / "x.xml")])
+    result = CliRunner().invoke(
+        cli, ["census", str(write(tmp_path, CASE)), "--year", "2026-27", "--la", "31", "-o", str(tmp_path / "x.xml")]
+    )
     assert result.exit_code == 2 and "three-digit" in result.output

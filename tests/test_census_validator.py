@@ -21,8 +21,10 @@ AUTHORITY_LEVEL_QUERIES = {"2887Q", "2886Q"}
 
 def _validator_ready() -> str | None:
     if not VALIDATOR.exists():
-        return "the DfE rules environment .venv-cinvalidator is not built (run `make cinvalidator`; see " \
-               ".venv-cinvalidator.log for why it failed)"
+        return (
+            "the DfE rules environment .venv-cinvalidator is not built (run `make cinvalidator`; see "
+            ".venv-cinvalidator.log for why it failed)"
+        )
     probe = subprocess.run([str(VALIDATOR), "-c", "import cin_validator.rules.cin2026_27"], capture_output=True)
     if probe.returncode != 0:
         return "csc-validator-be-cin cannot be imported in .venv-cinvalidator: " + probe.stderr.decode()[-300:]
@@ -33,8 +35,9 @@ pytestmark = pytest.mark.skipif(bool(_validator_ready()), reason=str(_validator_
 
 
 def run_rules(xml: Path) -> list[dict]:
-    done = subprocess.run([str(VALIDATOR), str(SCRIPT), str(xml), "cin2026_27"], capture_output=True, check=True,
-                          timeout=300)
+    done = subprocess.run(
+        [str(VALIDATOR), str(SCRIPT), str(xml), "cin2026_27"], capture_output=True, check=True, timeout=300
+    )
     report = json.loads(done.stdout)
     assert report["rules_run"] > 100  # the whole ruleset ran
     return report["findings"]
@@ -47,7 +50,8 @@ child: {first_name: Test, last_name: Child, date_of_birth: %s}
 #: Episodes the samples do not show: closed with a plan that ended, a referral with no further action, an
 #: assessment still open at the end of the year, a child under 6 with no UPN yet.
 VARIETY = {
-    "closed.yaml": BASE % "2022-01-05" + """case_id: VAR-1
+    "closed.yaml": BASE % "2022-01-05"
+    + """case_id: VAR-1
 assessment: {completed: 2026-04-24}
 plan: {start: 2026-05-01, end: 2026-10-30}
 meetings: [{type: initial, date: 2026-05-01}]
@@ -56,11 +60,13 @@ census: {upn_unknown: UN1, sex: M, ethnicity: BAFR, disabilities: [NONE], referr
          referral_source: "6", primary_need: N1, referral_nfa: false, assessment_started: 2026-04-09,
          assessment_factors: ["16A", "3A"]}
 """,
-    "nfa.yaml": BASE % "2012-03-01" + """case_id: VAR-2
+    "nfa.yaml": BASE % "2012-03-01"
+    + """case_id: VAR-2
 census: {upn_unknown: UN7, sex: F, ethnicity: WBRI, disabilities: [NONE], referral_date: 2026-06-01,
          referral_source: "9", referral_nfa: true}
 """,
-    "open-assessment.yaml": BASE % "2013-07-19" + """case_id: VAR-3
+    "open-assessment.yaml": BASE % "2013-07-19"
+    + """case_id: VAR-3
 census: {upn: T312000000777, sex: U, ethnicity: NOBT, disabilities: [HEAR, VIS], referral_date: 2027-02-10,
          referral_source: "3E", primary_need: N2, referral_nfa: false, assessment_started: 2027-02-11}
 """,
@@ -74,8 +80,7 @@ def samples_return(tmp_path_factory) -> Path:
     for name, text in VARIETY.items():
         (extra / name).write_text(text, encoding="utf-8")
     samples = sorted((ROOT / "samples").glob("*.yaml")) + [extra]
-    result = CliRunner().invoke(cli, ["census", *map(str, samples), "--year", "2026-27", "--la", "312", "-o",
-                                      str(out)])
+    result = CliRunner().invoke(cli, ["census", *map(str, samples), "--year", "2026-27", "--la", "312", "-o", str(out)])
     assert result.exit_code == 0, result.output
     return out
 
@@ -96,8 +101,7 @@ def test_a_planted_error_is_caught(samples_return, tmp_path):
     cin-docs itself refuses both (tests/test_census.py), so they are planted in the exported XML."""
     xml = samples_return.read_text(encoding="utf-8")
     first_plan = xml.index("<CINPlanStartDate>")
-    xml = xml[:first_plan] + xml[first_plan:].replace("<CINPlanStartDate>2026-08-13", "<CINPlanStartDate>2026-06-01",
-                                                      1)
+    xml = xml[:first_plan] + xml[first_plan:].replace("<CINPlanStartDate>2026-08-13", "<CINPlanStartDate>2026-06-01", 1)
     xml = xml.replace("<PrimaryNeedCode>N4</PrimaryNeedCode>", "<PrimaryNeedCode>N12</PrimaryNeedCode>", 1)
     planted = tmp_path / "planted.xml"
     planted.write_text(xml, encoding="utf-8")

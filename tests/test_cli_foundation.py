@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import re
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -76,6 +76,7 @@ COMMANDS = [()] + list(_command_paths(cli))
 def test_every_command_is_listed_with_a_description_in_its_groups_help(runner):
     """What a user sees: each group's --help names each of its commands (the same tree the help test below
     walks) with a one-line description; and the commands the README's tour starts with are there."""
+
     def command_at(path: tuple) -> click.Command:
         command = cli
         for name in path:
@@ -230,8 +231,9 @@ def test_ics_has_only_open_and_overdue_items_and_no_name(runner, herts_case, tmp
     events = Calendar.from_ical(data).walk("VEVENT")
     assert len(events) == len(wanted)
     summaries = sorted(str(e["SUMMARY"]) for e in events)
-    assert summaries == sorted(f"CLI-7: {d['label']}" + (" (OVERDUE)" if d["status"] == "overdue" else "")
-                               for d in wanted)
+    assert summaries == sorted(
+        f"CLI-7: {d['label']}" + (" (OVERDUE)" if d["status"] == "overdue" else "") for d in wanted
+    )
     starts = sorted(e.decoded("DTSTART").isoformat()[:10] for e in events)
     assert starts == sorted(d["due"] for d in wanted)
     assert len({str(e["UID"]) for e in events}) == len(events)
@@ -277,8 +279,11 @@ def test_validate_and_due_dates_do_not_import_the_renderers(herts_case):
 def test_config_closures_count_as_non_working_days(runner, tmp_path, monkeypatch):
     monkeypatch.delenv("CIN_DOCS_CONFIG", raising=False)
     case = tmp_path / "case.yaml"
-    case.write_text("case_id: CFG-1\npolicy: hillingdon\nchild: {first_name: Test, last_name: Child}\n"
-                    "assessment: {plan_decision: 2026-11-02}\n", encoding="utf-8")
+    case.write_text(
+        "case_id: CFG-1\npolicy: hillingdon\nchild: {first_name: Test, last_name: Child}\n"
+        "assessment: {plan_decision: 2026-11-02}\n",
+        encoding="utf-8",
+    )
     config = tmp_path / "config.yaml"
     config.write_text("closures: [2026-11-09, 2026-11-10]\n", encoding="utf-8")
 

@@ -43,6 +43,7 @@ DA_SERVICE = ["Safe Harbour", "Nadia Carvalho", "Domestic Abuse Outreach"]
 
 # ---- extracting text, independently of the code under test -----------------------------------------------------
 
+
 def _docx_lines(data: bytes) -> str:
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
@@ -79,6 +80,7 @@ def leaks(path: Path, needles) -> list[str]:
 
 
 # ---- hostile cases ----------------------------------------------------------------------------------------------
+
 
 def raw_sample() -> dict:
     return yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
@@ -134,6 +136,7 @@ def assert_nothing_withheld(path: Path, readers: list[str]) -> None:
 
 # ---- the model --------------------------------------------------------------------------------------------------
 
+
 def test_names_in_withholding_lists_must_be_people_in_the_file(tmp_path):
     data = raw_sample()
     data["child"]["address_withheld_from"] = ["Wayne Harkness"]
@@ -156,8 +159,9 @@ def test_a_withheld_item_must_be_written_as_text_and_withhold_from(tmp_path):
     with pytest.raises(CaseValidationError) as caught:
         api.load(write(tmp_path, data))
     messages = dict(caught.value.errors)
-    assert any(k.startswith("meetings[5].discussion[0]") and "'text:' and 'withhold_from:'" in v
-               for k, v in messages.items())
+    assert any(
+        k.startswith("meetings[5].discussion[0]") and "'text:' and 'withhold_from:'" in v for k, v in messages.items()
+    )
     assert any(k.startswith("meetings[5].decisions[0]") and "at least one name" in v for k, v in messages.items())
 
 
@@ -175,13 +179,14 @@ def test_professionals_only_sections_are_withheld_from_the_family(tmp_path):
 
 # ---- the transfer sample (B1): the record no longer reaches the restrained father --------------------------------
 
+
 def test_transfer_sample_record_leaves_out_the_father_and_the_new_address_never_reaches_him(tmp_path):
     case = api.load(SAMPLE)
     result, outputs = render(case, "review-record", tmp_path)
     assert WAYNE not in outputs[0].addressed_to
     for path in result.paths:
         text = text_of(path)
-        distribution = text[text.rindex("distribution"):]
+        distribution = text[text.rindex("distribution") :]
         assert "wayne harker" not in distribution, path.name
         assert "jade bishop" in distribution
     copy_result, _ = render(case, "review-record", tmp_path, copy_for="family")
@@ -197,19 +202,25 @@ def test_no_letter_for_a_person_marked_do_not_send(tmp_path):
     case = api.load(write(tmp_path, data))
     result, outputs = render(case, "invitation", tmp_path / "out", formats=("docx",))
     assert all(WAYNE not in o.addressed_to for o in outputs)
-    assert any(w.startswith("No invitation for") and
-               "Wayne Harker (marked 'do not send' in the case file (family[1].do_not_send))" in w
-               for w in result.warnings)
+    assert any(
+        w.startswith("No invitation for")
+        and "Wayne Harker (marked 'do not send' in the case file (family[1].do_not_send))" in w
+        for w in result.warnings
+    )
     assert all("restraining" not in w.casefold() for w in result.warnings)  # the reason stays out of the terminal
     for path in result.paths:
         assert leaks(path, [WAYNE]) == [], path.name  # and no other letter names him as invited
-    with pytest.raises(Exception, match=r"Wayne Harker gets no invitation to this meeting: they are marked 'do not "
-                                         r"send' in the case file \(family\[1\]\.do_not_send\)"):
+    with pytest.raises(
+        Exception,
+        match=r"Wayne Harker gets no invitation to this meeting: they are marked 'do not "
+        r"send' in the case file \(family\[1\]\.do_not_send\)",
+    ):
         render(case, "invitation", tmp_path / "other", recipient=WAYNE)
     assert not (tmp_path / "other").exists()
 
 
 # ---- the restrained parent with parental responsibility -----------------------------------------------------------
+
 
 def test_plan_naming_him_on_its_own_list_stops_with_the_item_and_person_and_writes_nothing(restrained, tmp_path):
     runner = CliRunner()
@@ -217,8 +228,10 @@ def test_plan_naming_him_on_its_own_list_stops_with_the_item_and_person_and_writ
     result = runner.invoke(cli, ["render", "plan", str(restrained.path), "--as-of", "2026-11-23", "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: The Child in Need Plan was not produced: the disclosure check found")
-    assert "child.address_lines: The child's address is withheld from Wayne Harker but appears in this document" in \
-        result.stderr
+    assert (
+        "child.address_lines: The child's address is withheld from Wayne Harker but appears in this document"
+        in result.stderr
+    )
     assert "child.school: This item is withheld from Wayne Harker but appears" in result.stderr
     assert "Nothing was written" in result.stderr and "--allow-disclosure" in result.stderr
     assert "27 Halyard" not in result.stderr and "Westmere Park" not in result.stderr  # paths, never content
@@ -243,7 +256,7 @@ def test_record_sends_him_the_redacted_copy_and_the_full_record_is_not_addressed
     assert "Jade Bishop" not in outputs[0].addressed_to  # a professionals-only note is withheld from her too
     for path in result.paths:
         text = text_of(path)
-        distribution = text[text.rindex("distribution"):]
+        distribution = text[text.rindex("distribution") :]
         assert "wayne harker father parent with parental responsibility; gets the family copy" in distribution
     # The unmarked discussion note with the new address is found by its address, and the school by its name.
     copy_result, copies = render(restrained, "review-record", tmp_path, copy_for="family")
@@ -261,7 +274,8 @@ def test_record_sends_him_the_redacted_copy_and_the_full_record_is_not_addressed
 
 @pytest.mark.parametrize("kind", ["plan", "case-summary"])
 def test_family_copies_of_the_plan_and_case_summary_hold_nothing_withheld_from_anyone_in_the_family(
-        restrained, tmp_path, kind):
+    restrained, tmp_path, kind
+):
     result, copies = render(restrained, kind, tmp_path, copy_for="family")
     assert WAYNE in copies[0].addressed_to
     documents = [p for p in result.paths if p.suffix != ".txt"]
@@ -271,8 +285,10 @@ def test_family_copies_of_the_plan_and_case_summary_hold_nothing_withheld_from_a
         assert "[withheld]" in text_of(path)
     # Professionals may see what is withheld only from the family: their copy keeps the address.
     result, _ = render(restrained, kind, tmp_path / "prof", copy_for="professional", formats=("docx",))
-    assert leaks(result.paths[0], ["27 Halyard Way", "Westmere Park School"]) == ["27 Halyard Way",
-                                                                                   "Westmere Park School"]
+    assert leaks(result.paths[0], ["27 Halyard Way", "Westmere Park School"]) == [
+        "27 Halyard Way",
+        "Westmere Park School",
+    ]
 
 
 def test_redaction_log_is_beside_the_copy_owner_only_and_names_paths_not_content(restrained, tmp_path):
@@ -283,16 +299,17 @@ def test_redaction_log_is_beside_the_copy_owner_only_and_names_paths_not_content
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     log = logs[0].read_text(encoding="utf-8")
     assert "child.school: withheld from Wayne Harker; replaced by [withheld]" in log
-    assert "meetings[5].discussion[1]: withheld from the family; replaced by " \
-           "[withheld] in 1 place." in log
+    assert "meetings[5].discussion[1]: withheld from the family; replaced by [withheld] in 1 place." in log
     assert "transfer.new_address_lines" in log
     assert leaks(logs[0], FROM_WAYNE + FROM_FAMILY) == []
 
 
 def test_professional_copy_keeps_family_only_restrictions_but_withholds_from_professionals(tmp_path):
     data = restrained_parent_case()
-    data["meetings"][5]["decisions"][1] = {"text": data["meetings"][5]["decisions"][1],
-                                           "withhold_from": ["Mr Stephen Ilori"]}
+    data["meetings"][5]["decisions"][1] = {
+        "text": data["meetings"][5]["decisions"][1],
+        "withhold_from": ["Mr Stephen Ilori"],
+    }
     case = api.load(write(tmp_path, data))
     result, _ = render(case, "review-record", tmp_path / "out", copy_for="professional")
     for path in result.paths:
@@ -305,7 +322,7 @@ def test_professional_copy_keeps_family_only_restrictions_but_withholds_from_pro
 
 def test_every_letter_reaches_only_what_its_reader_may_see(restrained, tmp_path):
     result, outputs = render(restrained, "invitation", tmp_path)
-    pairs = list(zip(outputs, [result.paths[i:i + 2] for i in range(0, len(result.paths), 2)]))
+    pairs = list(zip(outputs, [result.paths[i : i + 2] for i in range(0, len(result.paths), 2)]))
     assert WAYNE in [o.addressed_to[0] for o in outputs]
     for output, paths in pairs:
         for path in paths:
@@ -316,9 +333,15 @@ def test_every_letter_reaches_only_what_its_reader_may_see(restrained, tmp_path)
 
 def test_venue_at_a_withheld_address_stops_his_letter(restrained, tmp_path):
     data = restrained_parent_case()
-    data["meetings"].append({"type": "family_network", "date": dt.date(2026, 12, 19), "time": "11:00",
-                             "venue": "Maureen Bishop's home, 8 Capstan Row, Westmere ZZ5 2MA",
-                             "invitees": ["Jade Bishop", "Maureen Bishop", WAYNE]})
+    data["meetings"].append(
+        {
+            "type": "family_network",
+            "date": dt.date(2026, 12, 19),
+            "time": "11:00",
+            "venue": "Maureen Bishop's home, 8 Capstan Row, Westmere ZZ5 2MA",
+            "invitees": ["Jade Bishop", "Maureen Bishop", WAYNE],
+        }
+    )
     case = api.load(write(tmp_path, data))
     out = tmp_path / "out"
     with pytest.raises(DisclosureError) as caught:
@@ -373,6 +396,7 @@ def test_da_service_named_in_a_family_letter_stops_it(tmp_path):
 
 # ---- packs ------------------------------------------------------------------------------------------------------
 
+
 def test_transfer_pack_runs_the_check(tmp_path):
     data = raw_sample()
     data["transfer"]["risks"] = {"text": data["transfer"]["risks"], "withhold_from": ["Ifeoma Chukwu"]}
@@ -399,8 +423,21 @@ def test_panel_pack_stops_before_writing_when_a_summary_shows_an_item_withheld_f
     case = api.load(write(tmp_path, data))
     runner = CliRunner()
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["pack", "panel", str(case.path), "--panel-date", "2026-12-31", "--as-of",
-                                 "2026-11-23", "--force", "-o", str(out)])
+    result = runner.invoke(
+        cli,
+        [
+            "pack",
+            "panel",
+            str(case.path),
+            "--panel-date",
+            "2026-12-31",
+            "--as-of",
+            "2026-11-23",
+            "--force",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1
     assert "panel.progress: This item is withheld from Bethany Clough but appears" in result.stderr
     assert not out.exists()
@@ -409,6 +446,7 @@ def test_panel_pack_stops_before_writing_when_a_summary_shows_an_item_withheld_f
 
 
 # ---- recipient lists (no rendering: what the builders decide) ------------------------------------------------------
+
 
 def test_generated_plan_distribution_leaves_out_do_not_send_and_sends_redacted_copies(restrained, tmp_path):
     data = restrained_parent_case()
@@ -423,8 +461,10 @@ def test_generated_plan_distribution_leaves_out_do_not_send_and_sends_redacted_c
     sample["plan"]["distribution"] = []
     output = api.build(api.load(write(tmp_path, sample)), "plan", Options(as_of=AS_OF)).outputs[0]
     assert not any(WAYNE in line for line in output.context["plan"]["distribution"])
-    assert "Nadia Carvalho, Domestic Abuse Outreach Worker, Safe Harbour Domestic Abuse Service" in \
-        output.context["plan"]["distribution"]
+    assert (
+        "Nadia Carvalho, Domestic Abuse Outreach Worker, Safe Harbour Domestic Abuse Service"
+        in output.context["plan"]["distribution"]
+    )
 
 
 def test_a_plans_own_list_is_used_and_the_people_it_names_are_who_it_goes_to(restrained):
@@ -436,18 +476,30 @@ def test_a_plans_own_list_is_used_and_the_people_it_names_are_who_it_goes_to(res
 
 def test_each_letter_lists_the_chair_the_social_worker_and_its_readers_side(restrained):
     outputs = api.build(restrained, "invitation", Options(as_of=AS_OF)).outputs
-    lists = {o.addressed_to[0]: [(p["name"], p["relationship"]) for p in o.context["meeting"]["invitees"]]
-             for o in outputs}
-    assert lists["Jade Bishop"] == [("Graham Pollard", "Chair"), ("Samuel Oyelaran", "Social worker"),
-                                    ("Maureen Bishop", "Maternal grandmother"), ("Tyler Bishop", "Child"),
-                                    (WAYNE, "Father")]
-    assert [n for n, _ in lists["Dev Malhotra"]] == ["Graham Pollard", "Samuel Oyelaran", "Ms Rebecca Holt",
-                                                     "Dr Lena Kowalczyk", "Nadia Carvalho", "Ifeoma Chukwu"]
+    lists = {
+        o.addressed_to[0]: [(p["name"], p["relationship"]) for p in o.context["meeting"]["invitees"]] for o in outputs
+    }
+    assert lists["Jade Bishop"] == [
+        ("Graham Pollard", "Chair"),
+        ("Samuel Oyelaran", "Social worker"),
+        ("Maureen Bishop", "Maternal grandmother"),
+        ("Tyler Bishop", "Child"),
+        (WAYNE, "Father"),
+    ]
+    assert [n for n, _ in lists["Dev Malhotra"]] == [
+        "Graham Pollard",
+        "Samuel Oyelaran",
+        "Ms Rebecca Holt",
+        "Dr Lena Kowalczyk",
+        "Nadia Carvalho",
+        "Ifeoma Chukwu",
+    ]
     assert {o.addressed_to[0]: o.reader for o in outputs}["Tyler Bishop"] == "child"
     assert {o.addressed_to[0]: o.reader for o in outputs}["Ms Rebecca Holt"] == "professional"
 
 
 # ---- the check's parts --------------------------------------------------------------------------------------------
+
 
 def test_address_needles_are_the_identifying_lines_and_the_postcode_without_its_space():
     from cin_docs.checks.disclosure import _address_needles
@@ -504,16 +556,24 @@ def test_text_of_both_formats_as_the_check_reads_it():
 def test_redaction_replaces_every_form_of_the_needle_longest_first_and_counts():
     from cin_docs.checks.disclosure import Restriction, redact
 
-    address = Restriction("child.address_lines", "the child's address", ("27 halyard way", "zz5 2lg"),
-                          frozenset({"wayne harker"}))
-    note = Restriction("meetings[5].discussion[0]", "this item", ("moving to 27 halyard way soon",),
-                       frozenset({"wayne harker"}))
+    address = Restriction(
+        "child.address_lines", "the child's address", ("27 halyard way", "zz5 2lg"), frozenset({"wayne harker"})
+    )
+    note = Restriction(
+        "meetings[5].discussion[0]", "this item", ("moving to 27 halyard way soon",), frozenset({"wayne harker"})
+    )
     counts: dict[str, int] = {}
-    context = {"a": ["Moving to 27 Halyard\n Way soon", "ZZ5 2LG"], "b": {"c": "no match", "d": dt.date(2026, 1, 1)},
-               "e": ("27 HALYARD WAY",)}
+    context = {
+        "a": ["Moving to 27 Halyard\n Way soon", "ZZ5 2LG"],
+        "b": {"c": "no match", "d": dt.date(2026, 1, 1)},
+        "e": ("27 HALYARD WAY",),
+    }
     out = redact(context, [address, note], counts)
-    assert out == {"a": ["[withheld]", "[withheld]"], "b": {"c": "no match", "d": dt.date(2026, 1, 1)},
-                   "e": ("[withheld]",)}
+    assert out == {
+        "a": ["[withheld]", "[withheld]"],
+        "b": {"c": "no match", "d": dt.date(2026, 1, 1)},
+        "e": ("[withheld]",),
+    }
     assert counts == {"meetings[5].discussion[0]": 1, "child.address_lines": 2}
     assert context["a"][1] == "ZZ5 2LG"  # the original context is untouched
 
@@ -525,7 +585,8 @@ def test_a_plan_distribution_line_naming_nobody_in_the_file_is_a_warning(tmp_pat
     n = len(data["plan"]["distribution"]) - 2
     assert [w for w in built.warnings if "names nobody" in w] == [
         f"plan.distribution[{n}] names nobody in the case file, so the disclosure check cannot tell who it is: "
-        "write the person's name as it is in the case file."]
+        "write the person's name as it is in the case file."
+    ]
 
 
 def test_the_domestic_abuse_rule_is_for_letters_a_plan_for_the_family_may_name_the_service():
@@ -547,7 +608,9 @@ def test_allow_disclosure_refuses_an_authority_template_that_does_not_print_the_
     (folder / "html").mkdir(parents=True)
     (folder / "html" / "plan.html").write_text(
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ doc.title }}</title></head>'
-        "<body><p>{{ child.full_name }}: {{ child.address_lines|join(', ') }}</p></body></html>", encoding="utf-8")
+        "<body><p>{{ child.full_name }}: {{ child.address_lines|join(', ') }}</p></body></html>",
+        encoding="utf-8",
+    )
     case = api.Case(restrained.data, restrained.profile, {**restrained.config, "templates": folder})
     with pytest.raises(DisclosureError, match=r"does not print \{\{ disclosure\.warning \}\}"):
         api.render(case, "plan", Options(as_of=AS_OF, allow_disclosure=True), api.FORMATS, tmp_path / "out")
@@ -558,8 +621,9 @@ def test_two_people_with_one_name_are_told_apart_by_their_ids(tmp_path):
     data = raw_sample()
     wayne = next(m for m in data["family"] if m["name"] == WAYNE)
     wayne["id"] = "father-wayne"
-    data["family"].append({"id": "uncle-wayne", "name": WAYNE, "relationship": "Paternal uncle",
-                           "parental_responsibility": True})
+    data["family"].append(
+        {"id": "uncle-wayne", "name": WAYNE, "relationship": "Paternal uncle", "parental_responsibility": True}
+    )
     review = next(m for m in data["meetings"] if m["date"] == dt.date(2026, 11, 3))
     review["discussion"][0]["withhold_from"] = ["father-wayne"]
     case = api.load(write(tmp_path, data))
@@ -586,8 +650,19 @@ def test_closing_summary_distribution_follows_the_rules(tmp_path):
 def test_check_reports_what_each_named_document_would_disclose_and_writes_nothing(restrained, tmp_path):
     # The same findings as 'render' stops on, reported by 'cin-docs check --disclosure KIND' before anyone renders.
     runner = CliRunner()
-    result = runner.invoke(cli, ["check", str(restrained.path), "--as-of", "2026-11-23",
-                                 "--disclosure", "plan", "--disclosure", "closing-summary"])
+    result = runner.invoke(
+        cli,
+        [
+            "check",
+            str(restrained.path),
+            "--as-of",
+            "2026-11-23",
+            "--disclosure",
+            "plan",
+            "--disclosure",
+            "closing-summary",
+        ],
+    )
     assert result.exit_code == 1
     assert "Disclosure check of the child in need plan for case HIL-2026-0109:" in result.output
     assert "HIL-2026-0109_plan: child.address_lines: The child's address is withheld from Wayne Harker" in result.output
@@ -605,8 +680,23 @@ def test_several_cases_at_once_run_the_same_check_and_write_nothing(restrained, 
     # 'render KIND CASE... --jobs N' renders through api.render_files, so the check cannot be skipped in a batch.
     out = tmp_path / "out"
     other = ROOT / "samples" / "hillingdon-mid-plan.yaml"
-    result = CliRunner().invoke(cli, ["render", "plan", str(other), str(restrained.path), "--as-of", "2026-11-23",
-                                      "--format", "docx", "--jobs", jobs, "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            "plan",
+            str(other),
+            str(restrained.path),
+            "--as-of",
+            "2026-11-23",
+            "--format",
+            "docx",
+            "--jobs",
+            jobs,
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert "disclosure check" in result.stderr and "Wayne Harker" in result.stderr
     assert "27 Halyard" not in result.stderr

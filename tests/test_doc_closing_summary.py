@@ -23,15 +23,19 @@ KIND = "closing-summary"
 NO_CONFIG = {"closures": []}
 
 CLOSURE = {
-    "date": "2026-11-20", "reason": "RC7",
+    "date": "2026-11-20",
+    "reason": "RC7",
     "summary": "Millie's school attendance is now above 95% and Danielle has finished the parenting course. "
-               "The family no longer need a social worker.",
+    "The family no longer need a social worker.",
     "professionals_views": [
         {"by": "Rachel Dunmore", "view": "Millie is settled in class and her attendance is consistently good."},
         {"by": "Dr Imran Siddiqui", "view": "No health concerns remain."},
     ],
-    "child_views": {"in_own_words": "I like my new class. Mum does not shout any more.", "format": "drawing",
-                    "recorded_on": "2026-11-16"},
+    "child_views": {
+        "in_own_words": "I like my new class. Mum does not shout any more.",
+        "format": "drawing",
+        "recorded_on": "2026-11-16",
+    },
     "family_views": [{"by": "Danielle Hartwell", "view": "I feel ready to carry on without a social worker."}],
     "next_steps": "step_down_early_help",
     "next_steps_detail": "Family support worker from Early Help for 12 weeks; school to monitor attendance.",
@@ -41,8 +45,9 @@ CLOSURE = {
 }
 
 
-def closed_case(tmp_path: Path, closure: dict | None = None, sample: str = "hillingdon-mid-plan",
-                **changes) -> api.Case:
+def closed_case(
+    tmp_path: Path, closure: dict | None = None, sample: str = "hillingdon-mid-plan", **changes
+) -> api.Case:
     """A sample closed on Friday 20 November 2026 (meetings after the closure dropped)."""
     data = yaml.safe_load((REPO / "samples" / f"{sample}.yaml").read_text(encoding="utf-8"))
     data["meetings"] = [m for m in data.get("meetings", []) if str(m["date"]) <= "2026-11-20"]
@@ -66,19 +71,39 @@ def rendered(tmp_path_factory):
 def test_both_formats_carry_the_statutory_content(rendered):
     _, built, _, docx_t, pdf_t = rendered
     needles = [
-        "Closing summary: Amelia Hartwell", "Case closed", "Friday 20 November 2026",
+        "Closing summary: Amelia Hartwell",
+        "Case closed",
+        "Friday 20 November 2026",
         "Services ceased for any other reason, including child no longer in need (census code RC7)",
-        "Plan started", "Tuesday 15 September 2026", "Length of the plan", "2 months and 5 days",
-        "Why the plan is ending", "Danielle has finished the parenting course",
-        "The work done", "Needs and services", "Outcomes and actions", "Meetings held",
-        "The professionals' views", "Rachel Dunmore", "Millie is settled in class", "No health concerns remain.",
-        "Millie's views, wishes and feelings", "In Millie's own words (a drawing, Monday 16 November 2026)",
+        "Plan started",
+        "Tuesday 15 September 2026",
+        "Length of the plan",
+        "2 months and 5 days",
+        "Why the plan is ending",
+        "Danielle has finished the parenting course",
+        "The work done",
+        "Needs and services",
+        "Outcomes and actions",
+        "Meetings held",
+        "The professionals' views",
+        "Rachel Dunmore",
+        "Millie is settled in class",
+        "No health concerns remain.",
+        "Millie's views, wishes and feelings",
+        "In Millie's own words (a drawing, Monday 16 November 2026)",
         "I like my new class. Mum does not shout any more.",
-        "The parents' and carers' views", "Danielle Hartwell, Mother", "I feel ready to carry on",
-        "What happens next", "Step-down to Early Help", "Family support worker from Early Help for 12 weeks",
-        "Agreement to end the plan", "Agreed by Marcus Adebayo, Team Manager, on Thursday 19 November 2026",
-        "Early Help manager", "Agreed by Lena Okafor, Early Help Manager",
-        "Deadline history", "Distribution",
+        "The parents' and carers' views",
+        "Danielle Hartwell, Mother",
+        "I feel ready to carry on",
+        "What happens next",
+        "Step-down to Early Help",
+        "Family support worker from Early Help for 12 weeks",
+        "Agreement to end the plan",
+        "Agreed by Marcus Adebayo, Team Manager, on Thursday 19 November 2026",
+        "Early Help manager",
+        "Agreed by Lena Okafor, Early Help Manager",
+        "Deadline history",
+        "Distribution",
     ]
     for text in (docx_t, pdf_t):
         assert contains_all(text, needles) == []
@@ -119,8 +144,18 @@ def test_a_case_without_a_closure_is_refused_with_a_plain_message():
 
 
 def test_cli_refuses_a_case_without_closure_and_writes_nothing(tmp_path):
-    result = CliRunner().invoke(cli, ["render", KIND, str(REPO / "samples" / "hillingdon-mid-plan.yaml"),
-                                      "--as-of", "2026-11-23", "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            KIND,
+            str(REPO / "samples" / "hillingdon-mid-plan.yaml"),
+            "--as-of",
+            "2026-11-23",
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1
     assert "Error: The closing summary is made when a plan ends" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -137,9 +172,15 @@ def test_missing_views_and_agreements_are_warned_and_shown_as_not_recorded(tmp_p
     _bare_meetings(case.data)
     built = api.build(case, KIND, Options(as_of=AS_OF))
     (warning,) = built.warnings
-    for what in ("closure.summary", "closure.professionals_views", "closure.child_views.in_own_words",
-                 "closure.family_views", "closure.next_steps", "closure.agreed_by_team_manager",
-                 "closure.agreed_by_early_help_manager"):
+    for what in (
+        "closure.summary",
+        "closure.professionals_views",
+        "closure.child_views.in_own_words",
+        "closure.family_views",
+        "closure.next_steps",
+        "closure.agreed_by_team_manager",
+        "closure.agreed_by_early_help_manager",
+    ):
         assert what in warning
     ctx = built.outputs[0].context
     for fmt, extract in (("docx", docx_text), ("pdf", pdf_text)):
@@ -163,7 +204,7 @@ def test_views_and_next_steps_not_in_the_closure_come_from_the_deciding_review(t
     ctx = built.outputs[0].context
     for fmt, extract in (("docx", docx_text), ("pdf", pdf_text)):
         text = norm(extract(api.render_bytes(KIND, ctx, fmt)))
-        assert ("From their written reports to the Child in Need review meeting on Tuesday 14 July 2026" in text)
+        assert "From their written reports to the Child in Need review meeting on Tuesday 14 July 2026" in text
         assert "Kerry completed structured treatment (11 of 12 sessions)" in text
         assert "From the record of the Child in Need review meeting on Tuesday 14 July 2026:" in text
         assert "Mum is better now. I don't need a social worker" in text
@@ -196,10 +237,11 @@ def test_step_down_without_a_lead_professional_warns(tmp_path):
 def test_the_deadline_history_lists_late_deadlines_from_the_engine(rendered):
     case, _, output, docx_t, pdf_t = rendered
     late = [d for d in api.due_dates(case, AS_OF) if d.status in ("late", "missed")]
-    assert [(d["rule"], d["due"]) for d in output.context["lapses"]] == [(d.rule, d.due) for d in
-                                                                          sorted(late, key=lambda d: d.due)]
+    assert [(d["rule"], d["due"]) for d in output.context["lapses"]] == [
+        (d.rule, d.due) for d in sorted(late, key=lambda d: d.due)
+    ]
     for text in (docx_t, pdf_t):
-        history = norm(text)[norm(text).index("Deadline history"):]
+        history = norm(text)[norm(text).index("Deadline history") :]
         for d in late:
             assert norm(d.label) in history
 
@@ -213,8 +255,9 @@ def test_plan_length_in_words():
 
 def test_cli_writes_both_formats_named_by_case_and_closure_date(tmp_path):
     case = closed_case(tmp_path)
-    result = CliRunner().invoke(cli, ["render", KIND, str(case.path), "--as-of", "2026-11-23",
-                                      "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli, ["render", KIND, str(case.path), "--as-of", "2026-11-23", "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["HIL-2026-0143_closing-summary_2026-11-20.docx", "HIL-2026-0143_closing-summary_2026-11-20.pdf"]

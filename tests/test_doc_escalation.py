@@ -32,16 +32,34 @@ QUESTIONS = [
     "If this did not resolve the professional differences, are you seeking resolution by the Independent Chair of "
     "the HSCB?",
 ]
-CHECKBOXES = ["checklist_consulted_manager", "checklist_lowest_level", "checklist_manager_raised",
-              "checklist_senior_manager", "checklist_independent_chair"]
-TEXT_FIELDS = [f"{role}_manager_{part}" for role in ("referring", "receiving")
-               for part in ("name", "designation", "agency", "date", "signature")]
+CHECKBOXES = [
+    "checklist_consulted_manager",
+    "checklist_lowest_level",
+    "checklist_manager_raised",
+    "checklist_senior_manager",
+    "checklist_independent_chair",
+]
+TEXT_FIELDS = [
+    f"{role}_manager_{part}"
+    for role in ("referring", "receiving")
+    for part in ("name", "designation", "agency", "date", "signature")
+]
 TEXT_FIELDS += ["resolution_stage", "effectiveness", "time_to_resolve"]
 IMMEDIATE = "Immediate risk of significant harm: concerns must be escalated to both managers on the same working day."
-HEADINGS = ["Hertfordshire Safeguarding Children Board", "Escalation Protocol – Monitoring Form", "Checklist",
-            "Summary of reason for dispute", "Views of all agencies concerned", "Agreed outcomes or actions",
-            "Referring and receiving managers", "Resolution", "Stage timeline", "Deadlines under the protocol",
-            "Stage at which resolution achieved", "Time taken to reach resolution"]
+HEADINGS = [
+    "Hertfordshire Safeguarding Children Board",
+    "Escalation Protocol – Monitoring Form",
+    "Checklist",
+    "Summary of reason for dispute",
+    "Views of all agencies concerned",
+    "Agreed outcomes or actions",
+    "Referring and receiving managers",
+    "Resolution",
+    "Stage timeline",
+    "Deadlines under the protocol",
+    "Stage at which resolution achieved",
+    "Time taken to reach resolution",
+]
 
 
 def write_case(folder: Path, data: dict) -> Path:
@@ -55,10 +73,12 @@ def herts_case(**overrides) -> dict:
         "case_id": "HCC-ESC-1",
         "policy": "hertfordshire",
         "child": {"first_name": "Robin", "last_name": "Example"},
-        "escalations": [{
-            "disagreement": "2026-12-23",
-            "stages": [{"stage": 1, "started": "2026-12-23", "resolved": "2026-12-30"}],
-        }],
+        "escalations": [
+            {
+                "disagreement": "2026-12-23",
+                "stages": [{"stage": 1, "started": "2026-12-23", "resolved": "2026-12-30"}],
+            }
+        ],
     }
     data.update(overrides)
     return data
@@ -83,8 +103,16 @@ def sample():
         (output,) = built.outputs
         docx, pdf = (api.render_bytes("escalation", output.context, fmt) for fmt in ("docx", "pdf"))
         # Text and fields extracted once: pypdf is slow on a form PDF, which embeds its whole font for typing.
-        out[key] = {"built": built, "context": output.context, "name_parts": output.name_parts, "docx": docx,
-                    "pdf": pdf, "docx_text": docx_text(docx), "pdf_text": pdf_text(pdf), "fields": fields_of(pdf)}
+        out[key] = {
+            "built": built,
+            "context": output.context,
+            "name_parts": output.name_parts,
+            "docx": docx,
+            "pdf": pdf,
+            "docx_text": docx_text(docx),
+            "pdf_text": pdf_text(pdf),
+            "fields": fields_of(pdf),
+        }
         out[key]["values"] = values_of(out[key]["fields"])
     return out
 
@@ -125,8 +153,9 @@ def test_pdf_is_a_fillable_form_with_named_prefilled_fields(sample):
 def test_resolved_escalation_fills_the_resolution_boxes(sample):
     values = sample["immediate"]["values"]
     assert values["resolution_stage"] == "Stage 2 (resolved on Friday 9 October 2026)"
-    assert values["time_to_resolve"] == ("0 working days (from the disagreement on Friday 9 October 2026 to the "
-                                         "resolution on Friday 9 October 2026)")
+    assert values["time_to_resolve"] == (
+        "0 working days (from the disagreement on Friday 9 October 2026 to the resolution on Friday 9 October 2026)"
+    )
     assert values["effectiveness"].startswith("Resolved at stage 2 on the same working day")
     assert values["referring_manager_name"] == "DS Helen Marsh"
 
@@ -148,14 +177,20 @@ def test_docx_and_pdf_carry_the_same_content(sample):
 def test_every_stage_deadline_appears_with_its_long_date(sample):
     ctx = sample["live"]["context"]
     rules = [d["rule"] for d in ctx["timeline"]]
-    assert rules == ["escalation_raise", "escalation_stage1_response", "escalation_stage2_start",
-                     "escalation_stage2_resolution", "escalation_stage3_start"]
+    assert rules == [
+        "escalation_raise",
+        "escalation_stage1_response",
+        "escalation_stage2_start",
+        "escalation_stage2_resolution",
+        "escalation_stage3_start",
+    ]
     docx_t, pdf_t = norm(sample["live"]["docx_text"]), norm(sample["live"]["pdf_text"])
-    for row in ("Raise the disagreement Friday 13 November 2026 Met on Thursday 12 November 2026",
-                "Stage 2 – escalate to line managers Tuesday 17 November 2026 "
-                "Late: done on Wednesday 18 November 2026",
-                "Stage 2 – resolution by line managers Monday 23 November 2026 Open: due today",
-                "Stage 3 – refer to senior managers Monday 23 November 2026 Open: due today"):
+    for row in (
+        "Raise the disagreement Friday 13 November 2026 Met on Thursday 12 November 2026",
+        "Stage 2 – escalate to line managers Tuesday 17 November 2026 Late: done on Wednesday 18 November 2026",
+        "Stage 2 – resolution by line managers Monday 23 November 2026 Open: due today",
+        "Stage 3 – refer to senior managers Monday 23 November 2026 Open: due today",
+    ):
         assert row in docx_t and row in pdf_t, row
     # The other escalation's deadlines stay out of this form.
     for other in ("Friday 9 October 2026", "Tuesday 13 October 2026"):
@@ -164,19 +199,20 @@ def test_every_stage_deadline_appears_with_its_long_date(sample):
 
 def test_docx_check_boxes_match_the_pdf_fields(sample):
     for key in ("live", "immediate"):
-        lines = {line.split("  ", 1)[1]: line[0] for line in sample[key]["docx_text"].splitlines()
-                 if line[:1] in ("\u2612", "\u2610")}
+        lines = {
+            line.split("  ", 1)[1]: line[0]
+            for line in sample[key]["docx_text"].splitlines()
+            if line[:1] in ("\u2612", "\u2610")
+        }
         values = sample[key]["values"]
-        assert [lines[q] for q in QUESTIONS] == ["\u2612" if values[name] == "/on" else "\u2610"
-                                                 for name in CHECKBOXES]
+        assert [lines[q] for q in QUESTIONS] == ["\u2612" if values[name] == "/on" else "\u2610" for name in CHECKBOXES]
 
 
 def test_every_prefilled_pdf_field_reads_the_same_in_the_docx(sample):
     # Field values live in the PDF's form, not its page text, so compare them with the DOCX directly.
     for key in ("live", "immediate"):
         docx_t = norm(sample[key]["docx_text"])
-        filled = {name: value for name, value in sample[key]["values"].items()
-                  if name in TEXT_FIELDS and value}
+        filled = {name: value for name, value in sample[key]["values"].items() if name in TEXT_FIELDS and value}
         assert len(filled) >= 10, key
         assert [name for name, value in filled.items() if norm(value) not in docx_t] == [], key
 
@@ -204,11 +240,14 @@ def test_warning_when_the_escalation_has_not_reached_the_form_stage(sample, tmp_
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     del data["escalations"][1]["stages"][1]
     case = api.load(write_case(tmp_path, data), {"closures": []})
-    (warning,) = [w for w in api.build(case, "escalation", Options(as_of=AS_OF, escalation=1)).warnings
-                  if "monitoring form" in w]
-    assert warning == ("Escalation 1 (disagreement on Friday 9 October 2026) has only reached stage 1; the "
-                       "Hertfordshire policy asks for the monitoring form from stage 2 (Appendix A). The form was "
-                       "still produced.")
+    (warning,) = [
+        w for w in api.build(case, "escalation", Options(as_of=AS_OF, escalation=1)).warnings if "monitoring form" in w
+    ]
+    assert warning == (
+        "Escalation 1 (disagreement on Friday 9 October 2026) has only reached stage 1; the "
+        "Hertfordshire policy asks for the monitoring form from stage 2 (Appendix A). The form was "
+        "still produced."
+    )
 
 
 def test_working_days_to_resolve_skip_christmas_bank_holidays(tmp_path):
@@ -217,8 +256,10 @@ def test_working_days_to_resolve_skip_christmas_bank_holidays(tmp_path):
     case = api.load(write_case(tmp_path, herts_case()), {"closures": []})
     ctx = api.build(case, "escalation", Options(as_of=dt.date(2027, 1, 4))).outputs[0].context
     assert ctx["escalation"]["working_days"] == 3
-    assert ctx["form"]["time_to_resolve"] == ("3 working days (from the disagreement on Wednesday 23 December 2026 "
-                                              "to the resolution on Wednesday 30 December 2026)")
+    assert ctx["form"]["time_to_resolve"] == (
+        "3 working days (from the disagreement on Wednesday 23 December 2026 "
+        "to the resolution on Wednesday 30 December 2026)"
+    )
     # The engine's calendar and this count agree: stage 1's 3-working-day response falls on the same day.
     response = next(d for d in ctx["timeline"] if d["rule"] == "escalation_stage1_response")
     assert response["due"] == dt.date(2026, 12, 30)
@@ -256,8 +297,18 @@ def test_hillingdon_has_no_escalation_protocol(tmp_path):
 
 
 def test_hillingdon_refusal_through_the_cli(tmp_path):
-    result = CliRunner().invoke(cli, ["render", "escalation", str(ROOT / "samples" / "hillingdon-mid-plan.yaml"),
-                                      "-o", str(tmp_path / "out"), "--as-of", "2026-11-23"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            "escalation",
+            str(ROOT / "samples" / "hillingdon-mid-plan.yaml"),
+            "-o",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-23",
+        ],
+    )
     assert result.exit_code == 1
     assert result.output.startswith("Error: The hillingdon policy has no escalation protocol")
     assert not (tmp_path / "out").exists()
@@ -267,8 +318,10 @@ def test_case_without_escalations_is_a_clear_error(tmp_path):
     case = api.load(write_case(tmp_path, herts_case(escalations=[])), {"closures": []})
     with pytest.raises(RenderError) as err:
         api.build(case, "escalation", Options(as_of=AS_OF))
-    assert err.value.message == ("The escalation monitoring form cannot be produced: the case file has no "
-                                 "escalations. Add the missing section(s) and run the command again.")
+    assert err.value.message == (
+        "The escalation monitoring form cannot be produced: the case file has no "
+        "escalations. Add the missing section(s) and run the command again."
+    )
 
 
 def test_escalation_number_out_of_range_lists_them():
@@ -277,14 +330,16 @@ def test_escalation_number_out_of_range_lists_them():
         api.build(case, "escalation", Options(as_of=AS_OF, escalation=2))
     assert err.value.message == (
         "There is no escalation number 2: the case file's escalations are numbered 0 to 1 (0: disagreement on "
-        "Wednesday 11 November 2026; 1: disagreement on Friday 9 October 2026). Choose one with --escalation.")
+        "Wednesday 11 November 2026; 1: disagreement on Friday 9 October 2026). Choose one with --escalation."
+    )
 
 
 def test_hostile_text_stays_literal_in_text_and_form_fields(tmp_path):
     data = herts_case()
     hostile = "<b>bold</b> & {{ 7*7 }} </w:t>"
-    data["escalations"][0].update(reason=hostile, effectiveness=hostile,
-                                  referring_manager={"name": hostile, "agency": "A & B"})
+    data["escalations"][0].update(
+        reason=hostile, effectiveness=hostile, referring_manager={"name": hostile, "agency": "A & B"}
+    )
     case = api.load(write_case(tmp_path, data), {"closures": []})
     (output,) = api.build(case, "escalation", Options(as_of=AS_OF)).outputs
     pdf = api.render_bytes("escalation", output.context, "pdf")
@@ -320,8 +375,22 @@ def test_cli_end_to_end_on_the_sample(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["HCC-2026-0452_escalation_2026-11-11.docx", "HCC-2026-0452_escalation_2026-11-11.pdf"]
     assert "Warning" not in result.output
-    result = CliRunner().invoke(cli, ["render", "escalation", str(SAMPLE), "-o", str(out), "--as-of", "2026-11-23",
-                                      "--escalation", "1", "--format", "docx"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            "escalation",
+            str(SAMPLE),
+            "-o",
+            str(out),
+            "--as-of",
+            "2026-11-23",
+            "--escalation",
+            "1",
+            "--format",
+            "docx",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Warning" not in result.stderr
     assert (out / "HCC-2026-0452_escalation_2026-10-09.docx").is_file()
@@ -338,8 +407,12 @@ def test_check_boxes_carry_a_tick_viewers_can_redraw(sample):
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(sample["live"]["pdf"]))
-    boxes = [annot.get_object() for page in reader.pages for annot in page.get("/Annots", [])
-             if annot.get_object().get("/FT") == "/Btn"]
+    boxes = [
+        annot.get_object()
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if annot.get_object().get("/FT") == "/Btn"
+    ]
     assert len(boxes) == len(CHECKBOXES)
     for box in boxes:
         assert box["/MK"]["/CA"] == "4" and "/ZaDb" in box["/DA"]

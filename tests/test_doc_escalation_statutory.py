@@ -7,10 +7,10 @@ import copy
 
 import pytest
 import yaml
+from test_doc_escalation import AS_OF, SAMPLE, write_case
 
 from cin_docs import api
 from cin_docs.documents import Options
-from test_doc_escalation import AS_OF, SAMPLE, write_case
 from textutil import docx_text, norm, pdf_text
 
 KIND = "escalation"
@@ -47,7 +47,7 @@ def test_the_escalation_is_named_in_date_order_with_the_date_it_was_raised(tmp_p
 def test_who_acts_at_each_stage_per_agency_with_the_board_manager_at_3_and_4(tmp_path, sample_data):
     built = build(tmp_path, sample_data, 0)
     for text in both(built.outputs[0].context):
-        section = text[text.index("Who acts at each stage"):text.index("Summary of reason for dispute")]
+        section = text[text.index("Who acts at each stage") : text.index("Summary of reason for dispute")]
         assert "Stage 2 (reached) All agencies Each professional's line manager" in section
         assert "Health The Named Doctor or Nurse for Safeguarding Children" in section
         assert "Police Detective Inspector" in section and "Education Head Teacher" in section
@@ -67,8 +67,10 @@ def _at_stage_3(sample_data, copied: str | None = None) -> dict:
 
 def test_stage_3_without_the_board_manager_copied_warns_and_says_so(tmp_path, sample_data):
     built = build(tmp_path, _at_stage_3(sample_data), 0)
-    assert any("The Safeguarding Board's Manager should be copied in" in w and "board_manager_copied" in w
-               for w in built.warnings)
+    assert any(
+        "The Safeguarding Board's Manager should be copied in" in w and "board_manager_copied" in w
+        for w in built.warnings
+    )
     for text in both(built.outputs[0].context):
         assert "Stage 3 (reached)" in text
         assert "Copy to The Safeguarding Board's Manager: not recorded as copied" in text
@@ -101,19 +103,25 @@ def test_the_samples_decision_not_to_bypass_is_shown(tmp_path, sample_data):
     built = build(tmp_path, sample_data, 1)
     assert not any("bypass" in w for w in built.warnings)
     for text in both(built.outputs[0].context):
-        assert ("The referring agency decided not to bypass the stages. Both managers were reached within the hour"
-                in text)
+        assert (
+            "The referring agency decided not to bypass the stages. Both managers were reached within the hour" in text
+        )
 
 
 def test_a_recorded_bypass_is_shown(tmp_path, sample_data):
     data = copy.deepcopy(sample_data)
-    data["escalations"][1]["bypass"] = {"decided": True, "date": "2026-10-09",
-                                        "senior_officer": "Head of Service, Family Safeguarding"}
+    data["escalations"][1]["bypass"] = {
+        "decided": True,
+        "date": "2026-10-09",
+        "senior_officer": "Head of Service, Family Safeguarding",
+    }
     built = build(tmp_path, data, 1)
     assert not any("bypass the stages" in w for w in built.warnings)
     for text in both(built.outputs[0].context):
-        assert ("The referring agency decided to bypass the stages on Friday 9 October 2026 and consulted Head of "
-                "Service, Family Safeguarding.") in text
+        assert (
+            "The referring agency decided to bypass the stages on Friday 9 October 2026 and consulted Head of "
+            "Service, Family Safeguarding."
+        ) in text
 
 
 def test_no_bypass_section_without_immediate_risk(tmp_path, sample_data):

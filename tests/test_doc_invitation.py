@@ -17,8 +17,14 @@ from cin_docs.errors import RenderError
 from textutil import assert_golden, contains_all, docx_text, norm, pdf_text
 
 AS_OF = dt.date(2026, 11, 23)
-HOSTILE = ["<b>bold</b>", "Tom & Jerry", "{{ 7*7 }}", "</w:t><w:t>", '<img src="file:///etc/passwd">',
-           "Ahmadzai-Krzyżanowska-Featherstonehaugh-Abernethy-Ffoulkes-Cholmondeley"]
+HOSTILE = [
+    "<b>bold</b>",
+    "Tom & Jerry",
+    "{{ 7*7 }}",
+    "</w:t><w:t>",
+    '<img src="file:///etc/passwd">',
+    "Ahmadzai-Krzyżanowska-Featherstonehaugh-Abernethy-Ffoulkes-Cholmondeley",
+]
 # Right-to-left text and emoji: rendered and kept in the DOCX; pypdf cannot extract them reliably from the PDF
 # (its text extraction garbles the custom-encoded subset), so the PDF check for them is that it renders.
 UNICODE = ["مرحبا بالعالم", "🙂"]
@@ -35,18 +41,38 @@ def herts_case(**overrides) -> dict:
         "case_id": "HCC-TEST-1",
         "policy": "hertfordshire",
         "child": {"first_name": "Robin", "last_name": "Example", "date_of_birth": "2015-06-01", "gender": "male"},
-        "social_worker": {"name": "Sam Carter", "role": "Social Worker", "phone": "01632 960001",
-                          "email": "sam.carter@example.org"},
-        "family": [{"name": "Jo Example", "relationship": "Mother", "parental_responsibility": True,
-                    "address_lines": ["1 Elm Road", "Testtown"], "interpreter_needed": True, "language": "Polish"}],
+        "social_worker": {
+            "name": "Sam Carter",
+            "role": "Social Worker",
+            "phone": "01632 960001",
+            "email": "sam.carter@example.org",
+        },
+        "family": [
+            {
+                "name": "Jo Example",
+                "relationship": "Mother",
+                "parental_responsibility": True,
+                "address_lines": ["1 Elm Road", "Testtown"],
+                "interpreter_needed": True,
+                "language": "Polish",
+            }
+        ],
         "professionals": [
             {"name": "Dr Ray Patel", "role": "GP", "agency": "Elm Surgery", "agency_type": "health"},
             {"name": "Kim Shaw", "role": "Class teacher", "agency": "Elm Primary", "agency_type": "education"},
         ],
         "assessment": {"completed": "2026-11-02"},
-        "meetings": [{"type": "initial", "date": "2026-11-30", "time": "10:00", "end_time": "11:30",
-                      "venue": "Room 2, County Hall", "chair": "Pat Lee",
-                      "invitees": ["Jo Example", "Dr Ray Patel", "Kim Shaw", "Robin"]}],
+        "meetings": [
+            {
+                "type": "initial",
+                "date": "2026-11-30",
+                "time": "10:00",
+                "end_time": "11:30",
+                "venue": "Room 2, County Hall",
+                "chair": "Pat Lee",
+                "invitees": ["Jo Example", "Dr Ray Patel", "Kim Shaw", "Robin"],
+            }
+        ],
     }
     data.update(overrides)
     return data
@@ -57,9 +83,17 @@ def herts_letters(tmp_path_factory):
     path = write_case(tmp_path_factory.mktemp("herts"), herts_case())
     case = api.load(path, {"closures": []})
     built = api.build(case, "invitation", Options(as_of=AS_OF))
-    return case, built, {tuple(o.name_parts): (api.render_bytes("invitation", o.context, "docx"),
-                                                api.render_bytes("invitation", o.context, "pdf"))
-                         for o in built.outputs}
+    return (
+        case,
+        built,
+        {
+            tuple(o.name_parts): (
+                api.render_bytes("invitation", o.context, "docx"),
+                api.render_bytes("invitation", o.context, "pdf"),
+            )
+            for o in built.outputs
+        },
+    )
 
 
 def test_one_letter_per_invitee_named_by_a_neutral_number_never_a_role_or_name(herts_letters):
@@ -70,8 +104,12 @@ def test_one_letter_per_invitee_named_by_a_neutral_number_never_a_role_or_name(h
         assert parts[0] == "2026-11-30"
         assert not any(word in p for p in parts for word in ("robin", "example", "mother", "gp", "teacher"))
     readers = {o.name_parts[1]: (o.reader, o.addressed_to) for o in built.outputs}
-    assert readers == {"family-1": ("family", ["Jo Example"]), "professional-1": ("professional", ["Dr Ray Patel"]),
-                       "professional-2": ("professional", ["Kim Shaw"]), "child": ("child", ["Robin Example"])}
+    assert readers == {
+        "family-1": ("family", ["Jo Example"]),
+        "professional-1": ("professional", ["Dr Ray Patel"]),
+        "professional-2": ("professional", ["Kim Shaw"]),
+        "child": ("child", ["Robin Example"]),
+    }
 
 
 def test_docx_and_pdf_carry_the_same_content(herts_letters):
@@ -81,11 +119,21 @@ def test_docx_and_pdf_carry_the_same_content(herts_letters):
             continue  # the child's own letter: test_child_letter_*
         docx_t, pdf_t = docx_text(docx_bytes), pdf_text(pdf_bytes)
         family = parts[1].startswith("family")
-        needles = ["Invitation to a Child in Need planning meeting for Robin Example", "What the meeting is for",
-                   "When and where", "Monday 30 November 2026", "10am to 11:30am" if family else "10:00 to 11:30",
-                   "Room 2, County Hall", "Pat Lee",
-                   "What to bring", "Please let us know", "Sam Carter", "01632 960001", "Who has been invited",
-                   "What we would like from you" if family else "What we are asking of you"]
+        needles = [
+            "Invitation to a Child in Need planning meeting for Robin Example",
+            "What the meeting is for",
+            "When and where",
+            "Monday 30 November 2026",
+            "10am to 11:30am" if family else "10:00 to 11:30",
+            "Room 2, County Hall",
+            "Pat Lee",
+            "What to bring",
+            "Please let us know",
+            "Sam Carter",
+            "01632 960001",
+            "Who has been invited",
+            "What we would like from you" if family else "What we are asking of you",
+        ]
         assert contains_all(docx_t, needles) == [], parts
         assert contains_all(pdf_t, needles) == [], parts
 
@@ -94,8 +142,12 @@ def test_family_letter_covers_views_interpreter_and_practicalities(herts_letters
     _, _, files = herts_letters
     docx_bytes, pdf_bytes = files[("2026-11-30", "family-1")]
     for text in (docx_text(docx_bytes), pdf_text(pdf_bytes)):
-        assert contains_all(text, ["drawing, writing", "advocate", "We will book an interpreter in Polish",
-                                   "travel or childcare"]) == []
+        assert (
+            contains_all(
+                text, ["drawing, writing", "advocate", "We will book an interpreter in Polish", "travel or childcare"]
+            )
+            == []
+        )
 
 
 def test_hertfordshire_health_professional_gets_the_48_hour_report_deadline(herts_letters):
@@ -157,8 +209,14 @@ def test_hostile_text_renders_literally_in_both_formats(tmp_path):
     pdf_t = pdf_text(api.render_bytes("invitation", output.context, "pdf"))
     for text in (docx_t, pdf_t):
         folded = norm(text)
-        for piece in ["<b>bold</b>", "Tom & Jerry", "{{ 7*7 }}", "</w:t><w:t>", "<script>alert(1)</script>",
-                      "{% raw %}"]:
+        for piece in [
+            "<b>bold</b>",
+            "Tom & Jerry",
+            "{{ 7*7 }}",
+            "</w:t><w:t>",
+            "<script>alert(1)</script>",
+            "{% raw %}",
+        ]:
             assert piece in folded, piece
         assert "49" not in folded.replace("2026", "")
     assert "Second line" in docx_t
@@ -178,8 +236,22 @@ def test_right_to_left_text_and_emoji_render(tmp_path):
 def test_cli_writes_owner_only_files_and_prints_paths(tmp_path):
     path = write_case(tmp_path, herts_case())
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["render", "invitation", str(path), "--format", "docx", "-o", str(out),
-                                      "--as-of", "2026-11-23", "--recipient", "Kim Shaw"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            "invitation",
+            str(path),
+            "--format",
+            "docx",
+            "-o",
+            str(out),
+            "--as-of",
+            "2026-11-23",
+            "--recipient",
+            "Kim Shaw",
+        ],
+    )
     assert result.exit_code == 0, result.output
     written = list(out.iterdir())
     assert [p.name for p in written] == ["HCC-TEST-1_invitation_2026-11-30_professional-2.docx"]
@@ -190,8 +262,10 @@ def test_cli_writes_owner_only_files_and_prints_paths(tmp_path):
 def test_meeting_without_invitees_or_place_is_a_clear_error(tmp_path):
     data = herts_case()
     data["meetings"][0]["invitees"] = []
-    result = CliRunner().invoke(cli, ["render", "invitation", str(write_case(tmp_path, data)), "-o",
-                                      str(tmp_path / "out"), "--as-of", "2026-11-23"])
+    result = CliRunner().invoke(
+        cli,
+        ["render", "invitation", str(write_case(tmp_path, data)), "-o", str(tmp_path / "out"), "--as-of", "2026-11-23"],
+    )
     assert result.exit_code == 1
     assert result.output.startswith("Error: Meeting 0 (initial on 2026-11-30) has no invitees.")
     assert not (tmp_path / "out").exists()
@@ -219,8 +293,9 @@ def test_authority_logo_from_the_configuration_appears_in_both_formats(tmp_path)
 
 
 def test_a_missing_logo_is_a_clear_error(tmp_path):
-    case = api.load(write_case(tmp_path, herts_case(authority={"name": "X Council", "logo": "nowhere.png"})),
-                    {"closures": []})
+    case = api.load(
+        write_case(tmp_path, herts_case(authority={"name": "X Council", "logo": "nowhere.png"})), {"closures": []}
+    )
     with pytest.raises(RenderError, match="logo nowhere.png was not found"):
         api.build(case, "invitation", Options(as_of=AS_OF))
 
@@ -231,5 +306,6 @@ def test_golden_snapshot_of_a_family_letter_from_the_sample():
     sample = Path(__file__).resolve().parents[1] / "samples" / "hillingdon-mid-plan.yaml"
     case = api.load(sample, {"closures": []})
     (output,) = api.build(case, "invitation", Options(as_of=AS_OF, recipient="Danielle Hartwell")).outputs
-    assert_golden("invitation.hillingdon-mid-plan.mother", docx_text(api.render_bytes("invitation", output.context,
-                                                                                     "docx")))
+    assert_golden(
+        "invitation.hillingdon-mid-plan.mother", docx_text(api.render_bytes("invitation", output.context, "docx"))
+    )

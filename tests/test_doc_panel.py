@@ -27,9 +27,18 @@ SAMPLES = REPO / "samples"
 AS_OF = dt.date(2026, 11, 23)
 PANEL_DATE = dt.date(2026, 12, 31)  # hertfordshire-panel: the engine's panel_date
 CONFIG = {"closures": []}
-HEADINGS = ["CIN Panel Summary Report", "Child and plan", "The panel", "Why the case is referred to panel",
-            "Presenting issues", "Plan history", "Progress and barriers", "Views of the child and family",
-            "What the panel is asked to decide", "Decisions of the panel"]
+HEADINGS = [
+    "CIN Panel Summary Report",
+    "Child and plan",
+    "The panel",
+    "Why the case is referred to panel",
+    "Presenting issues",
+    "Plan history",
+    "Progress and barriers",
+    "Views of the child and family",
+    "What the panel is asked to decide",
+    "Decisions of the panel",
+]
 SLOT_TIMES = ["10:00 to 10:30", "10:30 to 11:00", "11:00 to 11:30", "11:30 to 12:00"]
 
 
@@ -56,17 +65,34 @@ def hillingdon_panel(held: bool) -> dict:
     if held:
         data["case_id"] = "HIL-PANEL-HELD"
         data["panel"] = {
-            "identified": "2026-11-10", "reasons": ["The plan is expected to continue beyond 8 months."],
-            "presenting_issues": "Millie's sleep and her mother's health.", "asked_to_decide": ["Should the plan continue?"],
-            "decisions": ["The plan continues to 12 months.", "Step down to Early Help to be considered at the next review."],
+            "identified": "2026-11-10",
+            "reasons": ["The plan is expected to continue beyond 8 months."],
+            "presenting_issues": "Millie's sleep and her mother's health.",
+            "asked_to_decide": ["Should the plan continue?"],
+            "decisions": [
+                "The plan continues to 12 months.",
+                "Step down to Early Help to be considered at the next review.",
+            ],
             "decisions_recorded": "2026-11-20",
         }
-        data["meetings"].append({"type": "panel", "date": "2026-11-19", "time": "14:00", "end_time": "16:00",
-                                 "chair": "Dr Ann Lee", "decisions_uploaded": "2026-11-23"})
+        data["meetings"].append(
+            {
+                "type": "panel",
+                "date": "2026-11-19",
+                "time": "14:00",
+                "end_time": "16:00",
+                "chair": "Dr Ann Lee",
+                "decisions_uploaded": "2026-11-23",
+            }
+        )
     else:
         data["case_id"] = "HIL-PANEL-NEXT"
-        data["panel"] = {"date": "2027-05-20", "reasons": ["Open for 8 months."],
-                         "presenter": "Claire Fenwick", "presenter_role": "Practice Manager"}
+        data["panel"] = {
+            "date": "2027-05-20",
+            "reasons": ["Open for 8 months."],
+            "presenter": "Claire Fenwick",
+            "presenter_role": "Practice Manager",
+        }
     return data
 
 
@@ -106,18 +132,26 @@ def test_sample_renders_in_both_formats_with_the_same_content(herts):
     _, output, docx_bytes, pdf_bytes = herts
     assert output.name_parts == []
     needles = HEADINGS + [
-        "Panel timescales", "Ellie-May Brennan", "HCC-2025-1187", "Head of Service CIN Case Management Panel",
-        "Thursday 31 December 2026", "10:00 to 12:00",
+        "Panel timescales",
+        "Ellie-May Brennan",
+        "HCC-2025-1187",
+        "Head of Service CIN Case Management Panel",
+        "Thursday 31 December 2026",
+        "10:00 to 12:00",
         # 3.7: "The team manager and the allocated case worker will present the case."
         "Louise Fairbrother (team manager) and Bethany Clough (allocated case worker)",
         # plan start and how long open, at the as-of date and at the panel
-        "Thursday 27 November 2025", "11 months (as of Monday 23 November 2026); 13 months by the panel date",
+        "Thursday 27 November 2025",
+        "11 months (as of Monday 23 November 2026); 13 months by the panel date",
         # referral deadline (engine panel_referral) and referral date
-        "Friday 18 December 2026 (7 working days before the panel date)", "Friday 20 November 2026",
+        "Friday 18 December 2026 (7 working days before the panel date)",
+        "Friday 20 November 2026",
         # plan history: reviews with dates and outcomes
-        "2 reviews held, the latest on Thursday 20 August 2026", "Tuesday 24 February 2026",
+        "2 reviews held, the latest on Thursday 20 August 2026",
+        "Tuesday 24 February 2026",
         "The child continues to be a Child in Need requiring the same level of services",
-        "Barriers with multi-agency involvement", "CAMHS assessment was completed in June 2026",
+        "Barriers with multi-agency involvement",
+        "CAMHS assessment was completed in June 2026",
         "In Ellie's own words (written, Thursday 12 November 2026)",
         "Whether to fund an interim counsellor through a H.A.R.P request while Ellie waits.",
     ]
@@ -131,10 +165,20 @@ def test_blank_decisions_section_to_complete_at_panel(herts):
     assert decisions["blank"]
     assert [r["text"] for r in decisions["rows"]] == [""] * panel_summary.BLANK_DECISION_ROWS_WITH_OPTIONS
     for text in (docx_text(docx_bytes), pdf_text(pdf_bytes)):
-        tail = norm(text)[norm(text).index("Decisions of the panel"):]
-        assert contains_all(tail, ["To be completed at the panel by the chair.", "Chair's name", "Signature",
-                                   # Hertfordshire sets no upload timescale: none is invented
-                                   "The Hertfordshire policy sets no timescale for recording the panel's decisions."]) == []
+        tail = norm(text)[norm(text).index("Decisions of the panel") :]
+        assert (
+            contains_all(
+                tail,
+                [
+                    "To be completed at the panel by the chair.",
+                    "Chair's name",
+                    "Signature",
+                    # Hertfordshire sets no upload timescale: none is invented
+                    "The Hertfordshire policy sets no timescale for recording the panel's decisions.",
+                ],
+            )
+            == []
+        )
 
 
 def test_pdf_decisions_start_on_their_own_page(herts):
@@ -147,14 +191,19 @@ def test_pdf_decisions_start_on_their_own_page(herts):
 def test_filled_decisions_with_the_engines_upload_deadline(hillingdon):
     case, context, text = hillingdon[True]
     html = norm(render_html("panel-summary.html", context).replace("&#39;", "'"))
-    needles = ["Decisions recorded on Friday 20 November 2026.", "The plan continues to 12 months.",
-               "Step down to Early Help to be considered at the next review.",
-               # engine panel_decisions_upload for the held panel meeting (5 calendar days)
-               "By Tuesday 24 November 2026 (5 days after the panel on Thursday 19 November 2026); done on "
-               "Monday 23 November 2026.",
-               "Thursday 19 November 2026", "14:00 to 16:00", "Dr Ann Lee",
-               # Hillingdon: identified by the line manager at 8 months (engine panel_identification)
-               "Tuesday 10 November 2026 (due by Friday 14 May 2027)"]
+    needles = [
+        "Decisions recorded on Friday 20 November 2026.",
+        "The plan continues to 12 months.",
+        "Step down to Early Help to be considered at the next review.",
+        # engine panel_decisions_upload for the held panel meeting (5 calendar days)
+        "By Tuesday 24 November 2026 (5 days after the panel on Thursday 19 November 2026); done on "
+        "Monday 23 November 2026.",
+        "Thursday 19 November 2026",
+        "14:00 to 16:00",
+        "Dr Ann Lee",
+        # Hillingdon: identified by the line manager at 8 months (engine panel_identification)
+        "Tuesday 10 November 2026 (due by Friday 14 May 2027)",
+    ]
     assert contains_all(text, needles) == []
     assert contains_all(html, needles) == []
     for blank_only in ("To be completed at the panel", "Chair's name"):
@@ -165,22 +214,38 @@ def test_filled_decisions_with_the_engines_upload_deadline(hillingdon):
 
 def test_panel_to_come_says_within_the_profiles_days_of_the_panel_date(hillingdon):
     _, context, text = hillingdon[False]
-    assert contains_all(text, [
-        "Panel date Thursday 20 May 2027", "Presented by Claire Fenwick, Practice Manager",
-        "Within 5 days of the panel date: by Tuesday 25 May 2027 for a panel on Thursday 20 May 2027.",
-        "uploaded within 5 days of the panel date by the allocated social worker",
-        "To be completed at the panel by the chair.",
-    ]) == []
+    assert (
+        contains_all(
+            text,
+            [
+                "Panel date Thursday 20 May 2027",
+                "Presented by Claire Fenwick, Practice Manager",
+                "Within 5 days of the panel date: by Tuesday 25 May 2027 for a panel on Thursday 20 May 2027.",
+                "uploaded within 5 days of the panel date by the allocated social worker",
+                "To be completed at the panel by the chair.",
+            ],
+        )
+        == []
+    )
     assert context["panel"]["chair"] == "designated Head of Service"  # from the profile's panel block
 
 
 def test_upload_timescale_is_read_from_the_profile_rule(tmp_path):
-    profile = {"extends": "hillingdon", "name": "testshire", "label": "Testshire", "rules": [{
-        "key": "panel_decisions_upload", "label": "Upload the panel decisions",
-        "from": [{"event": "each_held_meeting", "types": ["panel"], "label": "the panel"}],
-        "offset": {"days": 7}, "satisfied_by": {"event": "item_field", "field": "decisions_uploaded"},
-        "source": "Testshire: panel decisions are uploaded within 7 days of the panel date.",
-    }]}
+    profile = {
+        "extends": "hillingdon",
+        "name": "testshire",
+        "label": "Testshire",
+        "rules": [
+            {
+                "key": "panel_decisions_upload",
+                "label": "Upload the panel decisions",
+                "from": [{"event": "each_held_meeting", "types": ["panel"], "label": "the panel"}],
+                "offset": {"days": 7},
+                "satisfied_by": {"event": "item_field", "field": "decisions_uploaded"},
+                "source": "Testshire: panel decisions are uploaded within 7 days of the panel date.",
+            }
+        ],
+    }
     (tmp_path / "testshire.yaml").write_text(yaml.safe_dump(profile), encoding="utf-8")
     data = {**hillingdon_panel(False), "policy": "./testshire.yaml"}
     data["panel"] = {"reasons": ["Open for 8 months."]}
@@ -206,8 +271,9 @@ def test_a_pack_date_recounts_the_referral_deadline_with_the_engine(herts_case):
     context = panel_summary.summary_context(case, Options(as_of=AS_OF), panel_date=dt.date(2026, 11, 26))
     rows = {r["label"]: r["value"] for r in context["panel_rows"]}
     assert rows["Panel date"] == "Thursday 26 November 2026"
-    assert rows["Referral deadline"] == ("Tuesday 17 November 2026 (7 working days before the panel date) – "
-                                         "referred late")
+    assert rows["Referral deadline"] == (
+        "Tuesday 17 November 2026 (7 working days before the panel date) – referred late"
+    )
 
 
 def test_missing_panel_section_is_a_clear_error(tmp_path):
@@ -226,10 +292,15 @@ def test_user_text_is_escaped(tmp_path):
     assert "<b>stuck</b> & {{ 7*7 }}" in docx_text(docx_of(context))
 
 
-@pytest.mark.parametrize(("start", "on", "months"), [
-    (dt.date(2025, 11, 27), dt.date(2026, 11, 23), 11), (dt.date(2025, 11, 27), dt.date(2026, 11, 27), 12),
-    (dt.date(2026, 1, 31), dt.date(2026, 2, 28), 1), (dt.date(2026, 1, 31), dt.date(2026, 2, 27), 0),
-])
+@pytest.mark.parametrize(
+    ("start", "on", "months"),
+    [
+        (dt.date(2025, 11, 27), dt.date(2026, 11, 23), 11),
+        (dt.date(2025, 11, 27), dt.date(2026, 11, 27), 12),
+        (dt.date(2026, 1, 31), dt.date(2026, 2, 28), 1),
+        (dt.date(2026, 1, 31), dt.date(2026, 2, 27), 0),
+    ],
+)
 def test_months_open_is_calendar_months(start, on, months):
     assert panel_summary.months_open(start, on) == months
 
@@ -285,9 +356,11 @@ def test_over_booking_is_refused_without_force_and_nothing_is_written(tmp_path):
     paths = pack_copies(tmp_path / "cases", 5)
     result = run(*map(str, paths), "--panel-date", "2026-12-31", "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: The panel pack was not built: 1 problem found:\n"
-                                    "  - 5 cases for 4 slots: the Head of Service CIN Case Management Panel has 4 "
-                                    "slots")
+    assert result.output.startswith(
+        "Error: The panel pack was not built: 1 problem found:\n"
+        "  - 5 cases for 4 slots: the Head of Service CIN Case Management Panel has 4 "
+        "slots"
+    )
     assert "--force" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -295,8 +368,10 @@ def test_over_booking_is_refused_without_force_and_nothing_is_written(tmp_path):
 def test_forced_pack_writes_every_file_without_childrens_names(forced_pack):
     result, out, _, _ = forced_pack
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["panel-pack_2026-12-31.pdf", "panel-agenda_2026-12-31.docx"]
-                           + [f"HCC-PACK-{i}_panel-summary.docx" for i in range(1, 6)])
+    assert names == sorted(
+        ["panel-pack_2026-12-31.pdf", "panel-agenda_2026-12-31.docx"]
+        + [f"HCC-PACK-{i}_panel-summary.docx" for i in range(1, 6)]
+    )
     assert not any("ellie" in n.lower() or "brennan" in n.lower() for n in names)
     assert all(oct(os.stat(p).st_mode & 0o777) == "0o600" for p in out.iterdir())
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
@@ -335,14 +410,28 @@ def test_agenda_gives_the_four_slots_with_times_in_pdf_and_docx(forced_pack):
     agenda_pdf = norm(reader.pages[1].extract_text())
     agenda_docx = docx_text((out / "panel-agenda_2026-12-31.docx").read_bytes())
     for text in (agenda_pdf, agenda_docx):
-        assert contains_all(text, SLOT_TIMES + ["Head of Service CIN Case Management Panel",
-                                                "Thursday 31 December 2026", "No slot", "over-booked",
-                                                "Louise Fairbrother (team manager) and Bethany Clough "
-                                                "(allocated case worker)", "Notes for the chair",
-                                                "5 cases for 4 slots"]) == []
+        assert (
+            contains_all(
+                text,
+                SLOT_TIMES
+                + [
+                    "Head of Service CIN Case Management Panel",
+                    "Thursday 31 December 2026",
+                    "No slot",
+                    "over-booked",
+                    "Louise Fairbrother (team manager) and Bethany Clough (allocated case worker)",
+                    "Notes for the chair",
+                    "5 cases for 4 slots",
+                ],
+            )
+            == []
+        )
         for i in range(1, 6):
             assert f"HCC-PACK-{i}" in text
-    assert contains_all(agenda_docx, ["Slot 1", "Slot 4", "Chair", "Head of Service for Family Safeguarding or 0-25"]) == []
+    assert (
+        contains_all(agenda_docx, ["Slot 1", "Slot 4", "Chair", "Head of Service for Family Safeguarding or 0-25"])
+        == []
+    )
 
 
 def test_pack_summaries_carry_blank_and_filled_decisions(forced_pack):
@@ -362,12 +451,16 @@ def test_late_referral_is_reported_and_a_differing_panel_date_warned(tmp_path, h
     # For November's panel (Thursday 26th) referrals closed on Tuesday 17 November; the sample was referred on the 20th.
     result = run(str(SAMPLES / "hertfordshire-panel.yaml"), "--panel-date", "2026-11-26", "-o", str(tmp_path))
     assert result.exit_code == 1
-    assert ("Case HCC-2025-1187 was referred on Friday 20 November 2026, after the referral deadline of Tuesday 17 "
-            "November 2026 (7 working days before the panel date on Thursday 26 November 2026).") in norm(result.output)
+    assert (
+        "Case HCC-2025-1187 was referred on Friday 20 November 2026, after the referral deadline of Tuesday 17 "
+        "November 2026 (7 working days before the panel date on Thursday 26 November 2026)."
+    ) in norm(result.output)
     problems, warnings = panel_pack.check([herts_case], dt.date(2026, 11, 26), AS_OF)
     assert len(problems) == 1
-    assert warnings == ["Case HCC-2025-1187's own panel date is Thursday 31 December 2026 (from its case file and the "
-                        "Hertfordshire policy), not Thursday 26 November 2026."]
+    assert warnings == [
+        "Case HCC-2025-1187's own panel date is Thursday 31 December 2026 (from its case file and the "
+        "Hertfordshire policy), not Thursday 26 November 2026."
+    ]
 
 
 def test_not_referred_after_the_deadline_is_reported(tmp_path):
@@ -375,18 +468,22 @@ def test_not_referred_after_the_deadline_is_reported(tmp_path):
     del data["panel"]["referred"]
     case = api.load(write_case(tmp_path, data), CONFIG)
     problems, _ = panel_pack.check([case], dt.date(2026, 11, 26), AS_OF)
-    assert problems == ["Case HCC-2025-1187 has not been referred, and the referral deadline of Tuesday 17 November "
-                        "2026 has passed (7 working days before the panel date on Thursday 26 November 2026)."]
+    assert problems == [
+        "Case HCC-2025-1187 has not been referred, and the referral deadline of Tuesday 17 November "
+        "2026 has passed (7 working days before the panel date on Thursday 26 November 2026)."
+    ]
     assert panel_pack.check([case], PANEL_DATE, AS_OF) == ([], [])  # not yet due for December's panel
 
 
 def test_mixed_policies_are_refused(tmp_path):
     hil = write_case(tmp_path, hillingdon_panel(False))
-    result = run(str(SAMPLES / "hertfordshire-panel.yaml"), str(hil), "--panel-date", "2026-12-31",
-                 "-o", str(tmp_path / "out"))
+    result = run(
+        str(SAMPLES / "hertfordshire-panel.yaml"), str(hil), "--panel-date", "2026-12-31", "-o", str(tmp_path / "out")
+    )
     assert result.exit_code == 1
-    assert ("The cases are under different policies (Hertfordshire: HCC-2025-1187; Hillingdon: HIL-PANEL-NEXT)"
-            in norm(result.output))
+    assert "The cases are under different policies (Hertfordshire: HCC-2025-1187; Hillingdon: HIL-PANEL-NEXT)" in norm(
+        result.output
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -401,8 +498,9 @@ def test_a_case_without_a_panel_section_names_the_case_and_writes_nothing(tmp_pa
     data = {**sample("hertfordshire-panel"), "case_id": "HCC-NO-PANEL"}
     del data["panel"]
     bad = write_case(tmp_path, data)
-    result = run(str(SAMPLES / "hertfordshire-panel.yaml"), str(bad), "--panel-date", "2026-12-31",
-                 "-o", str(tmp_path / "out"))
+    result = run(
+        str(SAMPLES / "hertfordshire-panel.yaml"), str(bad), "--panel-date", "2026-12-31", "-o", str(tmp_path / "out")
+    )
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: Case HCC-NO-PANEL ({bad}): The panel summary report cannot be produced")
     assert not (tmp_path / "out").exists()
@@ -439,6 +537,18 @@ def test_hillingdon_agenda_lists_items_without_slots_or_times(hillingdon):
     context = panel_pack.pack_context([case], [summary], panel_date, AS_OF, [])
     assert not context["has_times"] and [a["slot"] for a in context["agenda"]] == ["Item 1"]
     text = docx_text(render_docx("panel-agenda.docx", context))
-    assert contains_all(text, ["Child in Need panel", "Agenda for Thursday 20 May 2027", "Item 1", "HIL-PANEL-NEXT",
-                               "Claire Fenwick, Practice Manager", "designated Head of Service"]) == []
+    assert (
+        contains_all(
+            text,
+            [
+                "Child in Need panel",
+                "Agenda for Thursday 20 May 2027",
+                "Item 1",
+                "HIL-PANEL-NEXT",
+                "Claire Fenwick, Practice Manager",
+                "designated Head of Service",
+            ],
+        )
+        == []
+    )
     assert "Slot" not in text and "Referrals by" not in text

@@ -6,19 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 from click.testing import CliRunner
+from test_doc_panel import AS_OF, CONFIG, SAMPLES, hillingdon_panel, write_case
 
 from cin_docs import api
 from cin_docs.cli import cli
 from cin_docs.documents import Options
 from cin_docs.documents.panel_summary import _join_decisions
 from cin_docs.packs import panel as panel_pack
-from test_doc_panel import AS_OF, CONFIG, SAMPLES, hillingdon_panel, write_case
 from textutil import docx_text, norm, pdf_text
 
 
 def both(ctx: dict) -> list[str]:
-    return [norm(docx_text(api.render_bytes("panel-summary", ctx, "docx"))),
-            norm(pdf_text(api.render_bytes("panel-summary", ctx, "pdf")))]
+    return [
+        norm(docx_text(api.render_bytes("panel-summary", ctx, "docx"))),
+        norm(pdf_text(api.render_bytes("panel-summary", ctx, "pdf"))),
+    ]
 
 
 def test_hillingdon_offers_the_four_review_outcomes_to_tick(tmp_path):
@@ -27,7 +29,7 @@ def test_hillingdon_offers_the_four_review_outcomes_to_tick(tmp_path):
     options = case.profile["panel"]["outcomes"]
     assert len(options) == 4
     for text in both(built.outputs[0].context):
-        section = text[text.index("Decisions of the panel"):]
+        section = text[text.index("Decisions of the panel") :]
         assert "What the panel may decide" in section
         for option in options:
             assert f"☐ {norm(option)}" in section
@@ -47,12 +49,15 @@ def test_hillingdon_warns_when_the_plan_has_not_reached_8_months(tmp_path):
     case = api.load(write_case(tmp_path, hillingdon_panel(True)), CONFIG)
     built = api.build(case, "panel-summary", Options(as_of=AS_OF))
     (warning,) = [w for w in built.warnings if "8 months" in w]
-    assert warning.startswith("The plan started on Tuesday 15 September 2026, so it will have been open 2 months by "
-                              "the panel on Thursday 19 November 2026: the Hillingdon policy brings a plan to the "
-                              "panel once it has run 8 months (Saturday 15 May 2027).")
+    assert warning.startswith(
+        "The plan started on Tuesday 15 September 2026, so it will have been open 2 months by "
+        "the panel on Thursday 19 November 2026: the Hillingdon policy brings a plan to the "
+        "panel once it has run 8 months (Saturday 15 May 2027)."
+    )
     assert "identified by the line manager at 8 months" in warning
-    result = CliRunner().invoke(cli, ["render", "panel-summary", str(case.path), "--as-of", "2026-11-23",
-                                      "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli, ["render", "panel-summary", str(case.path), "--as-of", "2026-11-23", "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0 and "Warning: The plan started on Tuesday 15 September 2026" in norm(result.output)
 
 
@@ -75,8 +80,7 @@ def test_hertfordshire_names_the_team_manager_and_the_allocated_worker(tmp_path)
     assert output.addressed_to == ["Louise Fairbrother", "Bethany Clough"] and output.reader == "professional"
     assert built.warnings == []
     for text in both(output.context):
-        assert ("Presented by Louise Fairbrother (team manager) and Bethany Clough (allocated case worker)"
-                in text)
+        assert "Presented by Louise Fairbrother (team manager) and Bethany Clough (allocated case worker)" in text
 
 
 def test_hertfordshire_without_a_team_manager_warns(tmp_path):
@@ -95,8 +99,10 @@ def test_hillingdon_keeps_its_single_presenter(tmp_path):
 
 
 def test_plan_history_decisions_have_no_doubled_punctuation(tmp_path):
-    assert _join_decisions(["CIN plan under s17(10)(a).", "Priya Raman to chair the reviews."]) == \
-        "CIN plan under s17(10)(a); Priya Raman to chair the reviews."
+    assert (
+        _join_decisions(["CIN plan under s17(10)(a).", "Priya Raman to chair the reviews."])
+        == "CIN plan under s17(10)(a); Priya Raman to chair the reviews."
+    )
     assert _join_decisions([]) == "–"
     case = api.load(write_case(tmp_path, hillingdon_panel(True)), CONFIG)
     ctx = api.build(case, "panel-summary", Options(as_of=AS_OF)).outputs[0].context
@@ -112,8 +118,9 @@ def test_a_referral_dated_in_the_future_is_not_packed_silently(tmp_path):
     data["panel"]["referred"] = dt.date(2026, 12, 22)
     case = api.load(write_case(tmp_path, data), CONFIG)
     problems, _ = panel_pack.check([case], dt.date(2026, 12, 31), AS_OF)
-    assert any("referral to the panel is dated Tuesday 22 December 2026, after Monday 23 November 2026" in p
-               for p in problems)
+    assert any(
+        "referral to the panel is dated Tuesday 22 December 2026, after Monday 23 November 2026" in p for p in problems
+    )
     built = api.build(case, "panel-summary", Options(as_of=AS_OF))
     assert any("cannot be dated in the future" in w for w in built.warnings)
 

@@ -28,12 +28,31 @@ AS_OF = dt.date(2026, 11, 23)
 KIND = "review-record"
 NO_CONFIG = {"closures": []}
 
-HEADINGS = ["Who took part", "Attendees", "Apologies", "Written reports received", "The child and family",
-            "The child's views", "The family's views", "Progress against the plan", "Updates to the plan",
-            "Discussion", "Key discussion points", "Significant events", "Areas of disagreement",
-            "Issues not resolved", "Equality and diversity", "Outcome of the meeting", "Decisions",
-            "Deadlines and next steps", "Deadlines counted from this meeting", "Next review and other case dates",
-            "Flags: how long the plan has been open", "Manager's sign-off", "Distribution"]
+HEADINGS = [
+    "Who took part",
+    "Attendees",
+    "Apologies",
+    "Written reports received",
+    "The child and family",
+    "The child's views",
+    "The family's views",
+    "Progress against the plan",
+    "Updates to the plan",
+    "Discussion",
+    "Key discussion points",
+    "Significant events",
+    "Areas of disagreement",
+    "Issues not resolved",
+    "Equality and diversity",
+    "Outcome of the meeting",
+    "Decisions",
+    "Deadlines and next steps",
+    "Deadlines counted from this meeting",
+    "Next review and other case dates",
+    "Flags: how long the plan has been open",
+    "Manager's sign-off",
+    "Distribution",
+]
 RATING = re.compile(r"\b(Achieved|Partly achieved|Not achieved|Not reviewed)\b")
 
 
@@ -46,23 +65,38 @@ def write_case(folder: Path, data: dict) -> Path:
 def small_case(policy: str = "hillingdon") -> dict:
     """Plan from Monday 16 February 2026; reviews on 14 May and 13 August (held), 10 December (planned)."""
     review = {
-        "type": "review", "date": "2026-08-13", "time": "10:00", "end_time": "11:00", "venue": "Room 1, Civic Centre",
-        "chair": "Alex Morgan", "attendees": ["Jo Example", "Kim Shaw", "Sam Carter", "Alex Morgan"],
+        "type": "review",
+        "date": "2026-08-13",
+        "time": "10:00",
+        "end_time": "11:00",
+        "venue": "Room 1, Civic Centre",
+        "chair": "Alex Morgan",
+        "attendees": ["Jo Example", "Kim Shaw", "Sam Carter", "Alex Morgan"],
         "apologies": ["Dr Ray Patel"],
-        "reports_received": [{"by": "Dr Ray Patel", "received": "2026-08-11", "summary": "Health check booked.",
-                              "shared": False}],
-        "child_seen": True, "child_seen_alone": False, "child_views": "Robin says school is better.",
+        "reports_received": [
+            {"by": "Dr Ray Patel", "received": "2026-08-11", "summary": "Health check booked.", "shared": False}
+        ],
+        "child_seen": True,
+        "child_seen_alone": False,
+        "child_views": "Robin says school is better.",
         "family_views": "Jo feels supported.",
-        "progress": [{"action": "A1", "rating": "achieved", "evidence": "Course certificate seen."},
-                     {"action": "A2", "rating": "partly_achieved", "evidence": "Attendance 92%."}],
-        "plan_updates": ["A3 moved to the school nurse."], "discussion": ["Attendance is improving."],
-        "significant_events": [], "disagreements": ["Jo disagrees about the timing of A3."],
-        "unresolved": ["Transport to the course."], "equality_diversity": "Robin's Polish heritage is celebrated.",
-        "outcome": "continue", "outcome_detail": {"next_steps": "Continue the plan."},
+        "progress": [
+            {"action": "A1", "rating": "achieved", "evidence": "Course certificate seen."},
+            {"action": "A2", "rating": "partly_achieved", "evidence": "Attendance 92%."},
+        ],
+        "plan_updates": ["A3 moved to the school nurse."],
+        "discussion": ["Attendance is improving."],
+        "significant_events": [],
+        "disagreements": ["Jo disagrees about the timing of A3."],
+        "unresolved": ["Transport to the course."],
+        "equality_diversity": "Robin's Polish heritage is celebrated.",
+        "outcome": "continue",
+        "outcome_detail": {"next_steps": "Continue the plan."},
         "decisions": ["Plan continues."],
     }
     return {
-        "case_id": "REV-TEST-1", "policy": policy,
+        "case_id": "REV-TEST-1",
+        "policy": policy,
         "child": {"first_name": "Robin", "last_name": "Example", "date_of_birth": "2015-06-01"},
         "social_worker": {"name": "Sam Carter", "role": "Social Worker"},
         "team_manager": {"name": "Alex Morgan", "role": "Team Manager"},
@@ -72,12 +106,20 @@ def small_case(policy: str = "hillingdon") -> dict:
             {"name": "Dr Ray Patel", "role": "GP", "agency": "Elm Surgery", "agency_type": "health"},
         ],
         "assessment": {"completed": "2026-02-02"},
-        "plan": {"start": "2026-02-16", "actions": [
-            {"id": "A1", "action": "Attend a parenting course", "owner": "Jo Example", "due": "2026-06-30"},
-            {"id": "A2", "action": "Agree an attendance plan", "owner": "Kim Shaw", "agency": "Elm Primary",
-             "due": "2026-12-18"},
-            {"id": "A3", "action": "Health check for Robin", "owner": "Dr Ray Patel", "due": "2026-12-18"},
-        ]},
+        "plan": {
+            "start": "2026-02-16",
+            "actions": [
+                {"id": "A1", "action": "Attend a parenting course", "owner": "Jo Example", "due": "2026-06-30"},
+                {
+                    "id": "A2",
+                    "action": "Agree an attendance plan",
+                    "owner": "Kim Shaw",
+                    "agency": "Elm Primary",
+                    "due": "2026-12-18",
+                },
+                {"id": "A3", "action": "Health check for Robin", "owner": "Dr Ray Patel", "due": "2026-12-18"},
+            ],
+        },
         "meetings": [
             {"type": "initial", "date": "2026-02-16", "chair": "Alex Morgan", "outcome": "continue"},
             {"type": "review", "date": "2026-05-14", "outcome": "continue"},
@@ -99,14 +141,16 @@ def html_text(context: dict) -> str:
 
 def progress_section(text: str) -> str:
     folded = norm(text)
-    return folded[folded.index("Progress against the plan"):folded.index("Updates to the plan")]
+    return folded[folded.index("Progress against the plan") : folded.index("Updates to the plan")]
 
 
 # --- every sample ----------------------------------------------------------------------------------------------
 
+
 def _applicable(case: api.Case) -> bool:
     return case.data["support"] == "cin" and any(
-        m["type"] in RECORD_TYPES and m["date"] <= AS_OF for m in case.data.get("meetings", []))
+        m["type"] in RECORD_TYPES and m["date"] <= AS_OF for m in case.data.get("meetings", [])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -143,9 +187,14 @@ def test_docx_and_pdf_carry_the_same_headings_and_key_values(rendered_samples):
     for name, (_case, output, _, _, docx_t, pdf_t) in rendered_samples.items():
         ctx = output.context
         outcome = ctx["outcome"]
-        needles = [ctx["doc"]["title"], *HEADINGS, ctx["child"]["full_name"], longdate(ctx["meeting"]["date"]),
-                   ctx["meeting"]["type_label"],
-                   f"Outcome: {outcome['label']}" if outcome["recorded"] else "Outcome: not recorded"]
+        needles = [
+            ctx["doc"]["title"],
+            *HEADINGS,
+            ctx["child"]["full_name"],
+            longdate(ctx["meeting"]["date"]),
+            ctx["meeting"]["type_label"],
+            f"Outcome: {outcome['label']}" if outcome["recorded"] else "Outcome: not recorded",
+        ]
         if outcome["recorded"]:
             needles += [o["text"] for o in outcome["chosen"]]
         if ctx["deadlines"]["next_review"]:
@@ -189,6 +238,7 @@ def test_mid_plan_sample_shows_the_overdue_circulation_and_the_review_progress(r
 
 # --- choosing the meeting --------------------------------------------------------------------------------------
 
+
 def test_default_is_the_latest_held_meeting_and_reviews_are_numbered(tmp_path):
     _, built = build(tmp_path, small_case())
     (output,) = built.outputs
@@ -210,8 +260,9 @@ def test_a_planned_meeting_is_refused_with_a_clear_error(tmp_path):
         with pytest.raises(RenderError) as err:
             build(tmp_path, small_case(), meeting=ref)
         message = err.value.message
-        assert message.startswith("Meeting 3 (Child in Need review meeting on Thursday 10 December 2026) has not "
-                                  "been held yet")
+        assert message.startswith(
+            "Meeting 3 (Child in Need review meeting on Thursday 10 December 2026) has not been held yet"
+        )
         assert "planned meeting" in message and "--meeting" in message
 
 
@@ -221,7 +272,8 @@ def test_a_case_with_no_held_meeting_says_which_meetings_count(tmp_path):
     assert err.value.message.startswith(
         "A review record is made only for a held meeting of these kinds: Initial Child in Need meeting, Child in "
         "Need review meeting or Child in Need meeting. This case file has none dated on or before Friday 13 "
-        "February 2026.")
+        "February 2026."
+    )
 
 
 def test_a_meeting_of_another_type_is_refused_by_name(tmp_path):
@@ -242,19 +294,25 @@ def test_a_case_without_plan_actions_names_what_is_missing(tmp_path):
 
 # --- progress ---------------------------------------------------------------------------------------------------
 
+
 def test_every_action_is_listed_and_unreviewed_ones_say_so(tmp_path):
     data = small_case()
     data["meetings"][2]["progress"].append({"action": "A9", "rating": "achieved"})
     _, built = build(tmp_path, data)
     rows = built.outputs[0].context["progress"]["rows"]
     assert [(r["ref"], r["rating_label"]) for r in rows] == [
-        ("A1", "Achieved"), ("A2", "Partly achieved"), ("A3", "Not reviewed")]
+        ("A1", "Achieved"),
+        ("A2", "Partly achieved"),
+        ("A3", "Not reviewed"),
+    ]
     assert built.outputs[0].context["progress"]["summary"] == (
-        "3 actions in the plan: 1 achieved, 1 partly achieved, 0 not achieved, 1 not reviewed.")
+        "3 actions in the plan: 1 achieved, 1 partly achieved, 0 not achieved, 1 not reviewed."
+    )
     assert any("'A9'" in w and "not an action id" in w for w in built.warnings)
 
 
 # --- outcome ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("policy", ["hillingdon", "hertfordshire"])
 @pytest.mark.parametrize("outcome", ["no_longer_in_need", "continue", "more_complex", "significant_harm"])
@@ -301,8 +359,17 @@ def test_a_missing_outcome_renders_as_not_recorded_with_a_warning(missing_outcom
     assert len(built.warnings) == 1
     assert "has no outcome recorded" in built.warnings[0]
     for text in (docx_t, pdf_t):
-        assert contains_all(text, ["Outcome: not recorded", "Possible outcomes (none chosen)",
-                                   "No outcome has been recorded for this meeting."]) == []
+        assert (
+            contains_all(
+                text,
+                [
+                    "Outcome: not recorded",
+                    "Possible outcomes (none chosen)",
+                    "No outcome has been recorded for this meeting.",
+                ],
+            )
+            == []
+        )
         assert norm(text).count("(not chosen):") == 4
 
 
@@ -321,13 +388,26 @@ def test_no_longer_in_need_without_lead_professional_or_next_steps_warns(tmp_pat
 def test_the_cli_prints_the_missing_outcome_warning(tmp_path):
     data = small_case()
     del data["meetings"][2]["outcome"]
-    result = CliRunner().invoke(cli, ["render", KIND, str(write_case(tmp_path, data)), "--format", "docx",
-                                      "-o", str(tmp_path / "out"), "--as-of", "2026-11-23"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            KIND,
+            str(write_case(tmp_path, data)),
+            "--format",
+            "docx",
+            "-o",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-23",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Warning: Meeting 2 (Child in Need review meeting) has no outcome recorded" in result.output
 
 
 # --- deadlines and flags ----------------------------------------------------------------------------------------
+
 
 def test_hillingdon_flags_the_8_month_panel_date_but_not_the_9_month_review_just_outside(tmp_path):
     # Meeting Thursday 13 August 2026: the window ends on Friday 13 November 2026 (3 months; the next review was
@@ -360,12 +440,15 @@ def test_per_meeting_and_case_deadlines_come_from_the_engine(tmp_path):
     case, built = build(tmp_path, small_case())
     ctx = built.outputs[0].context
     engine = api.due_dates(case, AS_OF)
-    assert [d["rule"] for d in ctx["deadlines"]["meeting"]] == [
-        d.rule for d in engine if d.ref == "meetings[2]" and not d.history] == [
-        "meeting_record", "plan_update", "plan_circulation"]
+    assert (
+        [d["rule"] for d in ctx["deadlines"]["meeting"]]
+        == [d.rule for d in engine if d.ref == "meetings[2]" and not d.history]
+        == ["meeting_record", "plan_update", "plan_circulation"]
+    )
     # A past window met late by this meeting is on the record, under History, not among its deadlines.
     assert [(h["rule"], h["ref"]) for h in ctx["deadlines"]["history"]] == [
-        (d.rule, d.ref) for d in engine if d.history]
+        (d.rule, d.ref) for d in engine if d.history
+    ]
     next_review = next(d for d in engine if d.rule == "next_review" and not d.lapse)
     assert ctx["deadlines"]["next_review"]["due"] == next_review.due
     assert ctx["deadlines"]["next_meeting"]["date"] == dt.date(2026, 12, 10)
@@ -379,14 +462,22 @@ def test_an_older_meeting_says_later_meetings_were_held(tmp_path):
 
 # --- distribution -----------------------------------------------------------------------------------------------
 
+
 def test_distribution_lists_parents_child_participants_and_the_guardian(tmp_path):
     data = small_case()
     data["plan"]["care_proceedings"] = True
     data["professionals"].append({"name": "Lee Hart", "role": "Children's Guardian", "agency": "Cafcass"})
     _, built = build(tmp_path, data)
     dist = {p["name"]: p for p in built.outputs[0].context["distribution"]}
-    assert list(dist) == ["Jo Example", "Robin Example", "Kim Shaw", "Sam Carter", "Alex Morgan", "Dr Ray Patel",
-                          "Lee Hart"]
+    assert list(dist) == [
+        "Jo Example",
+        "Robin Example",
+        "Kim Shaw",
+        "Sam Carter",
+        "Alex Morgan",
+        "Dr Ray Patel",
+        "Lee Hart",
+    ]
     assert dist["Robin Example"]["note"].startswith("aged 11: a version suited to their age")
     assert dist["Dr Ray Patel"]["note"] == "sent apologies"
     assert dist["Lee Hart"]["note"] == "the child is subject to care proceedings"
@@ -401,22 +492,48 @@ def test_missing_equality_and_diversity_at_a_review_warns(tmp_path):
 
 # --- end to end -------------------------------------------------------------------------------------------------
 
+
 def test_cli_end_to_end_on_the_mid_plan_sample(tmp_path, monkeypatch):
     monkeypatch.delenv("CIN_DOCS_CONFIG", raising=False)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["render", KIND, str(REPO / "samples" / f"{GOLDEN_SAMPLE}.yaml"),
-                                      "--as-of", "2026-11-23", "-o", str(out), "--format", "docx"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            KIND,
+            str(REPO / "samples" / f"{GOLDEN_SAMPLE}.yaml"),
+            "--as-of",
+            "2026-11-23",
+            "-o",
+            str(out),
+            "--format",
+            "docx",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["HIL-2026-0143_review-record_2026-11-12.docx"]
     assert "Warning" not in result.output
 
 
 def test_cli_refuses_a_planned_meeting(tmp_path):
-    result = CliRunner().invoke(cli, ["render", KIND, str(write_case(tmp_path, small_case())), "--meeting", "3",
-                                      "-o", str(tmp_path / "out"), "--as-of", "2026-11-23"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            KIND,
+            str(write_case(tmp_path, small_case())),
+            "--meeting",
+            "3",
+            "-o",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-23",
+        ],
+    )
     assert result.exit_code == 1
-    assert result.output.startswith("Error: Meeting 3 (Child in Need review meeting on Thursday 10 December 2026) "
-                                    "has not been held yet")
+    assert result.output.startswith(
+        "Error: Meeting 3 (Child in Need review meeting on Thursday 10 December 2026) has not been held yet"
+    )
     assert not (tmp_path / "out").exists()
 
 

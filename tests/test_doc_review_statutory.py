@@ -7,12 +7,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from test_doc_review_record import KIND, build, small_case
 
 from cin_docs import api
-from cin_docs.documents.review_record import _outcome_context
 from cin_docs.documents.common import complete, people
+from cin_docs.documents.review_record import _outcome_context
 from cin_docs.models import case as model
-from test_doc_review_record import KIND, build, small_case
 from textutil import docx_text, norm, pdf_text
 
 
@@ -21,6 +21,7 @@ def texts(ctx: dict) -> list[str]:
 
 
 # --- Hertfordshire: sign-off by the chair and the family (003 2.2, 2.5) -----------------------------------------
+
 
 def test_hertfordshire_record_has_chair_and_family_sign_off_rows_to_complete(tmp_path):
     data = small_case("hertfordshire")
@@ -55,10 +56,10 @@ def test_hillingdon_record_has_only_the_managers_sign_off(tmp_path):
 
 # --- Hertfordshire: the second review decides on 15 months (003 2.5) --------------------------------------------
 
+
 def test_second_review_without_the_decision_warns_and_says_not_recorded(tmp_path):
     _, built = build(tmp_path, small_case("hertfordshire"))
-    assert any("second review" in w and "second_review_decision.will_cease_by_15_months" in w
-               for w in built.warnings)
+    assert any("second review" in w and "second_review_decision.will_cease_by_15_months" in w for w in built.warnings)
     for text in texts(built.outputs[0].context):
         assert "Will the plan cease by 15 months?" in text
         assert "Expected to cease by 15 months not recorded" in text
@@ -68,15 +69,20 @@ def test_second_review_without_the_decision_warns_and_says_not_recorded(tmp_path
 def test_second_review_not_ceasing_records_the_team_managers_request(tmp_path):
     data = small_case("hertfordshire")
     data["meetings"][2]["second_review_decision"] = {
-        "will_cease_by_15_months": False, "reason": "Robin's health needs will take longer.",
-        "independent_chair_requested": "2026-08-20", "requested_by": "Alex Morgan"}
+        "will_cease_by_15_months": False,
+        "reason": "Robin's health needs will take longer.",
+        "independent_chair_requested": "2026-08-20",
+        "requested_by": "Alex Morgan",
+    }
     _, built = build(tmp_path, data)
     assert not any("second review" in w or "15 months" in w for w in built.warnings)
     for text in texts(built.outputs[0].context):
         assert "Expected to cease by 15 months No" in text
         assert "Robin's health needs will take longer." in text
-        assert ("Team manager asked for a Child Protection Conference Chair or Independent Reviewing Officer to "
-                "chair the third review On Thursday 20 August 2026, by Alex Morgan") in text
+        assert (
+            "Team manager asked for a Child Protection Conference Chair or Independent Reviewing Officer to "
+            "chair the third review On Thursday 20 August 2026, by Alex Morgan"
+        ) in text
 
 
 def test_not_ceasing_without_a_request_date_warns(tmp_path):
@@ -100,9 +106,12 @@ def test_the_first_review_and_hillingdon_have_no_15_month_section(tmp_path):
 
 # --- Hertfordshire: strategy discussion considered when progress is limited (003 2.5, 2.7) -----------------------
 
+
 def _limited(data: dict) -> dict:
-    data["meetings"][2]["progress"] = [{"action": "A1", "rating": "not_achieved"},
-                                       {"action": "A2", "rating": "partly_achieved"}]
+    data["meetings"][2]["progress"] = [
+        {"action": "A1", "rating": "not_achieved"},
+        {"action": "A2", "rating": "partly_achieved"},
+    ]
     data["meetings"][2]["second_review_decision"] = {"will_cease_by_15_months": True}
     return data
 
@@ -119,7 +128,10 @@ def test_limited_progress_without_a_strategy_discussion_record_warns(tmp_path):
 def test_a_recorded_strategy_discussion_decision_is_shown(tmp_path):
     data = _limited(small_case("hertfordshire"))
     data["meetings"][2]["strategy_discussion"] = {
-        "considered": True, "needed": False, "rationale": "Jo is engaging; the delay is the course waiting list."}
+        "considered": True,
+        "needed": False,
+        "rationale": "Jo is engaging; the delay is the course waiting list.",
+    }
     _, built = build(tmp_path, data)
     assert not any("strategy" in w for w in built.warnings)
     for text in texts(built.outputs[0].context):
@@ -139,6 +151,7 @@ def test_good_progress_needs_no_strategy_section(tmp_path):
 
 
 # --- several outcomes (Hertfordshire "and/or", 003 2.5) ----------------------------------------------------------
+
 
 def test_several_outcomes_are_each_shown_with_the_policy_wording(tmp_path):
     data = small_case("hertfordshire")
@@ -166,6 +179,7 @@ def test_a_single_outcome_as_a_string_still_reads_as_before(tmp_path):
 
 # --- Hillingdon: who chairs the initial meeting (000 L47) --------------------------------------------------------
 
+
 def _initial(policy: str = "hillingdon", **fields) -> dict:
     data = small_case(policy)
     data["line_manager"] = {"name": "Alex Morgan", "role": "Team Manager"}
@@ -173,12 +187,15 @@ def _initial(policy: str = "hillingdon", **fields) -> dict:
     return data
 
 
-@pytest.mark.parametrize("fields, warned", [
-    ({"chair": "Alex Morgan", "reviews_chair": "Sam Carter"}, []),
-    ({"chair": "Sam Carter", "reviews_chair": "Sam Carter"}, ["chair_delegated_reason"]),
-    ({"chair": "Sam Carter", "chair_delegated_reason": "Alex was on leave.", "reviews_chair": "Sam Carter"}, []),
-    ({"chair": "Alex Morgan"}, ["reviews_chair"]),
-])
+@pytest.mark.parametrize(
+    "fields, warned",
+    [
+        ({"chair": "Alex Morgan", "reviews_chair": "Sam Carter"}, []),
+        ({"chair": "Sam Carter", "reviews_chair": "Sam Carter"}, ["chair_delegated_reason"]),
+        ({"chair": "Sam Carter", "chair_delegated_reason": "Alex was on leave.", "reviews_chair": "Sam Carter"}, []),
+        ({"chair": "Alex Morgan"}, ["reviews_chair"]),
+    ],
+)
 def test_hillingdon_initial_meeting_chair_warnings(tmp_path, fields, warned):
     _, built = build(tmp_path, _initial(**fields), meeting="0")
     found = [key for key in ("chair_delegated_reason", "reviews_chair") if any(key in w for w in built.warnings)]
@@ -186,8 +203,11 @@ def test_hillingdon_initial_meeting_chair_warnings(tmp_path, fields, warned):
 
 
 def test_hillingdon_initial_meeting_records_the_chair_the_reason_and_the_review_chair(tmp_path):
-    _, built = build(tmp_path, _initial(chair="Sam Carter", chair_delegated_reason="Alex was on leave.",
-                                        reviews_chair="Sam Carter"), meeting="0")
+    _, built = build(
+        tmp_path,
+        _initial(chair="Sam Carter", chair_delegated_reason="Alex was on leave.", reviews_chair="Sam Carter"),
+        meeting="0",
+    )
     for text in texts(built.outputs[0].context):
         assert "Chairing Chaired by Sam Carter, Social Worker" in text
         assert "Why the line manager delegated the chair Alex was on leave. (line manager: Alex Morgan)" in text

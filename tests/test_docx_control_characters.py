@@ -64,10 +64,12 @@ def renders(tmp_path_factory):
     clean["plan"]["actions"][1]["action"] = "First line.\nSecond line."
     # The child's name is in the header and the body; the authority's name is also the document's author property.
     # Body text, one line and several lines (a multi-line text takes docxtpl's Listing path).
-    dirty = {("child", "first_name"): _dirty(clean["child"]["first_name"]),
-             ("authority", "name"): _dirty(clean["authority"]["name"]),
-             ("plan", "actions", 0, "action"): _dirty(clean["plan"]["actions"][0]["action"]),
-             ("plan", "actions", 1, "action"): f"First{CONTROL} line.\n\fSecond line.\a"}
+    dirty = {
+        ("child", "first_name"): _dirty(clean["child"]["first_name"]),
+        ("authority", "name"): _dirty(clean["authority"]["name"]),
+        ("plan", "actions", 0, "action"): _dirty(clean["plan"]["actions"][0]["action"]),
+        ("plan", "actions", 1, "action"): f"First{CONTROL} line.\n\fSecond line.\a",
+    }
     return _render(tmp_path, "clean", clean), _render(tmp_path, "dirty", clean, dirty), clean
 
 
@@ -88,8 +90,11 @@ def test_the_case_really_has_control_characters():
 def test_no_xml_part_holds_a_forbidden_character(renders):
     _, dirty, _ = renders
     with zipfile.ZipFile(io.BytesIO(dirty)) as package:
-        bad = {name: FORBIDDEN.findall(package.read(name)) for name in package.namelist()
-               if name.endswith((".xml", ".rels"))}
+        bad = {
+            name: FORBIDDEN.findall(package.read(name))
+            for name in package.namelist()
+            if name.endswith((".xml", ".rels"))
+        }
     assert {name: found for name, found in bad.items() if found} == {}
 
 

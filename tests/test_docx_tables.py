@@ -53,16 +53,22 @@ def test_tables_with_a_header_row_repeat_it_on_every_page(path):
 
 
 def test_the_plans_action_table_gives_the_text_the_room():
-    (actions,) = [t for t in tables(resources.docx_templates_dir() / "plan.docx")
-                  if first_texts(t)[:2] == ["Ref", "What will be done"]]
+    (actions,) = [
+        t
+        for t in tables(resources.docx_templates_dir() / "plan.docx")
+        if first_texts(t)[:2] == ["Ref", "What will be done"]
+    ]
     widths = dict(zip(first_texts(actions), grid_widths(actions)))
     assert widths["Ref"] * 3 < widths["What will be done"]
     assert widths["Status"] < widths["How progress will be measured"]
 
 
 def test_the_panel_decisions_number_column_is_narrow():
-    (lines,) = [t for t in tables(resources.docx_templates_dir() / "panel-summary.docx")
-                if first_texts(t) == ["No.", "Decision"]]
+    (lines,) = [
+        t
+        for t in tables(resources.docx_templates_dir() / "panel-summary.docx")
+        if first_texts(t) == ["No.", "Decision"]
+    ]
     number, decision = grid_widths(lines)
     assert number * 8 < decision
 

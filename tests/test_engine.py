@@ -71,14 +71,26 @@ def write_file(tmp_path):
 
 def tiny_profile(offset: dict, field: str = "assessment.plan_decision") -> dict:
     """A one-rule profile counting from `field`: for arithmetic the built-in profiles have no rule for."""
-    profile = Profile().load({
-        "name": "tiny", "label": "Tiny", "title": "Tiny", "document": "Tiny procedures",
-        "authority": {"name": "Tiny Council"},
-        "meeting_labels": {"initial": "Initial", "review": "Review"},
-        "review_outcomes": {"continue": "Continues."},
-        "rules": [{"key": "task", "label": "Task", "from": [{"event": "field", "field": field, "label": "the event"}],
-                   "offset": offset, "source": "A task must be done within the stated time of the event."}],
-    })
+    profile = Profile().load(
+        {
+            "name": "tiny",
+            "label": "Tiny",
+            "title": "Tiny",
+            "document": "Tiny procedures",
+            "authority": {"name": "Tiny Council"},
+            "meeting_labels": {"initial": "Initial", "review": "Review"},
+            "review_outcomes": {"continue": "Continues."},
+            "rules": [
+                {
+                    "key": "task",
+                    "label": "Task",
+                    "from": [{"event": "field", "field": field, "label": "the event"}],
+                    "offset": offset,
+                    "source": "A task must be done within the stated time of the event.",
+                }
+            ],
+        }
+    )
     profile["path"] = "tiny.yaml"
     return profile
 
@@ -87,32 +99,45 @@ def tiny_profile(offset: dict, field: str = "assessment.plan_decision") -> dict:
 
 
 def test_initial_meeting_json_is_the_contract_example():
-    data = make_case(assessment={"completed": "2026-11-02", "plan_decision": "2026-11-02"},
-                     meetings=[{"type": "initial", "date": "2026-11-16"}])
+    data = make_case(
+        assessment={"completed": "2026-11-02", "plan_decision": "2026-11-02"},
+        meetings=[{"type": "initial", "date": "2026-11-16"}],
+    )
     initial = by_rule(deadlines(data, "2026-11-22"))["initial_meeting"]
     assert initial.to_json() == {
-        "rule": "initial_meeting", "label": "Initial CIN meeting", "due": "2026-11-16", "due_time": None,
-        "ref": None, "from": "assessment.plan_decision", "from_date": "2026-11-02",
-        "basis": "10 working days", "moved": None, "status": "met",
+        "rule": "initial_meeting",
+        "label": "Initial CIN meeting",
+        "due": "2026-11-16",
+        "due_time": None,
+        "ref": None,
+        "from": "assessment.plan_decision",
+        "from_date": "2026-11-02",
+        "basis": "10 working days",
+        "moved": None,
+        "status": "met",
         "source": "A Child in Need initial meeting must be convened within 10 working days of a decision that the "
-                  "CIN plan is required.",
+        "CIN plan is required.",
     }
 
 
-@pytest.mark.parametrize(("meeting", "as_of", "status", "satisfied_on"), [
-    ("2026-11-16", "2026-11-22", "met", "2026-11-16"),     # on the due date
-    ("2026-11-09", "2026-11-22", "met", "2026-11-09"),
-    ("2026-11-18", "2026-11-22", "late", "2026-11-18"),
-    (None, "2026-11-10", "open", None),
-    (None, "2026-11-16", "open", None),                    # the due date itself is not yet overdue
-    (None, "2026-11-17", "overdue", None),
-    ("2026-11-20", "2026-11-10", "open", None),            # planned: does not count yet
-    ("2026-11-20", "2026-11-18", "overdue", None),         # planned after the deadline, and the deadline passed
-    ("2026-11-20", "2026-11-20", "late", "2026-11-20"),    # held today
-])
+@pytest.mark.parametrize(
+    ("meeting", "as_of", "status", "satisfied_on"),
+    [
+        ("2026-11-16", "2026-11-22", "met", "2026-11-16"),  # on the due date
+        ("2026-11-09", "2026-11-22", "met", "2026-11-09"),
+        ("2026-11-18", "2026-11-22", "late", "2026-11-18"),
+        (None, "2026-11-10", "open", None),
+        (None, "2026-11-16", "open", None),  # the due date itself is not yet overdue
+        (None, "2026-11-17", "overdue", None),
+        ("2026-11-20", "2026-11-10", "open", None),  # planned: does not count yet
+        ("2026-11-20", "2026-11-18", "overdue", None),  # planned after the deadline, and the deadline passed
+        ("2026-11-20", "2026-11-20", "late", "2026-11-20"),  # held today
+    ],
+)
 def test_initial_meeting_status(meeting, as_of, status, satisfied_on):
-    data = make_case(assessment={"plan_decision": "2026-11-02"},
-                     meetings=[{"type": "initial", "date": meeting}] if meeting else [])
+    data = make_case(
+        assessment={"plan_decision": "2026-11-02"}, meetings=[{"type": "initial", "date": meeting}] if meeting else []
+    )
     initial = by_rule(deadlines(data, as_of))["initial_meeting"]
     assert initial.due == D("2026-11-16")
     assert initial.status == status
@@ -123,8 +148,9 @@ def test_plan_decision_falls_back_to_assessment_completed():
     only_completed = by_rule(deadlines(make_case(assessment={"completed": "2026-11-02"}), "2026-11-03"))
     assert only_completed["initial_meeting"].from_ == "assessment.completed"
     assert only_completed["initial_meeting"].due == D("2026-11-16")
-    both = by_rule(deadlines(make_case(assessment={"completed": "2026-11-05", "plan_decision": "2026-11-02"}),
-                             "2026-11-03"))
+    both = by_rule(
+        deadlines(make_case(assessment={"completed": "2026-11-05", "plan_decision": "2026-11-02"}), "2026-11-03")
+    )
     assert both["initial_meeting"].from_ == "assessment.plan_decision"
     assert both["initial_meeting"].due == D("2026-11-16")
 
@@ -136,22 +162,24 @@ def test_no_starting_event_means_no_deadline():
 # ---- calendar conventions through the engine ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "offset", "due"), [
-    ("2026-11-20", {"working_days": 1}, "2026-11-23"),    # Fri + 1 = Mon
-    ("2026-11-20", {"working_days": 10}, "2026-12-04"),
-    ("2026-11-21", {"working_days": 1}, "2026-11-23"),    # D may be a non-working day
-    ("2026-11-20", {"working_days": 0}, "2026-11-20"),    # the same working day
-    ("2026-11-21", {"working_days": 0}, "2026-11-23"),
-    ("2022-06-01", {"working_days": 1}, "2022-06-06"),    # Spring bank holiday 2 June, Platinum Jubilee 3 June 2022
-    ("2022-09-16", {"working_days": 1}, "2022-09-20"),    # State Funeral, 19 September 2022
-    ("2023-05-05", {"working_days": 1}, "2023-05-09"),    # Coronation, 8 May 2023
-    ("2026-11-26", {"working_days_before": 7}, "2026-11-17"),
-    ("2022-06-07", {"working_days_before": 1}, "2022-06-06"),
-    ("2022-06-06", {"working_days_before": 1}, "2022-06-01"),
-])
+@pytest.mark.parametrize(
+    ("start", "offset", "due"),
+    [
+        ("2026-11-20", {"working_days": 1}, "2026-11-23"),  # Fri + 1 = Mon
+        ("2026-11-20", {"working_days": 10}, "2026-12-04"),
+        ("2026-11-21", {"working_days": 1}, "2026-11-23"),  # D may be a non-working day
+        ("2026-11-20", {"working_days": 0}, "2026-11-20"),  # the same working day
+        ("2026-11-21", {"working_days": 0}, "2026-11-23"),
+        ("2022-06-01", {"working_days": 1}, "2022-06-06"),  # Spring bank holiday 2 June, Platinum Jubilee 3 June 2022
+        ("2022-09-16", {"working_days": 1}, "2022-09-20"),  # State Funeral, 19 September 2022
+        ("2023-05-05", {"working_days": 1}, "2023-05-09"),  # Coronation, 8 May 2023
+        ("2026-11-26", {"working_days_before": 7}, "2026-11-17"),
+        ("2022-06-07", {"working_days_before": 1}, "2022-06-06"),
+        ("2022-06-06", {"working_days_before": 1}, "2022-06-01"),
+    ],
+)
 def test_working_day_counting(start, offset, due):
-    dl = by_rule(deadlines(make_case(assessment={"plan_decision": start}), "2020-01-01",
-                           tiny_profile(offset)))["task"]
+    dl = by_rule(deadlines(make_case(assessment={"plan_decision": start}), "2020-01-01", tiny_profile(offset)))["task"]
     assert dl.due == D(due)
     # Counting working days never needs moving; "the same working day" from a weekend says which days it skipped.
     if offset.get("working_days") == 0 and not CAL.is_working_day(D(start)):
@@ -188,8 +216,12 @@ def test_29_february_birthday_turns_18_on_1_march_and_is_never_moved(policy):
     assert turns_18.status == "info"
     assert turns_18.kind == "fact"
     # Facts stay "info" after the date too.
-    assert by_rule(deadlines(make_case(policy, child={"date_of_birth": "2008-02-29"}), "2026-06-01"))[
-        "child_turns_18"].status == "info"
+    assert (
+        by_rule(deadlines(make_case(policy, child={"date_of_birth": "2008-02-29"}), "2026-06-01"))[
+            "child_turns_18"
+        ].status
+        == "info"
+    )
 
 
 # ---- Hertfordshire panel ------------------------------------------------------------------------------------
@@ -212,11 +244,14 @@ def test_christmas_day_2025_panel_moves_to_christmas_eve():
     assert referral.moved is None
 
 
-@pytest.mark.parametrize(("plan_start", "eligible", "panel", "referral"), [
-    ("2025-11-16", "2026-11-16", "2026-11-26", "2026-11-17"),
-    ("2025-11-17", "2026-11-17", "2026-11-26", "2026-11-17"),  # the referral deadline is the eligibility date
-    ("2025-11-18", "2026-11-18", "2026-12-31", "2026-12-18"),  # one day too late for November
-])
+@pytest.mark.parametrize(
+    ("plan_start", "eligible", "panel", "referral"),
+    [
+        ("2025-11-16", "2026-11-16", "2026-11-26", "2026-11-17"),
+        ("2025-11-17", "2026-11-17", "2026-11-26", "2026-11-17"),  # the referral deadline is the eligibility date
+        ("2025-11-18", "2026-11-18", "2026-12-31", "2026-12-18"),  # one day too late for November
+    ],
+)
 def test_panel_date_is_the_first_last_thursday_with_time_to_refer(plan_start, eligible, panel, referral):
     dl = by_rule(deadlines(make_case("hertfordshire", plan={"start": plan_start}), "2026-01-01"))
     assert dl["panel_eligible"].due == D(eligible)
@@ -238,9 +273,9 @@ def test_per_item_rules_carry_the_meeting_ref_and_case_level_rules_none():
     data = make_case(
         assessment={"plan_decision": "2026-11-02"},
         meetings=[
-            {"type": "cin", "date": "2026-12-14"},         # listed first, held second
+            {"type": "cin", "date": "2026-12-14"},  # listed first, held second
             {"type": "initial", "date": "2026-11-16", "record_completed": "2026-11-17"},
-            {"type": "review", "date": "2027-02-10"},       # planned
+            {"type": "review", "date": "2027-02-10"},  # planned
         ],
         visits=[{"date": "2026-11-30"}],
     )
@@ -274,13 +309,16 @@ def test_planned_visit_neither_satisfies_nor_restarts_next_visit():
     assert (held.from_, held.due, held.status, held.satisfied_on) == ("visits[0]", D("2026-12-22"), "open", None)
 
 
-@pytest.mark.parametrize(("fnm", "present", "status"), [
-    (None, True, "overdue"),
-    ("2026-11-16", False, None),       # the same day as the initial meeting
-    ("2026-11-10", False, None),       # before it
-    ("2026-11-25", True, "met"),       # after it, within 10 working days
-    ("2026-12-07", True, "late"),
-])
+@pytest.mark.parametrize(
+    ("fnm", "present", "status"),
+    [
+        (None, True, "overdue"),
+        ("2026-11-16", False, None),  # the same day as the initial meeting
+        ("2026-11-10", False, None),  # before it
+        ("2026-11-25", True, "met"),  # after it, within 10 working days
+        ("2026-12-07", True, "late"),
+    ],
+)
 def test_family_network_meeting_only_when_none_before_the_initial_meeting(fnm, present, status):
     meetings = [{"type": "initial", "date": "2026-11-16"}]
     if fnm:
@@ -292,10 +330,13 @@ def test_family_network_meeting_only_when_none_before_the_initial_meeting(fnm, p
         assert dls["family_network_meeting"].status == status
 
 
-@pytest.mark.parametrize(("disabled", "due", "basis"), [
-    (True, "2027-02-16", "3 months"),
-    (False, "2026-12-24", "6 weeks"),
-])
+@pytest.mark.parametrize(
+    ("disabled", "due", "basis"),
+    [
+        (True, "2027-02-16", "3 months"),
+        (False, "2026-12-24", "6 weeks"),
+    ],
+)
 def test_disabled_child_cin_meetings_every_3_months(disabled, due, basis):
     data = make_case(child={"disabled": disabled}, meetings=[{"type": "initial", "date": "2026-11-16"}])
     dl = by_rule(deadlines(data, "2026-11-17"))["next_cin_meeting"]
@@ -304,16 +345,18 @@ def test_disabled_child_cin_meetings_every_3_months(disabled, due, basis):
         assert dl.source.startswith("In the case of disabled children")
 
 
-@pytest.mark.parametrize(("policy", "interval", "due", "basis"), [
-    ("hillingdon", None, "2026-12-21", "3 weeks"),
-    ("hillingdon", 2, "2026-12-14", "2 weeks (as set in plan.visit_interval_weeks)"),
-    ("hertfordshire", None, "2027-01-11", "6 weeks"),
-    ("hertfordshire", 5, "2027-01-04", "5 weeks (as set in plan.visit_interval_weeks)"),
-])
+@pytest.mark.parametrize(
+    ("policy", "interval", "due", "basis"),
+    [
+        ("hillingdon", None, "2026-12-21", "3 weeks"),
+        ("hillingdon", 2, "2026-12-14", "2 weeks (as set in plan.visit_interval_weeks)"),
+        ("hertfordshire", None, "2027-01-11", "6 weeks"),
+        ("hertfordshire", 5, "2027-01-04", "5 weeks (as set in plan.visit_interval_weeks)"),
+    ],
+)
 def test_visit_interval_weeks_overrides_the_profile_default(policy, interval, due, basis):
     plan = {"start": "2026-11-16"} | ({"visit_interval_weeks": interval} if interval else {})
-    dl = by_rule(deadlines(make_case(policy, plan=plan, visits=[{"date": "2026-11-30"}]), "2026-12-01"))[
-        "next_visit"]
+    dl = by_rule(deadlines(make_case(policy, plan=plan, visits=[{"date": "2026-11-30"}]), "2026-12-01"))["next_visit"]
     assert (dl.due, dl.basis, dl.from_) == (D(due), basis, "visits[0]")
 
 
@@ -341,8 +384,14 @@ NRPF_CASE = dict(
 
 def test_hillingdon_nrpf_only_visits_checks_reviews_and_18th_birthday():
     dl = by_rule(deadlines(make_case(**NRPF_CASE), "2026-11-22"))
-    assert set(dl) == {"next_visit", "nrpf_check", "nrpf_review", "child_turns_18", "nrpf_subsistence_monitoring",
-                       "nrpf_subsistence_review"}
+    assert set(dl) == {
+        "next_visit",
+        "nrpf_check",
+        "nrpf_review",
+        "child_turns_18",
+        "nrpf_subsistence_monitoring",
+        "nrpf_subsistence_review",
+    }
     assert (dl["next_visit"].due, dl["next_visit"].basis) == (D("2026-12-31"), "3 months")  # 1 January is a holiday
     assert dl["next_visit"].source.startswith("They will be monitored via 3 monthly NRPF/IH home visits")
     assert (dl["nrpf_check"].due, dl["nrpf_check"].from_) == (D("2026-12-29"), "nrpf.checks[0]")
@@ -355,18 +404,22 @@ def test_hillingdon_nrpf_has_no_transfer_in_meeting():
 
 
 def test_hillingdon_transfer_in_meeting_for_cin():
-    data = make_case(transfer={"residence_start": "2026-11-10"},
-                     meetings=[{"type": "transfer_in", "date": "2026-12-01"}])
+    data = make_case(
+        transfer={"residence_start": "2026-11-10"}, meetings=[{"type": "transfer_in", "date": "2026-12-01"}]
+    )
     dl = by_rule(deadlines(data, "2026-12-02"))["transfer_in_meeting"]
     assert (dl.due, dl.status) == (D("2026-12-08"), "met")
 
 
-@pytest.mark.parametrize(("reviews", "as_of", "due", "from_", "basis"), [
-    ([], "2026-11-01", "2026-11-24", "nrpf.start", "12 weeks"),
-    (["2026-11-24"], "2026-11-30", "2027-05-24", "nrpf.reviews[0]", "6 months"),
-    (["2026-11-20", "2027-05-20"], "2027-05-21", "2027-11-19", "nrpf.reviews[1]", "6 months"),  # 20th is a Saturday
-    (["2026-11-24"], "2026-11-23", "2026-11-24", "nrpf.start", "12 weeks"),  # a planned review does not count
-])
+@pytest.mark.parametrize(
+    ("reviews", "as_of", "due", "from_", "basis"),
+    [
+        ([], "2026-11-01", "2026-11-24", "nrpf.start", "12 weeks"),
+        (["2026-11-24"], "2026-11-30", "2027-05-24", "nrpf.reviews[0]", "6 months"),
+        (["2026-11-20", "2027-05-20"], "2027-05-21", "2027-11-19", "nrpf.reviews[1]", "6 months"),  # 20th is a Saturday
+        (["2026-11-24"], "2026-11-23", "2026-11-24", "nrpf.start", "12 weeks"),  # a planned review does not count
+    ],
+)
 def test_hertfordshire_nrpf_review_12_weeks_then_6_months(reviews, as_of, due, from_, basis):
     data = make_case("hertfordshire", support="nrpf", nrpf={"start": "2026-09-01", "reviews": reviews})
     dl = by_rule(deadlines(data, as_of))
@@ -384,17 +437,23 @@ def test_hertfordshire_nrpf_review_met_by_a_review_after_the_start():
 # ---- Hertfordshire health reports ---------------------------------------------------------------------------
 
 
-HEALTH = [{"name": "Dr Asha Rao", "role": "GP", "agency": "Riverside Surgery", "agency_type": "health"},
-          {"name": "Mr Ben Cole", "role": "Teacher", "agency": "Hill School", "agency_type": "education"}]
+HEALTH = [
+    {"name": "Dr Asha Rao", "role": "GP", "agency": "Riverside Surgery", "agency_type": "health"},
+    {"name": "Mr Ben Cole", "role": "Teacher", "agency": "Hill School", "agency_type": "education"},
+]
 
 
 def test_health_report_48_hours_before_a_planned_meeting_with_a_time():
-    data = make_case("hertfordshire", professionals=HEALTH, meetings=[
-        {"type": "review", "date": "2026-12-03", "time": "10:00"},       # Thursday: Tuesday 10:00
-        {"type": "cin", "date": "2026-11-30", "time": "14:30"},          # Monday: Saturday -> Friday 14:30
-        {"type": "review", "date": "2026-12-10"},                        # no time: no deadline
-        {"type": "initial", "date": "2026-11-16", "time": "09:00"},      # held: no deadline
-    ])
+    data = make_case(
+        "hertfordshire",
+        professionals=HEALTH,
+        meetings=[
+            {"type": "review", "date": "2026-12-03", "time": "10:00"},  # Thursday: Tuesday 10:00
+            {"type": "cin", "date": "2026-11-30", "time": "14:30"},  # Monday: Saturday -> Friday 14:30
+            {"type": "review", "date": "2026-12-10"},  # no time: no deadline
+            {"type": "initial", "date": "2026-11-16", "time": "09:00"},  # held: no deadline
+        ],
+    )
     reports = {d.ref: d for d in of_rule(deadlines(data, "2026-11-20"), "health_report")}
     assert set(reports) == {"meetings[0]", "meetings[1]"}
     first = reports["meetings[0]"]
@@ -407,12 +466,24 @@ def test_health_report_48_hours_before_a_planned_meeting_with_a_time():
 
 
 def test_health_report_across_christmas_and_met_by_a_health_report():
-    data = make_case("hertfordshire", professionals=HEALTH, meetings=[
-        {"type": "review", "date": "2026-12-29", "time": "11:00",
-         "reports_received": [{"by": "Mr Ben Cole", "received": "2026-12-21"}]},
-        {"type": "review", "date": "2027-01-05", "time": "11:00",
-         "reports_received": [{"by": "Dr Asha Rao", "received": "2026-12-21"}]},
-    ])
+    data = make_case(
+        "hertfordshire",
+        professionals=HEALTH,
+        meetings=[
+            {
+                "type": "review",
+                "date": "2026-12-29",
+                "time": "11:00",
+                "reports_received": [{"by": "Mr Ben Cole", "received": "2026-12-21"}],
+            },
+            {
+                "type": "review",
+                "date": "2027-01-05",
+                "time": "11:00",
+                "reports_received": [{"by": "Dr Asha Rao", "received": "2026-12-21"}],
+            },
+        ],
+    )
     reports = {d.ref: d for d in of_rule(deadlines(data, "2026-12-22"), "health_report")}
     # Tue 29 Dec 11:00 - 48 h = Sun 27 Dec: the previous working day is Thu 24 Dec.
     assert reports["meetings[0]"].due == D("2026-12-24")
@@ -431,14 +502,21 @@ def _escalation_deadlines(escalations, as_of):
 
 
 def test_escalation_raise_within_2_working_days_or_the_same_day_at_immediate_risk():
-    dls = _escalation_deadlines([
-        {"disagreement": "2026-11-18"},
-        {"disagreement": "2026-11-18", "immediate_risk": True},
-        {"disagreement": "2026-11-21", "immediate_risk": True},   # a Saturday: Monday
-    ], "2026-11-18")
+    dls = _escalation_deadlines(
+        [
+            {"disagreement": "2026-11-18"},
+            {"disagreement": "2026-11-18", "immediate_risk": True},
+            {"disagreement": "2026-11-21", "immediate_risk": True},  # a Saturday: Monday
+        ],
+        "2026-11-18",
+    )
     assert set(dls) == {("escalation_raise", f"escalations[{i}]") for i in range(3)}
     normal, urgent, weekend = (dls[("escalation_raise", f"escalations[{i}]")] for i in range(3))
-    assert (normal.due, normal.basis, normal.from_) == (D("2026-11-20"), "2 working days", "escalations[0].disagreement")
+    assert (normal.due, normal.basis, normal.from_) == (
+        D("2026-11-20"),
+        "2 working days",
+        "escalations[0].disagreement",
+    )
     assert (urgent.due, urgent.basis) == (D("2026-11-18"), "the same working day")
     # 6.3.4: "consult the relevant senior officer as a matter of urgency": the urgent bypass is named.
     assert "6.3.4" in urgent.to_json()["basis"] and "senior officer" in urgent.note
@@ -448,19 +526,22 @@ def test_escalation_raise_within_2_working_days_or_the_same_day_at_immediate_ris
 
 def test_escalation_stage_refs_follow_the_contract():
     # Stages listed out of order: a ref is the item's place in the file, not its stage number.
-    escalation = {"disagreement": "2026-11-18", "stages": [
-        {"stage": 2, "started": "2026-11-24", "resolved": "2026-11-26"},
-        {"stage": 1, "started": "2026-11-19"},
-    ]}
+    escalation = {
+        "disagreement": "2026-11-18",
+        "stages": [
+            {"stage": 2, "started": "2026-11-24", "resolved": "2026-11-26"},
+            {"stage": 1, "started": "2026-11-19"},
+        ],
+    }
     dls = _escalation_deadlines([escalation], "2026-11-30")
     assert set(dls) == {
         ("escalation_raise", "escalations[0]"),
         ("escalation_stage1_response", "escalations[0].stages[1]"),
-        ("escalation_stage2_start", "escalations[0].stages[1]"),        # counts from the stage 1 item
+        ("escalation_stage2_start", "escalations[0].stages[1]"),  # counts from the stage 1 item
         ("escalation_stage2_resolution", "escalations[0].stages[0]"),
-        ("escalation_confirm", "escalations[0].stages[0]"),             # the resolved stage
+        ("escalation_confirm", "escalations[0].stages[0]"),  # the resolved stage
     }
-    assert dls[("escalation_raise", "escalations[0]")].status == "met"       # stage 1 started on the 19th
+    assert dls[("escalation_raise", "escalations[0]")].status == "met"  # stage 1 started on the 19th
     response = dls[("escalation_stage1_response", "escalations[0].stages[1]")]
     assert (response.due, response.status) == (D("2026-11-24"), "overdue")
     stage2 = dls[("escalation_stage2_start", "escalations[0].stages[1]")]
@@ -472,31 +553,46 @@ def test_escalation_stage_refs_follow_the_contract():
 
 
 def test_stage2_start_only_when_stage1_is_unresolved_by_its_deadline():
-    resolved = _escalation_deadlines([{"disagreement": "2026-11-18", "stages": [
-        {"stage": 1, "started": "2026-11-19", "resolved": "2026-11-23"}]}], "2026-11-30")
+    resolved = _escalation_deadlines(
+        [{"disagreement": "2026-11-18", "stages": [{"stage": 1, "started": "2026-11-19", "resolved": "2026-11-23"}]}],
+        "2026-11-30",
+    )
     assert {rule for rule, _ in resolved} == {"escalation_raise", "escalation_stage1_response", "escalation_confirm"}
     assert resolved[("escalation_stage1_response", "escalations[0].stages[0]")].status == "met"
     confirm = resolved[("escalation_confirm", "escalations[0].stages[0]")]
     assert confirm.due == D("2026-11-25")
-    unresolved = _escalation_deadlines([{"disagreement": "2026-11-18", "stages": [
-        {"stage": 1, "started": "2026-11-19"}]}], "2026-11-30")
+    unresolved = _escalation_deadlines(
+        [{"disagreement": "2026-11-18", "stages": [{"stage": 1, "started": "2026-11-19"}]}], "2026-11-30"
+    )
     assert unresolved[("escalation_stage2_start", "escalations[0].stages[0]")].status == "overdue"
-    resolved_late = _escalation_deadlines([{"disagreement": "2026-11-18", "stages": [
-        {"stage": 1, "started": "2026-11-19", "resolved": "2026-11-26"}]}], "2026-11-30")
+    resolved_late = _escalation_deadlines(
+        [{"disagreement": "2026-11-18", "stages": [{"stage": 1, "started": "2026-11-19", "resolved": "2026-11-26"}]}],
+        "2026-11-30",
+    )
     assert ("escalation_stage2_start", "escalations[0].stages[0]") in resolved_late
-    not_yet = _escalation_deadlines([{"disagreement": "2026-11-18", "stages": [
-        {"stage": 1, "started": "2026-11-19", "resolved": "2026-11-23"}]}], "2026-11-20")
+    not_yet = _escalation_deadlines(
+        [{"disagreement": "2026-11-18", "stages": [{"stage": 1, "started": "2026-11-19", "resolved": "2026-11-23"}]}],
+        "2026-11-20",
+    )
     # Resolution recorded for a date after as_of does not count yet.
     assert not_yet[("escalation_stage2_start", "escalations[0].stages[0]")].status == "open"
 
 
 def test_stage3_and_stage4():
-    dls = _escalation_deadlines([{"disagreement": "2026-11-02", "stages": [
-        {"stage": 1, "started": "2026-11-03"},
-        {"stage": 2, "started": "2026-11-06"},
-        {"stage": 3, "started": "2026-11-11", "resolved": "2026-11-20"},
-        {"stage": 4, "started": "2026-11-23"},
-    ]}], "2026-11-30")
+    dls = _escalation_deadlines(
+        [
+            {
+                "disagreement": "2026-11-02",
+                "stages": [
+                    {"stage": 1, "started": "2026-11-03"},
+                    {"stage": 2, "started": "2026-11-06"},
+                    {"stage": 3, "started": "2026-11-11", "resolved": "2026-11-20"},
+                    {"stage": 4, "started": "2026-11-23"},
+                ],
+            }
+        ],
+        "2026-11-30",
+    )
     stage3_start = dls[("escalation_stage3_start", "escalations[0].stages[1]")]
     assert (stage3_start.due, stage3_start.status) == (D("2026-11-11"), "met")
     stage3 = dls[("escalation_stage3_resolution", "escalations[0].stages[2]")]
@@ -518,15 +614,33 @@ def test_hillingdon_case_with_escalations_says_it_has_no_escalation_protocol(wri
 
 
 def test_meeting_type_the_profile_does_not_know_names_the_field(write_file):
-    write_file("tiny.yaml", {
-        "name": "tiny", "label": "Tiny", "title": "Tiny", "document": "Tiny procedures",
-        "authority": {"name": "Tiny Council"}, "meeting_labels": {"initial": "Initial", "review": "Review"},
-        "review_outcomes": {"continue": "Continues."},
-        "rules": [{"key": "task", "label": "Task", "from": [{"event": "plan_start", "label": "the start"}],
-                   "offset": {"weeks": 1}, "source": "A task must be done within a week of the start."}],
-    })
-    path = write_file("case.yaml", make_case("./tiny.yaml", meetings=[
-        {"type": "initial", "date": "2026-11-16"}, {"type": "panel", "date": "2026-11-20"}]))
+    write_file(
+        "tiny.yaml",
+        {
+            "name": "tiny",
+            "label": "Tiny",
+            "title": "Tiny",
+            "document": "Tiny procedures",
+            "authority": {"name": "Tiny Council"},
+            "meeting_labels": {"initial": "Initial", "review": "Review"},
+            "review_outcomes": {"continue": "Continues."},
+            "rules": [
+                {
+                    "key": "task",
+                    "label": "Task",
+                    "from": [{"event": "plan_start", "label": "the start"}],
+                    "offset": {"weeks": 1},
+                    "source": "A task must be done within a week of the start.",
+                }
+            ],
+        },
+    )
+    path = write_file(
+        "case.yaml",
+        make_case(
+            "./tiny.yaml", meetings=[{"type": "initial", "date": "2026-11-16"}, {"type": "panel", "date": "2026-11-20"}]
+        ),
+    )
     with pytest.raises(CaseValidationError) as info:
         api.load(path)
     assert info.value.errors[0][0] == "meetings[1].type"
@@ -538,7 +652,9 @@ def test_meeting_type_the_profile_does_not_know_names_the_field(write_file):
 
 @pytest.mark.parametrize("policy", ["hillingdon", "hertfordshire"])
 def test_minimal_case_file_validates_and_gives_deadlines(write_file, policy):
-    path = write_file("case.yaml", f"""\
+    path = write_file(
+        "case.yaml",
+        f"""\
 case_id: MIN-1
 policy: {policy}
 child:
@@ -549,7 +665,8 @@ assessment:
   plan_decision: 2026-11-02
 plan:
   start: 2026-11-16
-""")
+""",
+    )
     case = api.load(path)
     assert case.data["child"]["disabled"] is False
     assert case.data["support"] == "cin"
@@ -570,23 +687,36 @@ dates = st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2029, 12, 31))
 def minimal_cases(draw):
     policy = draw(st.sampled_from(["hillingdon", "hertfordshire"]))
     decision = draw(dates)
-    data = make_case(policy, child={"date_of_birth": draw(st.dates(dt.date(2004, 1, 1), dt.date(2020, 12, 31))),
-                                    "disabled": draw(st.booleans())},
-                     support=draw(st.sampled_from(["cin", "nrpf"])),
-                     assessment={"plan_decision": decision})
+    data = make_case(
+        policy,
+        child={
+            "date_of_birth": draw(st.dates(dt.date(2004, 1, 1), dt.date(2020, 12, 31))),
+            "disabled": draw(st.booleans()),
+        },
+        support=draw(st.sampled_from(["cin", "nrpf"])),
+        assessment={"plan_decision": decision},
+    )
     meetings = []
     if draw(st.booleans()):
         initial = decision + dt.timedelta(days=draw(st.integers(0, 40)))
         meetings.append({"type": "initial", "date": initial, "time": dt.time(draw(st.integers(8, 17)), 0)})
         for gap in draw(st.lists(st.integers(20, 120), max_size=3)):
-            meetings.append({"type": draw(st.sampled_from(["review", "cin", "family_network"])),
-                             "date": meetings[-1]["date"] + dt.timedelta(days=gap),
-                             "time": dt.time(draw(st.integers(8, 17)), 30)})
+            meetings.append(
+                {
+                    "type": draw(st.sampled_from(["review", "cin", "family_network"])),
+                    "date": meetings[-1]["date"] + dt.timedelta(days=gap),
+                    "time": dt.time(draw(st.integers(8, 17)), 30),
+                }
+            )
     data["meetings"] = meetings
-    data["visits"] = [{"date": decision + dt.timedelta(days=d)} for d in draw(st.lists(st.integers(0, 200), max_size=3))]
+    data["visits"] = [
+        {"date": decision + dt.timedelta(days=d)} for d in draw(st.lists(st.integers(0, 200), max_size=3))
+    ]
     if data["support"] == "nrpf":
-        data["nrpf"] = {"start": decision, "reviews": [decision + dt.timedelta(days=d) for d in
-                                                      draw(st.lists(st.integers(1, 300), max_size=2))]}
+        data["nrpf"] = {
+            "start": decision,
+            "reviews": [decision + dt.timedelta(days=d) for d in draw(st.lists(st.integers(1, 300), max_size=2))],
+        }
     if policy == "hertfordshire" and draw(st.booleans()):
         disagreement = decision + dt.timedelta(days=draw(st.integers(0, 60)))
         stages = []
@@ -654,8 +784,19 @@ def test_engine_properties(case_and_as_of):
     # Sorted soonest first, and the JSON form is the contract's.
     assert [(d.due, d.due_time or dt.time(0)) for d in dls] == sorted((d.due, d.due_time or dt.time(0)) for d in dls)
     for d in dls:
-        assert set(d.to_json()) == {"rule", "label", "due", "due_time", "ref", "from", "from_date", "basis", "moved",
-                                    "status", "source"}
+        assert set(d.to_json()) == {
+            "rule",
+            "label",
+            "due",
+            "due_time",
+            "ref",
+            "from",
+            "from_date",
+            "basis",
+            "moved",
+            "status",
+            "source",
+        }
 
 
 @settings(max_examples=60, deadline=None)
@@ -690,7 +831,9 @@ def test_records_dated_before_their_meeting_are_refused():
 
 
 def test_stage1_resolved_after_its_deadline_makes_stage2_start_late_not_overdue_for_ever():
-    dls = _escalation_deadlines([{"disagreement": "2026-11-18", "stages": [
-        {"stage": 1, "started": "2026-11-19", "resolved": "2026-11-26"}]}], "2026-12-30")
+    dls = _escalation_deadlines(
+        [{"disagreement": "2026-11-18", "stages": [{"stage": 1, "started": "2026-11-19", "resolved": "2026-11-26"}]}],
+        "2026-12-30",
+    )
     start2 = dls[("escalation_stage2_start", "escalations[0].stages[0]")]
     assert (start2.due, start2.status, start2.satisfied_on) == (D("2026-11-24"), "late", D("2026-11-26"))

@@ -49,6 +49,7 @@ def write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
 
 # ---- files that are not files ----------------------------------------------------------------------------------
 
+
 def test_dev_zero_and_a_fifo_are_refused_at_once(tmp_path):
     fifo = tmp_path / "case.yaml"
     os.mkfifo(fifo)
@@ -60,6 +61,7 @@ def test_dev_zero_and_a_fifo_are_refused_at_once(tmp_path):
 
 
 # ---- strictness ------------------------------------------------------------------------------------------------
+
 
 def test_json_duplicate_keys_are_refused_like_yaml_ones(tmp_path):
     path = write(tmp_path, '{"case_id": "X1", "policy": "hillingdon", "case_id": "X2"}', "case.json")
@@ -82,12 +84,15 @@ def test_blank_names_and_names_on_two_lines_are_refused(tmp_path, value, message
     assert f"child.first_name (line 4): {message}" in plain_error(run("validate", str(path)))
 
 
-@pytest.mark.parametrize("value, shown", [
-    ('"A\\ud800"', "U+D800"),                 # a lone surrogate from a YAML escape
-    ('"\\ud83d\\ude00"', "U+D83D"),           # a JSON-style pair pasted into YAML
-    ('"Amy\\uFFFE"', "U+FFFE"),               # made the Word file "not well-formed XML … a bug in the template"
-    ('"\\e]0;PWNED\\a"', "U+001B"),           # a terminal escape sequence (sets the window title)
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ('"A\\ud800"', "U+D800"),  # a lone surrogate from a YAML escape
+        ('"\\ud83d\\ude00"', "U+D83D"),  # a JSON-style pair pasted into YAML
+        ('"Amy\\uFFFE"', "U+FFFE"),  # made the Word file "not well-formed XML … a bug in the template"
+        ('"\\e]0;PWNED\\a"', "U+001B"),  # a terminal escape sequence (sets the window title)
+    ],
+)
 def test_characters_that_cannot_be_printed_or_saved_are_refused_by_path_without_echoing(tmp_path, value, shown):
     path = write(tmp_path, GOOD.replace("first_name: Test", f"first_name: {value}"))
     text = plain_error(run("validate", str(path)))
@@ -105,15 +110,19 @@ def test_printable_shows_control_characters_and_keeps_line_breaks():
     assert printable("a\x1b]0;x\x07b\nc") == "a\\x1b]0;x\\x07b\nc"
 
 
-@pytest.mark.parametrize("name, text", [
-    ("bigint.yaml", GOOD + "extra: " + "9" * 5000 + "\n"),
-    ("bigint.json", '{"case_id": "X", "n": ' + "9" * 5000 + "}"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("bigint.yaml", GOOD + "extra: " + "9" * 5000 + "\n"),
+        ("bigint.json", '{"case_id": "X", "n": ' + "9" * 5000 + "}"),
+    ],
+)
 def test_a_number_of_thousands_of_digits_is_a_plain_error(tmp_path, name, text):
     assert "a number with thousands of digits" in plain_error(run("validate", str(write(tmp_path, text, name))))
 
 
 # ---- bounded work ----------------------------------------------------------------------------------------------
+
 
 def test_a_list_of_200000_lines_is_refused_before_anything_is_rendered(tmp_path, monkeypatch):
     # The limit is checked when the file is validated, so the renderer (which took 7.6 GB on this) never starts.
@@ -163,10 +172,22 @@ def test_error_lines_for_many_unknown_keys_come_from_an_index_built_once(tmp_pat
 
 # ---- every user-caused failure is a plain message (L1) ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("meeting", ["²", "٣"])
 def test_meeting_numbers_in_other_digits_are_a_plain_error_not_meeting_3(meeting):
-    text = plain_error(run("render", "invitation", str(MID_PLAN), "--meeting", meeting, "--as-of", "2026-11-23",
-                           "-o", "/nonexistent-should-not-be-made"))
+    text = plain_error(
+        run(
+            "render",
+            "invitation",
+            str(MID_PLAN),
+            "--meeting",
+            meeting,
+            "--as-of",
+            "2026-11-23",
+            "-o",
+            "/nonexistent-should-not-be-made",
+        )
+    )
     assert "--meeting takes a meeting's number" in text
 
 
@@ -174,8 +195,13 @@ def test_an_empty_ics_name_is_a_usage_error():
     assert "--ics needs the name of a file" in plain_error(run("due-dates", str(MID_PLAN), "--ics", ""), 2)
 
 
-@pytest.mark.parametrize("args", [("render", "plan", str(MID_PLAN), "--as-of", "2108-01-01"),
-                                  ("pack", "panel", str(MID_PLAN), "--panel-date", "9999-12-31")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("render", "plan", str(MID_PLAN), "--as-of", "2108-01-01"),
+        ("pack", "panel", str(MID_PLAN), "--panel-date", "9999-12-31"),
+    ],
+)
 def test_dates_beyond_2100_on_the_command_line_are_usage_errors(args):
     result = run(*args)
     assert result.exit_code == 2 and "must fall between 1900 and 2100" in result.output
@@ -206,7 +232,11 @@ def test_a_closed_pipe_is_quiet(reader):
 
 
 def test_a_console_that_cannot_show_every_character_still_gets_the_output():
-    result = subprocess.run([sys.executable, "-m", "cin_docs.cli", "policies", "show", "hillingdon"],
-                            capture_output=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "cin_docs.cli", "policies", "show", "hillingdon"],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},
+    )
     assert result.returncode == 0, result.stderr
     assert b"next_visit" in result.stdout and result.stderr == b""

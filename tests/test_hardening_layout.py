@@ -14,9 +14,11 @@ from textutil import pdf_text
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "hillingdon-mid-plan.yaml"
 AS_OF = dt.date(2026, 11, 23)
 # A real-length Teams meeting link (243 characters, no spaces), as pasted from an Outlook invitation.
-TEAMS = ("https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ2ZjYxYjctYzM0Ny00ZDQ5LWI5YjItZjVhMjE3ZTQ1ZDcz"
-         "%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%2c%22Oid%22%3a%22a1b2c3d4"
-         "-e5f6-7a8b-9c0d-e1f2a3b4c5d6%22%7d")
+TEAMS = (
+    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ2ZjYxYjctYzM0Ny00ZDQ5LWI5YjItZjVhMjE3ZTQ1ZDcz"
+    "%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%2c%22Oid%22%3a%22a1b2c3d4"
+    "-e5f6-7a8b-9c0d-e1f2a3b4c5d6%22%7d"
+)
 LONG_WORD = "Ref" + "0123456789" * 30  # 303 characters without a break, in a free-text field of a table
 
 
@@ -56,8 +58,7 @@ def test_a_real_length_teams_link_wraps_inside_the_page_and_every_character_is_i
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     case = api.load(path, {"closures": []})
-    built = api.build(case, "invitation", Options(as_of=AS_OF, meeting="2026-12-15",
-                                                  recipient="Danielle Hartwell"))
+    built = api.build(case, "invitation", Options(as_of=AS_OF, meeting="2026-12-15", recipient="Danielle Hartwell"))
     context = built.outputs[0].context
     assert overflowing_text("invitation.html", context) == []
     text = "".join(pdf_text(api.render_bytes("invitation", context, "pdf")).split())
@@ -70,11 +71,14 @@ def test_only_long_runs_are_marked_and_never_inside_attributes_titles_or_text_ar
     from cin_docs.render.pdf import long_words_may_break
 
     long = "x" * 50
-    html = (f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved {long} ok</p>'
-            f"<textarea>{long}</textarea><td>{'y' * 49}</td>")
+    html = (
+        f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved {long} ok</p>'
+        f"<textarea>{long}</textarea><td>{'y' * 49}</td>"
+    )
     assert long_words_may_break(html) == (
         f'<title>{long}</title><img src="file:///{long}.png"><p>Achieved <span class="unbroken">{long}</span> ok</p>'
-        f"<textarea>{long}</textarea><td>{'y' * 49}</td>")
+        f"<textarea>{long}</textarea><td>{'y' * 49}</td>"
+    )
 
 
 def test_the_pdf_title_carries_the_document_and_case_id_not_the_childs_name():

@@ -33,10 +33,16 @@ def case_with_logo(folder: Path, logo: str | None, **extra) -> Path:
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose header claims width x height (a "decompression bomb" is just this, plus a little data)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def run(*args: str):
@@ -44,8 +50,9 @@ def run(*args: str):
 
 
 def render(case: Path, out: Path, fmt: str = "pdf", *extra: str):
-    return run(*extra, "render", "plan", str(case), "--as-of", "2026-11-23", "--allow-unsmart", "--format", fmt,
-               "-o", str(out))
+    return run(
+        *extra, "render", "plan", str(case), "--as-of", "2026-11-23", "--allow-unsmart", "--format", fmt, "-o", str(out)
+    )
 
 
 @pytest.mark.parametrize("logo", ["/etc/passwd", "../../../../../../../../etc/passwd", "~/logo.png"])
@@ -66,15 +73,22 @@ def test_a_symlink_out_of_the_folder_is_judged_by_where_it_lands(tmp_path):
     assert result.exit_code == 1 and "is outside the folder of that file" in result.stderr
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-                 b'<image xlink:href="logo.svg"/><image xlink:href="logo.svg"/></svg>', "is not a PNG or JPEG image"),
-    ("logo.png", b"root:x:0:0:root:/root:/bin/bash\n", "is not a PNG or JPEG image"),
-    ("logo.png", png_header(30000, 30000), "is larger than 4000 x 4000 pixels"),
-    ("logo.png", png_header(5000, 10), "is larger than 4000 x 4000 pixels"),
-    ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1), "larger than the 1024 kB a logo may be"),
-    ("logo.png", b"\x89PNG\r\n\x1a\ngarbage", "is a damaged image"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+            b'<image xlink:href="logo.svg"/><image xlink:href="logo.svg"/></svg>',
+            "is not a PNG or JPEG image",
+        ),
+        ("logo.png", b"root:x:0:0:root:/root:/bin/bash\n", "is not a PNG or JPEG image"),
+        ("logo.png", png_header(30000, 30000), "is larger than 4000 x 4000 pixels"),
+        ("logo.png", png_header(5000, 10), "is larger than 4000 x 4000 pixels"),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1), "larger than the 1024 kB a logo may be"),
+        ("logo.png", b"\x89PNG\r\n\x1a\ngarbage", "is a damaged image"),
+    ],
+)
 def test_only_a_small_png_or_jpeg_is_accepted(tmp_path, name, content, message):
     folder = tmp_path / "case"
     folder.mkdir()
@@ -103,7 +117,8 @@ def test_a_profiles_logo_is_read_from_the_profiles_folder_not_the_current_one(tm
     profiles.mkdir()
     Image.new("RGB", (60, 20), "blue").save(profiles / "logo.png")
     (profiles / "mine.yaml").write_text(
-        "name: mine\nextends: hillingdon\nauthority:\n  name: My Council\n  logo: logo.png\n", encoding="utf-8")
+        "name: mine\nextends: hillingdon\nauthority:\n  name: My Council\n  logo: logo.png\n", encoding="utf-8"
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     Image.new("RGB", (60, 20), "red").save(elsewhere / "logo.png")

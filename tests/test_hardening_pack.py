@@ -29,8 +29,9 @@ PASSWORD = "orange-lamp-river"
 
 def run_pack(tmp_path: Path, *args: str, env: dict | None = None, input: str | None = None):
     out = tmp_path / "out"
-    result = CliRunner(env=env).invoke(cli, ["pack", "transfer", str(TRANSFER), "-o", str(out), "--as-of",
-                                             "2026-11-23", *args], input=input)
+    result = CliRunner(env=env).invoke(
+        cli, ["pack", "transfer", str(TRANSFER), "-o", str(out), "--as-of", "2026-11-23", *args], input=input
+    )
     return result, out
 
 
@@ -149,12 +150,15 @@ def test_password_file_readable_by_others_gets_a_warning_and_a_private_one_does_
     assert password_seen == [PASSWORD, PASSWORD]
 
 
-@pytest.mark.parametrize("password, message", [
-    ("a", "The password is too short: use at least 10 characters"),
-    ("short-pw", "The password is too short"),
-    ("x" * 128, "The password is too long: a PDF password holds at most 127 bytes"),
-    ("é" * 64, "The password is too long"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("a", "The password is too short: use at least 10 characters"),
+        ("short-pw", "The password is too short"),
+        ("x" * 128, "The password is too long: a PDF password holds at most 127 bytes"),
+        ("é" * 64, "The password is too long"),
+    ],
+)
 def test_too_short_and_too_long_passwords_are_refused_before_anything_is_made(tmp_path, password, message):
     result, out = run_pack(tmp_path, env={"CIN_DOCS_PDF_PASSWORD": password})
     assert result.exit_code == 2
@@ -164,16 +168,20 @@ def test_too_short_and_too_long_passwords_are_refused_before_anything_is_made(tm
 
 # ---- attachments ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("given, safe", [
-    ("..\\..\\..\\evil.pdf", "evil.pdf"),
-    ("new\nline.pdf", "new-line.pdf"),
-    ("C:evil.pdf", "C-evil.pdf"),
-    ("e\u0301t\u00e9.pdf", "ete.pdf"),  # decomposed and composed é: the same name, in ASCII
-    ("CON.pdf", "CON-file.pdf"),
-    (".hidden.PDF", "hidden.pdf"),
-    ("\u202egnp.pdf", "gnp.pdf"),
-    ("report 2026 (final).docx", "report-2026-final.docx"),
-])
+
+@pytest.mark.parametrize(
+    "given, safe",
+    [
+        ("..\\..\\..\\evil.pdf", "evil.pdf"),
+        ("new\nline.pdf", "new-line.pdf"),
+        ("C:evil.pdf", "C-evil.pdf"),
+        ("e\u0301t\u00e9.pdf", "ete.pdf"),  # decomposed and composed é: the same name, in ASCII
+        ("CON.pdf", "CON-file.pdf"),
+        (".hidden.PDF", "hidden.pdf"),
+        ("\u202egnp.pdf", "gnp.pdf"),
+        ("report 2026 (final).docx", "report-2026-final.docx"),
+    ],
+)
 def test_attachment_names_are_safe_for_every_unzip(given, safe):
     assert attachment_name(given) == safe
 
@@ -181,14 +189,21 @@ def test_attachment_names_are_safe_for_every_unzip(given, safe):
 def _pdf_with_javascript() -> bytes:
     writer = pypdf.PdfWriter()
     page = writer.add_blank_page(595, 842)
-    js = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                           NameObject("/JS"): TextStringObject("app.alert('pwned')")})
+    js = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('pwned')")}
+    )
     page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): writer._add_object(js)})
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(
-        DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("x()")}))
-    link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
-                             NameObject("/Rect"): pypdf.generic.ArrayObject([pypdf.generic.FloatObject(0)] * 4),
-                             NameObject("/A"): writer._add_object(js)})
+        DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("x()")})
+    )
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): pypdf.generic.ArrayObject([pypdf.generic.FloatObject(0)] * 4),
+            NameObject("/A"): writer._add_object(js),
+        }
+    )
     page[NameObject("/Annots")] = pypdf.generic.ArrayObject([writer._add_object(link)])
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -215,7 +230,7 @@ def test_pypdf_chatter_about_a_damaged_attachment_is_not_printed(tmp_path, caplo
     writer.write(buffer)
     data = buffer.getvalue()
     broken = tmp_path / "truncated.pdf"
-    broken.write_bytes(data[:data.rfind(b"%%EOF")])  # pypdf logs "EOF marker not found"
+    broken.write_bytes(data[: data.rfind(b"%%EOF")])  # pypdf logs "EOF marker not found"
     caplog.set_level("DEBUG")
     result, out = run_pack(tmp_path, "--attach", str(broken))
     # Without cin-docs' routing these records reach the root logger, which prints them on the user's terminal.

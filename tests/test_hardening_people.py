@@ -15,8 +15,12 @@ from cin_docs.errors import CaseValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 MID_PLAN = ROOT / "samples" / "hillingdon-mid-plan.yaml"
-YOUTH_WORKER = {"name": "RYAN COLES", "role": "Youth Worker", "agency": "Youth Club",
-                "address_lines": ["1 Club Road", "Westcote"]}
+YOUTH_WORKER = {
+    "name": "RYAN COLES",
+    "role": "Youth Worker",
+    "agency": "Youth Club",
+    "address_lines": ["1 Club Road", "Westcote"],
+}
 
 
 def case_file(tmp_path: Path, change) -> Path:
@@ -75,6 +79,7 @@ def test_ids_must_differ_and_must_not_be_someone_elses_name(tmp_path):
         for meeting in data["meetings"]:
             for key in ("invitees", "attendees", "apologies"):
                 meeting[key] = [n for n in meeting.get(key, []) if n != "Pauline Hartwell"]
+
     found = problems(case_file(tmp_path, change))
     assert found["family[1].id"].startswith("Another person in this case file has the same id")
     assert found["professionals[0].id"].startswith("This id is another person's name")
@@ -88,5 +93,6 @@ def test_a_worker_also_listed_as_a_professional_is_one_person():
 def test_a_family_member_with_the_social_workers_name_needs_ids(tmp_path):
     def change(data):
         data["family"][0]["name"] = data["social_worker"]["name"].upper()
+
     found = problems(case_file(tmp_path, change))
     assert "family[0].name" in found and "social_worker.name" in found

@@ -20,10 +20,14 @@ MID_PLAN = ROOT / "samples" / "hillingdon-mid-plan.yaml"
 
 # A correct local override of the visiting rule: every 2 weeks instead of Hillingdon's 3.
 LOCAL_VISIT = {
-    "key": "next_visit", "label": "Next visit to the child (every 2 weeks, our local rule)",
-    "from": [{"event": "latest_held_visit", "label": "the latest visit"},
-             {"event": "plan_start", "label": "the start of the plan"}],
-    "offset": {"weeks": 2}, "satisfied_by": {"event": "visit_after_anchor"},
+    "key": "next_visit",
+    "label": "Next visit to the child (every 2 weeks, our local rule)",
+    "from": [
+        {"event": "latest_held_visit", "label": "the latest visit"},
+        {"event": "plan_start", "label": "the start of the plan"},
+    ],
+    "offset": {"weeks": 2},
+    "satisfied_by": {"event": "visit_after_anchor"},
     "source": "Children in need are visited at least every two weeks in this authority (local practice standard).",
 }
 
@@ -51,29 +55,42 @@ def misspelt(rule: dict, old: str, new: str) -> dict:
 
 
 MALFORMED = {
-    "Key instead of key": ({"rules": [misspelt(LOCAL_VISIT, "key", "Key")]},
-                           ["rules[0] (a rule without a 'key'): key: Required",
-                            "rules[0] (a rule without a 'key'): Key: Unknown field"]),
-    "a rule without a key": ({"rules": [{k: v for k, v in LOCAL_VISIT.items() if k != "key"}]},
-                             ["rules[0] (a rule without a 'key'): key: Required"]),
-    "a misspelt field of a keyed rule": ({"rules": [misspelt(LOCAL_VISIT, "offset", "ofset")]},
-                                         ["rule 'next_visit': ofset: Unknown field"]),
+    "Key instead of key": (
+        {"rules": [misspelt(LOCAL_VISIT, "key", "Key")]},
+        ["rules[0] (a rule without a 'key'): key: Required", "rules[0] (a rule without a 'key'): Key: Unknown field"],
+    ),
+    "a rule without a key": (
+        {"rules": [{k: v for k, v in LOCAL_VISIT.items() if k != "key"}]},
+        ["rules[0] (a rule without a 'key'): key: Required"],
+    ),
+    "a misspelt field of a keyed rule": (
+        {"rules": [misspelt(LOCAL_VISIT, "offset", "ofset")]},
+        ["rule 'next_visit': ofset: Unknown field"],
+    ),
     "rules as a mapping": ({"rules": {"a": "b"}}, ["rules: Not a valid list."]),
-    "scalars in the rules list": ({"rules": ["x", 5, None]},
-                                  ["rules[0] (a rule without a 'key'): Invalid input type.",
-                                   "rules[1] (a rule without a 'key'): Invalid input type.",
-                                   "rules[2] (a rule without a 'key'): Must have a value"]),
+    "scalars in the rules list": (
+        {"rules": ["x", 5, None]},
+        [
+            "rules[0] (a rule without a 'key'): Invalid input type.",
+            "rules[1] (a rule without a 'key'): Invalid input type.",
+            "rules[2] (a rule without a 'key'): Must have a value",
+        ],
+    ),
     "remove_rules as a string": ({"remove_rules": "next_visit"}, ["remove_rules: Give a list of rule keys"]),
-    "remove_rules naming no rule": ({"remove_rules": ["next_vist", "second_review_check"]},
-                                    ["remove_rules: 'next_vist', 'second_review_check' are not rules of the profile "
-                                     "it extends"]),
+    "remove_rules naming no rule": (
+        {"remove_rules": ["next_vist", "second_review_check"]},
+        ["remove_rules: 'next_vist', 'second_review_check' are not rules of the profile it extends"],
+    ),
     "remove_rules with a number": ({"remove_rules": [3]}, ["remove_rules: Give a list of rule keys"]),
     "panel slots below one": ({"panel": {"name": "CIN panel", "slots": -2}}, ["panel.slots: Must be from 1 to 40."]),
-    "a million panel slots": ({"panel": {"name": "CIN panel", "slots": 1000000}},
-                              ["panel.slots: Must be from 1 to 40."]),
+    "a million panel slots": (
+        {"panel": {"name": "CIN panel", "slots": 1000000}},
+        ["panel.slots: Must be from 1 to 40."],
+    ),
     "closures for every day of three years": (
         {"closures": [(dt.date(2027, 1, 1) + dt.timedelta(days=n)).isoformat() for n in range(1100)]},
-        ["closures: At most 1000 closure days"]),
+        ["closures: At most 1000 closure days"],
+    ),
 }
 
 
@@ -112,12 +129,25 @@ def test_remove_rules_that_name_real_rules_still_remove_them(tmp_path):
 
 def _chain(n: int) -> list[dict]:
     """n rules, each counting 100 years from the one before (the review's year-10000 and 3,000-deep chains)."""
-    rules = [{"key": "link_0", "label": "Start", "from": [{"event": "plan_start", "label": "the plan start"}],
-              "offset": {"years": 100}, "source": "A made-up rule for a test of chained rules, long enough."}]
+    rules = [
+        {
+            "key": "link_0",
+            "label": "Start",
+            "from": [{"event": "plan_start", "label": "the plan start"}],
+            "offset": {"years": 100},
+            "source": "A made-up rule for a test of chained rules, long enough.",
+        }
+    ]
     for i in range(1, n):
-        rules.append({"key": f"link_{i}", "label": f"Link {i}",
-                      "from": [{"event": "rule", "rule": f"link_{i - 1}", "label": f"link {i - 1}"}],
-                      "offset": {"years": 100}, "source": "A made-up rule for a test of chained rules, long enough."})
+        rules.append(
+            {
+                "key": f"link_{i}",
+                "label": f"Link {i}",
+                "from": [{"event": "rule", "rule": f"link_{i - 1}", "label": f"link {i - 1}"}],
+                "offset": {"years": 100},
+                "source": "A made-up rule for a test of chained rules, long enough.",
+            }
+        )
     return rules
 
 

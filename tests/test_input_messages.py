@@ -34,13 +34,15 @@ def message(path: Path, what: str | None = None) -> str:
 
 def test_missing_file_and_folder(tmp_path):
     assert message(tmp_path / "nowhere.yaml") == (
-        f"The case file {tmp_path / 'nowhere.yaml'} does not exist. Check the path and try again.")
+        f"The case file {tmp_path / 'nowhere.yaml'} does not exist. Check the path and try again."
+    )
     assert message(tmp_path) == f"{tmp_path} is a folder, not a case file. Give the path of a .yaml or .json file."
 
 
 def test_what_the_file_is_called_comes_from_the_caller(tmp_path):
     assert message(tmp_path / "p.yaml", "policy profile") == (
-        f"The policy profile {tmp_path / 'p.yaml'} does not exist. Check the path and try again.")
+        f"The policy profile {tmp_path / 'p.yaml'} does not exist. Check the path and try again."
+    )
     with pytest.raises(InputFileError) as err:
         read_text(tmp_path / "q.yaml")
     assert err.value.message.startswith("The case file ")
@@ -51,7 +53,8 @@ def test_too_large(tmp_path, monkeypatch):
     path = write(tmp_path / "big.yaml", b"a" * (5 * 1024 * 1024 + 10))
     assert message(path) == (
         f"The case file {path} is 5 MB, larger than the 2 MB cin-docs accepts. A case file is a small text file; "
-        "check that this is the right file.")
+        "check that this is the right file."
+    )
 
 
 def test_unreadable(tmp_path, monkeypatch):
@@ -72,8 +75,9 @@ def test_unreadable(tmp_path, monkeypatch):
 
 def test_not_utf8_empty_and_byte_order_mark(tmp_path):
     latin = write(tmp_path / "latin.yaml", "name: Ren\xe9e\n".encode("latin-1"))
-    assert message(latin) == (f"The case file {latin} is not UTF-8 text. Save it as UTF-8 (in most editors: Save As, "
-                              "encoding UTF-8).")
+    assert message(latin) == (
+        f"The case file {latin} is not UTF-8 text. Save it as UTF-8 (in most editors: Save As, encoding UTF-8)."
+    )
     empty = write(tmp_path / "empty.yaml", " \n\t\n")
     assert message(empty) == f"The case file {empty} is empty. It should hold the case details as YAML or JSON."
     # A byte order mark (Windows Notepad) is not part of the first key.
@@ -83,43 +87,60 @@ def test_not_utf8_empty_and_byte_order_mark(tmp_path):
 
 def test_invalid_json_names_line_and_column(tmp_path):
     path = write(tmp_path / "case.json", '{\n  "case_id": "A-1",\n}')
-    assert message(path) == (f"The case file {path} is not valid JSON: Expecting property name enclosed in double "
-                             "quotes at line 3, column 1.")
+    assert message(path) == (
+        f"The case file {path} is not valid JSON: Expecting property name enclosed in double "
+        "quotes at line 3, column 1."
+    )
     deep = write(tmp_path / "deep.json", "[" * 5000)
     assert message(deep) == f"The case file {deep} is nested too deeply to be a case file."
 
 
 def test_invalid_yaml_names_line_and_column(tmp_path):
     path = write(tmp_path / "case.yaml", "case_id: A-1\nchild:\n  first_name: [Ann\n  last_name: B\n")
-    assert message(path) == (f"The case file {path} is not valid YAML at line 4, column 12: expected ',' or ']', "
-                             f"but got ':'. {FIX}")
+    assert message(path) == (
+        f"The case file {path} is not valid YAML at line 4, column 12: expected ',' or ']', but got ':'. {FIX}"
+    )
     tabs = write(tmp_path / "tabs.yaml", "case_id: A-1\nchild:\n\tfirst_name: Ann\n")
-    assert message(tabs) == (f"The case file {tabs} is not valid YAML at line 3, column 1: found character '\\t' "
-                             f"that cannot start any token. {FIX}")
+    assert message(tabs) == (
+        f"The case file {tabs} is not valid YAML at line 3, column 1: found character '\\t' "
+        f"that cannot start any token. {FIX}"
+    )
 
 
 def test_an_alias_is_refused_where_it_is_used(tmp_path):
     path = write(tmp_path / "case.yaml", "a: &x 1\nb:\n  c: *x\n")
-    assert message(path) == (f"The case file {path} is not valid YAML at line 3, column 6: YAML aliases (*name) are "
-                             f"not allowed in cin-docs files; write the value out in full. {FIX}")
+    assert message(path) == (
+        f"The case file {path} is not valid YAML at line 3, column 6: YAML aliases (*name) are "
+        f"not allowed in cin-docs files; write the value out in full. {FIX}"
+    )
 
 
 def test_a_key_given_twice_is_refused_at_the_second(tmp_path):
     path = write(tmp_path / "case.yaml", "case_id: A-1\nchild:\n  first_name: A\n  first_name: B\n")
-    assert message(path) == (f"The case file {path} is not valid YAML at line 4, column 3: the key 'first_name' "
-                             f"appears twice in the same section; merge the two. {FIX}")
+    assert message(path) == (
+        f"The case file {path} is not valid YAML at line 4, column 3: the key 'first_name' "
+        f"appears twice in the same section; merge the two. {FIX}"
+    )
     # The same key in two different sections is fine.
     assert load_file(write(tmp_path / "ok.yaml", "a: {name: x}\nb: {name: y}\n")).data == {
-        "a": {"name": "x"}, "b": {"name": "y"}}
+        "a": {"name": "x"},
+        "b": {"name": "y"},
+    }
 
 
-@pytest.mark.parametrize(("content", "holds"), [
-    ("# only a comment\n", "nothing"), ("- a\n- b\n", "a list"), ("just words\n", "a single value"),
-])
+@pytest.mark.parametrize(
+    ("content", "holds"),
+    [
+        ("# only a comment\n", "nothing"),
+        ("- a\n- b\n", "a list"),
+        ("just words\n", "a single value"),
+    ],
+)
 def test_the_top_level_must_be_named_fields(tmp_path, content, holds):
     path = write(tmp_path / "case.yaml", content)
-    assert message(path) == (f"The case file {path} should hold named fields (like 'case_id: ...') at the top level, "
-                             f"but it holds {holds}.")
+    assert message(path) == (
+        f"The case file {path} should hold named fields (like 'case_id: ...') at the top level, but it holds {holds}."
+    )
 
 
 def test_loaded_file_keeps_its_path_and_data(tmp_path):
@@ -143,20 +164,23 @@ meetings:
 """
 
 
-@pytest.mark.parametrize(("path", "line"), [
-    (("case_id",), 1),
-    (("child", "first_name"), 3),
-    (("child", "views"), 5),  # a section: its first line
-    (("child", "views", "in_own_words"), 5),
-    (("meetings", 0, "date"), 8),
-    (("meetings", 1), 10),
-    (("meetings", 1, "type"), 10),
-    (("meetings", 2, "date"), 7),  # no third meeting: the list itself
-    (("meetings", "0"), 7),  # not an index: the list itself
-    (("child", "last_name"), 3),  # missing: the section it is missing from
-    (("nowhere", "at", "all"), None),
-    ((), None),
-])
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (("case_id",), 1),
+        (("child", "first_name"), 3),
+        (("child", "views"), 5),  # a section: its first line
+        (("child", "views", "in_own_words"), 5),
+        (("meetings", 0, "date"), 8),
+        (("meetings", 1), 10),
+        (("meetings", 1, "type"), 10),
+        (("meetings", 2, "date"), 7),  # no third meeting: the list itself
+        (("meetings", "0"), 7),  # not an index: the list itself
+        (("child", "last_name"), 3),  # missing: the section it is missing from
+        (("nowhere", "at", "all"), None),
+        ((), None),
+    ],
+)
 def test_line_of(tmp_path, path, line):
     assert load_file(write(tmp_path / "case.yaml", LINES)).line_of(path) == line
 

@@ -60,7 +60,9 @@ def assert_one_error(result, exit_code: int = 1) -> str:
 
 
 def test_validate_lists_every_problem_with_path_and_line(runner, tmp_path):
-    path = write(tmp_path / "case.yaml", f"""\
+    path = write(
+        tmp_path / "case.yaml",
+        f"""\
 case_id: IN-2
 policy: hillingdon
 child:
@@ -89,7 +91,8 @@ professionals:
     agency: Surgery
     email: {NAME}
 support: {NAME}
-""")
+""",
+    )
     result = runner.invoke(cli, ["validate", str(path)])
     text = assert_one_error(result)
     expected = [
@@ -152,12 +155,24 @@ def _alias_bomb() -> str:
 
 
 def _broken_profile(tmp_path: Path) -> str:
-    write(tmp_path / "ours.yaml", yaml.safe_dump({
-        "extends": "hillingdon", "name": "ours",
-        "rules": [{"key": "initial_meeting", "label": "Initial meeting",
-                   "from": [{"event": "field", "field": "assessment.plan_decision", "label": "the decision"}],
-                   "offset": {"working_days": 10, "months": 1}, "source": "Within ten working days of the decision."}],
-    }))
+    write(
+        tmp_path / "ours.yaml",
+        yaml.safe_dump(
+            {
+                "extends": "hillingdon",
+                "name": "ours",
+                "rules": [
+                    {
+                        "key": "initial_meeting",
+                        "label": "Initial meeting",
+                        "from": [{"event": "field", "field": "assessment.plan_decision", "label": "the decision"}],
+                        "offset": {"working_days": 10, "months": 1},
+                        "source": "Within ten working days of the decision.",
+                    }
+                ],
+            }
+        ),
+    )
     return GOOD_CASE.replace("policy: hillingdon", "policy: ./ours.yaml")
 
 
@@ -165,22 +180,46 @@ BAD_INPUTS = {
     # name: (file name, content or a function of tmp_path giving it, what the message must say)
     "invalid-yaml": ("case.yaml", "case_id: [IN-1\npolicy: hillingdon\n", "is not valid YAML at line 2"),
     "invalid-json": ("case.json", '{"case_id": "IN-1",}', "is not valid JSON: Expecting property name"),
-    "wrong-types": ("case.yaml", "case_id: IN-1\npolicy: hillingdon\nchild: Test Child\nmeetings: {a: 1}\n",
-                    "child (line 3): Invalid input type"),
-    "impossible-date": ("case.yaml", GOOD_CASE.replace("2016-04-02", "2026-02-30"),
-                        "child.date_of_birth (line 6): Not a valid date"),
-    "end-before-start": ("case.yaml", GOOD_CASE + '    time: "10:00"\n    end_time: "09:00"\n',
-                         "meetings[0].end_time (line 13): The meeting must end after it starts"),
-    "unknown-meeting-type": ("case.yaml", GOOD_CASE.replace("type: initial", "type: coffee_morning"),
-                             "meetings[0].type (line 10): Must be one of: family_network, initial"),
-    "misspelt-key": ("case.yaml", GOOD_CASE.replace("plan_decision", "plan_desicion"),
-                     "assessment.plan_desicion (line 8): Unknown field"),
-    "unknown-policy": ("case.yaml", GOOD_CASE.replace("policy: hillingdon", "policy: camden"),
-                       "Unknown policy 'camden'. Built-in policies are: hertfordshire, hillingdon"),
-    "missing-profile-file": ("case.yaml", GOOD_CASE.replace("policy: hillingdon", "policy: ./nowhere.yaml"),
-                             "nowhere.yaml was not found"),
-    "broken-profile": ("case.yaml", _broken_profile,
-                       "is broken and cannot be used: rule 'initial_meeting': offset[0]: Give exactly one of"),
+    "wrong-types": (
+        "case.yaml",
+        "case_id: IN-1\npolicy: hillingdon\nchild: Test Child\nmeetings: {a: 1}\n",
+        "child (line 3): Invalid input type",
+    ),
+    "impossible-date": (
+        "case.yaml",
+        GOOD_CASE.replace("2016-04-02", "2026-02-30"),
+        "child.date_of_birth (line 6): Not a valid date",
+    ),
+    "end-before-start": (
+        "case.yaml",
+        GOOD_CASE + '    time: "10:00"\n    end_time: "09:00"\n',
+        "meetings[0].end_time (line 13): The meeting must end after it starts",
+    ),
+    "unknown-meeting-type": (
+        "case.yaml",
+        GOOD_CASE.replace("type: initial", "type: coffee_morning"),
+        "meetings[0].type (line 10): Must be one of: family_network, initial",
+    ),
+    "misspelt-key": (
+        "case.yaml",
+        GOOD_CASE.replace("plan_decision", "plan_desicion"),
+        "assessment.plan_desicion (line 8): Unknown field",
+    ),
+    "unknown-policy": (
+        "case.yaml",
+        GOOD_CASE.replace("policy: hillingdon", "policy: camden"),
+        "Unknown policy 'camden'. Built-in policies are: hertfordshire, hillingdon",
+    ),
+    "missing-profile-file": (
+        "case.yaml",
+        GOOD_CASE.replace("policy: hillingdon", "policy: ./nowhere.yaml"),
+        "nowhere.yaml was not found",
+    ),
+    "broken-profile": (
+        "case.yaml",
+        _broken_profile,
+        "is broken and cannot be used: rule 'initial_meeting': offset[0]: Give exactly one of",
+    ),
     "empty": ("case.yaml", "   \n\n", "is empty"),
     "only-comments": ("case.yaml", "# nothing here\n", "holds nothing"),
     "a-list": ("case.yaml", "- case_id: IN-1\n- policy: hillingdon\n", "holds a list"),
@@ -248,7 +287,9 @@ def test_unquoted_times_and_dates_stay_text(tmp_path):
 
 
 def test_unquoted_time_reaches_the_deadline_as_ten_oclock(runner, tmp_path):
-    path = write(tmp_path / "case.yaml", """\
+    path = write(
+        tmp_path / "case.yaml",
+        """\
 case_id: IN-3
 policy: hertfordshire
 child: {first_name: Test, last_name: Child}
@@ -257,7 +298,8 @@ meetings:
   - type: review
     date: 2026-12-03
     time: 10:00
-""")
+""",
+    )
     result = runner.invoke(cli, ["due-dates", str(path), "--json", "--as-of", "2026-11-20"])
     assert result.exit_code == 0, result.output
     (health,) = [d for d in json.loads(result.stdout)["deadlines"] if d["rule"] == "health_report"]
@@ -284,8 +326,10 @@ def test_line_numbers_point_at_the_field(tmp_path):
 
 
 def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(runner, tmp_path):
-    path = write(tmp_path / "case.yaml", "case_id: A-1\npolicy: hillingdon\nchild: {first_name: A, last_name: B}\n"
-                                         "meetings: []\nmeetings: []\n")
+    path = write(
+        tmp_path / "case.yaml",
+        "case_id: A-1\npolicy: hillingdon\nchild: {first_name: A, last_name: B}\nmeetings: []\nmeetings: []\n",
+    )
     result = runner.invoke(cli, ["validate", str(path)])
     text = assert_one_error(result)
     assert "line 5" in text and "'meetings' appears twice" in text
@@ -293,9 +337,12 @@ def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(runner, tmp_path):
 
 def test_cross_field_rules_are_reported_alongside_field_errors(runner, tmp_path):
     # "Every field error at once": a plan that ends before it starts is reported even when an action is also wrong.
-    path = write(tmp_path / "case.yaml", "case_id: A-1\npolicy: hillingdon\nchild: {first_name: A, last_name: B}\n"
-                                         "plan:\n  start: 2026-11-01\n  end: 2026-10-01\n"
-                                         "  actions:\n    - {action: Attend school, due: next week}\n")
+    path = write(
+        tmp_path / "case.yaml",
+        "case_id: A-1\npolicy: hillingdon\nchild: {first_name: A, last_name: B}\n"
+        "plan:\n  start: 2026-11-01\n  end: 2026-10-01\n"
+        "  actions:\n    - {action: Attend school, due: next week}\n",
+    )
     result = runner.invoke(cli, ["validate", str(path)])
     text = assert_one_error(result)
     assert "plan.end (line 6): The plan cannot end before it starts." in text

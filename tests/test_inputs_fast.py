@@ -79,8 +79,9 @@ def test_duplicate_keys_are_refused_on_the_fast_path(tmp_path):
     assert "the key 'start' appears twice in the same section" in message and "line 4" in message
 
 
-@pytest.mark.parametrize("text", ["a: &x 1\nb: *x\n", "a: [&x 1, *x]\n", "- &a\n  k: v\n- *a\n",
-                                  "a: {b: &x 1, c: *x}\n"])
+@pytest.mark.parametrize(
+    "text", ["a: &x 1\nb: *x\n", "a: [&x 1, *x]\n", "- &a\n  k: v\n- *a\n", "a: {b: &x 1, c: *x}\n"]
+)
 def test_anything_that_may_alias_goes_to_the_checking_loader(tmp_path, text):
     assert inputs._may_alias(text)
     assert "YAML aliases (*name) are not allowed" in _error(tmp_path, text)

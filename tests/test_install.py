@@ -21,7 +21,7 @@ def fake_tools(folder: Path, *, uid: int, has_library: bool) -> dict:
     scripts = {
         "ldconfig": f"#!/bin/sh\necho '{library}'\n",
         "id": f"#!/bin/sh\necho {uid}\n",
-        "apt-get": f"#!/bin/sh\necho \"$@\" >> {folder / 'apt.log'}\n",
+        "apt-get": f'#!/bin/sh\necho "$@" >> {folder / "apt.log"}\n',
     }
     for name, body in scripts.items():
         (folder / name).write_text(body)
@@ -30,8 +30,14 @@ def fake_tools(folder: Path, *, uid: int, has_library: bool) -> dict:
 
 
 def make(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", "system-libraries"], cwd=REPO, env=env, check=True,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        ["make", "--no-print-directory", "system-libraries"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_installed_library_means_nothing_to_do(tmp_path):

@@ -18,8 +18,14 @@ D = dt.date.fromisoformat
 
 
 def next_visit(tmp_path, visits: list[dict], as_of: str, **extra):
-    data = {"case_id": "VIS-1", "policy": "hillingdon", "child": {"first_name": "Test", "last_name": "Child"},
-            "plan": {"start": "2026-11-02"}, "visits": visits, **extra}
+    data = {
+        "case_id": "VIS-1",
+        "policy": "hillingdon",
+        "child": {"first_name": "Test", "last_name": "Child"},
+        "plan": {"start": "2026-11-02"},
+        "visits": visits,
+        **extra,
+    }
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     found = [d for d in api.due_dates(api.load(path), D(as_of)) if d.rule == "next_visit"]
@@ -31,15 +37,18 @@ def next_visit(tmp_path, visits: list[dict], as_of: str, **extra):
 VISITS = [{"date": "2026-11-10"}, {"date": "2026-12-01"}, {"date": "2026-11-20"}]
 
 
-@pytest.mark.parametrize(("as_of", "from_", "due", "status"), [
-    # Held today: it counts, and the next visit is 3 weeks on, still to do.
-    ("2026-12-01", "visits[1]", "2026-12-22", "open"),
-    ("2026-12-22", "visits[1]", "2026-12-22", "open"),   # due today is not yet overdue
-    ("2026-12-23", "visits[1]", "2026-12-22", "overdue"),
-    # Before 1 December the latest held visit is 20 November (listed last).
-    ("2026-11-30", "visits[2]", "2026-12-11", "open"),
-    ("2026-11-15", "visits[0]", "2026-12-01", "open"),
-])
+@pytest.mark.parametrize(
+    ("as_of", "from_", "due", "status"),
+    [
+        # Held today: it counts, and the next visit is 3 weeks on, still to do.
+        ("2026-12-01", "visits[1]", "2026-12-22", "open"),
+        ("2026-12-22", "visits[1]", "2026-12-22", "open"),  # due today is not yet overdue
+        ("2026-12-23", "visits[1]", "2026-12-22", "overdue"),
+        # Before 1 December the latest held visit is 20 November (listed last).
+        ("2026-11-30", "visits[2]", "2026-12-11", "open"),
+        ("2026-11-15", "visits[0]", "2026-12-01", "open"),
+    ],
+)
 def test_counts_from_the_latest_seen_visit_and_is_never_met_by_it(tmp_path, as_of, from_, due, status):
     dl = next_visit(tmp_path, VISITS, as_of)
     assert (dl.from_, dl.due, dl.status, dl.satisfied_on) == (from_, D(due), status, None)
@@ -59,4 +68,8 @@ def test_a_visit_where_the_child_was_not_seen_neither_restarts_nor_meets_it(tmp_
 def test_the_interval_set_in_the_plan_counts_from_the_latest_visit(tmp_path):
     dl = next_visit(tmp_path, VISITS, "2026-12-02", **{"plan": {"start": "2026-11-02", "visit_interval_weeks": 2}})
     assert (dl.from_, dl.due, dl.status, dl.basis) == (
-        "visits[1]", D("2026-12-15"), "open", "2 weeks (as set in plan.visit_interval_weeks)")
+        "visits[1]",
+        D("2026-12-15"),
+        "open",
+        "2 weeks (as set in plan.visit_interval_weeks)",
+    )

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import docx
 import pypdf
-import pyzipper
 import pytest
+import pyzipper
 import yaml
 from click.testing import CliRunner
 
@@ -65,9 +65,24 @@ def built(tmp_path_factory):
     secret = base / "in" / "password.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
     out = base / "out"
-    result = CliRunner().invoke(cli, ["pack", "transfer", str(SAMPLE), "--attach", str(assessment), "--attach",
-                                      str(report), "--password-file", str(secret), "-o", str(out),
-                                      "--as-of", AS_OF.isoformat()])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "pack",
+            "transfer",
+            str(SAMPLE),
+            "--attach",
+            str(assessment),
+            "--attach",
+            str(report),
+            "--password-file",
+            str(secret),
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+    )
     assert result.exit_code == 0, result.output
     pdf_path, zip_path = out / f"{CASE_ID}_transfer-pack.pdf", out / f"{CASE_ID}_transfer-pack.zip"
     reader = pypdf.PdfReader(pdf_path)
@@ -76,8 +91,16 @@ def built(tmp_path_factory):
     archive = pyzipper.AESZipFile(zip_path)  # with a password the zip is AES-256 encrypted too
     archive.setpassword(PASSWORD.encode("utf-8"))
     files = {name: archive.read(name) for name in archive.namelist()}
-    return {"result": result, "out": out, "pdf_path": pdf_path, "zip_path": zip_path, "reader": reader,
-            "encrypted": encrypted, "files": files, "manifest": json.loads(files["manifest.json"])}
+    return {
+        "result": result,
+        "out": out,
+        "pdf_path": pdf_path,
+        "zip_path": zip_path,
+        "reader": reader,
+        "encrypted": encrypted,
+        "files": files,
+        "manifest": json.loads(files["manifest.json"]),
+    }
 
 
 def expected_parts() -> list[str]:
@@ -90,9 +113,12 @@ def expected_parts() -> list[str]:
 
 # ---- the command and its two files -------------------------------------------------------------------------------
 
+
 def test_cli_writes_exactly_the_pdf_and_the_zip_readable_by_the_owner_only(built):
-    assert sorted(p.name for p in built["out"].iterdir()) == [f"{CASE_ID}_transfer-pack.pdf",
-                                                              f"{CASE_ID}_transfer-pack.zip"]
+    assert sorted(p.name for p in built["out"].iterdir()) == [
+        f"{CASE_ID}_transfer-pack.pdf",
+        f"{CASE_ID}_transfer-pack.zip",
+    ]
     for path in built["out"].iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert f"Wrote {path}" in built["result"].stdout
@@ -135,7 +161,8 @@ def test_merged_pdf_has_a_bookmark_per_document_and_every_page(built):
     position = next(i for i, item in enumerate(outline) if item is top[1])
     nested = outline[position + 1]
     assert isinstance(nested, list) and "Child in Need who has moved to your area: Tyler Bishop" in [
-        i.title for i in nested if not isinstance(i, list)]
+        i.title for i in nested if not isinstance(i, list)
+    ]
 
 
 def test_index_lists_each_part_with_its_pages_and_source(built):
@@ -144,11 +171,23 @@ def test_index_lists_each_part_with_its_pages_and_source(built):
     top = [item for item in reader.outline if not isinstance(item, list)][1:]
     for item, nxt in zip(top, top[1:] + [None]):
         first = reader.get_destination_page_number(item) + 1
-        last = (reader.get_destination_page_number(nxt) if nxt is not None else len(reader.pages))
+        last = reader.get_destination_page_number(nxt) if nxt is not None else len(reader.pages)
         pages = f"{first}–{last}" if last > first else f"{first}"
         assert f"{norm(item.title)} {pages}" in index, (item.title, pages)
-    assert contains_all(index, ["HIL0109_assessment.pdf", "Attached as given", "school-report.docx",
-                                "Not in this PDF: Word file in the zip", "Generated", "Borough of Westmere"]) == []
+    assert (
+        contains_all(
+            index,
+            [
+                "HIL0109_assessment.pdf",
+                "Attached as given",
+                "school-report.docx",
+                "Not in this PDF: Word file in the zip",
+                "Generated",
+                "Borough of Westmere",
+            ],
+        )
+        == []
+    )
 
 
 def test_manifest_sizes_and_hashes_match_the_zip(built):
@@ -179,9 +218,16 @@ def test_zip_and_merged_pdf_are_reproducible(built):
     """Same input, same bytes; and nothing in them comes from the clock, which two calls a moment apart would
     not show: every date in the merged PDF and the zip is the --as-of date."""
     case = api.load(SAMPLE, {"closures": []})
-    parts = [transfer.Part("Letter", "generated", pdf=built["files"][f"{CASE_ID}_transfer-letter.pdf"],
-                           docx=built["files"][f"{CASE_ID}_transfer-letter.docx"], pdf_name="a.pdf",
-                           docx_name="a.docx")]
+    parts = [
+        transfer.Part(
+            "Letter",
+            "generated",
+            pdf=built["files"][f"{CASE_ID}_transfer-letter.pdf"],
+            docx=built["files"][f"{CASE_ID}_transfer-letter.docx"],
+            pdf_name="a.pdf",
+            docx_name="a.docx",
+        )
+    ]
     manifest = {"generated": AS_OF.isoformat()}
     zipped = transfer._zip(parts, manifest, AS_OF)
     assert zipped == transfer._zip(parts, manifest, AS_OF)
@@ -218,78 +264,145 @@ def test_manifest_hashes_the_whole_of_a_large_file():
 
 # ---- what the documents say -------------------------------------------------------------------------------------
 
+
 def test_letter_gives_the_engines_transfer_in_meeting_date(built):
     case = api.load(SAMPLE, {"closures": []})
     deadline = find(api.due_dates(case, AS_OF), "transfer_in_meeting")
     # Resident from Saturday 14 November 2026: day 1 is Monday 16 November, day 20 is Friday 11 December.
     assert longdate(deadline.due) == "Friday 11 December 2026"
-    for text in (docx_text(built["files"][f"{CASE_ID}_transfer-letter.docx"]),
-                 pdf_text(built["files"][f"{CASE_ID}_transfer-letter.pdf"])):
+    for text in (
+        docx_text(built["files"][f"{CASE_ID}_transfer-letter.docx"]),
+        pdf_text(built["files"][f"{CASE_ID}_transfer-letter.pdf"]),
+    ):
         assert f"convene a Child in Need meeting by {longdate(deadline.due)}" in norm(text)
         assert deadline.explanation() in norm(text)
 
 
 LETTER_NEEDLES = [
-    "Child in Need who has moved to your area: Tyler Bishop", "Dear Ifeoma Chukwu", "Who has moved", "When and where",
-    "Why Tyler is a Child in Need", "Risks", "Impact of the move on Tyler's vulnerability",
-    "Your first Child in Need meeting", "Consent to share information", "What is enclosed", "Contacts",
-    "19 March 2015 (aged 11)", "Jade Bishop", "Lacey Bishop", "Saturday 14 November 2026", "27 Halyard Way",
-    "Wayne Harker lives in Westmere", "Trafficking or modern slavery", "Friday 11 December 2026",
-    "Thursday 10 December 2026", "Joint home visit with Ifeoma Chukwu", "Tuesday 3 November 2026",
-    "Samuel Oyelaran", "01632 960151", "Vikram Sandhu", "01632 960153", "Ifeoma Chukwu", "01632 960701",
-    "Graham Pollard", "graham.pollard@westmere.example.gov.uk", "Transfer checklist", "Case summary",
-    "HIL0109 assessment", "Enclosed as given (PDF)", "School report",
+    "Child in Need who has moved to your area: Tyler Bishop",
+    "Dear Ifeoma Chukwu",
+    "Who has moved",
+    "When and where",
+    "Why Tyler is a Child in Need",
+    "Risks",
+    "Impact of the move on Tyler's vulnerability",
+    "Your first Child in Need meeting",
+    "Consent to share information",
+    "What is enclosed",
+    "Contacts",
+    "19 March 2015 (aged 11)",
+    "Jade Bishop",
+    "Lacey Bishop",
+    "Saturday 14 November 2026",
+    "27 Halyard Way",
+    "Wayne Harker lives in Westmere",
+    "Trafficking or modern slavery",
+    "Friday 11 December 2026",
+    "Thursday 10 December 2026",
+    "Joint home visit with Ifeoma Chukwu",
+    "Tuesday 3 November 2026",
+    "Samuel Oyelaran",
+    "01632 960151",
+    "Vikram Sandhu",
+    "01632 960153",
+    "Ifeoma Chukwu",
+    "01632 960701",
+    "Graham Pollard",
+    "graham.pollard@westmere.example.gov.uk",
+    "Transfer checklist",
+    "Case summary",
+    "HIL0109 assessment",
+    "Enclosed as given (PDF)",
+    "School report",
     "Sent as a Word file (in the zip)",
 ]
 
 
 def test_letter_docx_and_pdf_carry_the_same_content(built):
     files = built["files"]
-    needles = LETTER_NEEDLES + (["Child in Need plan"] if HAS["plan"] else []) + (
-        [RECORD_TITLE] if HAS["review_record"] else [])
+    needles = (
+        LETTER_NEEDLES
+        + (["Child in Need plan"] if HAS["plan"] else [])
+        + ([RECORD_TITLE] if HAS["review_record"] else [])
+    )
     assert contains_all(docx_text(files[f"{CASE_ID}_transfer-letter.docx"]), needles) == []
     assert contains_all(pdf_text(files[f"{CASE_ID}_transfer-letter.pdf"]), needles) == []
 
 
 def test_checklist_reports_what_the_pack_holds(built):
     files = built["files"]
-    needles = ["Transfer checklist: Tyler Bishop", "Information shared with the receiving authority",
-               "Social work assessment", "Attached as given: HIL0109_assessment.pdf",
-               "Summary / case report", "Consent to share", "Given on Tuesday 3 November 2026.",
-               "Other agencies informed", "Copperbeech Academy", "Greenway Housing Association",
-               "Family told of their responsibilities", "register with a school and a GP",
-               "Impact of the move on the child's vulnerability", "Changes in protective factors",
-               "Increased risk from known perpetrators", "Trafficking or modern slavery", "Sign-off",
-               "Every check is done."]
+    needles = [
+        "Transfer checklist: Tyler Bishop",
+        "Information shared with the receiving authority",
+        "Social work assessment",
+        "Attached as given: HIL0109_assessment.pdf",
+        "Summary / case report",
+        "Consent to share",
+        "Given on Tuesday 3 November 2026.",
+        "Other agencies informed",
+        "Copperbeech Academy",
+        "Greenway Housing Association",
+        "Family told of their responsibilities",
+        "register with a school and a GP",
+        "Impact of the move on the child's vulnerability",
+        "Changes in protective factors",
+        "Increased risk from known perpetrators",
+        "Trafficking or modern slavery",
+        "Sign-off",
+        "Every check is done.",
+    ]
     if HAS["plan"]:
         needles.append("Generated from the case file (PDF and Word).")
     if HAS["review_record"]:
         needles.append(RECORD_TITLE)
-    for text in (docx_text(files[f"{CASE_ID}_transfer-checklist.docx"]),
-                 pdf_text(files[f"{CASE_ID}_transfer-checklist.pdf"])):
+    for text in (
+        docx_text(files[f"{CASE_ID}_transfer-checklist.docx"]),
+        pdf_text(files[f"{CASE_ID}_transfer-checklist.pdf"]),
+    ):
         assert contains_all(text, needles) == []
 
 
 def test_case_summary_docx_and_pdf_carry_the_same_content(built):
     case = api.load(SAMPLE, {"closures": []})
     files = built["files"]
-    needles = ["Case summary: Tyler Bishop", "The child", "Family and network", "Professionals involved",
-               "Assessment", "Child in Need plan", "Needs and services", "Outcomes", "Actions", "Contingency plan",
-               "Views", "Meetings and visits", "Deadlines still to meet", "Westmere Park School",
-               "Monday 1 June 2026", "Thursday 11 June 2026", "Maureen Bishop", "Dr Lena Kowalczyk",
-               "nadia.carvalho@safeharbour.example.org"]
+    needles = [
+        "Case summary: Tyler Bishop",
+        "The child",
+        "Family and network",
+        "Professionals involved",
+        "Assessment",
+        "Child in Need plan",
+        "Needs and services",
+        "Outcomes",
+        "Actions",
+        "Contingency plan",
+        "Views",
+        "Meetings and visits",
+        "Deadlines still to meet",
+        "Westmere Park School",
+        "Monday 1 June 2026",
+        "Thursday 11 June 2026",
+        "Maureen Bishop",
+        "Dr Lena Kowalczyk",
+        "nadia.carvalho@safeharbour.example.org",
+    ]
     for action in case.data["plan"]["actions"]:
         needles += [action["owner"], longdate(action["due"])]
     for text in (docx_text(files[f"{CASE_ID}_case-summary.docx"]), pdf_text(files[f"{CASE_ID}_case-summary.pdf"])):
         assert contains_all(text, needles) == []
 
 
-@pytest.mark.skipif(not (HAS["plan"] and HAS["review_record"]),
-                    reason="cin_docs.documents.plan / review_record are not written yet")
+@pytest.mark.skipif(
+    not (HAS["plan"] and HAS["review_record"]), reason="cin_docs.documents.plan / review_record are not written yet"
+)
 def test_plan_and_latest_review_record_are_in_the_pack(built):
     files = built["files"]
-    assert {f"{CASE_ID}_plan.pdf", f"{CASE_ID}_plan.docx", f"{CASE_ID}_review-record_2026-11-03.pdf",
-            f"{CASE_ID}_review-record_2026-11-03.docx"} <= set(files)
+    assert {
+        f"{CASE_ID}_plan.pdf",
+        f"{CASE_ID}_plan.docx",
+        f"{CASE_ID}_review-record_2026-11-03.pdf",
+        f"{CASE_ID}_review-record_2026-11-03.docx",
+    } <= set(files)
     assert "Tuesday 3 November 2026" in norm(docx_text(files[f"{CASE_ID}_review-record_2026-11-03.docx"]))
 
 
@@ -298,7 +411,7 @@ def test_the_packs_record_is_not_distributed_to_the_restrained_father(built):
     for name in (f"{CASE_ID}_review-record_2026-11-03.docx", f"{CASE_ID}_review-record_2026-11-03.pdf"):
         data = built["files"][name]
         text = norm(docx_text(data) if name.endswith(".docx") else pdf_text(data))
-        distribution = text[text.rindex("Distribution"):]
+        distribution = text[text.rindex("Distribution") :]
         assert "Jade Bishop" in distribution and "Wayne Harker" not in distribution
 
 
@@ -319,8 +432,9 @@ def test_templates_use_only_what_the_context_provides():
     contexts = {
         "transfer-letter": letter_context(case, AS_OF, []),
         "case-summary": summary_context(case, AS_OF),
-        "transfer-checklist": transfer.checklist_context(case, AS_OF, plan=None, plan_reason="x", record=None,
-                                                         record_reason="y", assessments=[]),
+        "transfer-checklist": transfer.checklist_context(
+            case, AS_OF, plan=None, plan_reason="x", record=None, record_reason="y", assessments=[]
+        ),
     }
     for name, context in contexts.items():
         template = DocxTemplate(resources.docx_templates_dir() / f"{name}.docx")
@@ -335,6 +449,7 @@ def test_letter_kind_on_its_own_lists_the_standard_enclosures():
 
 
 # ---- no deadline to give -----------------------------------------------------------------------------------------
+
 
 def write_case(tmp_path: Path, **changes) -> Path:
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
@@ -361,8 +476,10 @@ def test_letter_says_it_cannot_give_a_deadline_under_a_policy_without_the_rule(t
     context = letter_context(case, AS_OF, [])
     assert context["first_meeting"]["available"] is False
     text = norm(docx_text(api.render_bytes("transfer-letter", context, "docx")))
-    assert ("The Hertfordshire policy, under which this letter was produced, sets no timescale for the receiving "
-            "authority's first Child in Need meeting, so this letter cannot give a deadline for it.") in text
+    assert (
+        "The Hertfordshire policy, under which this letter was produced, sets no timescale for the receiving "
+        "authority's first Child in Need meeting, so this letter cannot give a deadline for it."
+    ) in text
     assert "convene a Child in Need meeting by" not in text
 
 
@@ -376,10 +493,10 @@ def test_letter_without_the_residence_date_says_why_there_is_no_date(tmp_path):
 
 # ---- refusals: nothing is written ---------------------------------------------------------------------------------
 
+
 def run_pack(tmp_path: Path, *args: str):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["pack", "transfer", str(SAMPLE), "-o", str(out), "--as-of", "2026-11-23",
-                                      *args])
+    result = CliRunner().invoke(cli, ["pack", "transfer", str(SAMPLE), "-o", str(out), "--as-of", "2026-11-23", *args])
     return result, out
 
 
@@ -395,13 +512,19 @@ def test_missing_attachment_is_a_clear_error_and_nothing_is_written(tmp_path):
     assert_nothing_written(out)
 
 
-@pytest.mark.parametrize("name, content, says", [
-    ("assessment.pdf", b"<html>not a pdf</html>", "is named .pdf but is not a PDF file that can be read (it does "
-                                                  "not start with %PDF-)"),
-    ("assessment.pdf", b"%PDF-1.7\n garbage that is not a PDF at all", "(it is damaged)"),
-    ("notes.txt", b"plain text", "a transfer pack takes PDF (.pdf) and Word (.docx) files only"),
-    ("report.docx", b"not a zip", "is named .docx but is not a Word document"),
-])
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        (
+            "assessment.pdf",
+            b"<html>not a pdf</html>",
+            "is named .pdf but is not a PDF file that can be read (it does not start with %PDF-)",
+        ),
+        ("assessment.pdf", b"%PDF-1.7\n garbage that is not a PDF at all", "(it is damaged)"),
+        ("notes.txt", b"plain text", "a transfer pack takes PDF (.pdf) and Word (.docx) files only"),
+        ("report.docx", b"not a zip", "is named .docx but is not a Word document"),
+    ],
+)
 def test_bad_attachment_is_a_clear_error_and_nothing_is_written(tmp_path, name, content, says):
     bad = tmp_path / name
     bad.write_bytes(content)
@@ -452,11 +575,15 @@ def test_help_warns_to_send_the_password_separately():
 
 # ---- a sparse case: what is missing is named ----------------------------------------------------------------------
 
+
 def sparse_case(tmp_path: Path, **extra) -> api.Case:
-    data = {"case_id": "HIL-TEST-7", "policy": "hillingdon",
-            "child": {"first_name": "Robin", "last_name": "Example"},
-            "social_worker": {"name": "Sam Carter"},
-            "transfer": {"receiving_authority": {"name": "Borough of Elsewhere"}}}
+    data = {
+        "case_id": "HIL-TEST-7",
+        "policy": "hillingdon",
+        "child": {"first_name": "Robin", "last_name": "Example"},
+        "social_worker": {"name": "Sam Carter"},
+        "transfer": {"receiving_authority": {"name": "Borough of Elsewhere"}},
+    }
     data.update(extra)
     data = {key: value for key, value in data.items() if value is not None}
     path = tmp_path / "sparse.yaml"
@@ -466,13 +593,26 @@ def sparse_case(tmp_path: Path, **extra) -> api.Case:
 
 def test_checklist_names_every_check_not_done_or_not_recorded(tmp_path):
     case = sparse_case(tmp_path)
-    context = transfer.checklist_context(case, AS_OF, plan=None, plan_reason="the case file has no plan",
-                                         record=None, record_reason="no review has been held", assessments=[])
+    context = transfer.checklist_context(
+        case,
+        AS_OF,
+        plan=None,
+        plan_reason="the case file has no plan",
+        record=None,
+        record_reason="no review has been held",
+        assessments=[],
+    )
     assert context["outstanding"] == [
-        "Social work assessment", "Child in Need plan", "Minutes of the latest Child in Need review",
-        "Consent to share", "Other agencies informed (school, GP, …)",
+        "Social work assessment",
+        "Child in Need plan",
+        "Minutes of the latest Child in Need review",
+        "Consent to share",
+        "Other agencies informed (school, GP, …)",
         "Family told of their responsibilities (education and health registration in the new area)",
-        "Changes in protective factors", "Increased risk from known perpetrators", "Trafficking or modern slavery"]
+        "Changes in protective factors",
+        "Increased risk from known perpetrators",
+        "Trafficking or modern slavery",
+    ]
     rows = {r["item"]: r for s in context["sections"] for r in s["rows"]}
     assert rows["Child in Need plan"]["detail"] == "Not in this pack: the case file has no plan."
     assert rows["Consent to share"]["done"] is None
@@ -481,8 +621,9 @@ def test_checklist_names_every_check_not_done_or_not_recorded(tmp_path):
 def test_a_part_the_case_cannot_give_is_left_out_with_a_warning(tmp_path):
     pytest.importorskip("cin_docs.documents.plan")
     warnings: list[str] = []
-    parts, reason = transfer._registry_part(sparse_case(tmp_path), "plan", "Child in Need plan",
-                                            Options(as_of=AS_OF, allow_unsmart=True), warnings)
+    parts, reason = transfer._registry_part(
+        sparse_case(tmp_path), "plan", "Child in Need plan", Options(as_of=AS_OF, allow_unsmart=True), warnings
+    )
     assert parts == [] and reason and len(warnings) == 1
     assert warnings[0].startswith("The Child in Need plan is not in the pack: ")
 

@@ -37,8 +37,10 @@ def test_transfer_letter_sent_after_the_move_says_the_family_has_moved():
     ctx = api.build(case, "transfer-letter", Options(as_of=AS_OF)).outputs[0].context
     for text in both("transfer-letter", ctx):
         assert "Child in Need who has moved to your area: Tyler Bishop" in text
-        assert "a Child in Need plan with the London Borough of Hillingdon, moved to your area on Saturday 14 " \
-               "November 2026" in text
+        assert (
+            "a Child in Need plan with the London Borough of Hillingdon, moved to your area on Saturday 14 "
+            "November 2026" in text
+        )
         assert "is moving" not in text
         assert "Jade Bishop, Mother, with parental responsibility; Lacey Bishop, Half-sister (aged 3)" in text
         assert "((" not in text.replace(" ", "") and "))" not in text.replace(" ", "")
@@ -61,11 +63,16 @@ def test_authority_names_take_the_where_english_needs_it():
 
 
 def test_the_receiving_address_does_not_stack_department_names():
-    assert addressee_lines({"name": "Borough of Westmere", "team": "Children's Assessment Service",
-                            "address_lines": ["Tidemill House", "Westmere"]}) == [
-        "Children's Assessment Service", "Borough of Westmere", "Tidemill House", "Westmere"]
-    assert addressee_lines({"name": "Borough of Westmere", "address_lines": ["Children's Social Care", "Westmere"]}) \
-        == ["Children's Social Care", "Borough of Westmere", "Westmere"]
+    assert addressee_lines(
+        {
+            "name": "Borough of Westmere",
+            "team": "Children's Assessment Service",
+            "address_lines": ["Tidemill House", "Westmere"],
+        }
+    ) == ["Children's Assessment Service", "Borough of Westmere", "Tidemill House", "Westmere"]
+    assert addressee_lines(
+        {"name": "Borough of Westmere", "address_lines": ["Children's Social Care", "Westmere"]}
+    ) == ["Children's Social Care", "Borough of Westmere", "Westmere"]
 
 
 def test_an_nrpf_only_case_is_told_no_cin_plan_is_needed():
@@ -91,20 +98,30 @@ def test_the_plan_marks_an_overdue_next_visit(tmp_path):
 def test_office_closures_skipped_by_a_working_day_count_are_named(tmp_path):
     # m23: 2 working days after Wednesday 23 December 2026 with the office closed 24, 29, 30 and 31 December.
     closures = [dt.date(2026, 12, 24), dt.date(2026, 12, 29), dt.date(2026, 12, 30), dt.date(2026, 12, 31)]
-    case = load(tmp_path, "hillingdon-mid-plan", lambda data: data["meetings"].append(
-        {"type": "cin", "date": dt.date(2026, 12, 23), "time": "10:00"}))
+    case = load(
+        tmp_path,
+        "hillingdon-mid-plan",
+        lambda data: data["meetings"].append({"type": "cin", "date": dt.date(2026, 12, 23), "time": "10:00"}),
+    )
     case.config = {"closures": closures}
-    (update,) = [d for d in api.due_dates(case, dt.date(2027, 1, 10)) if d.rule == "plan_update"
-                 and d.from_date == dt.date(2026, 12, 23)]
+    (update,) = [
+        d
+        for d in api.due_dates(case, dt.date(2027, 1, 10))
+        if d.rule == "plan_update" and d.from_date == dt.date(2026, 12, 23)
+    ]
     assert update.due == dt.date(2027, 1, 5)  # 25, 28 Dec and 1 Jan are bank holidays
     assert update.explanation() == (
         "2 working days after the meeting on Wednesday 23 December 2026 (office closure days not counted: "
         "Thursday 24 December 2026, Tuesday 29 December 2026, Wednesday 30 December 2026 and Thursday 31 "
-        "December 2026)")
+        "December 2026)"
+    )
     assert "closure" not in update.to_json()["basis"]  # the JSON contract is unchanged
     case.config = {"closures": []}
-    (plain,) = [d for d in api.due_dates(case, dt.date(2027, 1, 10)) if d.rule == "plan_update"
-                and d.from_date == dt.date(2026, 12, 23)]
+    (plain,) = [
+        d
+        for d in api.due_dates(case, dt.date(2027, 1, 10))
+        if d.rule == "plan_update" and d.from_date == dt.date(2026, 12, 23)
+    ]
     assert "closure" not in plain.explanation()
 
 

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from cin_docs.cli import cli
 
-
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 AS_OF = "2026-11-23"
@@ -49,8 +48,20 @@ def rendered(tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("conformance")
     for kind, sample in KIND_SAMPLES.items():
         run(["render", kind, str(SAMPLES / sample), "--format", "pdf", "-o", str(out / kind), "--as-of", AS_OF])
-    run(["pack", "panel", str(SAMPLES / "hertfordshire-panel.yaml"), "--panel-date", "2026-12-31", "--force",
-         "-o", str(out / "panel"), "--as-of", AS_OF])
+    run(
+        [
+            "pack",
+            "panel",
+            str(SAMPLES / "hertfordshire-panel.yaml"),
+            "--panel-date",
+            "2026-12-31",
+            "--force",
+            "-o",
+            str(out / "panel"),
+            "--as-of",
+            AS_OF,
+        ]
+    )
     run(["pack", "transfer", str(SAMPLES / "transfer-out.yaml"), "-o", str(out / "transfer"), "--as-of", AS_OF])
     pdfs = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
     # The transfer pack's documents as they go in its zip, one PDF each.
@@ -74,8 +85,7 @@ def test_every_kind_and_pack_was_rendered(rendered):
 def test_every_document_passes_pdf_ua1_and_pdf_a3a(rendered, profile):
     # The merged transfer pack is built by pypdf from separate PDFs (cin_docs/packs/transfer.py), which keeps no
     # structure tree: it is not claimed conformant (issue 11: build it as one HTML document). Its parts are.
-    problems = {name: failures(data, profile) for name, data in rendered.items()
-                if not name.startswith("transfer/")}
+    problems = {name: failures(data, profile) for name, data in rendered.items() if not name.startswith("transfer/")}
     assert {name: found for name, found in problems.items() if found} == {}
 
 

@@ -36,8 +36,9 @@ SHARED = _find_shared()
 CONTRACT = SHARED / "domain" / "timescales.md" if SHARED is not None else None
 # Only the tests that read the policy texts or the contract skip without shared/; the profiles' worked examples,
 # the registries and extends: never do.
-needs_shared = pytest.mark.skipif(SHARED is None, reason="needs the shared/ folder (policy texts, deadline "
-                                                         "contract) beside this checkout")
+needs_shared = pytest.mark.skipif(
+    SHARED is None, reason="needs the shared/ folder (policy texts, deadline contract) beside this checkout"
+)
 SEED_PREFIX = {"hillingdon": "000_", "hertfordshire": "003_"}
 PROFILES = builtin_names()
 
@@ -161,7 +162,7 @@ def worked_example(profile: dict, rule: dict, example: dict) -> tuple[dict, dt.d
     item: dict = {}
     for key, value in example["when"].items():
         if key.startswith("item."):
-            item[key[len("item."):]] = value
+            item[key[len("item.") :]] = value
         elif key == "field_set":
             _set_path(case, value, 4)
         else:
@@ -180,7 +181,7 @@ def lifecycle_status(profile: dict, rule: dict, example: dict) -> str:
     item: dict = {}
     for key, value in example["when"].items():
         if key.startswith("item."):
-            item[key[len("item."):]] = value
+            item[key[len("item.") :]] = value
         elif key == "field_set":
             _set_path(case, value, 4)
         else:
@@ -244,15 +245,20 @@ class TestProfileContract:
 
     def test_every_rule_the_plan_end_changes_has_a_lifecycle_example(self, name):
         # "at least one lifecycle example per changed rule" (issue 7): stop/items rules, targets, exceptions
-        missing = [r["key"] for r in load_profile(name)["rules"]
-                   if (r["plan_end"] != "ignore" or r["kind"] == "target" or r["exceptions"])
-                   and not any(e.get("status") for e in r["examples"])]
+        missing = [
+            r["key"]
+            for r in load_profile(name)["rules"]
+            if (r["plan_end"] != "ignore" or r["kind"] == "target" or r["exceptions"])
+            and not any(e.get("status") for e in r["examples"])
+        ]
         assert missing == []
 
     def test_exceptions_have_a_worked_example(self, name):
         for rule in load_profile(name)["rules"]:
             for exc in rule["exceptions"]:
-                assert any(e.get("status") == "info" and e["when"] == exc["when"] for e in rule["examples"]), rule["key"]
+                assert any(e.get("status") == "info" and e["when"] == exc["when"] for e in rule["examples"]), rule[
+                    "key"
+                ]
 
     def test_facts_have_no_satisfier(self, name):
         for rule in load_profile(name)["rules"]:
@@ -281,10 +287,16 @@ def test_source_is_quoted_from_the_policy(name, rule_key, where, source):
 
 
 def test_quoted_fragments_split_at_ellipses_and_keep_quoted_references():
-    source = ('Plans are reviewed ... within ten working days. (2.2; for reviews, 2.5: "A copy of the record ..., '
-              'parent and others")')
+    source = (
+        'Plans are reviewed ... within ten working days. (2.2; for reviews, 2.5: "A copy of the record ..., '
+        'parent and others")'
+    )
     assert [f.strip() for f in _quoted_fragments(source)] == [
-        "Plans are reviewed", "within ten working days.", "A copy of the record", ", parent and others"]
+        "Plans are reviewed",
+        "within ten working days.",
+        "A copy of the record",
+        ", parent and others",
+    ]
 
 
 @needs_shared
@@ -341,14 +353,28 @@ SATISFIERS = {
 
 def test_every_satisfying_event_is_handled():
     D = dt.date.fromisoformat
-    case = {"meetings": [{"type": "review", "date": D("2026-11-10")}, {"type": "review", "date": D("2026-11-11")},
-                         {"type": "review", "date": D("2026-12-14")}],  # after as-of: not held, never counts
-            "visits": [{"date": D("2026-10-15")}, {"date": D("2026-11-16")}],
-            "assessment": {"completed": D("2026-11-13")}, "plan": {"end": D("2026-11-21")},
-            "nrpf": {"checks": [D("2026-10-01"), D("2026-11-17")]},
-            "professionals": [{"name": "Dr Asha Rao", "agency_type": "health"}, {"name": "PC Lee", "agency_type": "police"}]}
-    item = {"resolved": D("2026-11-12"), "reports_received": [{"by": "PC Lee", "received": D("2026-11-09")},
-                                                              {"by": "dr asha rao", "received": D("2026-11-18")}]}
+    case = {
+        "meetings": [
+            {"type": "review", "date": D("2026-11-10")},
+            {"type": "review", "date": D("2026-11-11")},
+            {"type": "review", "date": D("2026-12-14")},
+        ],  # after as-of: not held, never counts
+        "visits": [{"date": D("2026-10-15")}, {"date": D("2026-11-16")}],
+        "assessment": {"completed": D("2026-11-13")},
+        "plan": {"end": D("2026-11-21")},
+        "nrpf": {"checks": [D("2026-10-01"), D("2026-11-17")]},
+        "professionals": [
+            {"name": "Dr Asha Rao", "agency_type": "health"},
+            {"name": "PC Lee", "agency_type": "police"},
+        ],
+    }
+    item = {
+        "resolved": D("2026-11-12"),
+        "reports_received": [
+            {"by": "PC Lee", "received": D("2026-11-09")},
+            {"by": "dr asha rao", "received": D("2026-11-18")},
+        ],
+    }
     escalation = {"stages": [{"stage": 1, "started": D("2026-11-19")}, {"stage": 2, "started": D("2026-11-20")}]}
     engine = _bare_engine(case)
     hit = Hit(dt.date(2026, 11, 2), "x", "x", item=item, escalation=escalation)
@@ -380,12 +406,20 @@ OFFSET_RESULTS = {
     "months": (3, "2027-02-02", None, "3 months"),
     "years": (3, "2029-11-02", None, "3 years"),
     "hours_before": (3, "2026-11-02", dt.time(7, 0), "3 hours before"),
-    "weeks_from_field": ("plan.visit_interval_weeks", "2026-11-16", None,
-                         "2 weeks (as set in plan.visit_interval_weeks)"),
+    "weeks_from_field": (
+        "plan.visit_interval_weeks",
+        "2026-11-16",
+        None,
+        "2 weeks (as set in plan.visit_interval_weeks)",
+    ),
     # The last Thursday of November is the 26th; 7 working days before it (the 17th) is after the 2nd.
     "birthday": (3, "2029-11-02", None, "3rd birthday"),
-    "panel_date": ({"weekday": "thursday", "referral_working_days": 7}, "2026-11-26", None,
-                   "the last Thursday of a month, leaving 7 working days to refer"),
+    "panel_date": (
+        {"weekday": "thursday", "referral_working_days": 7},
+        "2026-11-26",
+        None,
+        "the last Thursday of a month, leaving 7 working days to refer",
+    ),
 }
 
 
@@ -413,20 +447,27 @@ def test_extends_overrides_removes_and_adds(tmp_path, write_file):
     record = copy.deepcopy(next(r for r in _builtin_yaml("hertfordshire")["rules"] if r["key"] == "meeting_record"))
     record["offset"] = {"working_days": 5}
     record["examples"] = []
-    write_file("my-authority.yaml", {
-        "extends": "hertfordshire",
-        "name": "my-authority",
-        "label": "My Authority",
-        "closures": ["2026-11-20"],
-        "remove_rules": ["independent_chair"],
-        "rules": [record],
-    })
-    case_path = write_file("case.yaml", {
-        "case_id": "EXT-1", "policy": "./my-authority.yaml",
-        "child": {"first_name": "Test", "last_name": "Child"},
-        "plan": {"start": "2026-11-16"},
-        "meetings": [{"type": "initial", "date": "2026-11-16"}],
-    })
+    write_file(
+        "my-authority.yaml",
+        {
+            "extends": "hertfordshire",
+            "name": "my-authority",
+            "label": "My Authority",
+            "closures": ["2026-11-20"],
+            "remove_rules": ["independent_chair"],
+            "rules": [record],
+        },
+    )
+    case_path = write_file(
+        "case.yaml",
+        {
+            "case_id": "EXT-1",
+            "policy": "./my-authority.yaml",
+            "child": {"first_name": "Test", "last_name": "Child"},
+            "plan": {"start": "2026-11-16"},
+            "meetings": [{"type": "initial", "date": "2026-11-16"}],
+        },
+    )
     case = api.load(case_path)
     assert case.profile["name"] == "my-authority"
     assert case.profile["closures"] == [dt.date(2026, 11, 20)]
@@ -447,8 +488,15 @@ def test_extends_overrides_removes_and_adds(tmp_path, write_file):
 
 
 def test_builtin_profiles_are_unchanged_by_an_extending_profile(write_file):
-    path = write_file("mine.yaml", {"extends": "hertfordshire", "name": "mine", "closures": ["2026-11-20"],
-                                    "remove_rules": ["panel_date", "panel_referral"]})
+    path = write_file(
+        "mine.yaml",
+        {
+            "extends": "hertfordshire",
+            "name": "mine",
+            "closures": ["2026-11-20"],
+            "remove_rules": ["panel_date", "panel_referral"],
+        },
+    )
     mine = load_profile(str(path))
     herts = load_profile("hertfordshire")
     assert "panel_date" not in {r["key"] for r in mine["rules"]}
@@ -465,9 +513,13 @@ MINIMAL_PROFILE = {
     "meeting_labels": {"initial": "Initial meeting", "review": "Review meeting"},
     "review_outcomes": {"continue": "The plan continues."},
     "rules": [
-        {"key": "next_review", "label": "Next review",
-         "from": [{"event": "plan_start", "label": "the start of the plan"}],
-         "offset": {"months": 3}, "source": "Plans are reviewed within three months of the plan starting."},
+        {
+            "key": "next_review",
+            "label": "Next review",
+            "from": [{"event": "plan_start", "label": "the start of the plan"}],
+            "offset": {"months": 3},
+            "source": "Plans are reviewed within three months of the plan starting.",
+        },
     ],
 }
 
@@ -488,33 +540,73 @@ def test_minimal_profile_file_loads(write_file):
     assert [r["key"] for r in profile["rules"]] == ["next_review"]
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    pytest.param(_with_rule(source=None), ["rule 'next_review'", "source", "Required"], id="no-source"),
-    pytest.param(_with_rule(**{"from": [{"event": "full_moon", "label": "the moon"}]}),
-                 ["rule 'next_review'", "from[0].event", "Must be one of"], id="unknown-event"),
-    pytest.param(_with_rule(offset={"months": 3, "working_days": 10}),
-                 ["rule 'next_review'", "offset", "exactly one of"], id="two-offsets"),
-    pytest.param(_with_rule(offset={"fortnights": 2}), ["rule 'next_review'", "offset"], id="unknown-unit"),
-    pytest.param(_with_rule(**{"from": [{"event": "rule", "rule": "no_such_rule", "label": "x"}]}),
-                 ["rule 'next_review'", "'no_such_rule'", "does not have"], id="rule-anchor-to-missing-rule"),
-    pytest.param(_with_rule(**{"from": [{"event": "field", "label": "x"}]}),
-                 ["rule 'next_review'", "needs: field"], id="event-without-its-parameter"),
-    pytest.param({**MINIMAL_PROFILE, "extends": "nosuch"}, ["Unknown policy 'nosuch'"], id="unknown-builtin"),
-    pytest.param(_with_rule(offset=[{"when": {"child.disabld": True}, "months": 3}, {"weeks": 6}]),
-                 ["rule 'next_review'", "Not a field of the case file: child.disabld"], id="misspelt-condition"),
-    pytest.param(_with_rule(**{"from": [{"event": "field", "field": "plan.strat", "label": "x"}]}),
-                 ["rule 'next_review'", "plan.strat"], id="misspelt-anchor-field"),
-    pytest.param({"extends": "hertfordshire"}, ["has no 'name' of its own"], id="extends-without-name"),
-    pytest.param(_with_rule(exceptions=[{"when": {"plan.longer_term_support": True}, "note": "because {plan.reasn}",
-                                         "source": "Exceptions are made for plans needing longer support."}]),
-                 ["rule 'next_review'", "Not a field of the case file: plan.reasn"], id="misspelt-note-path"),
-    pytest.param(_with_rule(unless={"plan.legal_bassis": "s17(10)(c)"}),
-                 ["rule 'next_review'", "plan.legal_bassis"], id="misspelt-unless"),
-    pytest.param(_with_rule(history=True, **{"from": [{"event": "plan_start", "label": "the start"}]}),
-                 ["rule 'next_review'", "history", "latest_held_"], id="history-without-a-latest-event"),
-    pytest.param(_with_rule(plan_end="sometimes"), ["rule 'next_review'", "plan_end", "Must be one of"],
-                 id="unknown-plan-end-behaviour"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(_with_rule(source=None), ["rule 'next_review'", "source", "Required"], id="no-source"),
+        pytest.param(
+            _with_rule(**{"from": [{"event": "full_moon", "label": "the moon"}]}),
+            ["rule 'next_review'", "from[0].event", "Must be one of"],
+            id="unknown-event",
+        ),
+        pytest.param(
+            _with_rule(offset={"months": 3, "working_days": 10}),
+            ["rule 'next_review'", "offset", "exactly one of"],
+            id="two-offsets",
+        ),
+        pytest.param(_with_rule(offset={"fortnights": 2}), ["rule 'next_review'", "offset"], id="unknown-unit"),
+        pytest.param(
+            _with_rule(**{"from": [{"event": "rule", "rule": "no_such_rule", "label": "x"}]}),
+            ["rule 'next_review'", "'no_such_rule'", "does not have"],
+            id="rule-anchor-to-missing-rule",
+        ),
+        pytest.param(
+            _with_rule(**{"from": [{"event": "field", "label": "x"}]}),
+            ["rule 'next_review'", "needs: field"],
+            id="event-without-its-parameter",
+        ),
+        pytest.param({**MINIMAL_PROFILE, "extends": "nosuch"}, ["Unknown policy 'nosuch'"], id="unknown-builtin"),
+        pytest.param(
+            _with_rule(offset=[{"when": {"child.disabld": True}, "months": 3}, {"weeks": 6}]),
+            ["rule 'next_review'", "Not a field of the case file: child.disabld"],
+            id="misspelt-condition",
+        ),
+        pytest.param(
+            _with_rule(**{"from": [{"event": "field", "field": "plan.strat", "label": "x"}]}),
+            ["rule 'next_review'", "plan.strat"],
+            id="misspelt-anchor-field",
+        ),
+        pytest.param({"extends": "hertfordshire"}, ["has no 'name' of its own"], id="extends-without-name"),
+        pytest.param(
+            _with_rule(
+                exceptions=[
+                    {
+                        "when": {"plan.longer_term_support": True},
+                        "note": "because {plan.reasn}",
+                        "source": "Exceptions are made for plans needing longer support.",
+                    }
+                ]
+            ),
+            ["rule 'next_review'", "Not a field of the case file: plan.reasn"],
+            id="misspelt-note-path",
+        ),
+        pytest.param(
+            _with_rule(unless={"plan.legal_bassis": "s17(10)(c)"}),
+            ["rule 'next_review'", "plan.legal_bassis"],
+            id="misspelt-unless",
+        ),
+        pytest.param(
+            _with_rule(history=True, **{"from": [{"event": "plan_start", "label": "the start"}]}),
+            ["rule 'next_review'", "history", "latest_held_"],
+            id="history-without-a-latest-event",
+        ),
+        pytest.param(
+            _with_rule(plan_end="sometimes"),
+            ["rule 'next_review'", "plan_end", "Must be one of"],
+            id="unknown-plan-end-behaviour",
+        ),
+    ],
+)
 def test_broken_profile_names_the_problem(write_file, data, expected):
     path = write_file("broken.yaml", data)
     with pytest.raises(PolicyError) as info:

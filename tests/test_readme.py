@@ -13,12 +13,19 @@ def test_command_reference_is_up_to_date():
     import subprocess
     import sys
 
-    code = ("import sys, importlib.util; spec = importlib.util.spec_from_file_location('r', sys.argv[1]); "
-            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
-            "sys.stdout.write(m.updated_readme(open(sys.argv[2], encoding='utf-8').read()))")
+    code = (
+        "import sys, importlib.util; spec = importlib.util.spec_from_file_location('r', sys.argv[1]); "
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
+        "sys.stdout.write(m.updated_readme(open(sys.argv[2], encoding='utf-8').read()))"
+    )
     readme = ROOT / "README.md"
-    result = subprocess.run([sys.executable, "-c", code, str(ROOT / "scripts" / "cli_reference.py"), str(readme)],
-                            capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "scripts" / "cli_reference.py"), str(readme)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert result.stdout == readme.read_text(encoding="utf-8"), "README is stale: run scripts/cli_reference.py"
 
 

@@ -102,8 +102,17 @@ def test_list_and_yesno_filters():
 
 
 def test_filters_are_registered_in_both_environments():
-    assert set(filters.FILTERS) == {"longdate", "shortdate", "time", "time12", "dob", "datetime_long", "joinlist",
-                                    "yesno", "nobreak"}
+    assert set(filters.FILTERS) == {
+        "longdate",
+        "shortdate",
+        "time",
+        "time12",
+        "dob",
+        "datetime_long",
+        "joinlist",
+        "yesno",
+        "nobreak",
+    }
     # nobreak is format-specific: a nowrap span in HTML, non-breaking hyphens and spaces in Word XML.
     for env, nobreak in ((html_environment(), filters.nobreak_html), (docx_jinja_environment(), filters.nobreak_docx)):
         expected = {**filters.FILTERS, "nobreak": nobreak}
@@ -389,8 +398,12 @@ def docx_dir(tmp_path, monkeypatch):
     builder.para(document, "{% for h in hostile %}{{ h }}|{% endfor %}")
     builder.para(document, "Notes: {{ notes }}")
     builder.heading(document, "Actions", 2)
-    builder.table(document, ["Action", "Owner", "By"], "for a in plan.actions",
-                  ["{{ a.what }}", "{{ a.owner }}", "{{ a.due|shortdate }}"])
+    builder.table(
+        document,
+        ["Action", "Owner", "By"],
+        "for a in plan.actions",
+        ["{{ a.what }}", "{{ a.owner }}", "{{ a.due|shortdate }}"],
+    )
     builder.save(document, "sample.docx", target)
     nickname = builder.new_template("")
     builder.para(nickname, "Known as {{ child.nickname }}")

@@ -32,8 +32,15 @@ PRODUCED = dt.date(2026, 11, 16)
 
 
 def test_line_endings_become_line_breaks_and_control_characters_go():
-    converted = docx_context({"windows": "one\r\ntwo", "old_mac": "one\rtwo", "bell": "a\x07b\x1fc",
-                              "kept": "tab\there", "nested": ("x\x0cy", ["p\x0bq"])})
+    converted = docx_context(
+        {
+            "windows": "one\r\ntwo",
+            "old_mac": "one\rtwo",
+            "bell": "a\x07b\x1fc",
+            "kept": "tab\there",
+            "nested": ("x\x0cy", ["p\x0bq"]),
+        }
+    )
     assert isinstance(converted["windows"], Listing) and str(converted["windows"]) == "one\ntwo"
     assert isinstance(converted["old_mac"], Listing) and str(converted["old_mac"]) == "one\ntwo"
     assert converted["bell"] == "abc" and converted["kept"] == "tab\there"
@@ -54,8 +61,10 @@ def test_the_logo_becomes_an_image_12_mm_high(tmp_path):
     image = context["authority"]["logo_image"]
     assert isinstance(image, InlineImage)
     assert (image.tpl, image.image_descriptor, image.height, image.width) == (template, str(png), Mm(12), None)
-    assert docx_backend._with_logo({"authority": {"name": "X", "logo_path": None}}, template)["authority"][
-        "logo_image"] is None
+    assert (
+        docx_backend._with_logo({"authority": {"name": "X", "logo_path": None}}, template)["authority"]["logo_image"]
+        is None
+    )
     assert docx_backend._with_logo({"authority": "not a mapping"}, template) == {"authority": "not a mapping"}
 
 
@@ -66,8 +75,11 @@ def test_a_rendered_word_file_carries_the_logo(tmp_path, monkeypatch):
     document.add_paragraph("For {{ child }}")
     document.save(tmp_path / "logo.docx")
     png = _tiny_png(tmp_path / "logo.png")
-    context = {"doc": {"kind": "plan", "title": "T", "produced": PRODUCED},
-               "authority": {"name": "X", "logo_path": str(png)}, "child": "Amy"}
+    context = {
+        "doc": {"kind": "plan", "title": "T", "produced": PRODUCED},
+        "authority": {"name": "X", "logo_path": str(png)},
+        "child": "Amy",
+    }
     data = render_docx("logo.docx", context)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         media = [n for n in package.namelist() if n.startswith("word/media/")]
@@ -90,22 +102,30 @@ def test_document_properties(tmp_path):
     docx_backend._set_core_properties(kept, {"doc": {"title": "Plan"}, "authority": {"name": "Borough"}}, produced)
     props = kept.core_properties
     assert (props.title, props.author, props.last_modified_by, props.comments) == (
-        "Plan", "Borough", "Borough", "Written by the team")
+        "Plan",
+        "Borough",
+        "Borough",
+        "Written by the team",
+    )
 
 
 def test_a_word_file_needs_its_date():
     with pytest.raises(RenderError) as err:
         docx_backend._produced_datetime({"doc": {"title": "Plan"}})
-    assert err.value.message == ("The document context has no doc.produced date, so the DOCX cannot be dated "
-                                 "reproducibly. This is a bug in cin-docs; please report it.")
+    assert err.value.message == (
+        "The document context has no doc.produced date, so the DOCX cannot be dated "
+        "reproducibly. This is a bug in cin-docs; please report it."
+    )
 
 
 def test_missing_template_and_broken_xml_messages(tmp_path, monkeypatch):
     monkeypatch.setattr(resources, "docx_templates_dir", lambda: tmp_path)
     with pytest.raises(TemplateError) as err:
         render_docx("absent.docx", {"doc": {"produced": PRODUCED}})
-    assert err.value.message == (f"There is no template docx/absent.docx (looked for {tmp_path / 'absent.docx'}). "
-                                 "The installation is incomplete; please report it.")
+    assert err.value.message == (
+        f"There is no template docx/absent.docx (looked for {tmp_path / 'absent.docx'}). "
+        "The installation is incomplete; please report it."
+    )
     docx.Document().save(tmp_path / "broken.docx")
 
     def broken(self, *args, **kwargs):
@@ -116,7 +136,8 @@ def test_missing_template_and_broken_xml_messages(tmp_path, monkeypatch):
         render_docx("broken.docx", {"doc": {"produced": PRODUCED}})
     assert err.value.message == (
         "The template docx/broken.docx produced a Word document part that is not well-formed XML (a {% %} tag "
-        "probably splits a paragraph or table). This is a bug in the template; please report it.")
+        "probably splits a paragraph or table). This is a bug in the template; please report it."
+    )
 
 
 def test_a_template_error_names_the_kind_of_document(tmp_path, monkeypatch):
@@ -137,14 +158,18 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("when", "stamp"), [
-    (dt.date(2026, 11, 16), (2026, 11, 16, 0, 0, 0)),
-    (dt.date(1980, 3, 4), (1980, 3, 4, 0, 0, 0)),
-    (dt.date(1979, 12, 31), (1980, 1, 1, 0, 0, 0)),  # zip dates start in 1980
-])
+@pytest.mark.parametrize(
+    ("when", "stamp"),
+    [
+        (dt.date(2026, 11, 16), (2026, 11, 16, 0, 0, 0)),
+        (dt.date(1980, 3, 4), (1980, 3, 4, 0, 0, 0)),
+        (dt.date(1979, 12, 31), (1980, 1, 1, 0, 0, 0)),  # zip dates start in 1980
+    ],
+)
 def test_reproducible_zip_entries(when, stamp):
-    data = reproducible_zip(_zip({"word/document.xml": b"<w:document/>" * 50, "[Content_Types].xml": b"<Types/>"}),
-                            when)
+    data = reproducible_zip(
+        _zip({"word/document.xml": b"<w:document/>" * 50, "[Content_Types].xml": b"<Types/>"}), when
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         infos = package.infolist()
         assert [i.filename for i in infos] == ["word/document.xml", "[Content_Types].xml"]
@@ -176,7 +201,11 @@ def test_fetcher_serves_an_asset_with_its_type(assets):
     css = (html / "print.css").resolve()
     response = fetcher.fetch(css.as_uri())
     assert (response.url, response.content_type, response.charset, response.read()) == (
-        css.as_uri(), "text/css", "utf-8", b"body { color: black }")
+        css.as_uri(),
+        "text/css",
+        "utf-8",
+        b"body { color: black }",
+    )
     other = fetcher.fetch((html / "fonts" / "notes.dat").resolve().as_uri())
     assert other.headers.get_content_type() == "application/octet-stream"
     assert fetcher.served == [css.as_uri(), (html / "fonts" / "notes.dat").resolve().as_uri()]

@@ -76,8 +76,10 @@ SAMPLE_SHOWS = {
     "hillingdon-nrpf.yaml": ("hillingdon", lambda d: d["support"] == "nrpf" and d["nrpf"]["start"]),
     "hertfordshire-panel.yaml": ("hertfordshire", lambda d: d["panel"]),
     "hertfordshire-escalation.yaml": ("hertfordshire", lambda d: d["escalations"]),
-    "transfer-out.yaml": ("hillingdon", lambda d: d["transfer"]["direction"] == "out"
-                          and d["transfer"]["receiving_authority"]["name"]),
+    "transfer-out.yaml": (
+        "hillingdon",
+        lambda d: d["transfer"]["direction"] == "out" and d["transfer"]["receiving_authority"]["name"],
+    ),
     "hillingdon-closed.yaml": ("hillingdon", lambda d: d["closure"]["reason"] and d["plan"]["end"]),
     "hillingdon-transfer-in.yaml": ("hillingdon", lambda d: any(m["type"] == "transfer_in" for m in d["meetings"])),
     "hertfordshire-nrpf.yaml": ("hertfordshire", lambda d: d["support"] == "nrpf" and d["nrpf"]["start"]),
@@ -134,8 +136,9 @@ def test_the_samples_between_them_show_every_status():
     # engine tests work `passed` by hand).
     seen = {d["status"] for p in SAMPLE_FILES for d in sample(p.name)[1]["deadlines"]}
     assert seen == STATUSES - {"passed"}
-    assert "passed" in {d["status"] for d in api.due_dates_json(sample("hertfordshire-panel.yaml")[0],
-                                                                dt.date(2027, 3, 1))["deadlines"]}
+    assert "passed" in {
+        d["status"] for d in api.due_dates_json(sample("hertfordshire-panel.yaml")[0], dt.date(2027, 3, 1))["deadlines"]
+    }
 
 
 PHONE = re.compile(r"\b0\d{3,4}[ ]?\d{3}[ ]?\d{3,4}\b")
@@ -162,7 +165,9 @@ def test_sample_contact_details_are_fictional(path):
             assert re.fullmatch(r"01632 ?960 ?\d{3}", phone), f"{path.name}: real-looking phone number {phone!r}"
         for m in EMAIL.finditer(text):
             domain = m.group(0).split("@", 1)[1].lower()
-            assert domain.endswith(("example.org", "example.gov.uk")), f"{path.name}: real-looking e-mail {m.group(0)!r}"
+            assert domain.endswith(("example.org", "example.gov.uk")), (
+                f"{path.name}: real-looking e-mail {m.group(0)!r}"
+            )
 
 
 # --- hillingdon-mid-plan ---------------------------------------------------------------------------------------
@@ -213,7 +218,9 @@ DIS = "hillingdon-disabled-child.yaml"
 def test_disabled_child_cin_meetings_are_three_monthly():
     case, _ = sample(DIS)
     assert case.data["child"]["disabled"] is True
-    held = [m["date"] for m in case.data["meetings"] if m["type"] in ("initial", "review", "cin") and m["date"] <= AS_OF]
+    held = [
+        m["date"] for m in case.data["meetings"] if m["type"] in ("initial", "review", "cin") and m["date"] <= AS_OF
+    ]
     assert max(held) == dt.date(2026, 11, 5)
     # 3 months (not 6 weeks) after the latest held CIN meeting, Thu 5 Nov 2026 = Fri 5 Feb 2027.
     d = one(DIS, "next_cin_meeting")
@@ -246,8 +253,14 @@ NRPF = "hillingdon-nrpf.yaml"
 
 def test_nrpf_has_no_plan_or_meeting_rules():
     assert sample(NRPF)[0].data["support"] == "nrpf"
-    assert rules(NRPF) == {"nrpf_check", "nrpf_review", "next_visit", "child_turns_18",
-                           "nrpf_subsistence_monitoring", "nrpf_subsistence_review"}
+    assert rules(NRPF) == {
+        "nrpf_check",
+        "nrpf_review",
+        "next_visit",
+        "child_turns_18",
+        "nrpf_subsistence_monitoring",
+        "nrpf_subsistence_review",
+    }
 
 
 def test_nrpf_subsistence_monitoring_and_review():
@@ -345,8 +358,11 @@ def test_live_escalation_at_stage_2():
 def test_live_escalation_goes_overdue_the_next_day():
     case, _ = sample(ESC)
     doc = api.due_dates_json(case, AS_OF + dt.timedelta(days=1))
-    (d,) = [x for x in doc["deadlines"] if x["rule"] == "escalation_stage2_resolution"
-            and x["ref"] == "escalations[0].stages[1]"]
+    (d,) = [
+        x
+        for x in doc["deadlines"]
+        if x["rule"] == "escalation_stage2_resolution" and x["ref"] == "escalations[0].stages[1]"
+    ]
     assert (d["due"], d["status"]) == ("2026-11-23", "overdue")
 
 
@@ -398,7 +414,11 @@ def test_transfer_in_meeting_20_working_days_after_residence():
     # The family moved out: it is the receiving authority's duty, shown as info, never overdue here.
     d = one(TRANSFER, "transfer_in_meeting")
     assert (d["due"], d["from"], d["from_date"], d["status"]) == (
-        "2026-12-11", "transfer.residence_start", "2026-11-14", "info")
+        "2026-12-11",
+        "transfer.residence_start",
+        "2026-11-14",
+        "info",
+    )
     assert d["label"] == "CIN meeting after transfer in (the receiving authority's duty)"
     assert d["basis"].endswith("the receiving authority must convene a CIN meeting by Friday 11 December 2026")
 
@@ -493,9 +513,14 @@ def test_transfer_in_meeting_is_a_cin_meeting():
     # It is the latest CIN meeting (+ 6 weeks = Thu 10 Dec) and starts the plan: first review + 3 months = Fri
     # 29 Jan 2027; panel + 8 months = Tue 29 Jun 2027; manager review + 9 months = Thu 29 Jul 2027; target + 12
     # months = Fri 29 Oct 2027. Visits: latest Thu 12 Nov + 3 weeks = Thu 3 Dec.
-    expected = {"next_cin_meeting": ("2026-12-10", "meetings[0]"), "next_review": ("2027-01-29", "meetings[0]"),
-                "panel_identification": ("2027-06-29", "meetings[0]"), "manager_review": ("2027-07-29", "meetings[0]"),
-                "plan_end_expected": ("2027-10-29", "meetings[0]"), "next_visit": ("2026-12-03", "visits[2]")}
+    expected = {
+        "next_cin_meeting": ("2026-12-10", "meetings[0]"),
+        "next_review": ("2027-01-29", "meetings[0]"),
+        "panel_identification": ("2027-06-29", "meetings[0]"),
+        "manager_review": ("2027-07-29", "meetings[0]"),
+        "plan_end_expected": ("2027-10-29", "meetings[0]"),
+        "next_visit": ("2026-12-03", "visits[2]"),
+    }
     for rule, (due, from_) in expected.items():
         d = one(TRANSFER_IN, rule)
         assert (d["due"], d["from"], d["status"]) == (due, from_, "open"), rule
@@ -508,8 +533,13 @@ HERTS_NRPF = "hertfordshire-nrpf.yaml"
 
 def test_hertfordshire_nrpf_follows_section_4_only():
     # 2.5: "For children and young people in families with No Recourse to Public Funds (NRPF), see Section 4".
-    assert rules(HERTS_NRPF) == {"nrpf_review", "nrpf_check", "nrpf_review_visit", "nrpf_support_ends",
-                                 "child_turns_18"}
+    assert rules(HERTS_NRPF) == {
+        "nrpf_review",
+        "nrpf_check",
+        "nrpf_review_visit",
+        "nrpf_support_ends",
+        "child_turns_18",
+    }
 
 
 def test_hertfordshire_nrpf_dates():

@@ -29,7 +29,8 @@ export_schema = _load_script()
 def test_committed_schema_is_not_stale(file_name):
     committed = (ROOT / "schemas" / file_name).read_text(encoding="utf-8")
     assert committed == export_schema.render(file_name), (
-        f"schemas/{file_name} is stale: run `make schemas` (python scripts/export_schema.py) and commit it")
+        f"schemas/{file_name} is stale: run `make schemas` (python scripts/export_schema.py) and commit it"
+    )
 
 
 @pytest.mark.parametrize("file_name", list(export_schema.SCHEMAS))

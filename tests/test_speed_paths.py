@@ -16,8 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def python(code: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, env=env, check=False,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, env=env, check=False, capture_output=True, text=True
+    )
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shim is for Linux only")

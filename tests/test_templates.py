@@ -3,9 +3,6 @@ committed in templates/docx are exactly what scripts/build_docx_templates.py bui
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from cin_docs import resources
@@ -13,8 +10,14 @@ from cin_docs.documents import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 # Templates the packs use directly rather than through a document kind.
-PACK_TEMPLATES = {"caseload.html", "panel-pack.html", "panel-agenda.docx", "transfer-checklist.html", "transfer-checklist.docx",
-                  "transfer-index.html"}
+PACK_TEMPLATES = {
+    "caseload.html",
+    "panel-pack.html",
+    "panel-agenda.docx",
+    "transfer-checklist.html",
+    "transfer-checklist.docx",
+    "transfer-index.html",
+}
 
 
 def test_every_kind_has_both_templates():
@@ -30,8 +33,11 @@ def test_every_template_file_is_used():
     used = {k.docx_template for k in KINDS.values()} | {k.html_template for k in KINDS.values()} | PACK_TEMPLATES
     used |= {f"{v}.{ext}" for k in KINDS.values() for v in k.variants for ext in ("docx", "html")}
     present = {p.name for p in resources.docx_templates_dir().glob("*.docx")}
-    present |= {p.name for p in resources.html_templates_dir().glob("*.html")
-                if p.name != "base.html" and not p.name.startswith("_")}  # base and shared macros
+    present |= {
+        p.name
+        for p in resources.html_templates_dir().glob("*.html")
+        if p.name != "base.html" and not p.name.startswith("_")
+    }  # base and shared macros
     assert present - used == set(), "templates no kind or pack uses"
     assert used - present == set(), "templates that are missing"
 
@@ -56,13 +62,23 @@ def test_pack_templates_are_used_by_the_packs(monkeypatch):
     writer.add_blank_page(595, 842)
     writer.write(blank_pdf)
     docx.Document().save(blank_docx)
-    monkeypatch.setattr(docx_module, "render_docx", lambda name, context, **kw: asked.append(name) or blank_docx.getvalue())
-    monkeypatch.setattr(pdf_module, "render_pdf",
-                        lambda name, context, extra_allowed=(), **kw: asked.append(name) or blank_pdf.getvalue())
+    monkeypatch.setattr(
+        docx_module, "render_docx", lambda name, context, **kw: asked.append(name) or blank_docx.getvalue()
+    )
+    monkeypatch.setattr(
+        pdf_module,
+        "render_pdf",
+        lambda name, context, extra_allowed=(), **kw: asked.append(name) or blank_pdf.getvalue(),
+    )
 
     as_of = dt.date(2026, 11, 23)
-    panel.build([api.load(ROOT / "samples" / "hertfordshire-panel.yaml", {"closures": []})], dt.date(2026, 12, 31),
-                as_of, force=True, progress=False)
+    panel.build(
+        [api.load(ROOT / "samples" / "hertfordshire-panel.yaml", {"closures": []})],
+        dt.date(2026, 12, 31),
+        as_of,
+        force=True,
+        progress=False,
+    )
     transfer.build_pack(api.load(ROOT / "samples" / "transfer-out.yaml", {"closures": []}), as_of)
     kind_templates = {k.docx_template for k in KINDS.values()} | {k.html_template for k in KINDS.values()}
     assert set(asked) - kind_templates == PACK_TEMPLATES - {"caseload.html"}
@@ -75,8 +91,19 @@ def test_the_caseload_report_template_is_used_by_the_caseload_outputs(tmp_path):
     from cin_docs.cli import cli
 
     out = tmp_path / "caseload.html"
-    result = CliRunner().invoke(cli, ["caseload", str(ROOT / "samples" / "hillingdon-mid-plan.yaml"),
-                                      "--as-of", "2026-11-23", "--format", "html", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "caseload",
+            str(ROOT / "samples" / "hillingdon-mid-plan.yaml"),
+            "--as-of",
+            "2026-11-23",
+            "--format",
+            "html",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "<h1>Caseload report" in html and html.count("<svg") >= 2

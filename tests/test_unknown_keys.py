@@ -119,8 +119,17 @@ SECTIONS = sections(CaseFile())
 def test_the_walk_finds_the_sections_a_person_would_misspell_in():
     found = {_dotted(p) for p, _ in SECTIONS}
     # The review's examples, and a section two levels down inside a list.
-    assert {"visits[0]", "meetings[0]", "nrpf", "assessment", "plan.actions[0]", "escalations[0].stages[0]",
-            "transfer.consent", "child.views", "meetings[0].reports_received[0]"} <= found
+    assert {
+        "visits[0]",
+        "meetings[0]",
+        "nrpf",
+        "assessment",
+        "plan.actions[0]",
+        "escalations[0].stages[0]",
+        "transfer.consent",
+        "child.views",
+        "meetings[0].reports_received[0]",
+    } <= found
     assert len(found) == len(SECTIONS)  # no section reached twice by the same path
 
 
@@ -135,8 +144,9 @@ def test_an_unknown_key_is_refused_at_its_path(path):
     with pytest.raises(CaseValidationError) as err:
         validate_data(case_with(path, {MISSPELT: "x"}))
     where = _dotted(path + (MISSPELT,))
-    assert err.value.errors == [(where, "Unknown field: check the spelling (schemas/case.schema.json lists "
-                                        "every field).")]
+    assert err.value.errors == [
+        (where, "Unknown field: check the spelling (schemas/case.schema.json lists every field).")
+    ]
 
 
 VISITS_YAML = """\
@@ -158,8 +168,13 @@ def test_a_misspelt_seen_is_refused_not_read_as_seen(tmp_path):
     path.write_text(VISITS_YAML.format(seen="sen"), encoding="utf-8")
     with pytest.raises(CaseValidationError) as err:
         api.load(path)
-    assert err.value.errors == [("visits[1].sen (line 9)", "Unknown field: did you mean 'seen'? If not, check the "
-                                                         "spelling (schemas/case.schema.json lists every field).")]
+    assert err.value.errors == [
+        (
+            "visits[1].sen (line 9)",
+            "Unknown field: did you mean 'seen'? If not, check the "
+            "spelling (schemas/case.schema.json lists every field).",
+        )
+    ]
 
 
 def test_the_same_case_spelt_right_counts_the_visit_as_not_seen(tmp_path):

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from webutil import forms, post_form
 
 from cin_docs import api
 from cin_docs.web import CSP, create_app
 from cin_docs.web.forms import sections
-from webutil import forms, post_form
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 AS_OF = dt.date(2026, 11, 23)
@@ -81,8 +81,15 @@ def test_the_token_sets_an_httponly_strict_cookie_and_drops_itself_from_the_addr
 
 
 def test_every_page_has_no_store_and_the_strict_csp(client):
-    for path in ("/", f"/case/{MID}", f"/case/{MID}/edit", f"/case/{MID}/edit/child", "/new", "/nowhere",
-                 "/static/app.css"):
+    for path in (
+        "/",
+        f"/case/{MID}",
+        f"/case/{MID}/edit",
+        f"/case/{MID}/edit/child",
+        "/new",
+        "/nowhere",
+        "/static/app.css",
+    ):
         r = client.get(path)
         assert r.headers["Cache-Control"] == "no-store", path
         assert r.headers["Content-Security-Policy"] == CSP
@@ -111,8 +118,15 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client, fo
 
 
 def test_cases_are_addressed_by_case_id_never_by_path(client):
-    for path in ("/case/..%2F..%2Fetc%2Fpasswd", "/case/../../etc/passwd", "/case/hillingdon-mid-plan.yaml",
-                 "/case/NOPE-1", "/case/%2Fetc%2Fpasswd/edit", f"/case/{MID}/edit/..%2F..", "/download/x/0"):
+    for path in (
+        "/case/..%2F..%2Fetc%2Fpasswd",
+        "/case/../../etc/passwd",
+        "/case/hillingdon-mid-plan.yaml",
+        "/case/NOPE-1",
+        "/case/%2Fetc%2Fpasswd/edit",
+        f"/case/{MID}/edit/..%2F..",
+        "/download/x/0",
+    ):
         r = client.get(path)
         assert r.status_code == 404, path
         assert "root:" not in r.get_data(as_text=True)
@@ -232,8 +246,11 @@ def test_task_list_has_a_page_per_section(client):
 
 def test_saving_every_section_unchanged_leaves_the_file_byte_for_byte(client, folder):
     # The three samples with the most of the model in them (flow lists, block text, nulls, comments).
-    for path in [folder / "hillingdon-mid-plan.yaml", folder / "hertfordshire-escalation.yaml",
-                 folder / "transfer-out.yaml"]:
+    for path in [
+        folder / "hillingdon-mid-plan.yaml",
+        folder / "hertfordshire-escalation.yaml",
+        folder / "transfer-out.yaml",
+    ]:
         case_id = re.search(r"^case_id: (\S+)", path.read_text(), re.M).group(1)
         before = path.read_bytes()
         for key, _, _ in sections():
@@ -266,8 +283,11 @@ def test_validation_errors_link_to_each_field_with_validate_s_messages(client, f
     path = case_file(folder, MID)
     before = path.read_bytes()
     html = client.get(f"/case/{MID}/edit/child").get_data(as_text=True)
-    r = post_form(client, html, changes={"child.date_of_birth-day": "31", "child.date_of_birth-month": "2",
-                                         "child.first_name": ""})
+    r = post_form(
+        client,
+        html,
+        changes={"child.date_of_birth-day": "31", "child.date_of_birth-month": "2", "child.first_name": ""},
+    )
     assert r.status_code == 400 and path.read_bytes() == before
     links = summary_links(r)
     page = r.get_data(as_text=True)
@@ -291,8 +311,9 @@ def test_add_and_remove_buttons_work_without_javascript(client, folder):
     assert r.status_code == 200 and "Not saved yet" in text_of(r)
     page = r.get_data(as_text=True)
     assert f'name="network.{count}.name"' in page
-    r = post_form(client, page, changes={f"network.{count}.name": "Kim Lee", f"network.{count}.relationship":
-                                         "Family friend"})
+    r = post_form(
+        client, page, changes={f"network.{count}.name": "Kim Lee", f"network.{count}.relationship": "Family friend"}
+    )
     assert r.status_code == 302
     assert api.load(path).data["network"][-1]["name"] == "Kim Lee"
     html = client.get(f"/case/{MID}/edit/family").get_data(as_text=True)
@@ -308,8 +329,9 @@ def test_a_save_that_would_break_another_section_is_refused(client, folder):
     r = post_form(client, html, action="remove:family.0")
     r = post_form(client, r.get_data(as_text=True))
     assert r.status_code == 400 and path.read_bytes() == before
-    assert any("/edit/meetings#" in href and "Not a person in this case file" in text
-               for href, text in summary_links(r))
+    assert any(
+        "/edit/meetings#" in href and "Not a person in this case file" in text for href, text in summary_links(r)
+    )
 
 
 def test_a_stale_save_is_refused_and_shows_both_versions(client, folder):
@@ -326,19 +348,29 @@ def test_a_stale_save_is_refused_and_shows_both_versions(client, folder):
 
 def test_new_case_from_blank_then_a_sample(client, folder):
     html = client.get("/new").get_data(as_text=True)
-    r = post_form(client, html, index=0, changes={"case_id": "NEW-0001", "policy": "hertfordshire",
-                                                  "first_name": "Sam", "last_name": "O'Neil: Jr"})
+    r = post_form(
+        client,
+        html,
+        index=0,
+        changes={"case_id": "NEW-0001", "policy": "hertfordshire", "first_name": "Sam", "last_name": "O'Neil: Jr"},
+    )
     assert r.status_code == 302
     case = api.load(folder / "NEW-0001.yaml")
     assert case.data["child"]["last_name"] == "O'Neil: Jr" and case.profile["name"] == "hertfordshire"
-    r = post_form(client, html, index=0, changes={"case_id": "NEW-0001", "policy": "hillingdon",
-                                                  "first_name": "A", "last_name": "B"})
+    r = post_form(
+        client,
+        html,
+        index=0,
+        changes={"case_id": "NEW-0001", "policy": "hillingdon", "first_name": "A", "last_name": "B"},
+    )
     assert r.status_code == 400 and "already a case NEW-0001" in text_of(r)
-    r = post_form(client, html, index=0, changes={"case_id": "../evil", "start": "sample",
-                                                  "sample": "hillingdon-mid-plan"})
+    r = post_form(
+        client, html, index=0, changes={"case_id": "../evil", "start": "sample", "sample": "hillingdon-mid-plan"}
+    )
     assert r.status_code == 400 and not list(folder.parent.glob("evil*"))
-    r = post_form(client, html, index=0, changes={"case_id": "PRACTICE-1", "start": "sample",
-                                                  "sample": "hillingdon-mid-plan"})
+    r = post_form(
+        client, html, index=0, changes={"case_id": "PRACTICE-1", "start": "sample", "sample": "hillingdon-mid-plan"}
+    )
     assert r.status_code == 302
     r = post_form(client, html, index=0, changes={"case_id": "PRACTICE-2", "start": "sample", "sample": "../../x"})
     assert r.status_code == 400 and "Choose a blank case or one of the samples" in text_of(r)
@@ -350,13 +382,19 @@ def test_bringing_in_a_case_file_checks_type_size_and_id(client, folder):
     token = forms(client.get("/new").get_data(as_text=True))[1]["fields"][0][1]
 
     def upload(name, data):
-        return client.post("/import", data={"csrf_token": token, "case_file": (io.BytesIO(data), name)},
-                           content_type="multipart/form-data")
+        return client.post(
+            "/import",
+            data={"csrf_token": token, "case_file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
 
     r = upload("case.exe", b"case_id: X\n")
     assert r.status_code == 400 and ".yaml, .yml or .json" in text_of(r)
-    big = (b"--x\r\nContent-Disposition: form-data; name=\"case_file\"; filename=\"big.yaml\"\r\n\r\n"
-           + b"#" * (3 * 1024 * 1024) + b"\r\n--x--\r\n")
+    big = (
+        b'--x\r\nContent-Disposition: form-data; name="case_file"; filename="big.yaml"\r\n\r\n'
+        + b"#" * (3 * 1024 * 1024)
+        + b"\r\n--x--\r\n"
+    )
     r = client.post("/import", data=big, content_type="multipart/form-data; boundary=x")
     assert r.status_code == 413 and "too large" in text_of(r)
     assert not list(folder.glob("big*"))
@@ -370,8 +408,9 @@ def test_bringing_in_a_case_file_checks_type_size_and_id(client, folder):
 
 
 def test_the_authority_name_comes_from_the_configuration_and_there_is_no_crown(folder):
-    app = create_app(folder, config={"closures": [], "authority": {"name": "Royal Borough of Example"}},
-                     as_of=AS_OF, token="t")
+    app = create_app(
+        folder, config={"closures": [], "authority": {"name": "Royal Borough of Example"}}, as_of=AS_OF, token="t"
+    )
     c = app.test_client()
     c.get("/?token=t")
     html = c.get("/").get_data(as_text=True)
@@ -388,8 +427,9 @@ def test_a_case_id_already_in_the_folder_cannot_be_taken(client, folder):
     html = client.get(f"/case/{MID}/edit/case").get_data(as_text=True)
     r = post_form(client, html, changes={"case_id": "HIL-2026-0017"})
     assert r.status_code == 400 and path.read_bytes() == before
-    assert any(href == "#f-case_id" and "already has the case ID HIL-2026-0017" in text
-               for href, text in summary_links(r))
+    assert any(
+        href == "#f-case_id" and "already has the case ID HIL-2026-0017" in text for href, text in summary_links(r)
+    )
     r = post_form(client, html, changes={"case_id": "HIL-2026-9999"})
     assert r.status_code == 302 and r.headers["Location"].startswith("/case/HIL-2026-9999/edit")
     assert client.get("/case/HIL-2026-9999").status_code == 200
@@ -417,10 +457,15 @@ def test_a_file_with_an_impossible_date_opens_in_the_editor_with_validate_s_mess
     r = client.get(f"/case/{MID}/edit/child")
     assert r.status_code == 200
     page = r.get_data(as_text=True)
-    assert 'id="f-child-date_of_birth-day" name="child.date_of_birth-day" type="text" inputmode="numeric" value="31"' \
+    assert (
+        'id="f-child-date_of_birth-day" name="child.date_of_birth-day" type="text" inputmode="numeric" value="31"'
         in page
-    assert ("#f-child-date_of_birth-day", "Child › Date of birth: Not a valid date: write it as YYYY-MM-DD, e.g. "
-            "2026-11-16, and check the day exists in that month.") in [(h, unescape(t)) for h, t in summary_links(r)]
+    )
+    assert (
+        "#f-child-date_of_birth-day",
+        "Child › Date of birth: Not a valid date: write it as YYYY-MM-DD, e.g. "
+        "2026-11-16, and check the day exists in that month.",
+    ) in [(h, unescape(t)) for h, t in summary_links(r)]
     r = post_form(client, page, changes={"child.date_of_birth-day": "28"})
     assert r.status_code == 302
     assert api.load(path).data["child"]["date_of_birth"] == dt.date(2017, 2, 28)
@@ -437,9 +482,11 @@ def test_a_json_case_file_is_edited_as_json(client, folder):
     html = client.get("/case/JSON-1/edit/visits").get_data(as_text=True)
     r = post_form(client, html, action="add:visits")
     n = len(data["visits"])
-    r = post_form(client, r.get_data(as_text=True), changes={f"visits.{n}.date-day": "20",
-                                                             f"visits.{n}.date-month": "11",
-                                                             f"visits.{n}.date-year": "2026"})
+    r = post_form(
+        client,
+        r.get_data(as_text=True),
+        changes={f"visits.{n}.date-day": "20", f"visits.{n}.date-month": "11", f"visits.{n}.date-year": "2026"},
+    )
     assert r.status_code == 302, summary_links(r)
     saved = json.loads((folder / "json-case.json").read_text())
     assert saved["visits"][-1] == {"date": "2026-11-20"}
@@ -478,9 +525,15 @@ def test_transfer_pack_with_an_attachment_and_a_password(client, folder):
     html = client.get("/case/HIL-2026-0109").get_data(as_text=True)
     form = [f for f in forms(html) if f["action"].endswith("/transfer-pack")][0]
     token = dict(form["fields"])["csrf_token"]
-    r = client.post(form["action"], content_type="multipart/form-data", data={
-        "csrf_token": token, "password": "correct horse",
-        "attachments": [(io.BytesIO(_pdf_bytes("Social work assessment")), "../../assessment.pdf")]})
+    r = client.post(
+        form["action"],
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "password": "correct horse",
+            "attachments": [(io.BytesIO(_pdf_bytes("Social work assessment")), "../../assessment.pdf")],
+        },
+    )
     assert r.status_code == 200, text_of(r)[:500]
     links = re.findall(r'href="(/download/[^"]+)"', r.get_data(as_text=True))
     pdf = client.get(links[0]).data
@@ -488,8 +541,11 @@ def test_transfer_pack_with_an_attachment_and_a_password(client, folder):
     assert reader.is_encrypted and reader.decrypt("correct horse")
     z = zipfile.ZipFile(io.BytesIO(client.get(links[1]).data))
     assert "attachments/assessment.pdf" in z.namelist()
-    r = client.post(form["action"], content_type="multipart/form-data", data={
-        "csrf_token": token, "attachments": [(io.BytesIO(b"MZ"), "tool.exe")]})
+    r = client.post(
+        form["action"],
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "attachments": [(io.BytesIO(b"MZ"), "tool.exe")]},
+    )
     assert r.status_code == 400 and "PDF (.pdf) and Word (.docx) files only" in text_of(r)
 
 
@@ -498,13 +554,29 @@ def test_panel_pack_from_chosen_cases(client):
     assert 'value="HCC-2025-1187" checked' in html
     r = post_form(client, html)
     assert r.status_code == 400 and "Enter the date the panel sits" in text_of(r)
-    r = post_form(client, html, changes={"cases": ["HCC-2025-1187"], "panel_date-day": "31",
-                                         "panel_date-month": "12", "panel_date-year": "2026"})
+    r = post_form(
+        client,
+        html,
+        changes={
+            "cases": ["HCC-2025-1187"],
+            "panel_date-day": "31",
+            "panel_date-month": "12",
+            "panel_date-year": "2026",
+        },
+    )
     assert r.status_code == 200, text_of(r)[:800]
     page = r.get_data(as_text=True)
     assert "panel-pack_2026-12-31.pdf" in page and "HCC-2025-1187_panel-summary.docx" in page
-    r = post_form(client, html, changes={"cases": ["HCC-2025-1187", MID], "panel_date-day": "31",
-                                         "panel_date-month": "12", "panel_date-year": "2026"})
+    r = post_form(
+        client,
+        html,
+        changes={
+            "cases": ["HCC-2025-1187", MID],
+            "panel_date-day": "31",
+            "panel_date-month": "12",
+            "panel_date-year": "2026",
+        },
+    )
     assert r.status_code == 400 and "panel pack was not built" in text_of(r)
 
 
@@ -515,8 +587,13 @@ def test_caseload_timeline_counts_the_rows_deadlines_by_week(client, folder):
     current = [d for d in api.due_dates(mid, AS_OF) if not d.history]
     overdue = sum(d.status == "overdue" for d in current)
     monday = AS_OF - dt.timedelta(days=AS_OF.weekday())
-    weeks = [sum(d.status == "open" and monday + dt.timedelta(weeks=i) <= d.due < monday + dt.timedelta(weeks=i + 1)
-                 for d in current) for i in range(6)]
+    weeks = [
+        sum(
+            d.status == "open" and monday + dt.timedelta(weeks=i) <= d.due < monday + dt.timedelta(weeks=i + 1)
+            for d in current
+        )
+        for i in range(6)
+    ]
     assert desc.startswith(f"Overdue: {overdue}. w/c 23 November: {weeks[0]}.")
     assert [int(n) for n in re.findall(r": (\d+)\.", desc)] == [overdue, *weeks]
     assert sum(weeks) >= 1
@@ -529,8 +606,10 @@ def test_a_mapping_field_is_edited_as_yaml_text(client, folder):
     assert f'name="{name}"' in html
     r = post_form(client, html, changes={name: "Rachel Dunmore: [Attendance figures]\nGemma Lowry: [Health update]"})
     assert r.status_code == 302, summary_links(r)
-    assert api.load(path).data["meetings"][4]["bring_for"] == {"Rachel Dunmore": ["Attendance figures"],
-                                                               "Gemma Lowry": ["Health update"]}
+    assert api.load(path).data["meetings"][4]["bring_for"] == {
+        "Rachel Dunmore": ["Attendance figures"],
+        "Gemma Lowry": ["Health update"],
+    }
     html = client.get(f"/case/{MID}/edit/meetings").get_data(as_text=True)
     r = post_form(client, html, changes={name: "- just a list"})
     assert r.status_code == 400 and any("bring_for" in h for h, _ in summary_links(r))
@@ -560,8 +639,11 @@ def test_text_kept_from_someone_is_edited_with_its_restriction_and_never_loses_i
     path = case_file(folder, "HIL-2026-0109")
     html = client.get("/case/HIL-2026-0109/edit/meetings").get_data(as_text=True)
     assert "withhold_from: [Wayne Harker]" in unescape(html)
-    field, value = next((name, value) for name, value in forms(html)[-1]["fields"]
-                        if "withhold_from: [Wayne Harker]" in value and "14 November" in value)
+    field, value = next(
+        (name, value)
+        for name, value in forms(html)[-1]["fields"]
+        if "withhold_from: [Wayne Harker]" in value and "14 November" in value
+    )
     edited = value.replace("on Saturday 14 November", "on Saturday 14 November 2026")
     r = post_form(client, html, changes={field: edited})
     assert r.status_code == 302, summary_links(r)

@@ -32,8 +32,12 @@ def own_address() -> str | None:
 
 
 def start(*args):
-    return subprocess.Popen([sys.executable, "-m", "cin_docs.cli", "serve", str(SAMPLES), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cin_docs.cli", "serve", str(SAMPLES), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def get(url: str) -> int:
@@ -58,7 +62,7 @@ def test_serve_prints_the_link_first_binds_localhost_and_logs_nothing_about_a_ch
         assert len(token) >= 32
         assert get(f"http://127.0.0.1:{port}/case/HIL-2026-0143") == 403
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-        with opener.open(first[len("Open "):], timeout=10) as r:
+        with opener.open(first[len("Open ") :], timeout=10) as r:
             assert r.status == 200 and "Millie" in r.read().decode()
         with opener.open(f"http://127.0.0.1:{port}/case/HIL-2026-0143", timeout=30) as r:
             assert r.status == 200
@@ -104,8 +108,12 @@ def test_a_port_in_use_is_a_plain_error_not_a_link():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "cin_docs.cli", "serve", str(SAMPLES), "--port", str(port)],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "cin_docs.cli", "serve", str(SAMPLES), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode != 0 and result.stdout == ""  # no link to a server that is not there
     assert f"{port} is in use" in result.stderr and "Traceback" not in result.stderr
 
@@ -115,7 +123,7 @@ def test_requests_for_another_host_name_are_refused_when_serving_locally():
     proc = start("--port", str(port))
     try:
         first = proc.stdout.readline().strip()
-        request = urllib.request.Request(first[len("Open "):], headers={"Host": f"evil.example:{port}"})
+        request = urllib.request.Request(first[len("Open ") :], headers={"Host": f"evil.example:{port}"})
         try:
             status = urllib.request.urlopen(request, timeout=10).status
         except urllib.error.HTTPError as exc:

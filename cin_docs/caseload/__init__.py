@@ -33,8 +33,11 @@ def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*")
-                            if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith("."))
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(".")
+            )
         elif path.exists():
             found.append(path)
         else:
@@ -42,8 +45,15 @@ def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def map_files(files: list[Path], task: Callable, *args, jobs: int | None = None, desc: str = "Reading cases",
-              progress: bool | None = None, keep: Callable = lambda result: result) -> list:
+def map_files(
+    files: list[Path],
+    task: Callable,
+    *args,
+    jobs: int | None = None,
+    desc: str = "Reading cases",
+    progress: bool | None = None,
+    keep: Callable = lambda result: result,
+) -> list:
     """task(path, *args) for every file, in order; in a process pool when there are many files. `keep` is applied
     to each result as it arrives (to shrink what is held for a large folder)."""
     from tqdm import tqdm
@@ -65,7 +75,7 @@ def map_files(files: list[Path], task: Callable, *args, jobs: int | None = None,
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         context = multiprocessing.get_context(method)
         chunk = max(16, len(files) // (jobs * 8))
-        batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+        batches = [files[i : i + chunk] for i in range(0, len(files), chunk)]
         results_by_batch: dict[int, list] = {}
         with cf.ProcessPoolExecutor(jobs, mp_context=context) as pool:
             futures = {pool.submit(_run_batch, task, batch, args): n for n, batch in enumerate(batches)}
@@ -95,8 +105,7 @@ def worker_of(data: dict) -> str:
 
 
 def team_of(data: dict) -> str:
-    return ((data.get("social_worker") or {}).get("team") or (data.get("authority") or {}).get("team")
-            or NO_TEAM)
+    return (data.get("social_worker") or {}).get("team") or (data.get("authority") or {}).get("team") or NO_TEAM
 
 
 def case_deadlines(path: Path, config: dict, as_of: dt.date, calendars: bool = True) -> dict:
@@ -121,8 +130,11 @@ def case_deadlines(path: Path, config: dict, as_of: dt.date, calendars: bool = T
     return {"file": str(path), "case_id": case.case_id, "rows": rows, "open_due": open_due}
 
 
-SECTIONS = (("overdue", "Overdue"), ("due_soon", f"Due in the next {DUE_SOON_DAYS} days"),
-            ("lapses", f"Lapses in the last {LAPSE_MONTHS} months"))
+SECTIONS = (
+    ("overdue", "Overdue"),
+    ("due_soon", f"Due in the next {DUE_SOON_DAYS} days"),
+    ("lapses", f"Lapses in the last {LAPSE_MONTHS} months"),
+)
 
 
 def section_of(row: dict, as_of: dt.date) -> str | None:
@@ -168,14 +180,19 @@ class Report:
         table: dict[str, dict] = {}
         for key, _ in SECTIONS:
             for row in self.sections[key]:
-                entry = table.setdefault(self.group_key(row), {"group": self.group_key(row), "overdue": 0,
-                                                               "due_soon": 0, "lapses": 0})
+                entry = table.setdefault(
+                    self.group_key(row), {"group": self.group_key(row), "overdue": 0, "due_soon": 0, "lapses": 0}
+                )
                 entry[key] += 1
         return sorted(table.values(), key=lambda e: (-e["overdue"], -e["due_soon"], e["group"].casefold()))
 
     def to_json(self) -> dict:
-        return {"as_of": self.as_of.isoformat(), "cases": self.cases, "errors": self.errors,
-                "deadlines": [public(row) for row in self.rows]}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "cases": self.cases,
+            "errors": self.errors,
+            "deadlines": [public(row) for row in self.rows],
+        }
 
 
 def public(row: dict) -> dict:
@@ -199,21 +216,35 @@ def build_report(results: list[dict], as_of: dt.date, by: str = "worker") -> Rep
             if where:
                 sections[where].append(row)
     report = Report(as_of, by, sum("rows" in r for r in results), errors, sections, calendar_rows, open_due)
-    for key, rows in sections.items():
-        rows.sort(key=lambda r: (report.group_key(r).casefold(), r["due"], r["due_time"] or "", r["case_id"],
-                                 r["rule"], r["ref"] or ""))
+    for rows in sections.values():
+        rows.sort(
+            key=lambda r: (
+                report.group_key(r).casefold(),
+                r["due"],
+                r["due_time"] or "",
+                r["case_id"],
+                r["rule"],
+                r["ref"] or "",
+            )
+        )
     return report
 
 
-def caseload(paths, as_of: dt.date, by: str = "worker", config: dict | None = None, jobs: int | None = None,
-             progress: bool | None = None, calendars: bool = True) -> Report:
+def caseload(
+    paths,
+    as_of: dt.date,
+    by: str = "worker",
+    config: dict | None = None,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    calendars: bool = True,
+) -> Report:
     """The whole work list for the case files and folders in `paths`."""
     from ..config import load_config
 
     files = find_case_files(paths)
     config = config if config is not None else load_config()
-    results = map_files(files, case_deadlines, config, as_of, calendars, jobs=jobs, progress=progress,
-                        keep=shared_text)
+    results = map_files(files, case_deadlines, config, as_of, calendars, jobs=jobs, progress=progress, keep=shared_text)
     return build_report(results, as_of, by)
 
 
@@ -226,8 +257,7 @@ def _load_case(path: Path, config: dict, data_only: bool):
     return {"file": str(path), "data": case.data} if data_only else case
 
 
-def load_cases(paths, config: dict, jobs: int | None = None, progress: bool | None = None,
-               data_only: bool = False):
+def load_cases(paths, config: dict, jobs: int | None = None, progress: bool | None = None, data_only: bool = False):
     """Every case in `paths` (api.Case, or with data_only its validated data), and the errors ({file, error}) of
     those that cannot be read."""
     files = find_case_files(paths)

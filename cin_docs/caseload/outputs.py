@@ -13,8 +13,23 @@ from ..render.filters import longdate, shortdate
 from . import DUE_SOON_DAYS, SECTIONS, Report, public
 
 #: Columns of the CSV and Excel sheets: the JSON report's keys, in its order.
-COLUMNS = ("case_id", "file", "worker", "team", "rule", "label", "due", "due_time", "ref", "from", "from_date",
-           "basis", "moved", "status", "source")
+COLUMNS = (
+    "case_id",
+    "file",
+    "worker",
+    "team",
+    "rule",
+    "label",
+    "due",
+    "due_time",
+    "ref",
+    "from",
+    "from_date",
+    "basis",
+    "moved",
+    "status",
+    "source",
+)
 STATUS_WORDS = {"overdue": "OVERDUE", "open": "open", "late": "done late", "missed": "missed"}
 
 
@@ -74,9 +89,23 @@ def to_xlsx(report: Report) -> bytes:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
-    widths = {"case_id": 16, "file": 30, "worker": 22, "team": 26, "rule": 22, "label": 34, "due": 12,
-              "due_time": 9, "ref": 14, "from": 22, "from_date": 12, "basis": 22, "moved": 24, "status": 10,
-              "source": 60}
+    widths = {
+        "case_id": 16,
+        "file": 30,
+        "worker": 22,
+        "team": 26,
+        "rule": 22,
+        "label": 34,
+        "due": 12,
+        "due_time": 9,
+        "ref": 14,
+        "from": 22,
+        "from_date": 12,
+        "basis": 22,
+        "moved": 24,
+        "status": 10,
+        "source": 60,
+    }
     for i, key in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = widths[key]
     summary = book.create_sheet("Summary")
@@ -101,17 +130,22 @@ def to_xlsx(report: Report) -> bytes:
 
 def to_table(report: Report, style=lambda text, **kw: text) -> str:
     """The report for a terminal: counts per group, then the three lists grouped."""
-    lines = [f"Caseload as of {longdate(report.as_of)}: {report.cases} case{'s' if report.cases != 1 else ''}"
-             + (f", {len(report.errors)} could not be read" if report.errors else "") + "."]
+    lines = [
+        f"Caseload as of {longdate(report.as_of)}: {report.cases} case{'s' if report.cases != 1 else ''}"
+        + (f", {len(report.errors)} could not be read" if report.errors else "")
+        + "."
+    ]
     counts = report.counts()
     if counts:
         width = max(len(e["group"]) for e in counts + [{"group": report.by}]) + 2
         lines.append("")
         lines.append(f"{'By ' + report.by:<{width}} {'overdue':>8} {'due soon':>9} {'lapses':>7}")
         for e in counts:
-            lines.append(f"{e['group']:<{width}} " + style(f"{e['overdue']:>8}", fg="red" if e["overdue"] else None,
-                                                          bold=bool(e["overdue"]))
-                         + f" {e['due_soon']:>9} {e['lapses']:>7}")
+            lines.append(
+                f"{e['group']:<{width}} "
+                + style(f"{e['overdue']:>8}", fg="red" if e["overdue"] else None, bold=bool(e["overdue"]))
+                + f" {e['due_soon']:>9} {e['lapses']:>7}"
+            )
     for key, title in SECTIONS:
         rows = report.sections[key]
         lines.append("")
@@ -122,8 +156,9 @@ def to_table(report: Report, style=lambda text, **kw: text) -> str:
             lines.append(f"  {group} ({len(items)})")
             for row in items:
                 word = STATUS_WORDS.get(row["status"], row["status"])
-                status = style(f"{word:<9}", fg="red" if row["status"] == "overdue" else None,
-                               bold=row["status"] == "overdue")
+                status = style(
+                    f"{word:<9}", fg="red" if row["status"] == "overdue" else None, bold=row["status"] == "overdue"
+                )
                 what = row["label"] + (f" [{row['ref']}]" if row["ref"] else "")
                 extra = row["worker"] if report.by != "worker" else row["rule"]
                 lines.append(f"    {status} {shortdate(row['due']):<11} {row['case_id']:<16} {what}  ({extra})")
@@ -154,8 +189,10 @@ def html_context(report: Report, authority: str | None = None) -> dict:
         e["due_soon_share"] = e["due_soon"] / top
     # The timeline: open deadlines per week for six weeks from the Monday of the as-of week, and overdue before.
     monday = report.as_of - dt.timedelta(days=report.as_of.weekday())
-    weeks = [{"start": monday + dt.timedelta(weeks=i), "count": 0, "label": shortdate(monday + dt.timedelta(weeks=i))}
-             for i in range(TIMELINE_WEEKS)]
+    weeks = [
+        {"start": monday + dt.timedelta(weeks=i), "count": 0, "label": shortdate(monday + dt.timedelta(weeks=i))}
+        for i in range(TIMELINE_WEEKS)
+    ]
     for due, count in report.open_due.items():
         index = (dt.date.fromisoformat(due) - monday).days // 7
         if 0 <= index < TIMELINE_WEEKS:
@@ -185,9 +222,18 @@ def html_context(report: Report, authority: str | None = None) -> dict:
 
 
 def _display_row(row: dict) -> dict:
-    return {"due": row["due"], "due_time": row["due_time"], "case_id": row["case_id"], "label": row["label"],
-            "ref": row["ref"], "worker": row["worker"], "team": row["team"], "status": row["status"],
-            "status_word": STATUS_WORDS.get(row["status"], row["status"]), "why": row.get("_why", row["basis"])}
+    return {
+        "due": row["due"],
+        "due_time": row["due_time"],
+        "case_id": row["case_id"],
+        "label": row["label"],
+        "ref": row["ref"],
+        "worker": row["worker"],
+        "team": row["team"],
+        "status": row["status"],
+        "status_word": STATUS_WORDS.get(row["status"], row["status"]),
+        "why": row.get("_why", row["basis"]),
+    }
 
 
 def to_html(report: Report, authority: str | None = None) -> bytes:

@@ -46,12 +46,23 @@ def candidate(path: Path, config: dict, panel_date: dt.date, as_of: dt.date) -> 
         return {"file": str(path)}  # already presented at a sitting since its panel point
     days = (case.profile.get("panel") or {}).get("referral_working_days")
     referral = api.calendar(case).subtract_working_days(panel_date, days) if days is not None else None
-    return {"file": str(path), "candidate": {
-        "case_id": case.case_id, "file": str(path), "worker": worker_of(case.data), "team": team_of(case.data),
-        "policy": case.profile["name"], "rule": rule["key"], "label": rule["label"], "due": point.due.isoformat(),
-        "basis": point.basis, "referral_deadline": referral.isoformat() if referral else None,
-        "identified": _iso(panel.get("identified")), "referred": _iso(panel.get("referred")),
-    }}
+    return {
+        "file": str(path),
+        "candidate": {
+            "case_id": case.case_id,
+            "file": str(path),
+            "worker": worker_of(case.data),
+            "team": team_of(case.data),
+            "policy": case.profile["name"],
+            "rule": rule["key"],
+            "label": rule["label"],
+            "due": point.due.isoformat(),
+            "basis": point.basis,
+            "referral_deadline": referral.isoformat() if referral else None,
+            "identified": _iso(panel.get("identified")),
+            "referred": _iso(panel.get("referred")),
+        },
+    }
 
 
 def _iso(value):
@@ -71,34 +82,44 @@ class Candidates:
         by_policy: dict[str, list[str]] = {}
         for c in self.cases:
             by_policy.setdefault(c["policy"], []).append(shlex.quote(c["file"]))
-        return [f"cin-docs pack panel {' '.join(files)} --panel-date {self.panel_date.isoformat()}"
-                for _, files in sorted(by_policy.items())]
+        return [
+            f"cin-docs pack panel {' '.join(files)} --panel-date {self.panel_date.isoformat()}"
+            for _, files in sorted(by_policy.items())
+        ]
 
     def to_json(self) -> dict:
-        return {"panel_date": self.panel_date.isoformat(), "as_of": self.as_of.isoformat(), "candidates": self.cases,
-                "errors": self.errors, "commands": self.commands}
+        return {
+            "panel_date": self.panel_date.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "candidates": self.cases,
+            "errors": self.errors,
+            "commands": self.commands,
+        }
 
 
 def candidates(paths, panel_date: dt.date, as_of: dt.date, config: dict, jobs: int | None = None) -> Candidates:
-    results = map_files(find_case_files(paths), candidate, config, panel_date, as_of, jobs=jobs,
-                        desc="Checking cases")
+    results = map_files(find_case_files(paths), candidate, config, panel_date, as_of, jobs=jobs, desc="Checking cases")
     found = Candidates(panel_date, as_of)
-    found.cases = sorted((r["candidate"] for r in results if "candidate" in r),
-                         key=lambda c: (c["due"], c["case_id"]))
+    found.cases = sorted((r["candidate"] for r in results if "candidate" in r), key=lambda c: (c["due"], c["case_id"]))
     found.errors = [{"file": r["file"], "error": r["error"]} for r in results if "error" in r]
     return found
 
 
 def to_text(found: Candidates) -> str:
-    lines = [f"Cases reaching their panel point by {longdate(found.panel_date)} "
-             f"(as of {longdate(found.as_of)}): {len(found.cases)}"]
+    lines = [
+        f"Cases reaching their panel point by {longdate(found.panel_date)} "
+        f"(as of {longdate(found.as_of)}): {len(found.cases)}"
+    ]
     for c in found.cases:
         lines.append(f"  {c['case_id']:<16} {c['worker']} ({c['policy']})")
         lines.append(f"      {c['label']}: {longdate(c['due'])} ({c['basis']} after the plan started)")
         if c["referral_deadline"]:
             late = c["referred"] is None and found.as_of > dt.date.fromisoformat(c["referral_deadline"])
-            done = f"referred on {longdate(c['referred'])}" if c["referred"] else (
-                "NOT REFERRED, deadline passed" if late else "not yet referred")
+            done = (
+                f"referred on {longdate(c['referred'])}"
+                if c["referred"]
+                else ("NOT REFERRED, deadline passed" if late else "not yet referred")
+            )
             lines.append(f"      Refer by {longdate(c['referral_deadline'])} for this sitting: {done}")
         else:
             done = f"identified on {longdate(c['identified'])}" if c["identified"] else "not yet identified"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -10,7 +10,7 @@ import yaml
 CODES_FILE = Path(__file__).with_name("codes.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all() -> dict[str, dict[str, str]]:
     with CODES_FILE.open(encoding="utf-8") as handle:
         return {name: {str(k): str(v) for k, v in codes.items()} for name, codes in yaml.safe_load(handle).items()}

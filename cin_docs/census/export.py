@@ -18,8 +18,10 @@ class CensusError(CinDocsError):
 
     def __init__(self, problems: list[tuple[str, str, str]]):
         self.problems = problems
-        lines = [f"The census return was not written: {len(problems)} problem"
-                 f"{'s' if len(problems) != 1 else ''} in the case files."]
+        lines = [
+            f"The census return was not written: {len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''} in the case files."
+        ]
         lines += [f"  - case {case_id}, {where}: {message}" for case_id, where, message in problems]
         super().__init__("\n".join(lines))
 
@@ -43,8 +45,7 @@ def census_year(label: str) -> CensusYear:
     if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
         raise UsageError(f"'{label}' is not a census year: write it like 2026-27 (1 April 2026 to 31 March 2027).")
     if label not in SUPPORTED_YEARS:
-        raise UsageError(f"cin-docs knows the census specification for {', '.join(SUPPORTED_YEARS)} only, "
-                         f"not {label}.")
+        raise UsageError(f"cin-docs knows the census specification for {', '.join(SUPPORTED_YEARS)} only, not {label}.")
     first = int(m.group(1))
     return CensusYear(label, dt.date(first, 4, 1), dt.date(first + 1, 3, 31))
 
@@ -101,14 +102,16 @@ def episode(case: dict, year: CensusYear) -> tuple[Episode | None, list[tuple[st
     """The case's record for `year` (None when the episode falls outside it), and what is missing or wrong."""
     census = case.get("census")
     if not census:
-        return None, [("census", "Missing: the case file has no 'census:' section (see the README's census tour "
-                                 "for its fields).")]
+        return None, [
+            ("census", "Missing: the case file has no 'census:' section (see the README's census tour for its fields).")
+        ]
     problems: list[tuple[str, str]] = []
     missing = [k for k in REQUIRED if census.get(k) is None]
     problems += [(f"census.{k}", "Missing: the census needs it.") for k in missing]
     if not census.get("upn") and not census.get("upn_unknown"):
-        problems.append(("census.upn", "Missing: give the unique pupil number, or upn_unknown (UN1-UN7) to say why "
-                                       "there is none."))
+        problems.append(
+            ("census.upn", "Missing: give the unique pupil number, or upn_unknown (UN1-UN7) to say why there is none.")
+        )
     dob = (case.get("child") or {}).get("date_of_birth")
     if dob is None:
         problems.append(("child.date_of_birth", "Missing: the census needs the child's date of birth."))
@@ -120,23 +123,37 @@ def episode(case: dict, year: CensusYear) -> tuple[Episode | None, list[tuple[st
         return None, []  # closed before this collection year began
     nfa = bool(census.get("referral_nfa"))
     if not nfa and not census.get("primary_need"):
-        problems.append(("census.primary_need", "Missing: a referral that led to further action needs a primary "
-                                                "need code (N0-N9)."))
+        problems.append(
+            ("census.primary_need", "Missing: a referral that led to further action needs a primary need code (N0-N9).")
+        )
     if problems:
         return None, problems
     ep = Episode(
-        case_id=case["case_id"], la_child_id=la_child_id(case), upn=census.get("upn"),
-        upn_unknown=census.get("upn_unknown"), birth_date=dob, sex=census["sex"], ethnicity=census["ethnicity"],
-        disabilities=list(census["disabilities"]), referral_date=referral,
-        referral_source=census["referral_source"], primary_need=census.get("primary_need"), referral_nfa=nfa,
+        case_id=case["case_id"],
+        la_child_id=la_child_id(case),
+        upn=census.get("upn"),
+        upn_unknown=census.get("upn_unknown"),
+        birth_date=dob,
+        sex=census["sex"],
+        ethnicity=census["ethnicity"],
+        disabilities=list(census["disabilities"]),
+        referral_date=referral,
+        referral_source=census["referral_source"],
+        primary_need=census.get("primary_need"),
+        referral_nfa=nfa,
     )
     if closure.get("date") and closure["date"] <= year.end:
         ep.closure_date, ep.closure_reason = closure["date"], closure["reason"]
     start, start_path = plan_start(case)
     if nfa:
         if start or census.get("assessment_started"):
-            problems.append(("census.referral_nfa", "The referral is marked 'no further action' but the case has "
-                                                    "an assessment or a plan: set referral_nfa to false."))
+            problems.append(
+                (
+                    "census.referral_nfa",
+                    "The referral is marked 'no further action' but the case has "
+                    "an assessment or a plan: set referral_nfa to false.",
+                )
+            )
         return (None if problems else ep), problems
     _assessment(case, census, year, ep, problems)
     _plan(case, start, start_path, year, ep, problems)
@@ -148,24 +165,38 @@ def _assessment(case, census, year, ep, problems) -> None:
     authorised = census.get("assessment_authorised") or (case.get("assessment") or {}).get("completed")
     if started is None:
         if authorised is not None:
-            problems.append(("census.assessment_started", "Missing: the assessment was completed, so the census "
-                                                          "needs the date it started."))
+            problems.append(
+                (
+                    "census.assessment_started",
+                    "Missing: the assessment was completed, so the census needs the date it started.",
+                )
+            )
         return
     if started > year.end or (authorised is not None and authorised < year.start):
         return  # not this year's assessment: started after it, or completed in an earlier year
     ep.assessment_started = started
     if authorised is not None and authorised <= year.end:
         if authorised < started:
-            problems.append(("census.assessment_authorised", "Cannot be before the assessment started "
-                                                             "(census.assessment_started)."))
+            problems.append(
+                ("census.assessment_authorised", "Cannot be before the assessment started (census.assessment_started).")
+            )
         ep.assessment_authorised = authorised
         if not census.get("assessment_factors"):
-            problems.append(("census.assessment_factors", "Missing: a completed assessment needs the factors "
-                                                          "identified (21 when there were none)."))
+            problems.append(
+                (
+                    "census.assessment_factors",
+                    "Missing: a completed assessment needs the factors identified (21 when there were none).",
+                )
+            )
         ep.assessment_factors = list(census.get("assessment_factors") or [])
     elif ep.closure_date is not None:
-        problems.append(("assessment.completed", "Missing: the case closed, so the census needs the date the "
-                                                 "assessment was authorised (or census.assessment_authorised)."))
+        problems.append(
+            (
+                "assessment.completed",
+                "Missing: the case closed, so the census needs the date the "
+                "assessment was authorised (or census.assessment_authorised).",
+            )
+        )
 
 
 def _plan(case, start, start_path, year, ep, problems) -> None:
@@ -208,8 +239,9 @@ def build_return(cases: list[dict], year: CensusYear, la: str, now: dt.datetime,
         for ep in episodes:
             value = getattr(ep, key)
             if value and value in seen:
-                problems.append((ep.case_id, f"census.{key}",
-                                 f"The same {what} as case {seen[value]}: each child needs their own."))
+                problems.append(
+                    (ep.case_id, f"census.{key}", f"The same {what} as case {seen[value]}: each child needs their own.")
+                )
             elif value:
                 seen[value] = ep.case_id
     if problems:

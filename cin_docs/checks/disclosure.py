@@ -45,7 +45,7 @@ class Restriction:
     needles: tuple[str, ...]
     withheld_from: frozenset[str]
     letters_only: bool = False
-    described: str = ""   # who it is withheld from, as the case file says it ("Wayne Harker", "the family")
+    described: str = ""  # who it is withheld from, as the case file says it ("Wayne Harker", "the family")
 
 
 def norm(text: str) -> str:
@@ -54,6 +54,7 @@ def norm(text: str) -> str:
 
 
 # ---- who is who --------------------------------------------------------------------------------------------------
+
 
 def _people(case) -> dict[str, dict]:
     from ..documents.common import people
@@ -117,8 +118,12 @@ def describe(everyone: dict, names) -> str:
 
 def do_not_send(case) -> dict[str, dict]:
     """A person's key (key_of) -> the person's entry, for everyone marked do_not_send."""
-    return {key_of(p): p for group in ("family", "network", "professionals")
-            for p in case.data.get(group, []) if p.get("do_not_send")}
+    return {
+        key_of(p): p
+        for group in ("family", "network", "professionals")
+        for p in case.data.get(group, [])
+        if p.get("do_not_send")
+    }
 
 
 def is_domestic_abuse_service(professional: dict) -> bool:
@@ -129,6 +134,7 @@ def is_domestic_abuse_service(professional: dict) -> bool:
 
 
 # ---- what is withheld --------------------------------------------------------------------------------------------
+
 
 def _address_needles(lines) -> tuple[str, ...]:
     """The lines of an address that identify it: those with a number (house, flat, postcode); else the first line."""
@@ -157,21 +163,33 @@ def restrictions(case) -> list[Restriction]:
             out.append(Restriction(path, what, needles, who, described=describe(everyone, names)))
 
     child = data.get("child") or {}
-    address("child.address_lines", "the child's address", child.get("address_lines"),
-            child.get("address_withheld_from", []))
+    address(
+        "child.address_lines", "the child's address", child.get("address_lines"), child.get("address_withheld_from", [])
+    )
     for group in ("family", "network", "professionals"):
         for i, person in enumerate(data.get(group, [])):
-            address(f"{group}[{i}].address_lines", "an address", person.get("address_lines"),
-                    person.get("address_withheld_from", []))
+            address(
+                f"{group}[{i}].address_lines",
+                "an address",
+                person.get("address_lines"),
+                person.get("address_withheld_from", []),
+            )
     transfer = data.get("transfer") or {}
-    address("transfer.new_address_lines", "the new address", transfer.get("new_address_lines"),
-            transfer.get("new_address_withheld_from", []))
+    address(
+        "transfer.new_address_lines",
+        "the new address",
+        transfer.get("new_address_lines"),
+        transfer.get("new_address_withheld_from", []),
+    )
     for path, text in withheld_items(data):
         who = expand(everyone, text.withhold_from)
         needle = norm(text)
         if who and needle:
-            out.append(Restriction(format_path(path), "this item", (needle,), who,
-                                   described=describe(everyone, text.withhold_from)))
+            out.append(
+                Restriction(
+                    format_path(path), "this item", (needle,), who, described=describe(everyone, text.withhold_from)
+                )
+            )
     family = group_members(everyone, FAMILY_GROUPS)
     for i, prof in enumerate(data.get("professionals", [])):
         if not is_domestic_abuse_service(prof):
@@ -181,9 +199,16 @@ def restrictions(case) -> list[Restriction]:
         if DOMESTIC_ABUSE_WORDS.search(prof["role"]):
             needles.append(norm(prof["role"]))
         if who:
-            out.append(Restriction(f"professionals[{i}]", "this domestic-abuse service",
-                                   tuple(n for n in needles if len(n) >= MIN_NEEDLE), who, letters_only=True,
-                                   described="the family (except those in may_be_named_to)"))
+            out.append(
+                Restriction(
+                    f"professionals[{i}]",
+                    "this domestic-abuse service",
+                    tuple(n for n in needles if len(n) >= MIN_NEEDLE),
+                    who,
+                    letters_only=True,
+                    described="the family (except those in may_be_named_to)",
+                )
+            )
     return out
 
 
@@ -209,11 +234,13 @@ def withheld_in(case, person: dict, shown: str) -> bool:
     """Whether the text `shown` (context_text) holds something the case file withholds from this person (outside
     letters): they then get the redacted copy instead of the document."""
     key = key_of(person)
-    return any(key in r.withheld_from and any(n in shown for n in r.needles)
-                                   for r in restrictions(case) if not r.letters_only)
+    return any(
+        key in r.withheld_from and any(n in shown for n in r.needles) for r in restrictions(case) if not r.letters_only
+    )
 
 
 # ---- the check ---------------------------------------------------------------------------------------------------
+
 
 def html_text(html: str) -> str:
     """The text of an HTML document as the reader sees it (tags dropped, entities decoded)."""
@@ -235,9 +262,12 @@ def docx_text(data: bytes) -> str:
                 root = etree.fromstring(package.read(part))
                 for paragraph in root.iter(f"{W_NS}p"):
                     # Line breaks and tabs inside a paragraph separate words as spaces do.
-                    lines.append("".join((node.text or "") if node.tag == f"{W_NS}t" else " "
-                                         for node in paragraph.iter(f"{W_NS}t", f"{W_NS}br", f"{W_NS}cr",
-                                                                    f"{W_NS}tab")))
+                    lines.append(
+                        "".join(
+                            (node.text or "") if node.tag == f"{W_NS}t" else " "
+                            for node in paragraph.iter(f"{W_NS}t", f"{W_NS}br", f"{W_NS}cr", f"{W_NS}tab")
+                        )
+                    )
     return "\n".join(lines)
 
 
@@ -245,8 +275,15 @@ def docx_text(data: bytes) -> str:
 LETTER_KINDS = ("invitation", "child-invitation")
 
 
-def check(case, texts: list[str], addressed_to: list[str], reader: str | None, *, letter: bool = False,
-          found: list[Restriction] | None = None) -> list[Finding]:
+def check(
+    case,
+    texts: list[str],
+    addressed_to: list[str],
+    reader: str | None,
+    *,
+    letter: bool = False,
+    found: list[Restriction] | None = None,
+) -> list[Finding]:
     """Findings for one document whose formats show `texts`, sent to `addressed_to` (names as in the case file);
     `letter` when it is a letter to a reader of kind `reader` (the domestic-abuse service rule applies)."""
     everyone = _people(case)
@@ -261,18 +298,27 @@ def check(case, texts: list[str], addressed_to: list[str], reader: str | None, *
     out: list[Finding] = []
     for key, name in readers.items():
         if key in blocked:
-            out.append(Finding(ERROR, f"{paths[key]}.do_not_send",
-                               f"{name} is marked 'do not send' in the case file, but this document is addressed or "
-                               "distributed to them."))
+            out.append(
+                Finding(
+                    ERROR,
+                    f"{paths[key]}.do_not_send",
+                    f"{name} is marked 'do not send' in the case file, but this document is addressed or "
+                    "distributed to them.",
+                )
+            )
     for r in restrictions(case) if found is None else found:
         if r.letters_only and not (letter and reader in ("family", "child")):
             continue
         who = [name for key, name in readers.items() if key in r.withheld_from]
         if who and any(needle in haystack for needle in r.needles):
-            out.append(Finding(ERROR, r.path,
-                               f"{r.what[0].upper()}{r.what[1:]} is withheld from {_names(who)} but appears in this "
-                               "document, which is addressed or distributed to "
-                               + ("them." if len(who) == 1 else "each of them.")))
+            out.append(
+                Finding(
+                    ERROR,
+                    r.path,
+                    f"{r.what[0].upper()}{r.what[1:]} is withheld from {_names(who)} but appears in this "
+                    "document, which is addressed or distributed to " + ("them." if len(who) == 1 else "each of them."),
+                )
+            )
     return out
 
 
@@ -283,14 +329,18 @@ def _names(names: list[str]) -> str:
 def warning_line(findings: list[Finding]) -> str:
     """The line a document produced with --allow-disclosure carries, in both formats."""
     items = ", ".join(dict.fromkeys(f.path for f in findings))
-    return ("Warning: produced with --allow-disclosure. This document contains information the case file withholds "
-            f"from someone it is addressed or distributed to (in the case file: {items}). Check it before sending.")
+    return (
+        "Warning: produced with --allow-disclosure. This document contains information the case file withholds "
+        f"from someone it is addressed or distributed to (in the case file: {items}). Check it before sending."
+    )
 
 
 # ---- redacted copies -----------------------------------------------------------------------------------------
 
-COPY_READERS = {"family": ("the family (family, network and the child)", FAMILY_GROUPS),
-                "professional": ("professionals", PROFESSIONAL_GROUPS)}
+COPY_READERS = {
+    "family": ("the family (family, network and the child)", FAMILY_GROUPS),
+    "professional": ("professionals", PROFESSIONAL_GROUPS),
+}
 
 
 def copy_restrictions(case, reader: str) -> tuple[list[Restriction], list[str]]:
@@ -306,8 +356,10 @@ def redact(context, applying: list[Restriction], counts: dict[str, int]):
     """A copy of `context` with every withheld item replaced by [withheld]; `counts` gets replacements per path."""
     # Longest first: a withheld note is replaced whole before an address inside it is.
     ordered = sorted(applying, key=lambda r: max(len(n) for n in r.needles), reverse=True)
-    patterns = [(r, re.compile("|".join(_flexible(n) for n in sorted(r.needles, key=len, reverse=True)),
-                               re.IGNORECASE)) for r in ordered]
+    patterns = [
+        (r, re.compile("|".join(_flexible(n) for n in sorted(r.needles, key=len, reverse=True)), re.IGNORECASE))
+        for r in ordered
+    ]
 
     def walk(value):
         if isinstance(value, dict):
@@ -333,15 +385,19 @@ def _flexible(needle: str) -> str:
     return r"\s+".join(re.escape(word) for word in needle.split(" "))
 
 
-def redaction_log(case, document: str, reader: str, applying: list[Restriction], counts: dict[str, int],
-                  produced) -> str:
+def redaction_log(
+    case, document: str, reader: str, applying: list[Restriction], counts: dict[str, int], produced
+) -> str:
     """The redaction log written beside a copy (never inside it): what was withheld, by its place in the case
     file, from whom, and how many times it was replaced. The withheld content itself is not repeated."""
     from ..render.filters import longdate
 
-    lines = [f"Redaction log for {document}",
-             f"Case {case.case_id}; copy for {COPY_READERS[reader][0]}; produced {longdate(produced)}.",
-             "Keep this log with the case record. Do not send it with the copy.", ""]
+    lines = [
+        f"Redaction log for {document}",
+        f"Case {case.case_id}; copy for {COPY_READERS[reader][0]}; produced {longdate(produced)}.",
+        "Keep this log with the case record. Do not send it with the copy.",
+        "",
+    ]
     if not applying:
         lines.append("Nothing in the case file is withheld from these readers: the copy is the full document.")
     for r in applying:

@@ -63,23 +63,56 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    k.key: k for k in (
-        Kind("invitation", "Invitation", "cin_docs.documents.invitation",
-             "Invitation letters for one meeting, one per invitee (family, child and professional versions).",
-             variants=("invitation-child",)),
-        Kind("plan", "Child in Need Plan", "cin_docs.documents.plan",
-             "The SMART Child in Need plan (checked first: see 'cin-docs check')."),
-        Kind("review-record", "Child in Need Review Record", "cin_docs.documents.review_record",
-             "The record of a held CIN meeting or review, with the next deadlines."),
-        Kind("panel-summary", "CIN Panel Summary Report", "cin_docs.documents.panel_summary",
-             "The summary report for the CIN panel, with the decisions section."),
-        Kind("escalation", "Escalation Protocol – Monitoring Form", "cin_docs.documents.escalation",
-             "Appendix A monitoring form for a multi-agency escalation (fillable PDF)."),
-        Kind("transfer-letter", "Child in Need Transfer Notification", "cin_docs.documents.transfer_letter",
-             "Letter notifying the receiving authority of a child moving to its area (see 'pack transfer')."),
-        Kind("case-summary", "Case Summary", "cin_docs.documents.case_summary",
-             "A summary of the case (child, family, plan, history, deadlines) for sharing."),
-        Kind("closing-summary", "Closing Summary", "cin_docs.documents.closing_summary",
-             "The closing summary when a plan ends: why, the work done, everyone's views, what happens next."),
+    k.key: k
+    for k in (
+        Kind(
+            "invitation",
+            "Invitation",
+            "cin_docs.documents.invitation",
+            "Invitation letters for one meeting, one per invitee (family, child and professional versions).",
+            variants=("invitation-child",),
+        ),
+        Kind(
+            "plan",
+            "Child in Need Plan",
+            "cin_docs.documents.plan",
+            "The SMART Child in Need plan (checked first: see 'cin-docs check').",
+        ),
+        Kind(
+            "review-record",
+            "Child in Need Review Record",
+            "cin_docs.documents.review_record",
+            "The record of a held CIN meeting or review, with the next deadlines.",
+        ),
+        Kind(
+            "panel-summary",
+            "CIN Panel Summary Report",
+            "cin_docs.documents.panel_summary",
+            "The summary report for the CIN panel, with the decisions section.",
+        ),
+        Kind(
+            "escalation",
+            "Escalation Protocol – Monitoring Form",
+            "cin_docs.documents.escalation",
+            "Appendix A monitoring form for a multi-agency escalation (fillable PDF).",
+        ),
+        Kind(
+            "transfer-letter",
+            "Child in Need Transfer Notification",
+            "cin_docs.documents.transfer_letter",
+            "Letter notifying the receiving authority of a child moving to its area (see 'pack transfer').",
+        ),
+        Kind(
+            "case-summary",
+            "Case Summary",
+            "cin_docs.documents.case_summary",
+            "A summary of the case (child, family, plan, history, deadlines) for sharing.",
+        ),
+        Kind(
+            "closing-summary",
+            "Closing Summary",
+            "cin_docs.documents.closing_summary",
+            "The closing summary when a plan ends: why, the work done, everyone's views, what happens next.",
+        ),
     )
 }

@@ -22,8 +22,13 @@ from .common import base_context, complete, deadline_context, people
 
 TITLE = "Closing Summary"
 
-ACTION_STATUS = {"not_started": "Not started", "in_progress": "In progress", "achieved": "Achieved",
-                 "partly_achieved": "Partly achieved", "not_achieved": "Not achieved"}
+ACTION_STATUS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "achieved": "Achieved",
+    "partly_achieved": "Partly achieved",
+    "not_achieved": "Not achieved",
+}
 RATING = {"achieved": "Achieved", "partly_achieved": "Partly achieved", "not_achieved": "Not achieved"}
 NEXT_STEPS = {
     "step_down_early_help": "Step-down to Early Help",
@@ -31,10 +36,19 @@ NEXT_STEPS = {
     "transfer": "Transfer to another authority or service",
     "other": "Other next steps",
 }
-VIEW_FORMATS = {"talking": "told to the social worker", "writing": "written", "drawing": "a drawing",
-                "advocate": "through an advocate", "other": "recorded"}
-OUTCOME_WORDS = {"no_longer_in_need": "No longer a Child in Need", "continue": "Continue at the same level",
-                 "more_complex": "Needs are more complex", "significant_harm": "Risk of significant harm"}
+VIEW_FORMATS = {
+    "talking": "told to the social worker",
+    "writing": "written",
+    "drawing": "a drawing",
+    "advocate": "through an advocate",
+    "other": "recorded",
+}
+OUTCOME_WORDS = {
+    "no_longer_in_need": "No longer a Child in Need",
+    "continue": "Continue at the same level",
+    "more_complex": "Needs are more complex",
+    "significant_harm": "Risk of significant harm",
+}
 #: Deadline statuses that are lapses, kept on the record (the engine's `late`, and `missed` where it has it).
 LAPSES = ("late", "missed")
 #: Groups of people on the distribution list who are family (the document then goes to a family reader too).
@@ -58,8 +72,14 @@ def build(case: api.Case, options: Options) -> Built:
     rules = case.profile["closing_summary"]
 
     plan = complete(model.Plan, data.get("plan") or {})
-    start = plan["start"] or next(iter(sorted(m["date"] for m in data.get("meetings", []) if m["type"] == "initial"
-                                              and m["date"] <= closure["date"])), None)
+    start = plan["start"] or next(
+        iter(
+            sorted(
+                m["date"] for m in data.get("meetings", []) if m["type"] == "initial" and m["date"] <= closure["date"]
+            )
+        ),
+        None,
+    )
     end = plan["end"] or closure["date"]
     # What the closure section leaves out is taken from the record of the meeting that decided the plan ends (its
     # reports, the child's and family's views, the next steps), and the document says where it came from.
@@ -69,7 +89,8 @@ def build(case: api.Case, options: Options) -> Built:
         from_meeting = f"{case.profile['meeting_labels'][last['type']]} on {longdate(last['date'])}"
     detail = (last or {}).get("outcome_detail") or {}
     ctx["closure"] = {
-        "date": closure["date"], "reason_code": closure["reason"],
+        "date": closure["date"],
+        "reason_code": closure["reason"],
         "reason_text": meaning("closure_reason", closure["reason"]),
         "summary": closure["summary"],
         "next_steps": NEXT_STEPS.get(closure["next_steps"]) if closure["next_steps"] else None,
@@ -77,23 +98,35 @@ def build(case: api.Case, options: Options) -> Built:
         "next_steps_from": from_meeting if not closure["next_steps_detail"] and detail.get("next_steps") else None,
         "lead_professional": _person(everyone, closure["lead_professional"] or detail.get("lead_professional")),
     }
-    ctx["plan_dates"] = {"start": start, "end": end, "ended_by_closure": plan["end"] is None,
-                         "length": length_words(start, end) if start and end >= start else None,
-                         "legal_basis": plan["legal_basis"], "why_in_need": plan["why_in_need"]}
+    ctx["plan_dates"] = {
+        "start": start,
+        "end": end,
+        "ended_by_closure": plan["end"] is None,
+        "length": length_words(start, end) if start and end >= start else None,
+        "legal_basis": plan["legal_basis"],
+        "why_in_need": plan["why_in_need"],
+    }
     ctx["needs"] = plan["needs"]
     ctx["work"] = _work(data, plan, as_of)
     ctx["meetings"] = _meetings(case, closure["date"])
-    ctx["professionals_views"] = [{**_person(everyone, v["by"]), "view": v["view"]}
-                                  for v in closure["professionals_views"]]
+    ctx["professionals_views"] = [
+        {**_person(everyone, v["by"]), "view": v["view"]} for v in closure["professionals_views"]
+    ]
     ctx["views_from"] = {"professionals": None, "child": None, "family": None}
     if not ctx["professionals_views"] and last and last.get("reports_received"):
-        ctx["professionals_views"] = [{**_person(everyone, r["by"]), "view": r["summary"]}
-                                      for r in last["reports_received"] if r.get("summary")]
+        ctx["professionals_views"] = [
+            {**_person(everyone, r["by"]), "view": r["summary"]} for r in last["reports_received"] if r.get("summary")
+        ]
         ctx["views_from"]["professionals"] = f"their written reports to the {from_meeting}"
     ctx["child_views"] = _child_views(closure["child_views"])
     if ctx["child_views"] is None and last and last.get("child_views"):
-        ctx["child_views"] = {"in_own_words": last["child_views"], "format": None, "format_words": None,
-                              "recorded_on": None, "advocate": None}
+        ctx["child_views"] = {
+            "in_own_words": last["child_views"],
+            "format": None,
+            "format_words": None,
+            "recorded_on": None,
+            "advocate": None,
+        }
         ctx["views_from"]["child"] = f"the record of the {from_meeting}"
     ctx["family_views"] = [{**_person(everyone, v["by"]), "view": v["view"]} for v in closure["family_views"]]
     if not ctx["family_views"] and last and last.get("family_views"):
@@ -105,14 +138,16 @@ def build(case: api.Case, options: Options) -> Built:
         "early_help_required": rules["early_help_manager"],
         "source": rules.get("source"),
     }
-    ctx["lapses"] = [deadline_context(d) for d in sorted(api.due_dates(case, as_of), key=lambda d: d.due)
-                     if d.status in LAPSES]
+    ctx["lapses"] = [
+        deadline_context(d) for d in sorted(api.due_dates(case, as_of), key=lambda d: d.due) if d.status in LAPSES
+    ]
     ctx["distribution"] = _distribution(case, everyone, ctx["child"])
     _warn(case, closure, ctx, warnings)
     # The disclosure rules (documents/recipients.py): nobody marked do not send, redacted copies where needed.
     own_list = bool((data.get("plan") or {}).get("distribution"))
-    ctx["distribution"], names = recipients.apply_rules(case, ctx["distribution"], disclosure.context_text(ctx),
-                                                        own_list)
+    ctx["distribution"], names = recipients.apply_rules(
+        case, ctx["distribution"], disclosure.context_text(ctx), own_list
+    )
     groups = {(everyone.get(n.casefold()) or {}).get("group") for n in names}
     reader = "family" if groups & set(FAMILY_GROUPS) else "professional"
     return Built([Output(ctx, [closure["date"].isoformat()], addressed_to=names, reader=reader)], warnings)
@@ -125,8 +160,9 @@ def length_words(start: dt.date, end: dt.date) -> str:
         months += 1
     days = (end - add_months(start, months)).days
     years, months = divmod(months, 12)
-    parts = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((years, "year"), (months, "month"), (days, "day"))
-             if n]
+    parts = [
+        f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((years, "year"), (months, "month"), (days, "day")) if n
+    ]
     if not parts:
         return "less than a day"
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
@@ -135,8 +171,10 @@ def length_words(start: dt.date, end: dt.date) -> str:
 def _deciding_meeting(case: api.Case, closed: dt.date) -> dict | None:
     """The latest held initial/review/CIN meeting on or before the closure, preferring one that decided the child
     is no longer in need."""
-    held = sorted((m for m in case.data.get("meetings", []) if m["type"] in ("initial", "review", "cin")
-                   and m["date"] <= closed), key=lambda m: (m["date"], m.get("time") or dt.time(0)))
+    held = sorted(
+        (m for m in case.data.get("meetings", []) if m["type"] in ("initial", "review", "cin") and m["date"] <= closed),
+        key=lambda m: (m["date"], m.get("time") or dt.time(0)),
+    )
     deciding = [m for m in held if "no_longer_in_need" in model.outcome_keys(m)]
     return (deciding or held or [None])[-1]
 
@@ -152,8 +190,9 @@ def _person(everyone: dict, name: str | None) -> dict | None:
 
 def _work(data: dict, plan: dict, as_of: dt.date) -> dict:
     """Each outcome with its actions and their final status (and the last rating a meeting gave, if any)."""
-    held = sorted((m for m in data.get("meetings", []) if m["date"] <= as_of and m.get("progress")),
-                  key=lambda m: m["date"])
+    held = sorted(
+        (m for m in data.get("meetings", []) if m["date"] <= as_of and m.get("progress")), key=lambda m: m["date"]
+    )
     last_rating: dict[str, tuple[str, dt.date]] = {}
     for m in held:
         for p in m["progress"]:
@@ -162,26 +201,52 @@ def _work(data: dict, plan: dict, as_of: dt.date) -> dict:
     for n, a in enumerate(plan["actions"], start=1):
         a = complete(model.Action, a)
         rating = last_rating.get(a["id"]) if a["id"] else None
-        rows.append({"ref": a["id"] or str(n), "action": a["action"], "owner": a["owner"], "agency": a["agency"],
-                     "outcome": a["outcome"], "status": ACTION_STATUS[a["status"]],
-                     "last_rating": f"{rating[0]} ({longdate(rating[1])})" if rating else None})
-    outcomes = [{"id": o["id"], "outcome": o["outcome"], "bee": o["bee"],
-                 "actions": [r for r in rows if r["outcome"] == o["id"]]} for o in plan["outcomes"]]
+        rows.append(
+            {
+                "ref": a["id"] or str(n),
+                "action": a["action"],
+                "owner": a["owner"],
+                "agency": a["agency"],
+                "outcome": a["outcome"],
+                "status": ACTION_STATUS[a["status"]],
+                "last_rating": f"{rating[0]} ({longdate(rating[1])})" if rating else None,
+            }
+        )
+    outcomes = [
+        {
+            "id": o["id"],
+            "outcome": o["outcome"],
+            "bee": o["bee"],
+            "actions": [r for r in rows if r["outcome"] == o["id"]],
+        }
+        for o in plan["outcomes"]
+    ]
     ids = {o["id"] for o in plan["outcomes"]}
     other = [r for r in rows if r["outcome"] not in ids]
     achieved = sum(1 for r in rows if r["status"] == "Achieved")
-    summary = (f"{achieved} of {len(rows)} action{'s' if len(rows) != 1 else ''} achieved." if rows
-               else "The plan recorded no actions.")
+    summary = (
+        f"{achieved} of {len(rows)} action{'s' if len(rows) != 1 else ''} achieved."
+        if rows
+        else "The plan recorded no actions."
+    )
     return {"outcomes": outcomes, "other": other, "summary": summary, "any": bool(rows)}
 
 
 def _meetings(case: api.Case, until: dt.date) -> list[dict]:
     labels = case.profile["meeting_labels"]
-    held = sorted((m for m in case.data.get("meetings", []) if m["date"] <= until),
-                  key=lambda m: (m["date"], m.get("time") or dt.time(0)))
-    return [{"date": m["date"], "label": labels.get(m["type"], m["type"]), "chair": m.get("chair"),
-             "outcome": " and ".join(OUTCOME_WORDS[k] for k in model.outcome_keys(m)) or None}
-            for m in held]
+    held = sorted(
+        (m for m in case.data.get("meetings", []) if m["date"] <= until),
+        key=lambda m: (m["date"], m.get("time") or dt.time(0)),
+    )
+    return [
+        {
+            "date": m["date"],
+            "label": labels.get(m["type"], m["type"]),
+            "chair": m.get("chair"),
+            "outcome": " and ".join(OUTCOME_WORDS[k] for k in model.outcome_keys(m)) or None,
+        }
+        for m in held
+    ]
 
 
 def _child_views(views: dict | None) -> dict | None:
@@ -216,7 +281,7 @@ def _distribution(case: api.Case, everyone: dict, child: dict) -> list[dict]:
                 out.append({"name": entry, "role": None, "agency": None, "note": "on the plan's distribution list"})
                 continue
             person = _person(everyone, everyone[match]["name"])
-            rest = entry[len(match):].strip()
+            rest = entry[len(match) :].strip()
             # Keep a note in brackets ("a child-friendly version, ..."), not one that repeats the role or agency.
             note = rest[1:-1] if rest.startswith("(") and rest.endswith(")") else ""
             if note.casefold() in ((person["role"] or "").casefold(), (person["agency"] or "").casefold()):
@@ -229,8 +294,10 @@ def _distribution(case: api.Case, everyone: dict, child: dict) -> list[dict]:
         if member.get("parental_responsibility"):
             add(member["name"], "parent with parental responsibility")
     age = child["age"]
-    add(child["full_name"], "a copy depending on age and understanding" if age is None or age < 12
-        else f"aged {age}: their own copy")
+    add(
+        child["full_name"],
+        "a copy depending on age and understanding" if age is None or age < 12 else f"aged {age}: their own copy",
+    )
     seen.update(n.casefold() for n in (child["first_name"], child["preferred_name"]) if n)
     for prof in data.get("professionals", []):
         add(prof["name"], "professional involved in the plan")

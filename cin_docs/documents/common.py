@@ -79,41 +79,71 @@ def people(case) -> dict[str, dict]:
     entries: dict[int, dict] = {}  # id() of the person in the case data -> their entry, for the ids below
     for member in data.get("family", []):
         out[member["name"].casefold()] = entries[id(member)] = {
-            **complete(model.FamilyMember, member), "group": "family", "variant": "family"}
+            **complete(model.FamilyMember, member),
+            "group": "family",
+            "variant": "family",
+        }
     for member in data.get("network", []):
         out[member["name"].casefold()] = entries[id(member)] = {
-            **complete(model.FamilyMember, member), "group": "network", "variant": "family"}
+            **complete(model.FamilyMember, member),
+            "group": "network",
+            "variant": "family",
+        }
     for prof in data.get("professionals", []):
         out[prof["name"].casefold()] = entries[id(prof)] = {
-            **complete(model.Professional, prof), "group": "professional", "variant": "professional",
-            "relationship": prof["role"]}
-    for key, role in (("social_worker", "Social Worker"), ("line_manager", "Line Manager"),
-                      ("team_manager", "Team Manager")):
+            **complete(model.Professional, prof),
+            "group": "professional",
+            "variant": "professional",
+            "relationship": prof["role"],
+        }
+    for key, role in (
+        ("social_worker", "Social Worker"),
+        ("line_manager", "Line Manager"),
+        ("team_manager", "Team Manager"),
+    ):
         if data.get(key):
             w = worker(data[key])
-            entries[id(data[key])] = {**w, "group": "worker", "variant": "professional",
-                                      "relationship": w["role"] or role, "agency": w.get("agency")
-                                      or (case.data.get("authority") or case.profile["authority"])["name"],
-                                      "agency_type": "social_care"}
+            entries[id(data[key])] = {
+                **w,
+                "group": "worker",
+                "variant": "professional",
+                "relationship": w["role"] or role,
+                "agency": w.get("agency") or (case.data.get("authority") or case.profile["authority"])["name"],
+                "agency_type": "social_care",
+            }
             out.setdefault(w["name"].casefold(), entries[id(data[key])])
     receiving = (case.data.get("transfer") or {}).get("receiving_authority") or {}
     for key, role in (("receiving_social_worker", "Social Worker"), ("receiving_manager", "Team Manager")):
         if (data.get("transfer") or {}).get(key):
             w = worker(data["transfer"][key])
-            entries[id(data["transfer"][key])] = {**w, "group": "worker", "variant": "professional",
-                                                  "relationship": w["role"] or role,
-                                                  "agency": w.get("agency") or receiving.get("name"),
-                                                  "agency_type": "social_care"}
+            entries[id(data["transfer"][key])] = {
+                **w,
+                "group": "worker",
+                "variant": "professional",
+                "relationship": w["role"] or role,
+                "agency": w.get("agency") or receiving.get("name"),
+                "agency_type": "social_care",
+            }
             out.setdefault(w["name"].casefold(), entries[id(data["transfer"][key])])
     child = data["child"]
-    child_entry = {"name": f"{child['first_name']} {child['last_name']}", "group": "child", "variant": "family",
-                   "relationship": "Child", "address_lines": child.get("address_lines", []), "phone": None,
-                   "email": None, "language": child.get("first_language"), "interpreter_needed": False,
-                   "communication_needs": child.get("communication_needs"), "lives_abroad": False,
-                   "parental_responsibility": False, "lives_with_child": True,
-                   "preferred_name": child.get("preferred_name") or child["first_name"],
-                   "salutation": child.get("preferred_name") or child["first_name"],
-                   "adjustments": list(child.get("adjustments") or [])}
+    child_entry = {
+        "name": f"{child['first_name']} {child['last_name']}",
+        "group": "child",
+        "variant": "family",
+        "relationship": "Child",
+        "address_lines": child.get("address_lines", []),
+        "phone": None,
+        "email": None,
+        "language": child.get("first_language"),
+        "interpreter_needed": False,
+        "communication_needs": child.get("communication_needs"),
+        "lives_abroad": False,
+        "parental_responsibility": False,
+        "lives_with_child": True,
+        "preferred_name": child.get("preferred_name") or child["first_name"],
+        "salutation": child.get("preferred_name") or child["first_name"],
+        "adjustments": list(child.get("adjustments") or []),
+    }
     for name in (child_entry["name"], child["first_name"], child.get("preferred_name")):
         if name:
             out.setdefault(name.casefold(), child_entry)
@@ -129,9 +159,20 @@ def people(case) -> dict[str, dict]:
 
 def deadline_context(d: Deadline) -> dict:
     """A deadline as templates see it (the engine's values, never re-derived)."""
-    return {"rule": d.rule, "label": d.label, "due": d.due, "due_time": d.due_time, "ref": d.ref,
-            "status": d.status, "basis": d.basis, "moved": d.moved, "explanation": d.explanation(),
-            "source": d.source, "satisfied_on": d.satisfied_on, "policy_note": d.note}
+    return {
+        "rule": d.rule,
+        "label": d.label,
+        "due": d.due,
+        "due_time": d.due_time,
+        "ref": d.ref,
+        "status": d.status,
+        "basis": d.basis,
+        "moved": d.moved,
+        "explanation": d.explanation(),
+        "source": d.source,
+        "satisfied_on": d.satisfied_on,
+        "policy_note": d.note,
+    }
 
 
 def find(deadlines: list[Deadline], rule: str, ref: str | None = None) -> Deadline | None:
@@ -151,8 +192,11 @@ def history_context(deadlines: list[Deadline]) -> list[dict]:
     out = []
     for d in deadlines:
         if d.history:
-            what = (f"Came late, on {longdate(d.satisfied_on)}" if d.status == "late"
-                    else "Missed: the plan ended without it")
+            what = (
+                f"Came late, on {longdate(d.satisfied_on)}"
+                if d.status == "late"
+                else "Missed: the plan ended without it"
+            )
             out.append({**deadline_context(d), "what_happened": what})
     return out
 
@@ -161,8 +205,14 @@ def base_context(case, kind: str, title: str, as_of: dt.date) -> dict:
     """The keys every template may use (see templates/html/base.html and scripts/docx_builder.py)."""
     data = case.data
     return {
-        "doc": {"kind": kind, "title": title, "produced": as_of, "policy": case.profile["name"],
-                "policy_label": case.profile["label"], "policy_document": case.profile["document"]},
+        "doc": {
+            "kind": kind,
+            "title": title,
+            "produced": as_of,
+            "policy": case.profile["name"],
+            "policy_label": case.profile["label"],
+            "policy_document": case.profile["document"],
+        },
         "authority": authority_context(case),
         "child": child_context(data, as_of),
         "case_id": data["case_id"],
@@ -188,8 +238,9 @@ def require(data: dict, what: str, *paths: str) -> None:
         )
 
 
-def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = None,
-                  types: tuple[str, ...] | None = None) -> int:
+def meeting_index(
+    case, ref: str | None, as_of: dt.date, *, held: bool | None = None, types: tuple[str, ...] | None = None
+) -> int:
     """Pick a meeting by --meeting (index or YYYY-MM-DD); default the next planned (or the latest held) one."""
     meetings = case.data.get("meetings", [])
     candidates = [(i, m) for i, m in enumerate(meetings) if types is None or m["type"] in types]
@@ -199,8 +250,10 @@ def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = 
             i = int(ref)
             if 0 <= i < len(meetings) and (types is None or meetings[i]["type"] in types):
                 return i
-            raise RenderError(f"There is no suitable meeting number {ref}: the case file's meetings are numbered "
-                              f"0 to {len(meetings) - 1}{_listing(candidates)}.")
+            raise RenderError(
+                f"There is no suitable meeting number {ref}: the case file's meetings are numbered "
+                f"0 to {len(meetings) - 1}{_listing(candidates)}."
+            )
         try:
             wanted = dt.date.fromisoformat(ref)
         except ValueError:
@@ -208,8 +261,10 @@ def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = 
         found = [i for i, m in candidates if m["date"] == wanted]
         if len(found) == 1:
             return found[0]
-        raise RenderError(f"{'No' if not found else 'More than one'} suitable meeting is dated {ref}"
-                          f"{_listing(candidates)}. Give the meeting's number instead.")
+        raise RenderError(
+            f"{'No' if not found else 'More than one'} suitable meeting is dated {ref}"
+            f"{_listing(candidates)}. Give the meeting's number instead."
+        )
     if held is not True:
         planned = sorted((m["date"], i) for i, m in candidates if m["date"] > as_of)
         if planned:
@@ -219,9 +274,11 @@ def meeting_index(case, ref: str | None, as_of: dt.date, *, held: bool | None = 
         if past:
             return past[-1][1]
     which = {False: "planned ", True: "held "}.get(held, "")
-    raise RenderError(f"The case file has no {which}meeting "
-                      f"this document can be made for{_listing(candidates)}. Add one under meetings, or choose one "
-                      "with --meeting.")
+    raise RenderError(
+        f"The case file has no {which}meeting "
+        f"this document can be made for{_listing(candidates)}. Add one under meetings, or choose one "
+        "with --meeting."
+    )
 
 
 def _listing(candidates) -> str:

@@ -9,7 +9,8 @@ from .. import api
 from ..calendar import add_months
 from ..models import case as model
 from ..policies.engine import Deadline, Hit
-from ..render.filters import NOT_RECORDED, dob as dob_text, longdate, time
+from ..render.filters import NOT_RECORDED, longdate, time
+from ..render.filters import dob as dob_text
 from . import Built, Options, Output
 from .common import base_context, complete, deadline_context, find, meeting_index, require
 
@@ -20,10 +21,20 @@ HISTORY_TYPES = ("initial", "review", "cin", "transfer_in", "panel")
 #: the decisions form stays on one page).
 BLANK_DECISION_ROWS = 6
 BLANK_DECISION_ROWS_WITH_OPTIONS = 3
-STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "achieved": "Achieved",
-                "partly_achieved": "Partly achieved", "not_achieved": "Not achieved"}
-VIEW_FORMATS = {"talking": "told to the social worker", "writing": "written", "drawing": "a drawing",
-                "advocate": "through an advocate", "other": "recorded"}
+STATUS_WORDS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "achieved": "Achieved",
+    "partly_achieved": "Partly achieved",
+    "not_achieved": "Not achieved",
+}
+VIEW_FORMATS = {
+    "talking": "told to the social worker",
+    "writing": "written",
+    "drawing": "a drawing",
+    "advocate": "through an advocate",
+    "other": "recorded",
+}
 
 
 def build(case: api.Case, options: Options, *, panel_date: dt.date | None = None) -> Built:
@@ -43,9 +54,11 @@ def future_referral(case: api.Case, as_of: dt.date) -> str | None:
     referred = (case.data.get("panel") or {}).get("referred")
     if referred is None or referred <= as_of:
         return None
-    return (f"The referral to the panel is dated {longdate(referred)}, after {longdate(as_of)} (the date this is "
-            "worked out as of): a referral cannot be dated in the future, so whether it is in time cannot be checked. "
-            "Correct panel.referred, or give the date the referral was made with --as-of.")
+    return (
+        f"The referral to the panel is dated {longdate(referred)}, after {longdate(as_of)} (the date this is "
+        "worked out as of): a referral cannot be dated in the future, so whether it is in time cannot be checked. "
+        "Correct panel.referred, or give the date the referral was made with --as-of."
+    )
 
 
 def readiness_warnings(case: api.Case, panel_date: dt.date | None, as_of: dt.date) -> list[str]:
@@ -54,8 +67,9 @@ def readiness_warnings(case: api.Case, panel_date: dt.date | None, as_of: dt.dat
     if not minimum:
         return []
     plan = case.data.get("plan") or {}
-    start = plan.get("start") or next(iter(sorted(m["date"] for m in case.data.get("meetings", [])
-                                                   if m["type"] == "initial")), None)
+    start = plan.get("start") or next(
+        iter(sorted(m["date"] for m in case.data.get("meetings", []) if m["type"] == "initial")), None
+    )
     on = panel_date or as_of
     if start is None or start > on:
         return []
@@ -64,11 +78,13 @@ def readiness_warnings(case: api.Case, panel_date: dt.date | None, as_of: dt.dat
         return []
     reached = add_months(start, minimum)
     when = f"the panel on {longdate(on)}" if panel_date else longdate(on)
-    message = (f"The plan started on {longdate(start)}, so it will have been open {_months_words(months)} by {when}: "
-               f"the {case.profile['label']} policy brings a plan to the panel once it has run {minimum} months "
-               f"({longdate(reached)}).")
+    message = (
+        f"The plan started on {longdate(start)}, so it will have been open {_months_words(months)} by {when}: "
+        f"the {case.profile['label']} policy brings a plan to the panel once it has run {minimum} months "
+        f"({longdate(reached)})."
+    )
     source = case.profile["panel"].get("minimum_months_source")
-    return [message + (f" Policy: \"{source}\"" if source else "")]
+    return [message + (f' Policy: "{source}"' if source else "")]
 
 
 def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | None = None) -> dict:
@@ -81,8 +97,11 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
     profile_panel = case.profile.get("panel") or {}
 
     sitting = resolve_panel_date(case, options, deadlines, override=panel_date)
-    referral = (deadline_for_panel_date(case, "panel_referral", sitting["date"], as_of)
-                if panel_date is not None else find(deadlines, "panel_referral"))
+    referral = (
+        deadline_for_panel_date(case, "panel_referral", sitting["date"], as_of)
+        if panel_date is not None
+        else find(deadlines, "panel_referral")
+    )
     identification = find(deadlines, "panel_identification")
     eligible = find(deadlines, "panel_eligible")
     upload = _upload(case, sitting, deadlines, as_of)
@@ -114,9 +133,13 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
     ctx["child_rows"] = _child_rows(ctx, ctx["plan_info"])
     ctx["history"], ctx["history_summary"] = _history(case, as_of)
     ctx["actions"] = [
-        {"action": a["action"], "owner": a.get("owner") or NOT_RECORDED, "agency": a.get("agency"),
-         "due": longdate(a["due"]) if isinstance(a.get("due"), dt.date) else (a.get("due") or NOT_RECORDED),
-         "status": STATUS_WORDS[a.get("status") or "not_started"]}
+        {
+            "action": a["action"],
+            "owner": a.get("owner") or NOT_RECORDED,
+            "agency": a.get("agency"),
+            "due": longdate(a["due"]) if isinstance(a.get("due"), dt.date) else (a.get("due") or NOT_RECORDED),
+            "status": STATUS_WORDS[a.get("status") or "not_started"],
+        }
         for a in (data.get("plan") or {}).get("actions", [])
     ]
     ctx["child_views"], ctx["family_views"] = _views(case, ctx["child"], as_of)
@@ -126,8 +149,11 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
     blank_rows = BLANK_DECISION_ROWS_WITH_OPTIONS if profile_panel.get("outcomes") else BLANK_DECISION_ROWS
     ctx["decisions"] = {
         "blank": not decisions,
-        "rows": ([{"number": i, "text": text} for i, text in enumerate(decisions, 1)] if decisions
-                 else [{"number": i, "text": ""} for i in range(1, blank_rows + 1)]),
+        "rows": (
+            [{"number": i, "text": text} for i, text in enumerate(decisions, 1)]
+            if decisions
+            else [{"number": i, "text": ""} for i in range(1, blank_rows + 1)]
+        ),
         "recorded": panel_data["decisions_recorded"],
         "recorded_text": longdate(panel_data["decisions_recorded"]) if panel_data["decisions_recorded"] else None,
         "upload_text": upload["text"],
@@ -141,8 +167,9 @@ def summary_context(case: api.Case, options: Options, *, panel_date: dt.date | N
 # ---- panel date, referral and upload deadlines ---------------------------------------------------------------
 
 
-def deadline_for_panel_date(case: api.Case, rule_key: str, panel_date: dt.date | None, as_of: dt.date,
-                            *, item: dict | None = None) -> Deadline | None:
+def deadline_for_panel_date(
+    case: api.Case, rule_key: str, panel_date: dt.date | None, as_of: dt.date, *, item: dict | None = None
+) -> Deadline | None:
     """The profile's rule `rule_key` counted from a given panel date instead of the one the engine found.
 
     A panel pack is for a date business support chooses; its referral deadline is the profile's offset from that
@@ -164,14 +191,18 @@ def computed_panel_date(case: api.Case, options: Options, deadlines: list[Deadli
     return resolve_panel_date(case, options, deadlines)["date"]
 
 
-def resolve_panel_date(case: api.Case, options: Options, deadlines: list[Deadline], *,
-                       override: dt.date | None = None) -> dict:
+def resolve_panel_date(
+    case: api.Case, options: Options, deadlines: list[Deadline], *, override: dt.date | None = None
+) -> dict:
     """When the panel sits: the pack's date; else the policy's computed date (Hertfordshire: the last Thursday);
     else the case file's panel.date; else its panel meeting; else not yet set."""
     profile_panel = case.profile.get("panel") or {}
     sitting = {"date": None, "source": "to be set", "time_text": None, "chair": None, "meeting": None}
-    standard_time = (f"{time(profile_panel['start'])} to {time(profile_panel['end'])}"
-                     if profile_panel.get("start") and profile_panel.get("end") else None)
+    standard_time = (
+        f"{time(profile_panel['start'])} to {time(profile_panel['end'])}"
+        if profile_panel.get("start") and profile_panel.get("end")
+        else None
+    )
     meeting = _panel_meeting(case, options)
     engine_date = find(deadlines, "panel_date")
     if override is not None:
@@ -206,22 +237,31 @@ def _upload(case: api.Case, sitting: dict, deadlines: list[Deadline], as_of: dt.
     profile rule's offset in words (counted from the panel date when it is known)."""
     rule = next((r for r in case.profile["rules"] if r["key"] == "panel_decisions_upload"), None)
     if rule is None:
-        return {"deadline": None, "source": None,
-                "text": f"The {case.profile['label']} policy sets no timescale for recording the panel's decisions."}
+        return {
+            "deadline": None,
+            "source": None,
+            "text": f"The {case.profile['label']} policy sets no timescale for recording the panel's decisions.",
+        }
     meeting = sitting["meeting"]
     held = find(deadlines, "panel_decisions_upload", f"meetings[{meeting[0]}]") if meeting else None
     if held is not None:
-        return {"deadline": held, "source": held.source,
-                "text": f"By {longdate(held.due)} ({held.explanation()}){_status_note(held)}."}
+        return {
+            "deadline": held,
+            "source": held.source,
+            "text": f"By {longdate(held.due)} ({held.explanation()}){_status_note(held)}.",
+        }
     item = meeting[1] if meeting else None
     counted = deadline_for_panel_date(case, "panel_decisions_upload", sitting["date"], as_of, item=item)
     basis = counted.basis if counted else _basis_in_words(case, rule, as_of)
     rule_text = f"within {basis} of the panel date"
     if counted is None:
         return {"deadline": None, "source": rule["source"], "text": f"{rule_text[0].upper()}{rule_text[1:]}."}
-    return {"deadline": None, "source": counted.source,
-            "text": f"{rule_text[0].upper()}{rule_text[1:]}: by {longdate(counted.due)} for a panel on "
-                    f"{longdate(sitting['date'])}" + (f" (moved: {counted.moved})" if counted.moved else "") + "."}
+    return {
+        "deadline": None,
+        "source": counted.source,
+        "text": f"{rule_text[0].upper()}{rule_text[1:]}: by {longdate(counted.due)} for a panel on "
+        f"{longdate(sitting['date'])}" + (f" (moved: {counted.moved})" if counted.moved else "") + ".",
+    }
 
 
 def _basis_in_words(case: api.Case, rule: dict, as_of: dt.date) -> str:
@@ -242,9 +282,13 @@ def _status_note(d: Deadline) -> str:
 
 
 def _timescale_row(d: Deadline) -> dict:
-    status = {"met": f"Met on {longdate(d.satisfied_on)}" if d.satisfied_on else "Met",
-              "late": f"Done late, on {longdate(d.satisfied_on)}", "overdue": "Overdue", "open": "Open",
-              "info": "Date"}[d.status]
+    status = {
+        "met": f"Met on {longdate(d.satisfied_on)}" if d.satisfied_on else "Met",
+        "late": f"Done late, on {longdate(d.satisfied_on)}",
+        "overdue": "Overdue",
+        "open": "Open",
+        "info": "Date",
+    }[d.status]
     return {**deadline_context(d), "due_text": longdate(d.due), "status_text": status}
 
 
@@ -279,12 +323,19 @@ def _presenters(case: api.Case, panel: dict, ctx: dict) -> tuple[list[dict], lis
         else:
             key = "team_manager" if "manager" in folded else "social_worker"
             out.append({"role": role, "name": None, "text": f"{role.lower()}: to be confirmed"})
-            warnings.append(f"The {case.profile['label']} policy says the {role.lower()} presents the case at the "
-                            f"panel, but the case file names none ({key}).")
+            warnings.append(
+                f"The {case.profile['label']} policy says the {role.lower()} presents the case at the "
+                f"panel, but the case file names none ({key})."
+            )
     named = {p["name"].casefold() for p in out if p["name"]}
     if panel["presenter"] and panel["presenter"].casefold() not in named:
-        out.append({"role": panel["presenter_role"], "name": panel["presenter"],
-                    "text": panel["presenter"] + (f" ({panel['presenter_role']})" if panel["presenter_role"] else "")})
+        out.append(
+            {
+                "role": panel["presenter_role"],
+                "name": panel["presenter"],
+                "text": panel["presenter"] + (f" ({panel['presenter_role']})" if panel["presenter_role"] else ""),
+            }
+        )
     return out, warnings
 
 
@@ -292,26 +343,38 @@ def _panel_rows(panel: dict, sitting: dict, referral, identification, eligible) 
     rows = [
         {"label": "Panel", "value": panel["name"]},
         {"label": "Chair", "value": panel["chair"]},
-        *([{"label": "Membership", "value": panel["membership"][:1].upper() + panel["membership"][1:]}]
-          if panel.get("membership") else []),
+        *(
+            [{"label": "Membership", "value": panel["membership"][:1].upper() + panel["membership"][1:]}]
+            if panel.get("membership")
+            else []
+        ),
         {"label": "Panel date", "value": panel["date_text"]},
         {"label": "Time", "value": sitting["time_text"] or "to be confirmed"},
         {"label": "Presented by", "value": panel["presenter"]},
     ]
     if identification is not None:
-        rows.append({"label": "Identified for panel",
-                     "value": (longdate(panel["identified"]) if panel["identified"] else NOT_RECORDED)
-                     + f" (due by {longdate(identification.due)})"})
+        rows.append(
+            {
+                "label": "Identified for panel",
+                "value": (longdate(panel["identified"]) if panel["identified"] else NOT_RECORDED)
+                + f" (due by {longdate(identification.due)})",
+            }
+        )
     elif panel["identified"]:
         rows.append({"label": "Identified for panel", "value": longdate(panel["identified"])})
     if eligible is not None:
         rows.append({"label": "Open for 1 year on", "value": longdate(eligible.due)})
-    rows.append({"label": "Referred to panel",
-                 "value": longdate(panel["referred"]) if panel["referred"] else NOT_RECORDED})
+    rows.append(
+        {"label": "Referred to panel", "value": longdate(panel["referred"]) if panel["referred"] else NOT_RECORDED}
+    )
     if referral is not None:
         late = {"late": " – referred late", "overdue": " – OVERDUE: not referred"}.get(referral.status, "")
-        rows.append({"label": "Referral deadline",
-                     "value": f"{longdate(referral.due)} ({referral.basis} {referral.from_label}){late}"})
+        rows.append(
+            {
+                "label": "Referral deadline",
+                "value": f"{longdate(referral.due)} ({referral.basis} {referral.from_label}){late}",
+            }
+        )
     return rows
 
 
@@ -343,10 +406,16 @@ def _plan_info(case: api.Case, as_of: dt.date, deadlines: list[Deadline], panel_
         if panel_date is not None and panel_date > as_of and not plan.get("end"):
             open_text += f"; {_months_words(months_open(start, panel_date))} by the panel date"
     expected_end = find(deadlines, "plan_end_expected")
-    return {"start": start, "start_note": start_note, "open_text": open_text,
-            "months": months_open(start, as_of) if start and start <= as_of else None,
-            "legal_basis": plan.get("legal_basis"), "why_in_need": plan.get("why_in_need"),
-            "expected_end": expected_end.due if expected_end else None, "ended": plan.get("end")}
+    return {
+        "start": start,
+        "start_note": start_note,
+        "open_text": open_text,
+        "months": months_open(start, as_of) if start and start <= as_of else None,
+        "legal_basis": plan.get("legal_basis"),
+        "why_in_need": plan.get("why_in_need"),
+        "expected_end": expected_end.due if expected_end else None,
+        "ended": plan.get("end"),
+    }
 
 
 def _child_rows(ctx: dict, plan: dict) -> list[dict]:
@@ -358,8 +427,10 @@ def _child_rows(ctx: dict, plan: dict) -> list[dict]:
     if plan["start_note"]:
         start += f" ({plan['start_note']})"
     rows = [
-        {"label": "Child", "value": child["full_name"]
-         + (f" (known as {child['preferred_name']})" if child["preferred_name"] else "")},
+        {
+            "label": "Child",
+            "value": child["full_name"] + (f" (known as {child['preferred_name']})" if child["preferred_name"] else ""),
+        },
         {"label": "Case ID", "value": ctx["case_id"]},
         {"label": "Date of birth", "value": dob},
         {"label": "Legal basis", "value": plan["legal_basis"] or NOT_RECORDED},
@@ -372,8 +443,9 @@ def _child_rows(ctx: dict, plan: dict) -> list[dict]:
         rows.append({"label": "Expected to end (target)", "value": longdate(plan["expected_end"])})
     for key, label in (("social_worker", "Social worker"), ("team_manager", "Team manager")):
         w = ctx[key]
-        rows.append({"label": label, "value": f"{w['name']}" + (f", {w['team']}" if w["team"] else "")
-                     if w else NOT_RECORDED})
+        rows.append(
+            {"label": label, "value": f"{w['name']}" + (f", {w['team']}" if w["team"] else "") if w else NOT_RECORDED}
+        )
     return rows
 
 
@@ -387,18 +459,30 @@ def _outcome_words(profile: dict, outcome: str | None) -> str:
 
 def _history(case: api.Case, as_of: dt.date) -> tuple[list[dict], str]:
     labels = case.profile["meeting_labels"]
-    held = sorted((m["date"], i, m) for i, m in enumerate(case.data.get("meetings", []))
-                  if m["type"] in HISTORY_TYPES and m["date"] <= as_of)
-    rows = [{"date": longdate(d), "meeting": labels.get(m["type"], m["type"]), "chair": m.get("chair") or "–",
-             "outcome": "; ".join(_outcome_words(case.profile, k) for k in model.outcome_keys(m)) or "–",
-             "decisions": _join_decisions(m.get("decisions") or [])} for d, _, m in held]
+    held = sorted(
+        (m["date"], i, m)
+        for i, m in enumerate(case.data.get("meetings", []))
+        if m["type"] in HISTORY_TYPES and m["date"] <= as_of
+    )
+    rows = [
+        {
+            "date": longdate(d),
+            "meeting": labels.get(m["type"], m["type"]),
+            "chair": m.get("chair") or "–",
+            "outcome": "; ".join(_outcome_words(case.profile, k) for k in model.outcome_keys(m)) or "–",
+            "decisions": _join_decisions(m.get("decisions") or []),
+        }
+        for d, _, m in held
+    ]
     reviews = [d for d, _, m in held if m["type"] == "review"]
     if not held:
         summary = "No meetings under the plan have been held yet."
     else:
-        summary = ((f"{len(reviews)} review{'s' if len(reviews) != 1 else ''} held, the latest on "
-                    f"{longdate(reviews[-1])}" if reviews else "No reviews held yet")
-                   + f"; {len(held)} meeting{'s' if len(held) != 1 else ''} in all since the plan began.")
+        summary = (
+            f"{len(reviews)} review{'s' if len(reviews) != 1 else ''} held, the latest on {longdate(reviews[-1])}"
+            if reviews
+            else "No reviews held yet"
+        ) + f"; {len(held)} meeting{'s' if len(held) != 1 else ''} in all since the plan began."
     return rows, summary
 
 
@@ -413,25 +497,25 @@ def _views(case: api.Case, child: dict, as_of: dt.date) -> tuple[list[dict], lis
     labels = case.profile["meeting_labels"]
     held = sorted((m["date"], i, m) for i, m in enumerate(data.get("meetings", [])) if m["date"] <= as_of)
     child_views, family_views = [], []
-    own = (data["child"].get("views") or {})
+    own = data["child"].get("views") or {}
     if own.get("in_own_words"):
         how = VIEW_FORMATS.get(own.get("format") or "other", "recorded")
         when = f", {longdate(own['recorded_on'])}" if own.get("recorded_on") else ""
-        child_views.append({"source": f"In {child['known_as']}'s own words ({how}{when})",
-                            "text": own["in_own_words"]})
+        child_views.append({"source": f"In {child['known_as']}'s own words ({how}{when})", "text": own["in_own_words"]})
     latest_child = next(((d, m) for d, _, m in reversed(held) if m.get("child_views")), None)
     if latest_child:
         d, m = latest_child
-        child_views.append({"source": f"At the {labels.get(m['type'], m['type'])} on {longdate(d)}",
-                            "text": m["child_views"]})
+        child_views.append(
+            {"source": f"At the {labels.get(m['type'], m['type'])} on {longdate(d)}", "text": m["child_views"]}
+        )
     if not child_views and (data.get("plan") or {}).get("child_views"):
         child_views.append({"source": "In the plan", "text": data["plan"]["child_views"]})
     latest_family = next(((d, m) for d, _, m in reversed(held) if m.get("family_views")), None)
     if latest_family:
         d, m = latest_family
-        family_views.append({"source": f"At the {labels.get(m['type'], m['type'])} on {longdate(d)}",
-                             "text": m["family_views"]})
+        family_views.append(
+            {"source": f"At the {labels.get(m['type'], m['type'])} on {longdate(d)}", "text": m["family_views"]}
+        )
     if (data.get("plan") or {}).get("family_views"):
         family_views.append({"source": "In the plan", "text": data["plan"]["family_views"]})
     return child_views, family_views
-

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from .. import api, smart
+from ..checks import disclosure
 from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import longdate
-from ..checks import disclosure
 from . import Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, find, history_context, people, require
 
@@ -17,13 +17,17 @@ TITLE = "Child in Need Plan"
 
 # Section 17(10) of the Children Act 1989, as quoted in Hertfordshire §1.1; {name} is the child's possessive/name.
 LEGAL_BASIS = {
-    "s17(10)(a)": ("Section 17(10)(a) of the Children Act 1989",
-                   "{name} is unlikely to achieve or maintain, or to have the opportunity of achieving or maintaining, "
-                   "a reasonable standard of health or development without the provision of services by the local "
-                   "authority."),
-    "s17(10)(b)": ("Section 17(10)(b) of the Children Act 1989",
-                   "{possessive} health or development is likely to be significantly impaired, or further impaired, "
-                   "without the provision of services by the local authority."),
+    "s17(10)(a)": (
+        "Section 17(10)(a) of the Children Act 1989",
+        "{name} is unlikely to achieve or maintain, or to have the opportunity of achieving or maintaining, "
+        "a reasonable standard of health or development without the provision of services by the local "
+        "authority.",
+    ),
+    "s17(10)(b)": (
+        "Section 17(10)(b) of the Children Act 1989",
+        "{possessive} health or development is likely to be significantly impaired, or further impaired, "
+        "without the provision of services by the local authority.",
+    ),
     "s17(10)(c)": ("Section 17(10)(c) of the Children Act 1989", "{name} is disabled."),
 }
 
@@ -50,22 +54,47 @@ RISK_LABELS = (
 )
 
 STATUS_LABELS = {
-    "not_started": "Not started", "in_progress": "In progress", "achieved": "Achieved",
-    "partly_achieved": "Partly achieved", "not_achieved": "Not achieved",
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "achieved": "Achieved",
+    "partly_achieved": "Partly achieved",
+    "not_achieved": "Not achieved",
 }
 
-VIEW_FORMATS = {"talking": "spoken", "writing": "in writing", "drawing": "with a drawing",
-                "advocate": "through an advocate", "other": "in another format"}
+VIEW_FORMATS = {
+    "talking": "spoken",
+    "writing": "in writing",
+    "drawing": "with a drawing",
+    "advocate": "through an advocate",
+    "other": "in another format",
+}
 
 # The engine's deadlines that are review points of a plan (the ones the profile has), in the engine's order.
-REVIEW_RULES = ("next_review", "next_cin_meeting", "second_review_check", "manager_review", "independent_chair",
-                "plan_end_expected")
+REVIEW_RULES = (
+    "next_review",
+    "next_cin_meeting",
+    "second_review_check",
+    "manager_review",
+    "independent_chair",
+    "plan_end_expected",
+)
 
-FINDING_FIELDS = {"owner": "person responsible", "due": "due date", "measure": "measure", "outcome": "outcome served",
-                  "action": "wording", "bee": "6 Bees outcome"}
-FINDING_SECTIONS = {"child_views": "Child's views", "family_views": "Family's views",
-                    "contingency": "Contingency plan", "review_judgement": "How progress will be judged",
-                    "outcomes": "Outcomes", "actions": "Actions"}
+FINDING_FIELDS = {
+    "owner": "person responsible",
+    "due": "due date",
+    "measure": "measure",
+    "outcome": "outcome served",
+    "action": "wording",
+    "bee": "6 Bees outcome",
+}
+FINDING_SECTIONS = {
+    "child_views": "Child's views",
+    "family_views": "Family's views",
+    "contingency": "Contingency plan",
+    "review_judgement": "How progress will be judged",
+    "outcomes": "Outcomes",
+    "actions": "Actions",
+}
 
 
 def build(case: api.Case, options: Options) -> Built:
@@ -88,14 +117,19 @@ def build(case: api.Case, options: Options) -> Built:
             f"The Child in Need plan was not produced: the SMART check found {smart.summary(findings)[:-1]}:\n"
             + "\n".join(f"  - {f.location}: {f.message}" for f in errors)
             + "\nCorrect the plan in the case file ('cin-docs check' lists every finding), or produce the plan as it "
-              "is with --allow-unsmart (the problems are then listed in the plan's SMART check section)."
+            "is with --allow-unsmart (the problems are then listed in the plan's SMART check section)."
         )
     warnings = [f"SMART check {f.level}: {f.location}: {f.message}" for f in findings if f.level == smart.WARNING]
     if errors:
         many = len(errors) != 1
-        warnings = [f"The plan was produced with {len(errors)} SMART check error{'s' if many else ''} because of "
-                    f"--allow-unsmart; {'they are' if many else 'it is'} listed in the plan."] + [
-            f"SMART check error: {f.location}: {f.message}" for f in errors] + warnings
+        warnings = (
+            [
+                f"The plan was produced with {len(errors)} SMART check error{'s' if many else ''} because of "
+                f"--allow-unsmart; {'they are' if many else 'it is'} listed in the plan."
+            ]
+            + [f"SMART check error: {f.location}: {f.message}" for f in errors]
+            + warnings
+        )
 
     ctx = base_context(case, "plan", TITLE, options.as_of)
     known_as = ctx["child"]["known_as"]
@@ -105,60 +139,80 @@ def build(case: api.Case, options: Options) -> Built:
     six_bees = case.profile.get("plan_outcomes") == "six_bees"
     policy = case.profile["name"]
 
-    outcomes = [{"id": o["id"], "outcome": o["outcome"], "bee": o["bee"],
-                 "actions": [a.get("id") or str(i + 1) for i, a in enumerate(plan["actions"])
-                             if a.get("outcome") == o["id"]]}
-                for o in plan["outcomes"]]
-    ctx.update({
-        "plan": {
-            "start": start,
-            "last_meeting": _last_meeting(case, options),
-            "legal_basis": _legal_basis(plan["legal_basis"], known_as),
-            "why_in_need": plan["why_in_need"],
-            "needs": plan["needs"],
-            "risks": [{"label": label, "text": (plan["risks"] or {}).get(key)} for key, label in RISK_LABELS],
-            "child_views": plan["child_views"],
-            "child_own_words": _own_words(data),
-            "family_views": plan["family_views"],
-            "family_expectations": plan["family_expectations"],
-            "outcomes": outcomes,
-            "actions": [_action(i, a, plan["outcomes"], everyone) for i, a in enumerate(plan["actions"])],
-            "roles": plan["roles"],
-            "contingency": plan["contingency"],
-            "review_judgement": plan["review_judgement"],
-            "resources": plan["resources"],
-            "funding_panel": plan["funding_panel"],
-            "care_proceedings": plan["care_proceedings"],
-            "signed_off": plan["signed_off"],
-            "distribution": [],  # below, once the rest of the plan is known
-        },
-        "six_bees": six_bees,
-        "bees": list(model.SIX_BEES) if six_bees else [],
-        "visits": _visits(find(deadlines, "next_visit"), case.profile),
-        "review": {
-            "points": _review_points(deadlines),
-            "history": history_context(deadlines),
-            "next_review": _deadline_or_none(find(deadlines, "next_review")),
-            "plan_end": _deadline_or_none(end),
-        },
-        "child_protection": {
-            "procedures": CP_PROCEDURES.get(policy, CP_PROCEDURES_DEFAULT),
-            "named": policy in CP_PROCEDURES,
-        },
-        "funding_panel_name": FUNDING_PANEL.get(policy, FUNDING_PANEL_DEFAULT),
-        "smart": {
-            "findings": [{"level": f.level, "label": "Error" if f.level == smart.ERROR else "Warning",
-                          "where": _finding_where(f.path, plan), "path": f.path, "message": f.message}
-                         for f in findings],
-            "summary": smart.summary(findings),
-            "errors": len(errors),
-            "produced_anyway": bool(errors),
-        },
-    })
+    outcomes = [
+        {
+            "id": o["id"],
+            "outcome": o["outcome"],
+            "bee": o["bee"],
+            "actions": [
+                a.get("id") or str(i + 1) for i, a in enumerate(plan["actions"]) if a.get("outcome") == o["id"]
+            ],
+        }
+        for o in plan["outcomes"]
+    ]
+    ctx.update(
+        {
+            "plan": {
+                "start": start,
+                "last_meeting": _last_meeting(case, options),
+                "legal_basis": _legal_basis(plan["legal_basis"], known_as),
+                "why_in_need": plan["why_in_need"],
+                "needs": plan["needs"],
+                "risks": [{"label": label, "text": (plan["risks"] or {}).get(key)} for key, label in RISK_LABELS],
+                "child_views": plan["child_views"],
+                "child_own_words": _own_words(data),
+                "family_views": plan["family_views"],
+                "family_expectations": plan["family_expectations"],
+                "outcomes": outcomes,
+                "actions": [_action(i, a, plan["outcomes"], everyone) for i, a in enumerate(plan["actions"])],
+                "roles": plan["roles"],
+                "contingency": plan["contingency"],
+                "review_judgement": plan["review_judgement"],
+                "resources": plan["resources"],
+                "funding_panel": plan["funding_panel"],
+                "care_proceedings": plan["care_proceedings"],
+                "signed_off": plan["signed_off"],
+                "distribution": [],  # below, once the rest of the plan is known
+            },
+            "six_bees": six_bees,
+            "bees": list(model.SIX_BEES) if six_bees else [],
+            "visits": _visits(find(deadlines, "next_visit"), case.profile),
+            "review": {
+                "points": _review_points(deadlines),
+                "history": history_context(deadlines),
+                "next_review": _deadline_or_none(find(deadlines, "next_review")),
+                "plan_end": _deadline_or_none(end),
+            },
+            "child_protection": {
+                "procedures": CP_PROCEDURES.get(policy, CP_PROCEDURES_DEFAULT),
+                "named": policy in CP_PROCEDURES,
+            },
+            "funding_panel_name": FUNDING_PANEL.get(policy, FUNDING_PANEL_DEFAULT),
+            "smart": {
+                "findings": [
+                    {
+                        "level": f.level,
+                        "label": "Error" if f.level == smart.ERROR else "Warning",
+                        "where": _finding_where(f.path, plan),
+                        "path": f.path,
+                        "message": f.message,
+                    }
+                    for f in findings
+                ],
+                "summary": smart.summary(findings),
+                "errors": len(errors),
+                "produced_anyway": bool(errors),
+            },
+        }
+    )
     ctx["plan"]["distribution"], addressed, unknown = recipients.plan_distribution(
-        case, plan, known_as, disclosure.context_text(ctx))
-    warnings += [f"plan.distribution[{i}] names nobody in the case file, so the disclosure check cannot tell who "
-                 "it is: write the person's name as it is in the case file." for i in unknown]
+        case, plan, known_as, disclosure.context_text(ctx)
+    )
+    warnings += [
+        f"plan.distribution[{i}] names nobody in the case file, so the disclosure check cannot tell who "
+        "it is: write the person's name as it is in the case file."
+        for i in unknown
+    ]
     return Built([Output(ctx, [], addressed_to=addressed, reader=None)], warnings)
 
 
@@ -178,8 +232,11 @@ def _own_words(data: dict) -> dict | None:
 
 def _last_meeting(case, options: Options) -> dict | None:
     """The latest held planning or review meeting: the one this version of the plan comes from."""
-    held = [(m["date"], i, m) for i, m in enumerate(case.data.get("meetings", []))
-            if m["type"] in ("initial", "review", "cin", "transfer_in") and m["date"] <= options.as_of]
+    held = [
+        (m["date"], i, m)
+        for i, m in enumerate(case.data.get("meetings", []))
+        if m["type"] in ("initial", "review", "cin", "transfer_in") and m["date"] <= options.as_of
+    ]
     if not held:
         return None
     date, _, meeting = max(held, key=lambda t: (t[0], t[1]))
@@ -220,8 +277,12 @@ def _visits(d: Deadline | None, profile: dict) -> dict | None:
     return {
         "frequency": f"at least {every}",
         "set_by": "as agreed in this plan" if "as set in" in d.basis else f"the {profile['label']} policy's standard",
-        "next_due": d.due, "from_label": d.from_label, "from_date": d.from_date, "moved": d.moved,
-        "status": d.status, "source": d.source,
+        "next_due": d.due,
+        "from_label": d.from_label,
+        "from_date": d.from_date,
+        "moved": d.moved,
+        "status": d.status,
+        "source": d.source,
         # m22: a next visit whose date has passed says so ("OVERDUE: it was due by ..."), as the deadlines do.
         "overdue": d.status == "overdue",
     }
@@ -239,9 +300,13 @@ def _review_points(deadlines: list[Deadline]) -> list[dict]:
             continue
         if d.status in ("met", "late") and d.rule not in ("next_review", "plan_end_expected"):
             continue
-        note = {"overdue": "overdue", "passed": "passed: the plan continues", "info": "not a target for this plan",
-                "met": f"done on {longdate(d.satisfied_on)}",
-                "late": f"done late, on {longdate(d.satisfied_on)}"}.get(d.status)
+        note = {
+            "overdue": "overdue",
+            "passed": "passed: the plan continues",
+            "info": "not a target for this plan",
+            "met": f"done on {longdate(d.satisfied_on)}",
+            "late": f"done late, on {longdate(d.satisfied_on)}",
+        }.get(d.status)
         out.append({**deadline_context(d), "note": note})
     return out
 

@@ -19,8 +19,10 @@ from ..checks import disclosure
 from .common import people
 
 FAMILY_GROUPS = disclosure.FAMILY_GROUPS
-COPY_NOTE = {"family": "gets the family copy, with withheld items removed",
-             "professional": "gets the professionals' copy, with withheld items removed"}
+COPY_NOTE = {
+    "family": "gets the family copy, with withheld items removed",
+    "professional": "gets the professionals' copy, with withheld items removed",
+}
 
 
 def reader_of(person: dict) -> str:
@@ -48,6 +50,7 @@ def _copy_for(case, person: dict, shown: str) -> str | None:
 
 # ---- invitations -------------------------------------------------------------------------------------------------
 
+
 def invitation_recipients(case, meeting: dict, index: int) -> tuple[list[dict], list[str]]:
     """The invitees who get a letter (people entries), and warnings for those who get none."""
     everyone = people(case)
@@ -60,8 +63,10 @@ def invitation_recipients(case, meeting: dict, index: int) -> tuple[list[dict], 
             continue
         seen.add(key)
         if key in blocked:
-            warnings.append(f"Meeting {index}: {person['name']} is invited but is marked 'do not send' in the case file "
-                            f"({paths[key]}.do_not_send): no letter was made for them, and no other letter names them.")
+            warnings.append(
+                f"Meeting {index}: {person['name']} is invited but is marked 'do not send' in the case file "
+                f"({paths[key]}.do_not_send): no letter was made for them, and no other letter names them."
+            )
             continue
         out.append(person)
     return out, warnings
@@ -74,8 +79,11 @@ def invitee_list(case, meeting: dict, recipient: dict) -> list[dict]:
     reader = reader_of(recipient)
     family_reader = reader in ("family", "child")
     list_professionals = bool((case.data.get("sharing") or {}).get("family_letters_list_professionals"))
-    named_da = {r.path for r in disclosure.restrictions(case)
-                if r.letters_only and disclosure.key_of(recipient) in r.withheld_from}
+    named_da = {
+        r.path
+        for r in disclosure.restrictions(case)
+        if r.letters_only and disclosure.key_of(recipient) in r.withheld_from
+    }
     prof_index = {disclosure.key_of(p): i for i, p in enumerate(case.data.get("professionals", []))}
 
     out: list[dict] = []
@@ -110,6 +118,7 @@ def invitee_list(case, meeting: dict, recipient: dict) -> list[dict]:
 
 
 # ---- distribution lists ------------------------------------------------------------------------------------------
+
 
 def names_in(case, line: str) -> list[str]:
     """The people a line of free text names (any name the case file uses for them), as their full names."""
@@ -181,8 +190,9 @@ def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[l
     addressed: list[str] = []
     seen: set[str] = set()
 
-    def add(name: str, role: str | None, agency: str | None, note: str | None = None,
-            person: dict | None = None) -> None:
+    def add(
+        name: str, role: str | None, agency: str | None, note: str | None = None, person: dict | None = None
+    ) -> None:
         key = name.casefold()
         person = person or everyone.get(key)
         if person is not None:
@@ -199,8 +209,13 @@ def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[l
 
     for member in case.data.get("family", []):
         if member.get("parental_responsibility"):
-            add(member["name"], member["relationship"], None, "parent with parental responsibility",
-                everyone.get(disclosure.key_of(member)))
+            add(
+                member["name"],
+                member["relationship"],
+                None,
+                "parent with parental responsibility",
+                everyone.get(disclosure.key_of(member)),
+            )
     age = child["age"]
     if age is None:
         child_note = "a copy depending on age and understanding"
@@ -217,8 +232,13 @@ def record_distribution(case, meeting: dict, child: dict, shown: str) -> tuple[l
             continue
         if person["group"] == "child":
             continue
-        note = "attended" if name in meeting["attendees"] else "sent apologies" if name in meeting["apologies"] \
+        note = (
+            "attended"
+            if name in meeting["attendees"]
+            else "sent apologies"
+            if name in meeting["apologies"]
             else "sent a written report"
+        )
         agency = person.get("agency") or {"family": "Family", "network": "Family network"}.get(person["group"])
         add(person["name"], person.get("relationship"), agency, note, person)
     if (case.data.get("plan") or {}).get("care_proceedings"):

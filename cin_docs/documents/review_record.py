@@ -6,11 +6,11 @@ import datetime as dt
 
 from .. import api
 from ..calendar import add_months
+from ..checks import disclosure
 from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import NOT_RECORDED, longdate
-from ..checks import disclosure
 from . import KINDS, Built, Options, Output, recipients
 from .common import base_context, complete, deadline_context, find, history_context, meeting_index, people, require
 
@@ -35,16 +35,39 @@ OUTCOME_LABELS = {
 #: What the "agency" column says for people who are not from an agency.
 GROUP_AGENCY = {"family": "Family", "network": "Family network", "child": "Family"}
 
-STATUS_LABELS = {"met": "Met", "late": "Late", "open": "Open", "overdue": "Overdue", "info": "Date to note",
-                 "missed": "Missed", "passed": "Passed (a target)"}
+STATUS_LABELS = {
+    "met": "Met",
+    "late": "Late",
+    "open": "Open",
+    "overdue": "Overdue",
+    "info": "Date to note",
+    "missed": "Missed",
+    "passed": "Passed (a target)",
+}
 
 #: Case-level dates the record shows, whichever of them the profile has (Hillingdon and Hertfordshire differ).
-CASE_RULES = ("next_review", "next_cin_meeting", "manager_review", "second_review_check", "independent_chair",
-              "panel_identification", "panel_eligible", "panel_date", "panel_referral", "plan_end_expected")
+CASE_RULES = (
+    "next_review",
+    "next_cin_meeting",
+    "manager_review",
+    "second_review_check",
+    "independent_chair",
+    "panel_identification",
+    "panel_eligible",
+    "panel_date",
+    "panel_referral",
+    "plan_end_expected",
+)
 
 #: The plan-duration milestones (8/9/12/15 months after the plan start) that are flagged at a meeting.
-FLAG_RULES = ("panel_identification", "manager_review", "second_review_check", "panel_eligible",
-              "independent_chair", "plan_end_expected")
+FLAG_RULES = (
+    "panel_identification",
+    "manager_review",
+    "second_review_check",
+    "panel_eligible",
+    "independent_chair",
+    "plan_end_expected",
+)
 #: A milestone is flagged when it falls on or before this many months after the meeting (the quarterly cycle of
 #: Hillingdon's reviews), or before the next review was due when the meeting was held if that is later (Hertfordshire
 #: reviews six-monthly after the first): this meeting is the last chance to prepare before that review.
@@ -55,8 +78,9 @@ def build(case: api.Case, options: Options) -> Built:
     data = case.data
     labels = case.profile["meeting_labels"]
     _refuse_other_meeting_types(case, options.meeting)
-    if options.meeting is None and not any(m["type"] in RECORD_TYPES and m["date"] <= options.as_of
-                                           for m in data.get("meetings", [])):
+    if options.meeting is None and not any(
+        m["type"] in RECORD_TYPES and m["date"] <= options.as_of for m in data.get("meetings", [])
+    ):
         raise RenderError(
             f"A review record is made only for a held meeting of these kinds: {_kinds(labels)}. This case file "
             f"has none dated on or before {longdate(options.as_of)}. Add the meeting under meetings, or give a "
@@ -88,7 +112,6 @@ def build(case: api.Case, options: Options) -> Built:
     review_at_meeting = find(api.due_dates(case, meeting["date"]), "next_review")
     ctx["flags"] = _flags_context(deadlines, meeting["date"], review_at_meeting)
     ctx["sign_off"] = meeting["signed_off"]
-    rules = case.profile["review_record"]
     ctx["chairing"] = _chairing_context(case, index, meeting, everyone, warnings)
     ctx["second_review"] = _second_review_context(case, index, ctx["meeting"], meeting, warnings)
     ctx["strategy"] = _strategy_context(case, index, meeting, ctx["progress"], warnings)
@@ -97,11 +120,14 @@ def build(case: api.Case, options: Options) -> Built:
     ctx["unresolved_to"] = team_manager["name"] if team_manager else None
     ctx["distribution"] = []
     if meeting["type"] == "review" and not meeting["equality_diversity"]:
-        warnings.append(f"Meeting {index} ({label}) does not record how equality and diversity were considered "
-                        "(equality_diversity): the record says 'not recorded'.")
+        warnings.append(
+            f"Meeting {index} ({label}) does not record how equality and diversity were considered "
+            "(equality_diversity): the record says 'not recorded'."
+        )
     # Last: who gets the full record depends on what it shows (disclosure.context_text).
-    ctx["distribution"], addressed = recipients.record_distribution(case, meeting, ctx["child"],
-                                                                    disclosure.context_text(ctx))
+    ctx["distribution"], addressed = recipients.record_distribution(
+        case, meeting, ctx["child"], disclosure.context_text(ctx)
+    )
     # Addressed to its distribution list (without anyone who gets the redacted copy instead); no single reader.
     return Built([Output(ctx, [meeting["date"].isoformat()], addressed_to=addressed, reader=None)], warnings)
 
@@ -123,8 +149,9 @@ def _refuse_other_meeting_types(case, ref: str | None) -> None:
     if chosen and all(meetings[i]["type"] not in RECORD_TYPES for i in chosen):
         labels = case.profile["meeting_labels"]
         kinds = ", ".join(f"meeting {i} is a {labels[meetings[i]['type']]}" for i in chosen)
-        raise RenderError(f"--meeting {ref}: {kinds}. A review record is made only for these meetings: "
-                          f"{_kinds(labels)}.")
+        raise RenderError(
+            f"--meeting {ref}: {kinds}. A review record is made only for these meetings: {_kinds(labels)}."
+        )
 
 
 def _kinds(labels: dict) -> str:
@@ -147,11 +174,15 @@ def _meeting_context(case, index: int, meeting: dict, everyone: dict) -> dict:
     labels = case.profile["meeting_labels"]
     review_number = None
     if meeting["type"] == "review":
-        reviews = sorted((m["date"], m.get("time") or dt.time(0), i) for i, m in enumerate(case.data["meetings"])
-                         if m["type"] == "review")
+        reviews = sorted(
+            (m["date"], m.get("time") or dt.time(0), i)
+            for i, m in enumerate(case.data["meetings"])
+            if m["type"] == "review"
+        )
         review_number = [i for _, _, i in reviews].index(index) + 1
-    type_label = {"initial": "Initial meeting", "review": f"Review {review_number}",
-                  "cin": "Child in Need meeting"}[meeting["type"]]
+    type_label = {"initial": "Initial meeting", "review": f"Review {review_number}", "cin": "Child in Need meeting"}[
+        meeting["type"]
+    ]
     remote = meeting["remote"]
     remote_text = None
     if remote:
@@ -160,21 +191,35 @@ def _meeting_context(case, index: int, meeting: dict, everyone: dict) -> dict:
     reports = []
     for report in meeting["reports_received"]:
         who = _person(everyone, report["by"])
-        reports.append({**who, "received": report["received"], "summary": report["summary"],
-                        "shared": report["shared"]})
+        reports.append(
+            {**who, "received": report["received"], "summary": report["summary"], "shared": report["shared"]}
+        )
     return {
-        "index": index, "type": meeting["type"], "label": labels[meeting["type"]], "type_label": type_label,
-        "review_number": review_number, "date": meeting["date"], "time": meeting["time"],
-        "end_time": meeting["end_time"], "venue": meeting["venue"], "remote_text": remote_text,
-        "chair": _person(everyone, meeting["chair"]), "purpose": meeting["purpose"],
+        "index": index,
+        "type": meeting["type"],
+        "label": labels[meeting["type"]],
+        "type_label": type_label,
+        "review_number": review_number,
+        "date": meeting["date"],
+        "time": meeting["time"],
+        "end_time": meeting["end_time"],
+        "venue": meeting["venue"],
+        "remote_text": remote_text,
+        "chair": _person(everyone, meeting["chair"]),
+        "purpose": meeting["purpose"],
         "attendees": [_person(everyone, n) for n in meeting["attendees"]],
         "apologies": [_person(everyone, n) for n in meeting["apologies"]],
         "reports": reports,
-        "child_seen": meeting["child_seen"], "child_seen_alone": meeting["child_seen_alone"],
-        "child_views": meeting["child_views"], "family_views": meeting["family_views"],
-        "plan_updates": meeting["plan_updates"], "discussion": meeting["discussion"],
-        "significant_events": meeting["significant_events"], "disagreements": meeting["disagreements"],
-        "unresolved": meeting["unresolved"], "equality_diversity": meeting["equality_diversity"],
+        "child_seen": meeting["child_seen"],
+        "child_seen_alone": meeting["child_seen_alone"],
+        "child_views": meeting["child_views"],
+        "family_views": meeting["family_views"],
+        "plan_updates": meeting["plan_updates"],
+        "discussion": meeting["discussion"],
+        "significant_events": meeting["significant_events"],
+        "disagreements": meeting["disagreements"],
+        "unresolved": meeting["unresolved"],
+        "equality_diversity": meeting["equality_diversity"],
         "decisions": meeting["decisions"],
     }
 
@@ -187,18 +232,34 @@ def _progress_context(data: dict, meeting: dict, index: int, warnings: list[str]
         action = complete(model.Action, action)
         entry = by_action.get(action["id"]) if action["id"] else None
         rating = entry["rating"] if entry else None
-        rows.append({"ref": action["id"] or str(n), "action": action["action"], "owner": action["owner"],
-                     "agency": action["agency"], "due": action["due"], "rating": rating or "not_reviewed",
-                     "rating_label": RATING_LABELS[rating], "evidence": entry["evidence"] if entry else None})
+        rows.append(
+            {
+                "ref": action["id"] or str(n),
+                "action": action["action"],
+                "owner": action["owner"],
+                "agency": action["agency"],
+                "due": action["due"],
+                "rating": rating or "not_reviewed",
+                "rating_label": RATING_LABELS[rating],
+                "evidence": entry["evidence"] if entry else None,
+            }
+        )
     known = {a.get("id") for a in data["plan"]["actions"]}
     for entry in meeting["progress"]:
         if entry["action"] not in known:
-            warnings.append(f"Meeting {index} records progress for action '{entry['action']}', which is not an "
-                            "action id in plan.actions: it is left out of the record.")
-    counts = [{"label": RATING_LABELS[r], "count": sum(1 for row in rows if row["rating_label"] == RATING_LABELS[r])}
-              for r in ("achieved", "partly_achieved", "not_achieved", None)]
-    summary = f"{len(rows)} action{'s' if len(rows) != 1 else ''} in the plan: " + ", ".join(
-        f"{c['count']} {c['label'].lower()}" for c in counts) + "."
+            warnings.append(
+                f"Meeting {index} records progress for action '{entry['action']}', which is not an "
+                "action id in plan.actions: it is left out of the record."
+            )
+    counts = [
+        {"label": RATING_LABELS[r], "count": sum(1 for row in rows if row["rating_label"] == RATING_LABELS[r])}
+        for r in ("achieved", "partly_achieved", "not_achieved", None)
+    ]
+    summary = (
+        f"{len(rows)} action{'s' if len(rows) != 1 else ''} in the plan: "
+        + ", ".join(f"{c['count']} {c['label'].lower()}" for c in counts)
+        + "."
+    )
     return {"rows": rows, "counts": counts, "summary": summary, "initial": meeting["type"] == "initial"}
 
 
@@ -206,22 +267,31 @@ def _outcome_context(case, meeting: dict, index: int, everyone: dict, warnings: 
     wording = case.profile["review_outcomes"]
     keys = model.outcome_keys(meeting)
     detail = meeting["outcome_detail"] or {"lead_professional": None, "next_steps": None}
-    options = [{"key": key, "label": OUTCOME_LABELS[key], "text": text, "chosen": key in keys}
-               for key, text in wording.items()]
+    options = [
+        {"key": key, "label": OUTCOME_LABELS[key], "text": text, "chosen": key in keys} for key, text in wording.items()
+    ]
     label = case.profile["meeting_labels"][meeting["type"]]
     if not keys:
-        warnings.append(f"Meeting {index} ({label}) has no outcome recorded: the record shows the outcome as "
-                        f"'{NOT_RECORDED}'. Add one of {', '.join(wording)} as the meeting's 'outcome'.")
+        warnings.append(
+            f"Meeting {index} ({label}) has no outcome recorded: the record shows the outcome as "
+            f"'{NOT_RECORDED}'. Add one of {', '.join(wording)} as the meeting's 'outcome'."
+        )
     elif "no_longer_in_need" in keys:
         if not detail["lead_professional"]:
-            warnings.append(f"Meeting {index} decided the child is no longer in need but names no lead professional "
-                            "(outcome_detail.lead_professional).")
+            warnings.append(
+                f"Meeting {index} decided the child is no longer in need but names no lead professional "
+                "(outcome_detail.lead_professional)."
+            )
         if not detail["next_steps"]:
-            warnings.append(f"Meeting {index} decided the child is no longer in need but does not say what the next "
-                            "steps are (outcome_detail.next_steps), e.g. step-down to Early Help or closure.")
+            warnings.append(
+                f"Meeting {index} decided the child is no longer in need but does not say what the next "
+                "steps are (outcome_detail.next_steps), e.g. step-down to Early Help or closure."
+            )
     chosen = [{"key": k, "label": OUTCOME_LABELS[k], "text": wording.get(k, OUTCOME_LABELS[k])} for k in keys]
     return {
-        "recorded": bool(keys), "keys": keys, "chosen": chosen,
+        "recorded": bool(keys),
+        "keys": keys,
+        "chosen": chosen,
         "label": " and ".join(c["label"] for c in chosen) if chosen else NOT_RECORDED,
         "lead_professional": _person(everyone, detail["lead_professional"]),
         "next_steps": detail["next_steps"],
@@ -244,8 +314,10 @@ def _signatures_context(case, meeting: dict, meeting_ctx: dict) -> dict:
     if family:
         signed = meeting["family_signed_off"]
         if signed:
-            rows += [{"who": "Family", "name": s["name"] + (f", {s['role']}" if s["role"] else ""), "date": s["date"]}
-                     for s in signed]
+            rows += [
+                {"who": "Family", "name": s["name"] + (f", {s['role']}" if s["role"] else ""), "date": s["date"]}
+                for s in signed
+            ]
         else:
             to_sign = [m["name"] for m in case.data.get("family", []) if m.get("parental_responsibility")]
             rows += [{"who": "Family", "name": n, "date": None} for n in to_sign or [""]]
@@ -262,14 +334,21 @@ def _chairing_context(case, index: int, meeting: dict, everyone: dict, warnings:
     by_manager = bool(chair and manager and chair.casefold() == manager["name"].casefold())
     reason = meeting["chair_delegated_reason"]
     if chair and manager and not by_manager and not reason:
-        warnings.append(f"Meeting {index} (initial meeting) was chaired by {chair}, not the line manager "
-                        f"({manager['name']}): record why the chair was delegated (chair_delegated_reason).")
+        warnings.append(
+            f"Meeting {index} (initial meeting) was chaired by {chair}, not the line manager "
+            f"({manager['name']}): record why the chair was delegated (chair_delegated_reason)."
+        )
     if not meeting["reviews_chair"]:
-        warnings.append(f"Meeting {index} (initial meeting) does not record who was agreed to chair the review "
-                        "meetings (reviews_chair).")
+        warnings.append(
+            f"Meeting {index} (initial meeting) does not record who was agreed to chair the review "
+            "meetings (reviews_chair)."
+        )
     return {
-        "chair": _person(everyone, chair), "manager": manager["name"] if manager else None,
-        "by_manager": by_manager, "reason": reason, "reviews_chair": _person(everyone, meeting["reviews_chair"]),
+        "chair": _person(everyone, chair),
+        "manager": manager["name"] if manager else None,
+        "by_manager": by_manager,
+        "reason": reason,
+        "reviews_chair": _person(everyone, meeting["reviews_chair"]),
         "source": rules.get("initial_chair_source"),
     }
 
@@ -281,13 +360,17 @@ def _second_review_context(case, index: int, meeting_ctx: dict, meeting: dict, w
         return None
     decision = meeting["second_review_decision"]
     if decision is None:
-        warnings.append(f"Meeting {index} is the second review: record whether the plan is expected to cease by 15 "
-                        "months (second_review_decision.will_cease_by_15_months) and, if not, the date the team "
-                        "manager asked for an independent chair.")
+        warnings.append(
+            f"Meeting {index} is the second review: record whether the plan is expected to cease by 15 "
+            "months (second_review_decision.will_cease_by_15_months) and, if not, the date the team "
+            "manager asked for an independent chair."
+        )
     elif not decision["will_cease_by_15_months"] and not decision.get("independent_chair_requested"):
-        warnings.append(f"Meeting {index}: the plan is not expected to cease by 15 months, but no date is recorded "
-                        "for the team manager's request for a Child Protection Conference Chair or Independent "
-                        "Reviewing Officer (second_review_decision.independent_chair_requested).")
+        warnings.append(
+            f"Meeting {index}: the plan is not expected to cease by 15 months, but no date is recorded "
+            "for the team manager's request for a Child Protection Conference Chair or Independent "
+            "Reviewing Officer (second_review_decision.independent_chair_requested)."
+        )
     return {"decision": complete(model.SecondReviewDecision, decision), "source": rules.get("second_review_source")}
 
 
@@ -297,17 +380,23 @@ def _strategy_context(case, index: int, meeting: dict, progress: dict, warnings:
     if not rules.get("strategy_discussion"):
         return None
     ratings = [r["rating"] for r in progress["rows"] if r["rating"] != "not_reviewed"]
-    limited = meeting["type"] != "initial" and bool(ratings) and (
-        "not_achieved" in ratings or "achieved" not in ratings)
+    limited = (
+        meeting["type"] != "initial" and bool(ratings) and ("not_achieved" in ratings or "achieved" not in ratings)
+    )
     recorded = meeting["strategy_discussion"]
     if not limited and recorded is None:
         return None
     if limited and recorded is None:
-        warnings.append(f"Meeting {index}: progress on the plan is limited (actions not achieved or only partly "
-                        "achieved), so a strategy discussion must be considered: record it under "
-                        "strategy_discussion (considered: yes/no, rationale).")
-    return {"limited": limited, "recorded": complete(model.StrategyDiscussion, recorded),
-            "source": rules.get("strategy_discussion_source")}
+        warnings.append(
+            f"Meeting {index}: progress on the plan is limited (actions not achieved or only partly "
+            "achieved), so a strategy discussion must be considered: record it under "
+            "strategy_discussion (considered: yes/no, rationale)."
+        )
+    return {
+        "limited": limited,
+        "recorded": complete(model.StrategyDiscussion, recorded),
+        "source": rules.get("strategy_discussion_source"),
+    }
 
 
 def _row(d: Deadline) -> dict:
@@ -320,8 +409,11 @@ def _deadlines_context(case, index: int, meeting: dict, deadlines: list[Deadline
     labels = case.profile["meeting_labels"]
     ref = f"meetings[{index}]"
     # Later meetings change the case-level dates (they count from the latest meeting), so say which one they use.
-    later = sorted((m["date"], m.get("time") or dt.time(0), i) for i, m in enumerate(case.data["meetings"])
-                   if m["type"] in RECORD_TYPES and m["date"] > meeting["date"])
+    later = sorted(
+        (m["date"], m.get("time") or dt.time(0), i)
+        for i, m in enumerate(case.data["meetings"])
+        if m["type"] in RECORD_TYPES and m["date"] > meeting["date"]
+    )
     later_held = [{"label": labels[case.data["meetings"][i]["type"]], "date": d} for d, _, i in later if d <= as_of]
     next_meeting = None
     if later:

@@ -83,8 +83,10 @@ def validate_data(data: dict, source: str = "case file", loaded: LoadedFile | No
                 # Only schema names are suggested, never anything from the file (the key itself is not echoed).
                 guess = suggest_field(path)
                 if guess:
-                    message = (f"Unknown field: did you mean '{guess}'? If not, check the spelling "
-                               "(schemas/case.schema.json lists every field).")
+                    message = (
+                        f"Unknown field: did you mean '{guess}'? If not, check the spelling "
+                        "(schemas/case.schema.json lists every field)."
+                    )
             errors.append((where, message))
         raise CaseValidationError(source, errors) from None
 

@@ -9,8 +9,20 @@ from marshmallow import fields, post_load, validate, validates_schema
 
 from ..census import codes as census_codes
 from ..census import upn_check_letter
-from .fields import (GROUP_WORDS, LIST_LENGTH, Date, DueDate, Name, PlaceName, Strict, Time, WithheldText, one_of,
-                     withheld)
+from .fields import (
+    GROUP_WORDS,
+    LIST_LENGTH,
+    Date,
+    DueDate,
+    Name,
+    PlaceName,
+    Strict,
+    Time,
+    WithheldText,
+    one_of,
+    withheld,
+)
+
 # Free text in a case file may be written as {text: ..., withhold_from: [names]} to keep it from those people.
 from .fields import CaseText as Text
 
@@ -20,15 +32,46 @@ SIX_BEES = ("Be Happy", "Be Independent", "Be Ambitious", "Be Safe", "Be Healthy
 ACTION_STATUSES = ("not_started", "in_progress", "achieved", "partly_achieved", "not_achieved")
 PROGRESS_RATINGS = ("achieved", "partly_achieved", "not_achieved")
 REVIEW_OUTCOMES = ("no_longer_in_need", "continue", "more_complex", "significant_harm")
-AGENCY_TYPES = ("health", "education", "police", "social_care", "housing", "early_help", "probation",
-                "voluntary", "legal", "other")
+AGENCY_TYPES = (
+    "health",
+    "education",
+    "police",
+    "social_care",
+    "housing",
+    "early_help",
+    "probation",
+    "voluntary",
+    "legal",
+    "other",
+)
 VIEW_FORMATS = ("talking", "writing", "drawing", "advocate", "other")
 #: The parts of a plan and of a meeting's record that `professionals_only` can keep from the family.
-PLAN_PROFESSIONAL_SECTIONS = ("why_in_need", "needs", "risks", "child_views", "family_views", "family_expectations",
-                              "contingency", "review_judgement", "resources", "funding_panel", "longer_term_reason")
-MEETING_PROFESSIONAL_SECTIONS = ("child_views", "family_views", "reports_received", "progress", "plan_updates",
-                                 "discussion", "significant_events", "disagreements", "unresolved",
-                                 "equality_diversity", "decisions")
+PLAN_PROFESSIONAL_SECTIONS = (
+    "why_in_need",
+    "needs",
+    "risks",
+    "child_views",
+    "family_views",
+    "family_expectations",
+    "contingency",
+    "review_judgement",
+    "resources",
+    "funding_panel",
+    "longer_term_reason",
+)
+MEETING_PROFESSIONAL_SECTIONS = (
+    "child_views",
+    "family_views",
+    "reports_received",
+    "progress",
+    "plan_updates",
+    "discussion",
+    "significant_events",
+    "disagreements",
+    "unresolved",
+    "equality_diversity",
+    "decisions",
+)
 PRONOUNS = ("she/her", "he/him", "they/them")
 
 CASE_ID = validate.Regexp(
@@ -47,26 +90,40 @@ def _text_list(**kwargs):
 
 
 #: A person's optional identifier: needed when two people share a name, and usable in invitees instead of the name.
-PERSON_ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z",
-                            error="Must be 1-40 letters, digits, '-' or '_', e.g. father-ryan or P3.")
+PERSON_ID = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z", error="Must be 1-40 letters, digits, '-' or '_', e.g. father-ryan or P3."
+)
 
 
 def _person_id():
-    return fields.String(validate=PERSON_ID, metadata={
-        "description": "A short identifier, needed when two people in the case file share a name; meetings may "
-                       "name the person by it (invitees: [father-ryan])"})
+    return fields.String(
+        validate=PERSON_ID,
+        metadata={
+            "description": "A short identifier, needed when two people in the case file share a name; meetings may "
+            "name the person by it (invitees: [father-ryan])"
+        },
+    )
 
 
 def _adjustments():
-    return _text_list(metadata={"description": (
-        "What WE will do so this person can read the letters and take part, written to them: printed in their own "
-        "letter, e.g. 'Priya will phone you to go through this letter.' (communication_needs is the staff note and "
-        "is never printed in a letter to the person)")})
+    return _text_list(
+        metadata={
+            "description": (
+                "What WE will do so this person can read the letters and take part, written to them: printed in their own "
+                "letter, e.g. 'Priya will phone you to go through this letter.' (communication_needs is the staff note and "
+                "is never printed in a letter to the person)"
+            )
+        }
+    )
 
 
 def _salutation():
-    return Name(metadata={"description": "How their letters greet them, e.g. 'Ms Hartwell' or 'Danielle' "
-                                         "(default: their preferred name, or their name)"})
+    return Name(
+        metadata={
+            "description": "How their letters greet them, e.g. 'Ms Hartwell' or 'Danielle' "
+            "(default: their preferred name, or their name)"
+        }
+    )
 
 
 def _preferred_name():
@@ -75,16 +132,20 @@ def _preferred_name():
 
 class Contact(Strict):
     phone = fields.String(validate=validate.Length(max=40))
-    email = fields.Email(error_messages={"invalid": "Not a valid e-mail address."},
-                         validate=validate.Length(max=254, error="Too long: at most {max} characters."))
+    email = fields.Email(
+        error_messages={"invalid": "Not a valid e-mail address."},
+        validate=validate.Length(max=254, error="Too long: at most {max} characters."),
+    )
     address_lines = _text_list()
 
 
 class Authority(Contact):
     name = Name(required=True)
     team = Name()
-    logo = fields.String(validate=validate.Length(max=500, error="Too long: at most {max} characters."),
-                         metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"})
+    logo = fields.String(
+        validate=validate.Length(max=500, error="Too long: at most {max} characters."),
+        metadata={"description": "Path to a PNG/JPEG logo, relative to the case file"},
+    )
 
 
 class Worker(Contact):
@@ -103,8 +164,12 @@ class ChildViews(Strict):
 
 
 class DoNotSend(Strict):
-    reason = Text(required=True, metadata={"description": "Why nothing is sent to this person, e.g. a restraining "
-                                                          "order (shown to professionals only)"})
+    reason = Text(
+        required=True,
+        metadata={
+            "description": "Why nothing is sent to this person, e.g. a restraining order (shown to professionals only)"
+        },
+    )
 
     @post_load
     def _for_professionals(self, data, **kwargs):
@@ -113,14 +178,21 @@ class DoNotSend(Strict):
 
 
 def _do_not_send():
-    return fields.Nested(DoNotSend, metadata={
-        "description": "Send this person nothing: no letters, and left off every distribution list"})
+    return fields.Nested(
+        DoNotSend,
+        metadata={"description": "Send this person nothing: no letters, and left off every distribution list"},
+    )
 
 
 def _withheld_from(what: str):
-    return fields.List(Name(), load_default=list, metadata={
-        "description": f"People who must not be given {what}: names as written in the case file, or 'family' or "
-                       "'professionals'"})
+    return fields.List(
+        Name(),
+        load_default=list,
+        metadata={
+            "description": f"People who must not be given {what}: names as written in the case file, or 'family' or "
+            "'professionals'"
+        },
+    )
 
 
 class Child(Strict):
@@ -134,17 +206,32 @@ class Child(Strict):
     first_language = Name()
     disabled = fields.Boolean(load_default=False, metadata={"description": "s17(10)(c): the child is disabled"})
     disability = Text()
-    communication_needs = Text(metadata={"description": "Staff note: how the child communicates (never printed in "
-                                                        "the child's own letter)"})
-    pronouns = one_of(PRONOUNS, metadata={"description": "The pronouns letters use for the child (default: from "
-                                                         "gender when it is female or male; otherwise the child's "
-                                                         "name)"})
-    uses_speech = fields.Boolean(load_default=True, metadata={
-        "description": "false when the child does not use speech: their letter offers the ways_to_take_part instead "
-                       "of 'tell us'"})
-    ways_to_take_part = _text_list(metadata={"description": (
-        "How the child can have their say, written to the child, e.g. 'Show us with your Makaton signs' (printed "
-        "in the child's own letter)")})
+    communication_needs = Text(
+        metadata={"description": "Staff note: how the child communicates (never printed in the child's own letter)"}
+    )
+    pronouns = one_of(
+        PRONOUNS,
+        metadata={
+            "description": "The pronouns letters use for the child (default: from "
+            "gender when it is female or male; otherwise the child's "
+            "name)"
+        },
+    )
+    uses_speech = fields.Boolean(
+        load_default=True,
+        metadata={
+            "description": "false when the child does not use speech: their letter offers the ways_to_take_part instead "
+            "of 'tell us'"
+        },
+    )
+    ways_to_take_part = _text_list(
+        metadata={
+            "description": (
+                "How the child can have their say, written to the child, e.g. 'Show us with your Makaton signs' (printed "
+                "in the child's own letter)"
+            )
+        }
+    )
     adjustments = _adjustments()
     address_lines = _text_list()
     address_withheld_from = _withheld_from("the child's address")
@@ -163,8 +250,11 @@ class FamilyMember(Contact):
     lives_with_child = fields.Boolean(load_default=False)
     language = Name()
     interpreter_needed = fields.Boolean(load_default=False)
-    communication_needs = Text(metadata={"description": "Staff note (plans and records; never printed in the "
-                                                        "person's own letter: see adjustments)"})
+    communication_needs = Text(
+        metadata={
+            "description": "Staff note (plans and records; never printed in the person's own letter: see adjustments)"
+        }
+    )
     adjustments = _adjustments()
     lives_abroad = fields.Boolean(load_default=False)
     do_not_send = _do_not_send()
@@ -181,15 +271,27 @@ class Professional(Contact):
     agency_type = one_of(AGENCY_TYPES, load_default="other")
     do_not_send = _do_not_send()
     address_withheld_from = _withheld_from("this professional's address")
-    domestic_abuse_service = fields.Boolean(metadata={
-        "description": "This professional works for a domestic-abuse service (default: worked out from the words "
-                       "'domestic abuse', 'domestic violence', 'refuge' or 'IDVA' in the role or agency). Such a "
-                       "service is never named in a letter to the family unless listed in may_be_named_to"})
-    may_be_named_to = fields.List(Name(), load_default=list, metadata={
-        "description": "For a domestic-abuse service: who in the family its name may be given to in letters (names "
-                       "as written in the case file, or 'family')"})
-    bring = _text_list(metadata={"description": "What this professional is asked to bring to meetings (their "
-                                                "invitation only; a meeting's bring_for overrides it)"})
+    domestic_abuse_service = fields.Boolean(
+        metadata={
+            "description": "This professional works for a domestic-abuse service (default: worked out from the words "
+            "'domestic abuse', 'domestic violence', 'refuge' or 'IDVA' in the role or agency). Such a "
+            "service is never named in a letter to the family unless listed in may_be_named_to"
+        }
+    )
+    may_be_named_to = fields.List(
+        Name(),
+        load_default=list,
+        metadata={
+            "description": "For a domestic-abuse service: who in the family its name may be given to in letters (names "
+            "as written in the case file, or 'family')"
+        },
+    )
+    bring = _text_list(
+        metadata={
+            "description": "What this professional is asked to bring to meetings (their "
+            "invitation only; a meeting's bring_for overrides it)"
+        }
+    )
     adjustments = _adjustments()
 
 
@@ -254,7 +356,8 @@ class Plan(Strict):
     actions = _list(Action)
     roles = _list(Role)
     visit_interval_weeks = fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=26, error="Must be a whole number of weeks from {min} to {max}.")
+        strict=True,
+        validate=validate.Range(min=1, max=26, error="Must be a whole number of weeks from {min} to {max}."),
     )
     contingency = Text()
     review_judgement = Text(metadata={"description": "How progress will be judged at reviews"})
@@ -263,15 +366,25 @@ class Plan(Strict):
     care_proceedings = fields.Boolean(load_default=False)
     longer_term_support = fields.Boolean(
         load_default=False,
-        metadata={"description": "The plan acknowledges the need for longer-term support (the 12/15-month target "
-                                 "does not apply), e.g. a disabled child"})
-    longer_term_reason = Text(metadata={"description": "Why longer-term support is needed, e.g. meets the 0-25 "
-                                                       "Together criteria; supervision order extended"})
+        metadata={
+            "description": "The plan acknowledges the need for longer-term support (the 12/15-month target "
+            "does not apply), e.g. a disabled child"
+        },
+    )
+    longer_term_reason = Text(
+        metadata={
+            "description": "Why longer-term support is needed, e.g. meets the 0-25 "
+            "Together criteria; supervision order extended"
+        }
+    )
     manager_reviewed = Date()
     signed_off = fields.Nested(SignOff)
     distribution = _text_list()
-    professionals_only = fields.List(one_of(PLAN_PROFESSIONAL_SECTIONS), load_default=list, metadata={
-        "description": "Parts of the plan only professionals may see (kept out of copies for the family)"})
+    professionals_only = fields.List(
+        one_of(PLAN_PROFESSIONAL_SECTIONS),
+        load_default=list,
+        metadata={"description": "Parts of the plan only professionals may see (kept out of copies for the family)"},
+    )
 
     @post_load
     def _mark_professionals_only(self, data, **kwargs):
@@ -310,19 +423,24 @@ class SecondReviewDecision(Strict):
     """Hertfordshire 2.5: at 9 months (the second review), will the plan cease by 15 months (the third review)?"""
 
     will_cease_by_15_months = fields.Boolean(
-        required=True, metadata={"description": "Whether the plan is expected to be ceased by 15 months"})
+        required=True, metadata={"description": "Whether the plan is expected to be ceased by 15 months"}
+    )
     reason = Text(metadata={"description": "Why (or why not)"})
     independent_chair_requested = Date(
-        metadata={"description": "If not: the date the team manager asked for a Child Protection Conference Chair "
-                                 "or Independent Reviewing Officer to chair the third review"})
+        metadata={
+            "description": "If not: the date the team manager asked for a Child Protection Conference Chair "
+            "or Independent Reviewing Officer to chair the third review"
+        }
+    )
     requested_by = Name(metadata={"description": "The team manager who made the request"})
 
 
 class StrategyDiscussion(Strict):
     """Hertfordshire 2.5/2.7: with limited or no progress, a strategy discussion must always be considered."""
 
-    considered = fields.Boolean(required=True, metadata={"description": "Whether a strategy discussion was "
-                                                                        "considered at this meeting"})
+    considered = fields.Boolean(
+        required=True, metadata={"description": "Whether a strategy discussion was considered at this meeting"}
+    )
     needed = fields.Boolean(metadata={"description": "Whether one is needed (a step-up to a Section 47 enquiry)"})
     rationale = Text(metadata={"description": "The reasons for the decision"})
 
@@ -347,9 +465,10 @@ class OutcomeField(fields.Field):
 
     def _jsonschema_type_mapping(self):
         one = {"type": "string", "enum": list(REVIEW_OUTCOMES)}
-        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}],
-                "description": "One review outcome, or a list of them where the policy allows 'and/or' "
-                               "(hertfordshire)"}
+        return {
+            "anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}],
+            "description": "One review outcome, or a list of them where the policy allows 'and/or' (hertfordshire)",
+        }
 
 
 def outcome_keys(meeting: dict) -> list[str]:
@@ -371,13 +490,26 @@ class Meeting(Strict):
     bring = _text_list(metadata={"description": "What everyone invited should bring"})
     bring_family = _text_list(metadata={"description": "What family members should bring (family letters only)"})
     bring_professional = _text_list(metadata={"description": "What professionals should bring (their letters only)"})
-    bring_for = fields.Dict(keys=Name(), values=fields.List(Text()), load_default=dict, metadata={
-        "description": "What one invitee should bring, by name, e.g. 'Dr Ray Patel: [Health update]' (replaces "
-                       "bring_family/bring_professional in that person's letter)"})
-    invitees = fields.List(Name(), load_default=list, validate=LIST_LENGTH,
-                           metadata={"description": "Names of family members, network, professionals or the child"})
-    child_not_invited_reason = Text(metadata={
-        "description": "Why the child is not invited (does not wish to attend, or it is not appropriate), when not"})
+    bring_for = fields.Dict(
+        keys=Name(),
+        values=fields.List(Text()),
+        load_default=dict,
+        metadata={
+            "description": "What one invitee should bring, by name, e.g. 'Dr Ray Patel: [Health update]' (replaces "
+            "bring_family/bring_professional in that person's letter)"
+        },
+    )
+    invitees = fields.List(
+        Name(),
+        load_default=list,
+        validate=LIST_LENGTH,
+        metadata={"description": "Names of family members, network, professionals or the child"},
+    )
+    child_not_invited_reason = Text(
+        metadata={
+            "description": "Why the child is not invited (does not wish to attend, or it is not appropriate), when not"
+        }
+    )
     attendees = fields.List(Name(), load_default=list, validate=LIST_LENGTH)
     apologies = fields.List(Name(), load_default=list, validate=LIST_LENGTH)
     reports_received = _list(Report)
@@ -392,8 +524,9 @@ class Meeting(Strict):
     disagreements = _text_list()
     unresolved = _text_list()
     equality_diversity = Text()
-    outcome = OutcomeField(metadata={"description": "One review outcome, or a list where the policy allows "
-                                                    "'and/or' (hertfordshire)"})
+    outcome = OutcomeField(
+        metadata={"description": "One review outcome, or a list where the policy allows 'and/or' (hertfordshire)"}
+    )
     outcome_detail = fields.Nested(OutcomeDetail)
     decisions = _text_list()
     record_completed = Date()
@@ -401,18 +534,29 @@ class Meeting(Strict):
     plan_circulated = Date()
     decisions_uploaded = Date()
     signed_off = fields.Nested(SignOff)
-    chair_delegated_reason = Text(metadata={"description": "Hillingdon initial meeting: why the line manager "
-                                                          "delegated the chair to someone else"})
+    chair_delegated_reason = Text(
+        metadata={"description": "Hillingdon initial meeting: why the line manager delegated the chair to someone else"}
+    )
     reviews_chair = Name(metadata={"description": "Initial meeting: who was agreed to chair the review meetings"})
-    chair_signed_off = fields.Nested(SignOff, metadata={"description": "Hertfordshire: the chair's sign-off of "
-                                                                       "the record"})
-    family_signed_off = _list(SignOff, metadata={"description": "Hertfordshire: the family's sign-off of the record "
-                                                                "(one entry per family member who signed)"})
+    chair_signed_off = fields.Nested(
+        SignOff, metadata={"description": "Hertfordshire: the chair's sign-off of the record"}
+    )
+    family_signed_off = _list(
+        SignOff,
+        metadata={
+            "description": "Hertfordshire: the family's sign-off of the record (one entry per family member who signed)"
+        },
+    )
     second_review_decision = fields.Nested(SecondReviewDecision)
     strategy_discussion = fields.Nested(StrategyDiscussion)
-    professionals_only = fields.List(one_of(MEETING_PROFESSIONAL_SECTIONS), load_default=list, metadata={
-        "description": "Parts of this meeting's record only professionals may see (kept out of copies for the "
-                       "family)"})
+    professionals_only = fields.List(
+        one_of(MEETING_PROFESSIONAL_SECTIONS),
+        load_default=list,
+        metadata={
+            "description": "Parts of this meeting's record only professionals may see (kept out of copies for the "
+            "family)"
+        },
+    )
 
     @post_load
     def _mark_professionals_only(self, data, **kwargs):
@@ -473,8 +617,11 @@ class MoveImpact(Strict):
 
 
 class Transfer(Strict):
-    direction = one_of(("in", "out"), load_default="in",
-                       metadata={"description": "in: this authority receives the family; out: the family moves away"})
+    direction = one_of(
+        ("in", "out"),
+        load_default="in",
+        metadata={"description": "in: this authority receives the family; out: the family moves away"},
+    )
     residence_start = Date()
     move_date = Date()
     receiving_authority = fields.Nested(Authority)
@@ -491,8 +638,9 @@ class Transfer(Strict):
 
 
 class Stage(Strict):
-    stage = fields.Integer(required=True, strict=True,
-                           validate=validate.Range(min=1, max=4, error="Must be a stage from {min} to {max}."))
+    stage = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=4, error="Must be a stage from {min} to {max}.")
+    )
     started = Date(required=True)
     responded = Date()
     resolved = Date(allow_none=True)
@@ -529,8 +677,9 @@ class Checklist(Strict):
 class Bypass(Strict):
     """Hertfordshire 6.3.4: with an immediate and great risk, the referring agency may bypass the stages."""
 
-    decided = fields.Boolean(required=True, metadata={"description": "Whether the referring agency decided to "
-                                                                    "bypass the stages"})
+    decided = fields.Boolean(
+        required=True, metadata={"description": "Whether the referring agency decided to bypass the stages"}
+    )
     date = Date()
     senior_officer = Name(metadata={"description": "The senior officer consulted"})
     reason = Text()
@@ -540,8 +689,9 @@ class Escalation(Strict):
     disagreement = Date(required=True)
     immediate_risk = fields.Boolean(load_default=False)
     bypass = fields.Nested(Bypass)
-    board_manager_copied = Date(metadata={"description": "The date the Safeguarding Board's manager was copied in "
-                                                         "(stages 3 and 4)"})
+    board_manager_copied = Date(
+        metadata={"description": "The date the Safeguarding Board's manager was copied in (stages 3 and 4)"}
+    )
     raised_by = fields.Nested(ManagerSignature)
     reason = Text()
     agency_views = _list(AgencyView)
@@ -566,12 +716,18 @@ class Nrpf(Strict):
     start = Date(required=True)
     reviews = fields.List(Date(), load_default=list, validate=LIST_LENGTH)
     checks = fields.List(Date(), load_default=list, validate=LIST_LENGTH)
-    subsistence_checks = fields.List(Date(), load_default=list,
-                                                      validate=LIST_LENGTH,
-                                     metadata={"description": "Dates subsistence payments were monitored"})
-    subsistence_reviews = fields.List(Date(), load_default=list,
-                                      validate=LIST_LENGTH,
-                                      metadata={"description": "Dates the subsistence provision was reviewed"})
+    subsistence_checks = fields.List(
+        Date(),
+        load_default=list,
+        validate=LIST_LENGTH,
+        metadata={"description": "Dates subsistence payments were monitored"},
+    )
+    subsistence_reviews = fields.List(
+        Date(),
+        load_default=list,
+        validate=LIST_LENGTH,
+        metadata={"description": "Dates the subsistence provision was reviewed"},
+    )
     notice_given = Date(metadata={"description": "Date written notice to stop support was given"})
 
 
@@ -591,16 +747,23 @@ CLOSURE_NEXT_STEPS = ("step_down_early_help", "universal_services", "transfer", 
 
 class Closure(Strict):
     date = Date(required=True, metadata={"description": "The date the case (CIN episode) closed"})
-    reason = one_of(tuple(census_codes("closure_reason")), required=True,
-                    metadata={"description": "DfE census reason for closure, RC1-RC9"})
-    summary = Text(metadata={"description": "The reasons for ending the plan: the work undertaken and the areas "
-                                            "addressed"})
+    reason = one_of(
+        tuple(census_codes("closure_reason")),
+        required=True,
+        metadata={"description": "DfE census reason for closure, RC1-RC9"},
+    )
+    summary = Text(
+        metadata={"description": "The reasons for ending the plan: the work undertaken and the areas addressed"}
+    )
     professionals_views = _list(View)
-    child_views = fields.Nested(ChildViews, metadata={"description": "The child's views, wishes and feelings about "
-                                                                      "the plan ending, in their own words"})
+    child_views = fields.Nested(
+        ChildViews,
+        metadata={"description": "The child's views, wishes and feelings about the plan ending, in their own words"},
+    )
     family_views = _list(View, metadata={"description": "The parents' and carers' views"})
-    next_steps = one_of(CLOSURE_NEXT_STEPS, metadata={"description": "step_down_early_help, universal_services, "
-                                                                     "transfer or other"})
+    next_steps = one_of(
+        CLOSURE_NEXT_STEPS, metadata={"description": "step_down_early_help, universal_services, transfer or other"}
+    )
     next_steps_detail = Text(metadata={"description": "What happens next, in words"})
     lead_professional = Name()
     agreed_by_team_manager = fields.Nested(Agreement)
@@ -608,9 +771,13 @@ class Closure(Strict):
 
 
 class Sharing(Strict):
-    family_letters_list_professionals = fields.Boolean(load_default=False, metadata={
-        "description": "Family letters list the professionals invited (default: only the chair, the social worker "
-                       "and the family). A domestic-abuse service is still left out unless its may_be_named_to says"})
+    family_letters_list_professionals = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Family letters list the professionals invited (default: only the chair, the social worker "
+            "and the family). A domestic-abuse service is still left out unless its may_be_named_to says"
+        },
+    )
 
 
 def _census_code(list_name: str, **kwargs):
@@ -621,25 +788,31 @@ class Census(Strict):
     """What the DfE Children in Need census needs beyond the rest of the case file (shared/domain/census.md)."""
 
     la_child_id = fields.String(
-        validate=validate.Regexp(r"^[A-Za-z0-9]{1,20}$", error="Must be 1-20 letters or digits (no spaces or "
-                                                                "punctuation), e.g. HIL20260143."),
-        metadata={"description": "The child's ID in the census; default: case_id without punctuation"})
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9]{1,20}$", error="Must be 1-20 letters or digits (no spaces or punctuation), e.g. HIL20260143."
+        ),
+        metadata={"description": "The child's ID in the census; default: case_id without punctuation"},
+    )
     upn = fields.String(metadata={"description": "Unique pupil number: 13 characters, check letter first"})
     upn_unknown = _census_code("upn_unknown", metadata={"description": "Why there is no UPN: UN1-UN7"})
     sex = _census_code("sex", metadata={"description": "M, F or U"})
     ethnicity = _census_code("ethnicity", metadata={"description": "DfE ethnicity code, e.g. WBRI"})
-    disabilities = fields.List(_census_code("disability"), validate=validate.Length(
-        min=1, error="List at least one code: NONE when the child has no disability."),
-        metadata={"description": "NONE alone, or any of MOB HAND PC INC COMM LD HEAR VIS BEH CON AUT DDA"})
+    disabilities = fields.List(
+        _census_code("disability"),
+        validate=validate.Length(min=1, error="List at least one code: NONE when the child has no disability."),
+        metadata={"description": "NONE alone, or any of MOB HAND PC INC COMM LD HEAR VIS BEH CON AUT DDA"},
+    )
     referral_date = Date(metadata={"description": "CINreferralDate"})
     referral_source = _census_code("referral_source", metadata={"description": "DfE referral source code, e.g. 2A"})
     primary_need = _census_code("primary_need", metadata={"description": "N0-N9"})
     referral_nfa = fields.Boolean(metadata={"description": "The referral led to no further action"})
     assessment_started = Date(metadata={"description": "AssessmentActualStartDate"})
     assessment_authorised = Date(metadata={"description": "AssessmentAuthorisationDate; default assessment.completed"})
-    assessment_factors = fields.List(_census_code("assessment_factor"), validate=validate.Length(
-        min=1, error="List at least one factor: 21 when none were identified."),
-        metadata={"description": "Factors identified at assessment, e.g. [4A, 3A]; 21 alone when none"})
+    assessment_factors = fields.List(
+        _census_code("assessment_factor"),
+        validate=validate.Length(min=1, error="List at least one factor: 21 when none were identified."),
+        metadata={"description": "Factors identified at assessment, e.g. [4A, 3A]; 21 alone when none"},
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def _census_rules(self, data, **kwargs):
@@ -647,27 +820,40 @@ class Census(Strict):
         upn = data.get("upn")
         if upn is not None:
             if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", upn):
-                errors["upn"] = ["Not a unique pupil number: 13 characters, a capital letter, 11 digits, then a "
-                                 "digit or capital letter, e.g. A312999926001."]
+                errors["upn"] = [
+                    "Not a unique pupil number: 13 characters, a capital letter, 11 digits, then a "
+                    "digit or capital letter, e.g. A312999926001."
+                ]
             elif upn_check_letter(upn) != upn[0]:
-                errors["upn"] = ["Not a valid unique pupil number: the check letter (the first character) does not "
-                                 "match the other twelve. Check it against the school's records."]
+                errors["upn"] = [
+                    "Not a valid unique pupil number: the check letter (the first character) does not "
+                    "match the other twelve. Check it against the school's records."
+                ]
             if data.get("upn_unknown"):
                 errors["upn_unknown"] = ["Give either upn or upn_unknown (the reason there is no UPN), not both."]
-        for key, alone, what in (("disabilities", "NONE", "NONE (no disability)"),
-                                 ("assessment_factors", "21", "21 (no factors identified)")):
+        for key, alone, what in (
+            ("disabilities", "NONE", "NONE (no disability)"),
+            ("assessment_factors", "21", "21 (no factors identified)"),
+        ):
             values = data.get(key) or []
             if alone in values and len(values) > 1:
                 errors.setdefault(key, []).append(f"{what} cannot be listed with other codes.")
             if len(set(values)) != len(values):
                 errors.setdefault(key, []).append("Each code may appear only once.")
-        order = [("referral_date", "the referral date"), ("assessment_started", "the assessment start"),
-                 ("assessment_authorised", "the assessment authorisation")]
-        for (early, early_words), (late, late_words) in zip(order, order[1:]):
+        order = [
+            ("referral_date", "the referral date"),
+            ("assessment_started", "the assessment start"),
+            ("assessment_authorised", "the assessment authorisation"),
+        ]
+        for (early, early_words), (late, _late_words) in zip(order, order[1:]):
             if data.get(early) and data.get(late) and data[late] < data[early]:
                 errors.setdefault(late, []).append(f"Cannot be before {early_words} (census.{early}).")
-        if data.get("referral_date") and data.get("assessment_authorised") and not data.get("assessment_started") \
-                and data["assessment_authorised"] < data["referral_date"]:
+        if (
+            data.get("referral_date")
+            and data.get("assessment_authorised")
+            and not data.get("assessment_started")
+            and data["assessment_authorised"] < data["referral_date"]
+        ):
             errors.setdefault("assessment_authorised", []).append("Cannot be before the referral date.")
         if errors:
             raise ma.ValidationError(errors)
@@ -675,8 +861,11 @@ class Census(Strict):
 
 class CaseFile(Strict):
     case_id = fields.String(required=True, validate=CASE_ID)
-    policy = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                           metadata={"description": "A built-in policy (hillingdon, hertfordshire) or a profile path"})
+    policy = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "A built-in policy (hillingdon, hertfordshire) or a profile path"},
+    )
     authority = fields.Nested(Authority)
     child = fields.Nested(Child, required=True)
     support = one_of(("cin", "nrpf"), load_default="cin")
@@ -742,8 +931,10 @@ class CaseFile(Strict):
             raise ma.ValidationError(errors)
 
 
-NOT_A_PERSON = ("Not a person in this case file: use a name as written under family, network or professionals (or "
-                "the child's name), or the word 'family' or 'professionals'.")
+NOT_A_PERSON = (
+    "Not a person in this case file: use a name as written under family, network or professionals (or "
+    "the child's name), or the word 'family' or 'professionals'."
+)
 
 
 def _census_order(data: dict, errors: dict) -> None:
@@ -755,11 +946,13 @@ def _census_order(data: dict, errors: dict) -> None:
     for key in ("start", "end"):
         if plan.get(key) and plan[key] < referral:
             errors.setdefault("plan", {}).setdefault(key, []).append(
-                "Cannot be before the referral date (census.referral_date).")
+                "Cannot be before the referral date (census.referral_date)."
+            )
     closure = data.get("closure") or {}
     if closure.get("date") and closure["date"] < referral:
         errors.setdefault("closure", {}).setdefault("date", []).append(
-            "Cannot be before the referral date (census.referral_date).")
+            "Cannot be before the referral date (census.referral_date)."
+        )
 
 
 def _listed_people(data: dict) -> list[tuple[tuple, dict, str]]:
@@ -800,8 +993,12 @@ def _same_names(data: dict, errors: dict) -> None:
     for entries in _name_conflicts(data).values():
         for path, person, _ in entries:
             if not person.get("id"):
-                _add(errors, path + ("name",), "Another person in this case file has the same name: give each of "
-                                               "them an id (e.g. id: father-ryan), and name them by it in meetings.")
+                _add(
+                    errors,
+                    path + ("name",),
+                    "Another person in this case file has the same name: give each of "
+                    "them an id (e.g. id: father-ryan), and name them by it in meetings.",
+                )
     names = {person["name"].casefold() for _, person, _ in _listed_people(data)}
     ids: set[str] = set()
     for path, person, _ in _listed_people(data):
@@ -906,11 +1103,13 @@ def _lifecycle_checks(data: dict, errors: dict) -> None:
             for i, item in enumerate(data.get(group, [])):
                 if item["date"] > closed:
                     errors.setdefault(group, {}).setdefault(i, {}).setdefault("date", []).append(
-                        "Dated after the case closed (closure.date): remove it, or correct the closure date.")
+                        "Dated after the case closed (closure.date): remove it, or correct the closure date."
+                    )
     transfer = data.get("transfer") or {}
     if transfer.get("direction") == "out" and not (transfer.get("receiving_authority") or {}).get("name"):
         errors.setdefault("transfer", {})["receiving_authority"] = [
-            "The family is moving out (direction: out): name the receiving authority (receiving_authority.name)."]
+            "The family is moving out (direction: out): name the receiving authority (receiving_authority.name)."
+        ]
 
 
 def _people_names(data: dict) -> set[str]:

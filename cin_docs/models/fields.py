@@ -40,7 +40,9 @@ class Date(fields.Date):
 class Time(fields.Field):
     """A 24-hour clock time written HH:MM, kept as datetime.time."""
 
-    default_error_messages = {"invalid": "Not a valid time: write it as HH:MM on the 24-hour clock, e.g. 09:30 or 14:00."}
+    default_error_messages = {
+        "invalid": "Not a valid time: write it as HH:MM on the 24-hour clock, e.g. 09:30 or 14:00."
+    }
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, dt.time):
@@ -115,8 +117,10 @@ class Name(fields.String):
 #: Items in any one list of a case file. A child's case has tens of meetings and visits; a list longer than this is
 #: a mistake (or an attack) that would make a 1,000-page document, so it is refused with this message.
 MAX_ITEMS = 1000
-LIST_LENGTH = validate.Length(max=MAX_ITEMS, error="Too many entries: at most {max}. Check the file; split a very "
-                                                    "long history into a separate record.")
+LIST_LENGTH = validate.Length(
+    max=MAX_ITEMS,
+    error="Too many entries: at most {max}. Check the file; split a very long history into a separate record.",
+)
 
 
 def one_of(choices, **kwargs):
@@ -178,9 +182,9 @@ class Withholdable:
 
     withhold_messages = {
         "withhold_shape": "Write either the text itself, or 'text:' and 'withhold_from:' (a list of names, 'family' "
-                          "or 'professionals') and nothing else.",
+        "or 'professionals') and nothing else.",
         "withhold_list": "withhold_from must be a list of at least one name as written in the case file (or 'family' "
-                         "or 'professionals').",
+        "or 'professionals').",
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -188,21 +192,35 @@ class Withholdable:
             names = value.get("withhold_from")
             if set(value) != {"text", "withhold_from"} or not isinstance(value.get("text"), str):
                 raise ma.ValidationError(self.withhold_messages["withhold_shape"])
-            if (not isinstance(names, list) or not names
-                    or not all(isinstance(n, str) and n.strip() and len(n) <= 200 for n in names)):
+            if (
+                not isinstance(names, list)
+                or not names
+                or not all(isinstance(n, str) and n.strip() and len(n) <= 200 for n in names)
+            ):
                 raise ma.ValidationError(self.withhold_messages["withhold_list"])
             text = super()._deserialize(value["text"], attr, data, **kwargs)
             return WithheldText(text, [n.strip() for n in names])
         return super()._deserialize(value, attr, data, **kwargs)
 
     def _jsonschema_type_mapping(self):
-        return {"anyOf": [
-            {"type": "string"},
-            {"type": "object", "additionalProperties": False, "required": ["text", "withhold_from"],
-             "properties": {"text": {"type": "string"},
-                            "withhold_from": {"type": "array", "minItems": 1,
-                                              "items": {"type": "string", "minLength": 1, "maxLength": 200}}}},
-        ]}
+        return {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["text", "withhold_from"],
+                    "properties": {
+                        "text": {"type": "string"},
+                        "withhold_from": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "string", "minLength": 1, "maxLength": 200},
+                        },
+                    },
+                },
+            ]
+        }
 
 
 class CaseText(Withholdable, Text):

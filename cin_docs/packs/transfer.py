@@ -42,17 +42,22 @@ MAX_PASSWORD_BYTES = 127
 
 # ---- password ---------------------------------------------------------------------------------------------------
 
+
 def check_password(password: str) -> None:
     """Refuse a password too short to protect a child's records, or too long for a PDF to keep whole."""
     if not password.strip():
         raise UsageError("The password is empty: give a password, or leave out --password/--password-file.")
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"The password is too short: use at least {MIN_PASSWORD} characters (three random words "
-                         "make a good one, e.g. 'orange-lamp-river').")
+        raise UsageError(
+            f"The password is too short: use at least {MIN_PASSWORD} characters (three random words "
+            "make a good one, e.g. 'orange-lamp-river')."
+        )
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
-        raise UsageError(f"The password is too long: a PDF password holds at most {MAX_PASSWORD_BYTES} bytes "
-                         "(about 127 letters; fewer with accents or other scripts), and a longer one would be cut "
-                         "short without telling you. Use a shorter one.")
+        raise UsageError(
+            f"The password is too long: a PDF password holds at most {MAX_PASSWORD_BYTES} bytes "
+            "(about 127 letters; fewer with accents or other scripts), and a longer one would be cut "
+            "short without telling you. Use a shorter one."
+        )
 
 
 def read_password_file(path: Path) -> tuple[str, str | None]:
@@ -66,8 +71,10 @@ def read_password_file(path: Path) -> tuple[str, str | None]:
         else:
             info = os.stat(path)
             if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077:
-                warning = (f"The password file {path} can be read by other users of this computer; make it yours "
-                           f"only (chmod 600 {path}) or delete it once the pack is sent.")
+                warning = (
+                    f"The password file {path} can be read by other users of this computer; make it yours "
+                    f"only (chmod 600 {path}) or delete it once the pack is sent."
+                )
             with open(path, encoding="utf-8") as handle:
                 text = handle.readline(4096)
     except (OSError, UnicodeDecodeError):
@@ -80,11 +87,11 @@ class Attachment:
     """A file the user attached, read and checked: PDFs go into the merged PDF, Word files into the zip only."""
 
     source: Path
-    name: str          # its name inside the zip's attachments/ folder
-    fmt: str           # "pdf" or "docx"
+    name: str  # its name inside the zip's attachments/ folder
+    fmt: str  # "pdf" or "docx"
     data: bytes
     pages: int | None = None
-    title: str = ""    # how the index and bookmarks name it (the PDF's own title, else its file name in words)
+    title: str = ""  # how the index and bookmarks name it (the PDF's own title, else its file name in words)
     renamed: bool = False  # another attachment already had its file name, so `name` has a -2, -3 ...
 
     @property
@@ -97,12 +104,12 @@ class Part:
     """One document of the pack, generated or attached."""
 
     title: str
-    origin: str                      # "generated" or "attached"
+    origin: str  # "generated" or "attached"
     pdf: bytes | None = None
     docx: bytes | None = None
-    pdf_name: str | None = None      # its file name in the zip
+    pdf_name: str | None = None  # its file name in the zip
     docx_name: str | None = None
-    first_page: int | None = None    # in the merged PDF, from 1
+    first_page: int | None = None  # in the merged PDF, from 1
     last_page: int | None = None
     # A generated part's PDF is made once every part has passed the disclosure check (see build_pack).
     make_pdf: Callable[[], bytes] | None = field(default=None, repr=False)
@@ -127,42 +134,56 @@ class TransferPack:
 
 # ---- attachments ------------------------------------------------------------------------------------------------
 
+
 def read_attachments(paths: list[Path]) -> list[Attachment]:
     """Read and check every attachment before anything is rendered; the first bad one stops the pack."""
     out: list[Attachment] = []
     used: set[str] = set()
     if len(paths) > MAX_ATTACHMENTS:
-        raise InputFileError(f"A transfer pack takes at most {MAX_ATTACHMENTS} attachments; {len(paths)} were given. "
-                             "Combine some of them into one PDF. Nothing was written.")
+        raise InputFileError(
+            f"A transfer pack takes at most {MAX_ATTACHMENTS} attachments; {len(paths)} were given. "
+            "Combine some of them into one PDF. Nothing was written."
+        )
     seen: dict[str, Path] = {}
     for path in paths:
         path = Path(path)
         if not path.is_file():
-            raise InputFileError(f"The attachment {path} was not found{' (it is a folder)' if path.is_dir() else ''}. "
-                                 "Check the path and run the command again. Nothing was written.")
+            raise InputFileError(
+                f"The attachment {path} was not found{' (it is a folder)' if path.is_dir() else ''}. "
+                "Check the path and run the command again. Nothing was written."
+            )
         suffix = path.suffix.lower()
         if suffix not in (".pdf", ".docx"):
-            raise InputFileError(f"{path} cannot be attached: a transfer pack takes PDF (.pdf) and Word (.docx) "
-                                 "files only. Save it as a PDF and attach that. Nothing was written.")
+            raise InputFileError(
+                f"{path} cannot be attached: a transfer pack takes PDF (.pdf) and Word (.docx) "
+                "files only. Save it as a PDF and attach that. Nothing was written."
+            )
         size = path.stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
-            raise InputFileError(f"{path} is {size // (1024 * 1024)} MB, larger than the "
-                                 f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer pack accepts for one "
-                                 "attachment. Reduce it (for example print it to PDF again at a lower resolution) or "
-                                 "send it separately. Nothing was written.")
+            raise InputFileError(
+                f"{path} is {size // (1024 * 1024)} MB, larger than the "
+                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer pack accepts for one "
+                "attachment. Reduce it (for example print it to PDF again at a lower resolution) or "
+                "send it separately. Nothing was written."
+            )
         try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_ATTACHMENT_BYTES + 1)
         except OSError as exc:
-            raise InputFileError(f"The attachment {path} cannot be read ({exc.strerror}). Nothing was written.") \
-                from None
+            raise InputFileError(
+                f"The attachment {path} cannot be read ({exc.strerror}). Nothing was written."
+            ) from None
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise InputFileError(f"{path} is larger than the {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer "
-                                 "pack accepts for one attachment. Nothing was written.")
+            raise InputFileError(
+                f"{path} is larger than the {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB a transfer "
+                "pack accepts for one attachment. Nothing was written."
+            )
         digest = hashlib.sha256(data).hexdigest()
         if digest in seen:
-            raise InputFileError(f"{path} is the same file as {seen[digest]}, which is already attached: attach each "
-                                 "document once. Nothing was written.")
+            raise InputFileError(
+                f"{path} is the same file as {seen[digest]}, which is already attached: attach each "
+                "document once. Nothing was written."
+            )
         seen[digest] = path
         if suffix == ".pdf":
             pages = _check_pdf(path, data)
@@ -201,9 +222,11 @@ def attachment_name(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
+
     def clean(text: str) -> str:
         ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_text).strip("-.")
+
     stem, ext = clean(stem)[:100] or "attachment", clean(ext).lower()[:10]
     if stem.split(".")[0].casefold() in _WINDOWS_RESERVED:
         stem = f"{stem}-file"
@@ -215,8 +238,10 @@ def _check_pdf(path: Path, data: bytes) -> int:
 
     from ..render.pdf import library_logs_to_debug
 
-    not_pdf = (f"{path} is named .pdf but is not a PDF file that can be read{{}}. Attach the real PDF (open it "
-               "and save or print it to PDF again). Nothing was written.")
+    not_pdf = (
+        f"{path} is named .pdf but is not a PDF file that can be read{{}}. Attach the real PDF (open it "
+        "and save or print it to PDF again). Nothing was written."
+    )
     # Readers accept the header anywhere in the first 1024 bytes (PDF 1.7, annex H.3 note 13).
     if b"%PDF-" not in data[:1024]:
         raise InputFileError(not_pdf.format(" (it does not start with %PDF-)"))
@@ -224,9 +249,11 @@ def _check_pdf(path: Path, data: bytes) -> int:
         with library_logs_to_debug():  # pypdf logs "EOF marker not found" and the like: for --debug only
             reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
-                raise InputFileError(f"{path} is password-protected, so it cannot be merged into the pack. Attach "
-                                     "an unprotected copy (protect the whole pack with --password instead). "
-                                     "Nothing was written.")
+                raise InputFileError(
+                    f"{path} is password-protected, so it cannot be merged into the pack. Attach "
+                    "an unprotected copy (protect the whole pack with --password instead). "
+                    "Nothing was written."
+                )
             pages = len(reader.pages)
             for page in reader.pages:
                 page.mediabox  # noqa: B018 - touching every page finds a broken page tree now, not while merging
@@ -246,8 +273,10 @@ def _check_docx(path: Path, data: bytes) -> None:
     except zipfile.BadZipFile:
         ok = False
     if not ok:
-        raise InputFileError(f"{path} is named .docx but is not a Word document. Attach the real file, or save "
-                             "it as a PDF and attach that. Nothing was written.")
+        raise InputFileError(
+            f"{path} is named .docx but is not a Word document. Attach the real file, or save "
+            "it as a PDF and attach that. Nothing was written."
+        )
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -262,6 +291,7 @@ def _unique(name: str, used: set[str]) -> str:
 
 # ---- generated documents ----------------------------------------------------------------------------------------
 
+
 def _kind_available(kind: str) -> bool:
     return importlib.util.find_spec(KINDS[kind].module) is not None
 
@@ -275,8 +305,9 @@ def _latest_record_meeting(case: api.Case, as_of: dt.date) -> int | None:
     return None
 
 
-def _registry_part(case: api.Case, kind: str, title: str, options: Options, warnings: list[str]) -> tuple[
-        list[Part], str | None]:
+def _registry_part(
+    case: api.Case, kind: str, title: str, options: Options, warnings: list[str]
+) -> tuple[list[Part], str | None]:
     """A registry document rendered in both formats, or ([], why it is not in the pack)."""
     if not _kind_available(kind):
         reason = f"this version of cin-docs cannot produce the {KINDS[kind].title} yet"
@@ -295,16 +326,29 @@ def _registry_part(case: api.Case, kind: str, title: str, options: Options, warn
     templates = api.templates_of(case)
     parts = []
     for i, output in enumerate(built.outputs):
-        parts.append(Part(title, "generated",
-                          make_pdf=lambda c=output.context: api.render_bytes(kind, c, "pdf", templates),
-                          docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx", templates),
-                          pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
-                          docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx")))
+        parts.append(
+            Part(
+                title,
+                "generated",
+                make_pdf=lambda c=output.context: api.render_bytes(kind, c, "pdf", templates),
+                docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx", templates),
+                pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
+                docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx"),
+            )
+        )
     return parts, None
 
 
-def checklist_context(case: api.Case, as_of: dt.date, *, plan: str | None, plan_reason: str | None,
-                      record: str | None, record_reason: str | None, assessments: list[str]) -> dict:
+def checklist_context(
+    case: api.Case,
+    as_of: dt.date,
+    *,
+    plan: str | None,
+    plan_reason: str | None,
+    record: str | None,
+    record_reason: str | None,
+    assessments: list[str],
+) -> dict:
     """The transfer checklist (000, last section; 003 2.8): what is shared, consent, agencies, family, impact.
 
     `plan` and `record` are the titles of the generated plan and review record (None when they are not in the
@@ -315,40 +359,79 @@ def checklist_context(case: api.Case, as_of: dt.date, *, plan: str | None, plan_
     transfer = transfer_context(data)
     assessment = data.get("assessment") or {}
     documents = [
-        _check("Social work assessment", bool(assessments),
-               f"Attached as given: {', '.join(assessments)}." if assessments else
-               "Not in this pack: attach it with --attach (a file whose name contains “assessment”)"
-               + (f"; completed {longdate(assessment['completed'])}." if assessment.get("completed") else ".")),
-        _check("Child in Need plan", plan is not None,
-               "Generated from the case file (PDF and Word)." if plan else f"Not in this pack: {plan_reason}."),
-        _check("Minutes of the latest Child in Need review", record is not None,
-               f"{record} (PDF and Word)." if record else f"Not in this pack: {record_reason}."),
+        _check(
+            "Social work assessment",
+            bool(assessments),
+            f"Attached as given: {', '.join(assessments)}."
+            if assessments
+            else "Not in this pack: attach it with --attach (a file whose name contains “assessment”)"
+            + (f"; completed {longdate(assessment['completed'])}." if assessment.get("completed") else "."),
+        ),
+        _check(
+            "Child in Need plan",
+            plan is not None,
+            "Generated from the case file (PDF and Word)." if plan else f"Not in this pack: {plan_reason}.",
+        ),
+        _check(
+            "Minutes of the latest Child in Need review",
+            record is not None,
+            f"{record} (PDF and Word)." if record else f"Not in this pack: {record_reason}.",
+        ),
         _check("Summary / case report", True, "Case summary, generated from the case file (PDF and Word)."),
-        _check("Receiving authority notified in writing", True,
-               f"Notification letter to {transfer['receiving_authority']['name']} (enclosed)."),
+        _check(
+            "Receiving authority notified in writing",
+            True,
+            f"Notification letter to {transfer['receiving_authority']['name']} (enclosed).",
+        ),
     ]
     consent = transfer["consent"]
     if consent is None:
-        sharing = [_check("Consent to share", None, "Not recorded: record whether the parents or carers consented, "
-                                                    "or why the information is shared without consent.")]
+        sharing = [
+            _check(
+                "Consent to share",
+                None,
+                "Not recorded: record whether the parents or carers consented, "
+                "or why the information is shared without consent.",
+            )
+        ]
     elif consent["given"]:
-        sharing = [_check("Consent to share", True, "Given" + (f" on {longdate(consent['date'])}."
-                                                               if consent["date"] else " (date not recorded)."))]
+        sharing = [
+            _check(
+                "Consent to share",
+                True,
+                "Given" + (f" on {longdate(consent['date'])}." if consent["date"] else " (date not recorded)."),
+            )
+        ]
     else:
-        sharing = [_check("Consent to share", True, f"Not given; shared without consent because: "
-                                                     f"{consent['reason_without']}")]
+        sharing = [
+            _check("Consent to share", True, f"Not given; shared without consent because: {consent['reason_without']}")
+        ]
     informed = transfer["agencies_informed"]
-    agencies = [_check("Other agencies informed (school, GP, …)", bool(informed) or None,
-                       "\n".join(informed) if informed else "Not recorded: list the agencies told about the move.")]
+    agencies = [
+        _check(
+            "Other agencies informed (school, GP, …)",
+            bool(informed) or None,
+            "\n".join(informed) if informed else "Not recorded: list the agencies told about the move.",
+        )
+    ]
     told = transfer["family_told_responsibilities"]
-    family = [_check("Family told of their responsibilities (education and health registration in the new area)",
-                     told, {True: "The family know they must register with a school and a GP, and any specialist "
-                                  "services, in the new area.",
-                            False: "Not yet: tell the family they must register with a school and a GP, and any "
-                                   "specialist services, in the new area.",
-                            None: "Not recorded."}[told])]
-    vulnerability = [_check(row["area"], True if row["detail"] else None, row["detail"] or "Not recorded.")
-                     for row in impact(transfer)]
+    family = [
+        _check(
+            "Family told of their responsibilities (education and health registration in the new area)",
+            told,
+            {
+                True: "The family know they must register with a school and a GP, and any specialist "
+                "services, in the new area.",
+                False: "Not yet: tell the family they must register with a school and a GP, and any "
+                "specialist services, in the new area.",
+                None: "Not recorded.",
+            }[told],
+        )
+    ]
+    vulnerability = [
+        _check(row["area"], True if row["detail"] else None, row["detail"] or "Not recorded.")
+        for row in impact(transfer)
+    ]
     sections = [
         {"title": "Information shared with the receiving authority", "rows": documents},
         {"title": "Consent to share information", "rows": sharing},
@@ -357,8 +440,14 @@ def checklist_context(case: api.Case, as_of: dt.date, *, plan: str | None, plan_
         {"title": "Impact of the move on the child's vulnerability", "rows": vulnerability},
     ]
     outstanding = [row["item"] for s in sections for row in s["rows"] if row["done"] is not True]
-    ctx.update({"transfer": transfer, "sections": sections, "outstanding": outstanding,
-                "manager": ctx["team_manager"] or ctx["line_manager"]})
+    ctx.update(
+        {
+            "transfer": transfer,
+            "sections": sections,
+            "outstanding": outstanding,
+            "manager": ctx["team_manager"] or ctx["line_manager"],
+        }
+    )
     return ctx
 
 
@@ -381,6 +470,7 @@ def _render_direct(template: str, context: dict, fmt: str, templates: Path | Non
 
 # ---- the pack ---------------------------------------------------------------------------------------------------
 
+
 def _checked(case: api.Case, template: str, title: str, context: dict, allow: bool, warnings: list[str]) -> Part:
     """A pack page for the receiving authority, through the disclosure check, in both formats."""
     output = Output(context, [], addressed_to=recipients.receiving_authority(case), reader="professional")
@@ -393,14 +483,24 @@ def _checked(case: api.Case, template: str, title: str, context: dict, allow: bo
             return api.render_bytes(template, output.context, fmt, templates)
         return _render_direct(template, output.context, fmt, templates)
 
-    return Part(title, "generated", make_pdf=lambda: render("pdf"),
-                docx=words[0] if 0 in words else render("docx"),
-                pdf_name=api.output_name(case.case_id, template, [], "pdf"),
-                docx_name=api.output_name(case.case_id, template, [], "docx"))
+    return Part(
+        title,
+        "generated",
+        make_pdf=lambda: render("pdf"),
+        docx=words[0] if 0 in words else render("docx"),
+        pdf_name=api.output_name(case.case_id, template, [], "pdf"),
+        docx_name=api.output_name(case.case_id, template, [], "docx"),
+    )
 
 
-def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password: str | None = None, *,
-               allow_disclosure: bool = False) -> TransferPack:
+def build_pack(
+    case: api.Case,
+    as_of: dt.date,
+    attach: list[Path] = (),
+    password: str | None = None,
+    *,
+    allow_disclosure: bool = False,
+) -> TransferPack:
     """Everything in memory: the merged PDF (index, bookmarks) and the zip of separate files with its manifest."""
     require(case.data, "transfer pack", "transfer", "transfer.receiving_authority", "social_worker")
     attachments = read_attachments(list(attach))
@@ -408,9 +508,13 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
     case_id = case.case_id
     labels = case.profile["meeting_labels"]
 
-    plan_parts, plan_reason = _registry_part(case, "plan", "Child in Need plan",
-                                             Options(as_of=as_of, allow_unsmart=True,
-                                                     allow_disclosure=allow_disclosure), warnings)
+    plan_parts, plan_reason = _registry_part(
+        case,
+        "plan",
+        "Child in Need plan",
+        Options(as_of=as_of, allow_unsmart=True, allow_disclosure=allow_disclosure),
+        warnings,
+    )
     index = _latest_record_meeting(case, as_of)
     if index is None:
         record_parts, record_reason = [], "no Child in Need review or meeting has been held yet"
@@ -419,33 +523,58 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
     else:
         meeting = case.data["meetings"][index]
         record_title = f"Record of the {labels[meeting['type']]} on {longdate(meeting['date'])}"
-        record_parts, record_reason = _registry_part(case, "review-record", record_title,
-                                                     Options(as_of=as_of, meeting=str(index),
-                                                             allow_disclosure=allow_disclosure), warnings)
-    summary = _checked(case, "case-summary", "Case summary", summary_context(case, as_of), allow_disclosure,
-                       warnings)
+        record_parts, record_reason = _registry_part(
+            case,
+            "review-record",
+            record_title,
+            Options(as_of=as_of, meeting=str(index), allow_disclosure=allow_disclosure),
+            warnings,
+        )
+    summary = _checked(case, "case-summary", "Case summary", summary_context(case, as_of), allow_disclosure, warnings)
 
     assessments = [a.name for a in attachments if a.is_assessment]
-    check_ctx = checklist_context(case, as_of, plan=plan_parts[0].title if plan_parts else None,
-                                  plan_reason=plan_reason, record=record_title if record_parts else None,
-                                  record_reason=record_reason, assessments=assessments)
-    warnings.extend(f"Transfer checklist: “{item}” is not done or not recorded."
-                    for item in check_ctx["outstanding"])
+    check_ctx = checklist_context(
+        case,
+        as_of,
+        plan=plan_parts[0].title if plan_parts else None,
+        plan_reason=plan_reason,
+        record=record_title if record_parts else None,
+        record_reason=record_reason,
+        assessments=assessments,
+    )
+    warnings.extend(f"Transfer checklist: “{item}” is not done or not recorded." for item in check_ctx["outstanding"])
     checklist = _checked(case, "transfer-checklist", CHECKLIST_TITLE, check_ctx, allow_disclosure, warnings)
 
-    warnings.extend(f"Two attachments are called {a.source.name}: the second is {a.name} in the zip." for a in
-                    attachments if a.renamed)
-    attached = [Part(a.title, "attached", pdf=a.data if a.fmt == "pdf" else None,
-                     docx=a.data if a.fmt == "docx" else None,
-                     pdf_name=f"attachments/{a.name}" if a.fmt == "pdf" else None,
-                     docx_name=f"attachments/{a.name}" if a.fmt == "docx" else None) for a in attachments]
-    enclosures = ([{"title": p.title, "how": "Enclosed (PDF and Word)"}
-                   for p in [checklist, summary, *plan_parts, *record_parts]]
-                  + [{"title": p.title,
-                      "how": "Enclosed as given (PDF)" if p.pdf else "Sent as a Word file (in the zip)"}
-                     for p in attached])
-    letter = _checked(case, "transfer-letter", "Notification letter", letter_context(case, as_of, enclosures),
-                      allow_disclosure, warnings)
+    warnings.extend(
+        f"Two attachments are called {a.source.name}: the second is {a.name} in the zip."
+        for a in attachments
+        if a.renamed
+    )
+    attached = [
+        Part(
+            a.title,
+            "attached",
+            pdf=a.data if a.fmt == "pdf" else None,
+            docx=a.data if a.fmt == "docx" else None,
+            pdf_name=f"attachments/{a.name}" if a.fmt == "pdf" else None,
+            docx_name=f"attachments/{a.name}" if a.fmt == "docx" else None,
+        )
+        for a in attachments
+    ]
+    enclosures = [
+        {"title": p.title, "how": "Enclosed (PDF and Word)"} for p in [checklist, summary, *plan_parts, *record_parts]
+    ] + [
+        {"title": p.title, "how": "Enclosed as given (PDF)" if p.pdf else "Sent as a Word file (in the zip)"}
+        for p in attached
+    ]
+    letter = _checked(
+        case,
+        "transfer-letter",
+        "Notification letter",
+        letter_context(case, as_of, enclosures),
+        allow_disclosure,
+        warnings,
+    )
 
     parts = [letter, checklist, summary, *plan_parts, *record_parts, *attached]
     for part in parts:  # every generated part has passed the disclosure check: now the slow PDFs
@@ -456,22 +585,35 @@ def build_pack(case: api.Case, as_of: dt.date, attach: list[Path] = (), password
     manifest = _manifest(case, as_of, parts, pdf_name, index_pages, merged, password is not None)
     zip_bytes = _zip(parts, manifest, as_of, password)
     if password is not None:
-        warnings.append("The merged PDF and the zip are both password-protected (AES-256; open the zip with 7-Zip): "
-                        "send the password separately (by phone, not in the same e-mail).")
-    return TransferPack(pdf_name, merged["bytes"], api.output_name(case_id, PACK_KIND, [], "zip"), zip_bytes,
-                        manifest, parts, warnings)
+        warnings.append(
+            "The merged PDF and the zip are both password-protected (AES-256; open the zip with 7-Zip): "
+            "send the password separately (by phone, not in the same e-mail)."
+        )
+    return TransferPack(
+        pdf_name, merged["bytes"], api.output_name(case_id, PACK_KIND, [], "zip"), zip_bytes, manifest, parts, warnings
+    )
 
 
 def _index_context(case: api.Case, as_of: dt.date, parts: list[Part]) -> dict:
     ctx = base_context(case, "transfer-index", INDEX_TITLE, as_of)
     receiving = ((case.data.get("transfer") or {}).get("receiving_authority") or {}).get("name")
-    ctx.update({
-        "receiving_authority": receiving,
-        "parts": [{"number": n, "title": p.title, "first_page": p.first_page, "last_page": p.last_page,
-                   "origin": p.origin, "in_pdf": p.pdf is not None,
-                   "files": [name for name in (p.pdf_name, p.docx_name) if name]}
-                  for n, p in enumerate(parts, start=1)],
-    })
+    ctx.update(
+        {
+            "receiving_authority": receiving,
+            "parts": [
+                {
+                    "number": n,
+                    "title": p.title,
+                    "first_page": p.first_page,
+                    "last_page": p.last_page,
+                    "origin": p.origin,
+                    "in_pdf": p.pdf is not None,
+                    "files": [name for name in (p.pdf_name, p.docx_name) if name],
+                }
+                for n, p in enumerate(parts, start=1)
+            ],
+        }
+    )
     return ctx
 
 
@@ -487,8 +629,7 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
         for p, count in zip(parts, counts):
             p.first_page, p.last_page = (page, page + count - 1) if count else (None, None)
             page += count
-        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf",
-                                   api.templates_of(case))
+        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf", api.templates_of(case))
         actual = len(pypdf.PdfReader(io.BytesIO(index_pdf)).pages)
         if actual == index_pages:
             break
@@ -505,18 +646,28 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
             if p.pdf is not None:
                 # Generated documents bring their heading bookmarks along, nested under the document's own bookmark.
                 try:
-                    writer.append(pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title,
-                                  import_outline=p.origin == "generated")
+                    writer.append(
+                        pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title, import_outline=p.origin == "generated"
+                    )
                 except pypdf.errors.PyPdfError as exc:
-                    raise InputFileError(f"The attachment {p.title} could not be merged into the pack "
-                                         f"({type(exc).__name__}): it is too large or too complex. Attach a smaller "
-                                         "copy (print it to PDF again). Nothing was written.") from None
+                    raise InputFileError(
+                        f"The attachment {p.title} could not be merged into the pack "
+                        f"({type(exc).__name__}): it is too large or too complex. Attach a smaller "
+                        "copy (print it to PDF again). Nothing was written."
+                    ) from None
     strip_actions(writer)
     produced = f"D:{as_of.strftime('%Y%m%d')}000000Z"
     authority = base_context(case, "transfer-index", INDEX_TITLE, as_of)["authority"]["name"]
-    writer.add_metadata({"/Title": f"Child in Need transfer pack – case {case.case_id}", "/Author": authority,
-                         "/Creator": f"cin-docs {__version__}", "/Producer": f"cin-docs {__version__} (pypdf)",
-                         "/CreationDate": produced, "/ModDate": produced})
+    writer.add_metadata(
+        {
+            "/Title": f"Child in Need transfer pack – case {case.case_id}",
+            "/Author": authority,
+            "/Creator": f"cin-docs {__version__}",
+            "/Producer": f"cin-docs {__version__} (pypdf)",
+            "/CreationDate": produced,
+            "/ModDate": produced,
+        }
+    )
     writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
     writer.page_mode = "/UseOutlines"
     if password is not None:
@@ -560,24 +711,40 @@ def strip_actions(writer) -> None:
                 annot.pop(NameObject("/A"), None)
 
 
-def _manifest(case: api.Case, as_of: dt.date, parts: list[Part], pdf_name: str, index_pages: int, merged: dict,
-              encrypted: bool) -> dict:
+def _manifest(
+    case: api.Case, as_of: dt.date, parts: list[Part], pdf_name: str, index_pages: int, merged: dict, encrypted: bool
+) -> dict:
     files = []
     for p in parts:
         for name, data, fmt in ((p.pdf_name, p.pdf, "pdf"), (p.docx_name, p.docx, "docx")):
             if name:
-                files.append({"file": name, "document": p.title, "format": fmt, "origin": p.origin,
-                              "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+                files.append(
+                    {
+                        "file": name,
+                        "document": p.title,
+                        "format": fmt,
+                        "origin": p.origin,
+                        "size": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                    }
+                )
     return {
-        "tool": "cin-docs", "tool_version": __version__,
+        "tool": "cin-docs",
+        "tool_version": __version__,
         "case_id": case.case_id,
-        "policy": case.profile["name"], "policy_label": case.profile["label"],
+        "policy": case.profile["name"],
+        "policy_label": case.profile["label"],
         "policy_document": case.profile["document"],
         # The --as-of date, never the clock, so the same input gives the same zip.
         "generated": as_of.isoformat(),
-        "merged_pdf": {"file": pdf_name, "pages": merged["pages"], "index_pages": index_pages,
-                       "encrypted": encrypted, "size": len(merged["bytes"]),
-                       "sha256": hashlib.sha256(merged["bytes"]).hexdigest()},
+        "merged_pdf": {
+            "file": pdf_name,
+            "pages": merged["pages"],
+            "index_pages": index_pages,
+            "encrypted": encrypted,
+            "size": len(merged["bytes"]),
+            "sha256": hashlib.sha256(merged["bytes"]).hexdigest(),
+        },
         # The zip that holds this manifest: with a password it is AES-256 encrypted as well (see _zip).
         "zip_encrypted": encrypted,
         "files": files,

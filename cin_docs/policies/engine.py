@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..calendar import WorkingCalendar, add_days, add_months, add_weeks, add_years, birthday, last_weekday_of_month
 from ..errors import PolicyError
@@ -17,13 +18,13 @@ class Hit:
     """One occurrence of the event a rule counts from."""
 
     date: dt.date
-    path: str                      # where in the case file it comes from ("meetings[2]", "assessment.completed")
-    label: str                     # in words ("the latest review")
-    ref: str | None = None         # the item a per-item deadline belongs to
-    item: dict | None = None       # that item's data
+    path: str  # where in the case file it comes from ("meetings[2]", "assessment.completed")
+    label: str  # in words ("the latest review")
+    ref: str | None = None  # the item a per-item deadline belongs to
+    item: dict | None = None  # that item's data
     escalation: dict | None = None
     time: dt.time | None = None
-    offset: list | None = None     # the anchor's own offset alternatives, if any
+    offset: list | None = None  # the anchor's own offset alternatives, if any
 
 
 @dataclass
@@ -43,8 +44,8 @@ class Deadline:
     kind: str = "deadline"
     satisfied_on: dt.date | None = None
     anchor_time: dt.time | None = field(default=None, repr=False)
-    lapse: bool = False            # a past window of a cadence rule that closed before the next event came
-    note: str | None = None        # why it is shown as it is (an exception, the 6.3.4 bypass); JSON adds it to basis
+    lapse: bool = False  # a past window of a cadence rule that closed before the next event came
+    note: str | None = None  # why it is shown as it is (an exception, the 6.3.4 bypass); JSON adds it to basis
     # Office closure days a working-day count stepped over (m23): the explanation names them.
     closures_skipped: tuple = field(default=(), repr=False)
 
@@ -81,8 +82,10 @@ class Deadline:
             text = f"the {self.basis} of a child born on {longdate(self.from_date)}"
         elif self.basis.startswith("the last "):
             # Sittings whose referral deadline had already gone are skipped (F13): say so.
-            text = (f"the first panel sitting ({self.basis}) whose referral deadline is on or after "
-                    f"{self.from_label} on {when}")
+            text = (
+                f"the first panel sitting ({self.basis}) whose referral deadline is on or after "
+                f"{self.from_label} on {when}"
+            )
         elif self.basis.endswith(" before"):
             text = f"{self.basis} {self.from_label} on {when}"
         else:
@@ -165,8 +168,9 @@ class Engine:
 
     def _meeting_hit(self, i: int, m: dict, anchor: dict, per_item: bool = False) -> Hit:
         # Only per-item rules ("each held meeting") carry a ref; a case-level rule counting from a meeting does not.
-        return Hit(m["date"], f"meetings[{i}]", anchor["label"], f"meetings[{i}]" if per_item else None, m,
-                   time=m.get("time"))
+        return Hit(
+            m["date"], f"meetings[{i}]", anchor["label"], f"meetings[{i}]" if per_item else None, m, time=m.get("time")
+        )
 
     def anchor_field(self, a):
         value = get_path(self.case, a["field"])
@@ -189,8 +193,11 @@ class Engine:
         return [self._meeting_hit(i, m, a, per_item=True) for i, m in self._held_meetings(a["types"])]
 
     def anchor_each_planned_meeting_with_time(self, a):
-        return [self._meeting_hit(i, m, a, per_item=True) for i, m in self._meetings(a["types"])
-                if m["date"] > self.as_of and m.get("time")]
+        return [
+            self._meeting_hit(i, m, a, per_item=True)
+            for i, m in self._meetings(a["types"])
+            if m["date"] > self.as_of and m.get("time")
+        ]
 
     def anchor_plan_start(self, a):
         """plan.start, else the first meeting of the first of `types` present (default: the initial meeting),
@@ -206,16 +213,22 @@ class Engine:
         return []
 
     def anchor_latest_held_visit(self, a):
-        visits = [(v["date"], i) for i, v in enumerate(self.case.get("visits", []))
-                  if _held(v["date"], self.as_of) and v.get("seen", True)]
+        visits = [
+            (v["date"], i)
+            for i, v in enumerate(self.case.get("visits", []))
+            if _held(v["date"], self.as_of) and v.get("seen", True)
+        ]
         if not visits:
             return []
         d, i = max(visits)
         return [Hit(d, f"visits[{i}]", a["label"])]
 
     def _held_visits(self, a) -> list[Hit]:
-        visits = sorted((v["date"], i) for i, v in enumerate(self.case.get("visits", []))
-                        if _held(v["date"], self.as_of) and v.get("seen", True))
+        visits = sorted(
+            (v["date"], i)
+            for i, v in enumerate(self.case.get("visits", []))
+            if _held(v["date"], self.as_of) and v.get("seen", True)
+        )
         return [Hit(d, f"visits[{i}]", a["label"]) for d, i in visits]
 
     def every_held(self, a) -> list[Hit]:
@@ -237,13 +250,25 @@ class Engine:
         return [Hit(d, f"{a['field']}[{i}]", a["label"])]
 
     def anchor_rule(self, a):
-        return [Hit(dl.due, a["rule"], a["label"], dl.ref, self._hits[id(dl)].item, self._hits[id(dl)].escalation,
-                    time=dl.due_time)
-                for dl in self.deadlines_for(a["rule"]) if not dl.lapse]  # the current window, not the record
+        return [
+            Hit(
+                dl.due,
+                a["rule"],
+                a["label"],
+                dl.ref,
+                self._hits[id(dl)].item,
+                self._hits[id(dl)].escalation,
+                time=dl.due_time,
+            )
+            for dl in self.deadlines_for(a["rule"])
+            if not dl.lapse
+        ]  # the current window, not the record
 
     def anchor_each_escalation(self, a):
-        return [Hit(e["disagreement"], f"escalations[{i}].disagreement", a["label"], f"escalations[{i}]", e, e)
-                for i, e in enumerate(self.case.get("escalations", []))]
+        return [
+            Hit(e["disagreement"], f"escalations[{i}].disagreement", a["label"], f"escalations[{i}]", e, e)
+            for i, e in enumerate(self.case.get("escalations", []))
+        ]
 
     def _stages(self):
         for i, e in enumerate(self.case.get("escalations", [])):
@@ -251,14 +276,27 @@ class Engine:
                 yield i, e, j, s
 
     def anchor_each_stage_started(self, a):
-        return [Hit(s["started"], f"escalations[{i}].stages[{j}].started", a["label"],
-                    f"escalations[{i}].stages[{j}]", s, e)
-                for i, e, j, s in self._stages() if s["stage"] == a["stage"] and _held(s["started"], self.as_of)]
+        return [
+            Hit(
+                s["started"], f"escalations[{i}].stages[{j}].started", a["label"], f"escalations[{i}].stages[{j}]", s, e
+            )
+            for i, e, j, s in self._stages()
+            if s["stage"] == a["stage"] and _held(s["started"], self.as_of)
+        ]
 
     def anchor_each_stage_resolved(self, a):
-        return [Hit(s["resolved"], f"escalations[{i}].stages[{j}].resolved", a["label"],
-                    f"escalations[{i}].stages[{j}]", s, e)
-                for i, e, j, s in self._stages() if s["stage"] in a["stages"] and _held(s.get("resolved"), self.as_of)]
+        return [
+            Hit(
+                s["resolved"],
+                f"escalations[{i}].stages[{j}].resolved",
+                a["label"],
+                f"escalations[{i}].stages[{j}]",
+                s,
+                e,
+            )
+            for i, e, j, s in self._stages()
+            if s["stage"] in a["stages"] and _held(s.get("resolved"), self.as_of)
+        ]
 
     # ---- conditions ---------------------------------------------------------------------------------------
     def holds(self, when: dict, hit: Hit | None) -> bool:
@@ -285,8 +323,9 @@ class Engine:
 
     def _invites(self, hit: Hit | None, agency_type: str) -> bool:
         """Whether the meeting invites someone of this agency type (or, when it lists nobody, one is on the case)."""
-        of_type = {p["name"].casefold() for p in self.case.get("professionals", [])
-                   if p.get("agency_type") == agency_type}
+        of_type = {
+            p["name"].casefold() for p in self.case.get("professionals", []) if p.get("agency_type") == agency_type
+        }
         invitees = (hit.item or {}).get("invitees") if hit else None
         if not invitees:
             return bool(of_type)
@@ -303,7 +342,11 @@ class Engine:
         ev = s["event"]
         if ev == "meeting":
             for _, m in self._held_meetings(s["types"]):
-                if not s.get("after_anchor") or m["date"] > hit.date or (not s.get("strictly_after") and m["date"] == hit.date):
+                if (
+                    not s.get("after_anchor")
+                    or m["date"] > hit.date
+                    or (not s.get("strictly_after") and m["date"] == hit.date)
+                ):
                     return m["date"]
             return None
         if ev == "nth_meeting":
@@ -320,37 +363,57 @@ class Engine:
             return d if isinstance(d, dt.date) and _held(d, self.as_of) else None
         if ev == "visit_after_anchor":
             # Both policies: the child must be seen; a visit where they were not does not count.
-            later = [v["date"] for v in self.case.get("visits", [])
-                     if hit.date < v["date"] <= self.as_of and v.get("seen", True)]
+            later = [
+                v["date"]
+                for v in self.case.get("visits", [])
+                if hit.date < v["date"] <= self.as_of and v.get("seen", True)
+            ]
             return min(later, default=None)
         if ev == "list_after_anchor":
             later = [d for d in get_path(self.case, s["field"]) or [] if hit.date < d <= self.as_of]
             return min(later, default=None)
         if ev == "health_report_received":
-            health = {p["name"].casefold() for p in self.case.get("professionals", []) if p.get("agency_type") == "health"}
-            got = [r["received"] for r in (hit.item or {}).get("reports_received", [])
-                   if r["by"].casefold() in health and _held(r.get("received"), self.as_of)]
+            health = {
+                p["name"].casefold() for p in self.case.get("professionals", []) if p.get("agency_type") == "health"
+            }
+            got = [
+                r["received"]
+                for r in (hit.item or {}).get("reports_received", [])
+                if r["by"].casefold() in health and _held(r.get("received"), self.as_of)
+            ]
             return min(got, default=None)
         if ev == "first_stage_started":
             # `min_stage`: at immediate risk only escalation to managers (stage 2 or later) meets the duty (6.3.1).
-            starts = [st["started"] for st in (hit.escalation or {}).get("stages", [])
-                      if st["stage"] >= s.get("min_stage", 1) and _held(st["started"], self.as_of)]
+            starts = [
+                st["started"]
+                for st in (hit.escalation or {}).get("stages", [])
+                if st["stage"] >= s.get("min_stage", 1) and _held(st["started"], self.as_of)
+            ]
             return min(starts, default=None)
         if ev == "plan_end":
             return self.plan_end if self.plan_ended else None
         if ev == "visit_before_due":
             # A visit in the `months` before the due date (which is the anchor: a rule counted from a rule's due).
             since = add_months(hit.date, -s["months"])
-            seen = [v["date"] for v in self.case.get("visits", [])
-                    if since <= v["date"] <= self.as_of and v.get("seen", True)]
+            seen = [
+                v["date"]
+                for v in self.case.get("visits", [])
+                if since <= v["date"] <= self.as_of and v.get("seen", True)
+            ]
             return min(seen, default=None)
         if ev == "stage_started":
             # A later resolution of the earlier stage also ends the need to escalate (shown as late, not overdue
             # for ever), when the profile says so with `or_stage_resolved`.
-            starts = [st["started"] for st in (hit.escalation or {}).get("stages", [])
-                      if st["stage"] == s["stage"] and _held(st["started"], self.as_of)]
-            starts += [st["resolved"] for st in (hit.escalation or {}).get("stages", [])
-                       if st["stage"] == s.get("or_stage_resolved") and _held(st.get("resolved"), self.as_of)]
+            starts = [
+                st["started"]
+                for st in (hit.escalation or {}).get("stages", [])
+                if st["stage"] == s["stage"] and _held(st["started"], self.as_of)
+            ]
+            starts += [
+                st["resolved"]
+                for st in (hit.escalation or {}).get("stages", [])
+                if st["stage"] == s.get("or_stage_resolved") and _held(st.get("resolved"), self.as_of)
+            ]
             return min(starts, default=None)
         raise PolicyError(f"The profile uses an unknown satisfying event '{ev}'.")  # pragma: no cover (validated)
 
@@ -410,8 +473,9 @@ class Engine:
             actual = self.cal.on_or_before(sitting)
             if self.cal.subtract_working_days(actual, k) >= eligible:
                 moved = None if actual == sitting else self.cal.moved_text(sitting, -1)
-                basis = (f"the last {spec['weekday'].capitalize()} of a month, leaving {_plural(k, 'working day')} "
-                         "to refer")
+                basis = (
+                    f"the last {spec['weekday'].capitalize()} of a month, leaving {_plural(k, 'working day')} to refer"
+                )
                 return actual, None, basis, moved
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         raise PolicyError("No panel date found within two years.")  # pragma: no cover
@@ -443,8 +507,12 @@ class Engine:
 
     def item_within_plan(self, rule: dict, anchor: dict, hit: Hit) -> bool:
         """Per-item rules (`plan_end: items`): items on or before the plan end still count, even when due after."""
-        return not (rule.get("plan_end") == "items" and self.plan_end and anchor["event"].startswith("each_")
-                    and hit.date > self.plan_end)
+        return not (
+            rule.get("plan_end") == "items"
+            and self.plan_end
+            and anchor["event"].startswith("each_")
+            and hit.date > self.plan_end
+        )
 
     def _before_plan_end(self, dl: Deadline) -> bool:
         """Cadence and plan-start rules: nothing due after the plan end; unmet ones due on or before it, once the
@@ -505,15 +573,29 @@ class Engine:
             note = self._fill(exception["note"], due)
         elif rule["kind"] == "target":
             # A target is never overdue or late: met if the plan ended by then, passed once it is behind as_of.
-            status = ("met" if satisfied is not None and satisfied <= due
-                      else "passed" if self.as_of > due else "open")
+            status = "met" if satisfied is not None and satisfied <= due else "passed" if self.as_of > due else "open"
         elif satisfied is not None:
             status = "met" if satisfied <= due else "late"
         else:
             status = "overdue" if self.as_of > due else "open"
-        return Deadline(rule["key"], label, due, due_time or rule.get("due_time"), hit.ref, hit.path,
-                        hit.date, hit.label, basis, moved, status, source,
-                        rule["kind"], satisfied, hit.time if "hours_before" in offset else None, note=note)
+        return Deadline(
+            rule["key"],
+            label,
+            due,
+            due_time or rule.get("due_time"),
+            hit.ref,
+            hit.path,
+            hit.date,
+            hit.label,
+            basis,
+            moved,
+            status,
+            source,
+            rule["kind"],
+            satisfied,
+            hit.time if "hours_before" in offset else None,
+            note=note,
+        )
 
     def _fill(self, note: str, due: dt.date) -> str:
         """An exception's note with {due} and {case.path} filled in ("no reason recorded" when a field is empty)."""
@@ -543,7 +625,7 @@ def _plural(n: int, unit: str) -> str:
 
 
 ANCHOR_RESOLVERS: dict[str, Callable] = {
-    name[len("anchor_"):]: fn for name, fn in vars(Engine).items() if name.startswith("anchor_")
+    name[len("anchor_") :]: fn for name, fn in vars(Engine).items() if name.startswith("anchor_")
 }
 
 

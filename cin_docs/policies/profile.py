@@ -18,16 +18,45 @@ from ..models.fields import Date, Strict, Text, Time, one_of
 #: The events a rule may count from, and the events that satisfy a rule. The engine implements each; the test
 #: suite checks the two lists against the engine's registries both ways.
 ANCHOR_EVENTS = (
-    "field", "first_meeting", "first_held_meeting", "latest_held_meeting", "each_held_meeting", "each_planned_meeting_with_time",
-    "plan_start", "latest_held_visit", "latest_held_list", "rule", "each_escalation", "each_stage_started",
+    "field",
+    "first_meeting",
+    "first_held_meeting",
+    "latest_held_meeting",
+    "each_held_meeting",
+    "each_planned_meeting_with_time",
+    "plan_start",
+    "latest_held_visit",
+    "latest_held_list",
+    "rule",
+    "each_escalation",
+    "each_stage_started",
     "each_stage_resolved",
 )
 SATISFYING_EVENTS = (
-    "meeting", "nth_meeting", "item_field", "field", "visit_after_anchor", "list_after_anchor",
-    "health_report_received", "first_stage_started", "stage_started", "plan_end", "visit_before_due",
+    "meeting",
+    "nth_meeting",
+    "item_field",
+    "field",
+    "visit_after_anchor",
+    "list_after_anchor",
+    "health_report_received",
+    "first_stage_started",
+    "stage_started",
+    "plan_end",
+    "visit_before_due",
 )
-OFFSET_UNITS = ("working_days", "working_days_before", "days", "weeks", "months", "years", "birthday",
-                "hours_before", "weeks_from_field", "panel_date")
+OFFSET_UNITS = (
+    "working_days",
+    "working_days_before",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "birthday",
+    "hours_before",
+    "weeks_from_field",
+    "panel_date",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -38,8 +67,13 @@ MAX_RULE_CHAIN = 10
 MAX_CLOSURES = 1000
 
 #: Conditions a rule's `when:` may use besides "case.path: value" and "item.field: value" (see Engine.holds).
-CONDITIONS = ("field_set", "field_unset", "invites_agency_type", "no_meeting_on_or_before_anchor",
-              "stage_unresolved_by_anchor")
+CONDITIONS = (
+    "field_set",
+    "field_unset",
+    "invites_agency_type",
+    "no_meeting_on_or_before_anchor",
+    "stage_unresolved_by_anchor",
+)
 #: What a rule does when the plan ends (the earliest of plan.end, closure.date and the 18th birthday):
 #: stop = cadence and plan-start rules give nothing due after it, and what fell due before it unmet is `missed`;
 #: items = per-item rules count only items dated on or before it; ignore = unaffected (the default).
@@ -71,11 +105,21 @@ class PanelDateOffset(Strict):
 
 
 _NEEDS = {
-    "meeting": ("types",), "nth_meeting": ("types", "n"), "field": ("field",), "list_after_anchor": ("field",),
-    "stage_started": ("stage",), "latest_held_list": ("field",), "first_held_meeting": ("types",),
-    "latest_held_meeting": ("types",), "each_held_meeting": ("types",), "each_planned_meeting_with_time": ("types",),
-    "rule": ("rule",), "each_stage_started": ("stage",), "each_stage_resolved": ("stages",),
-    "first_meeting": ("types",), "visit_before_due": ("months",),
+    "meeting": ("types",),
+    "nth_meeting": ("types", "n"),
+    "field": ("field",),
+    "list_after_anchor": ("field",),
+    "stage_started": ("stage",),
+    "latest_held_list": ("field",),
+    "first_held_meeting": ("types",),
+    "latest_held_meeting": ("types",),
+    "each_held_meeting": ("types",),
+    "each_planned_meeting_with_time": ("types",),
+    "rule": ("rule",),
+    "each_stage_started": ("stage",),
+    "each_stage_resolved": ("stages",),
+    "first_meeting": ("types",),
+    "visit_before_due": ("months",),
 }
 
 
@@ -97,11 +141,16 @@ class Satisfier(Strict):
     n = fields.Integer(strict=True, validate=validate.Range(min=1, max=20))
     stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
     or_stage_resolved = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
-    min_stage = fields.Integer(strict=True, validate=validate.Range(min=1, max=4),
-                               metadata={"description": "first_stage_started: only a stage this high or higher counts"})
-    months = fields.Integer(strict=True, validate=validate.Range(min=1, max=24),
-                            metadata={"description": "visit_before_due: the months before the due date in which a "
-                                                     "visit counts"})
+    min_stage = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=4),
+        metadata={"description": "first_stage_started: only a stage this high or higher counts"},
+    )
+    months = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=24),
+        metadata={"description": "visit_before_due: the months before the due date in which a visit counts"},
+    )
 
     @validates_schema
     def _parameters(self, data, **kwargs):
@@ -119,14 +168,21 @@ class Offset(Strict):
     weeks = fields.Integer(strict=True, validate=validate.Range(min=0, max=520))
     months = fields.Integer(strict=True, validate=validate.Range(min=0, max=240))
     years = fields.Integer(strict=True, validate=validate.Range(min=0, max=100))
-    birthday = fields.Integer(strict=True, validate=validate.Range(min=1, max=100),
-                              metadata={"description": "The Nth birthday (29 February -> 1 March in other years)"})
+    birthday = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=100),
+        metadata={"description": "The Nth birthday (29 February -> 1 March in other years)"},
+    )
     hours_before = fields.Integer(strict=True, validate=validate.Range(min=0, max=24 * 60))
     weeks_from_field = fields.String()
     panel_date = fields.Nested(PanelDateOffset)
     note = Text(metadata={"description": "Added to the basis when this alternative applies (e.g. the 6.3.4 bypass)"})
-    satisfied_by = fields.Nested(Satisfier, metadata={"description": "What meets the rule when this alternative "
-                                                                     "applies, instead of the rule's satisfied_by"})
+    satisfied_by = fields.Nested(
+        Satisfier,
+        metadata={
+            "description": "What meets the rule when this alternative applies, instead of the rule's satisfied_by"
+        },
+    )
 
     @validates_schema
     def _one_unit(self, data, **kwargs):
@@ -146,16 +202,33 @@ class OffsetField(fields.Field):
 
     def _jsonschema_type_mapping(self):
         # marshmallow-jsonschema cannot see inside a custom field; describe the two accepted shapes by hand.
-        unit = {name: ({"type": "integer", "minimum": 0} if isinstance(f, fields.Integer) else {"type": "string"})
-                for name, f in Offset._declared_fields.items() if name in OFFSET_UNITS}
-        unit["panel_date"] = {"type": "object", "properties": {"weekday": {"type": "string", "enum": list(WEEKDAYS)},
-                                                               "referral_working_days": {"type": "integer"}},
-                              "required": ["weekday", "referral_working_days"], "additionalProperties": False}
-        one = {"type": "object", "properties": {"when": {"type": "object"}, "source": {"type": "string"},
-                                                "note": {"type": "string"}, "satisfied_by": {"type": "object"},
-                                                **unit},
-               "minProperties": 1, "additionalProperties": False,
-               "description": f"Exactly one of: {', '.join(OFFSET_UNITS)}; 'when' picks it among alternatives."}
+        unit = {
+            name: ({"type": "integer", "minimum": 0} if isinstance(f, fields.Integer) else {"type": "string"})
+            for name, f in Offset._declared_fields.items()
+            if name in OFFSET_UNITS
+        }
+        unit["panel_date"] = {
+            "type": "object",
+            "properties": {
+                "weekday": {"type": "string", "enum": list(WEEKDAYS)},
+                "referral_working_days": {"type": "integer"},
+            },
+            "required": ["weekday", "referral_working_days"],
+            "additionalProperties": False,
+        }
+        one = {
+            "type": "object",
+            "properties": {
+                "when": {"type": "object"},
+                "source": {"type": "string"},
+                "note": {"type": "string"},
+                "satisfied_by": {"type": "object"},
+                **unit,
+            },
+            "minProperties": 1,
+            "additionalProperties": False,
+            "description": f"Exactly one of: {', '.join(OFFSET_UNITS)}; 'when' picks it among alternatives.",
+        }
         return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
 
 
@@ -203,36 +276,61 @@ class Exception_(Strict):
 
 
 class Rule(Strict):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$",
-                                                                error="Use lower_case_with_underscores."))
+    key = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$", error="Use lower_case_with_underscores.")
+    )
     label = Text(required=True, max_length=200)
-    kind = one_of(("deadline", "fact", "target"), load_default="deadline",
-                  metadata={"description": "deadline; fact (a date, status info); target (never overdue: "
-                                           "open, met or passed)"})
-    from_ = fields.List(fields.Nested(Anchor), required=True, data_key="from",
-                        validate=validate.Length(min=1, error="Name at least one event to count from."))
+    kind = one_of(
+        ("deadline", "fact", "target"),
+        load_default="deadline",
+        metadata={"description": "deadline; fact (a date, status info); target (never overdue: open, met or passed)"},
+    )
+    from_ = fields.List(
+        fields.Nested(Anchor),
+        required=True,
+        data_key="from",
+        validate=validate.Length(min=1, error="Name at least one event to count from."),
+    )
     offset = OffsetField()
     when = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
-    unless = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
-                         metadata={"description": "The rule is left out when all of these conditions hold"})
-    plan_end = one_of(PLAN_END_BEHAVIOURS, load_default="ignore",
-                      metadata={"description": "stop: nothing due after the plan end, unmet ones before it are "
-                                               "missed; items: only items dated on or before it; ignore"})
-    history = fields.Boolean(load_default=False,
-                             metadata={"description": "Keep every past window met late on the record (cadence "
-                                                      "rules counting from a latest_held_* event)"})
+    unless = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        load_default=dict,
+        metadata={"description": "The rule is left out when all of these conditions hold"},
+    )
+    plan_end = one_of(
+        PLAN_END_BEHAVIOURS,
+        load_default="ignore",
+        metadata={
+            "description": "stop: nothing due after the plan end, unmet ones before it are "
+            "missed; items: only items dated on or before it; ignore"
+        },
+    )
+    history = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Keep every past window met late on the record (cadence "
+            "rules counting from a latest_held_* event)"
+        },
+    )
     exceptions = fields.List(fields.Nested(Exception_), load_default=list)
     satisfied_by = fields.Nested(Satisfier)
     due_time = Time()
-    source = Text(required=True, validate=validate.Length(min=20, error="Quote the policy sentence this rule comes from."))
+    source = Text(
+        required=True, validate=validate.Length(min=20, error="Quote the policy sentence this rule comes from.")
+    )
     examples = fields.List(fields.Nested(Example), load_default=list)
 
     @validates_schema
     def _history_needs_a_latest_event(self, data, **kwargs):
         first = (data.get("from_") or [{}])[0].get("event", "")
         if data.get("history") and not first.startswith("latest_held_"):
-            raise ma.ValidationError("history: true needs the rule to count first from a latest_held_* event "
-                                     "(the latest visit, meeting or check).", "history")
+            raise ma.ValidationError(
+                "history: true needs the rule to count first from a latest_held_* event "
+                "(the latest visit, meeting or check).",
+                "history",
+            )
 
     @validates_schema
     def _has_offset(self, data, **kwargs):
@@ -247,23 +345,40 @@ class Panel(Strict):
     start = Time()
     end = Time()
     # A sitting has a handful of slots; a million would make the agenda and the pack take all memory.
-    slots = fields.Integer(allow_none=True, strict=True,
-                           validate=validate.Range(min=1, max=MAX_SLOTS, error="Must be from {min} to {max}."))
-    referral_working_days = fields.Integer(allow_none=True, strict=True,
-                                           validate=validate.Range(min=0, max=60, error="Must be from {min} to {max}."))
+    slots = fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_SLOTS, error="Must be from {min} to {max}."),
+    )
+    referral_working_days = fields.Integer(
+        allow_none=True, strict=True, validate=validate.Range(min=0, max=60, error="Must be from {min} to {max}.")
+    )
     membership = Text(max_length=500, metadata={"description": "Who sits on the panel, as the policy says"})
-    outcomes = fields.List(Text(max_length=500), load_default=list,
-                           metadata={"description": "The decisions the panel may make, offered in the panel "
-                                                    "summary's decisions section"})
+    outcomes = fields.List(
+        Text(max_length=500),
+        load_default=list,
+        metadata={"description": "The decisions the panel may make, offered in the panel summary's decisions section"},
+    )
     outcomes_source = Text(metadata={"description": "The policy sentence the outcomes come from"})
-    presenters = fields.List(Text(max_length=200), load_default=list,
-                             metadata={"description": "Who presents a case, e.g. the team manager and the "
-                                                      "allocated case worker (empty: the allocated social worker)"})
+    presenters = fields.List(
+        Text(max_length=200),
+        load_default=list,
+        metadata={
+            "description": "Who presents a case, e.g. the team manager and the "
+            "allocated case worker (empty: the allocated social worker)"
+        },
+    )
     presenters_source = Text()
-    minimum_months = fields.Integer(allow_none=True, load_default=None, strict=True,
-                                    validate=validate.Range(min=1, max=60),
-                                    metadata={"description": "A plan is brought to panel once it has been open "
-                                                             "this many months (a warning when it has not)"})
+    minimum_months = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        strict=True,
+        validate=validate.Range(min=1, max=60),
+        metadata={
+            "description": "A plan is brought to panel once it has been open "
+            "this many months (a warning when it has not)"
+        },
+    )
     minimum_months_source = Text()
 
 
@@ -283,27 +398,39 @@ class EscalationProtocol(Strict):
     name = Text(required=True, max_length=200)
     board = Text(max_length=200, metadata={"description": "The safeguarding board whose protocol this is"})
     monitoring_form_from_stage = fields.Integer(load_default=2, strict=True)
-    stages = fields.List(fields.Nested(EscalationStage), load_default=list,
-                         metadata={"description": "Who acts at each stage, per agency, and who is copied in"})
+    stages = fields.List(
+        fields.Nested(EscalationStage),
+        load_default=list,
+        metadata={"description": "Who acts at each stage, per agency, and who is copied in"},
+    )
     bypass = Text(metadata={"description": "What the protocol allows when the risk is immediate (e.g. 6.3.4)"})
 
 
 class ReviewRecordRules(Strict):
     """What a meeting record must carry under this policy, beyond the common content."""
 
-    sign_off = fields.List(one_of(("manager", "chair", "family")), load_default=lambda: ["manager"],
-                           metadata={"description": "Who signs the record off: manager, chair, family"})
+    sign_off = fields.List(
+        one_of(("manager", "chair", "family")),
+        load_default=lambda: ["manager"],
+        metadata={"description": "Who signs the record off: manager, chair, family"},
+    )
     sign_off_source = Text()
     second_review_decision = fields.Boolean(
-        load_default=False, metadata={"description": "The second review decides whether the plan will cease by "
-                                                     "15 months"})
+        load_default=False,
+        metadata={"description": "The second review decides whether the plan will cease by 15 months"},
+    )
     second_review_source = Text()
     strategy_discussion = fields.Boolean(
-        load_default=False, metadata={"description": "A strategy discussion must be considered when progress is "
-                                                     "limited"})
+        load_default=False,
+        metadata={"description": "A strategy discussion must be considered when progress is limited"},
+    )
     strategy_discussion_source = Text()
-    initial_chair = one_of(("line_manager",), allow_none=True, load_default=None,
-                           metadata={"description": "Who should chair the initial meeting"})
+    initial_chair = one_of(
+        ("line_manager",),
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Who should chair the initial meeting"},
+    )
     initial_chair_source = Text()
 
 
@@ -311,7 +438,8 @@ class ClosingSummaryRules(Strict):
     """Who must agree to a plan ending, under this policy, for the closing summary."""
 
     early_help_manager = fields.Boolean(
-        load_default=False, metadata={"description": "The relevant Early Help Manager is consulted on the next steps"})
+        load_default=False, metadata={"description": "The relevant Early Help Manager is consulted on the next steps"}
+    )
     source = Text(metadata={"description": "The policy sentence(s) on ending a plan"})
 
 
@@ -325,19 +453,28 @@ class AuthorityDefaults(Strict):
 
 
 class Profile(Strict):
-    name = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$",
-                                                                 error="Use lower-case letters, digits, - or _."))
+    name = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$", error="Use lower-case letters, digits, - or _."),
+    )
     label = Text(required=True, max_length=100)
     title = Text(required=True, max_length=300)
     document = Text(required=True, max_length=500)
     extends = fields.String()
     authority = fields.Nested(AuthorityDefaults, required=True)
-    closures = fields.List(Date(), load_default=list, validate=validate.Length(
-        max=MAX_CLOSURES, error="At most {max} closure days: list the days the offices are closed, not every day."))
+    closures = fields.List(
+        Date(),
+        load_default=list,
+        validate=validate.Length(
+            max=MAX_CLOSURES, error="At most {max} closure days: list the days the offices are closed, not every day."
+        ),
+    )
     meeting_labels = fields.Dict(keys=one_of(MEETING_TYPES), values=fields.String(), required=True)
     plan_outcomes = fields.Raw(load_default=False)
-    combined_outcomes = fields.Boolean(load_default=False, metadata={
-        "description": "A review may record several outcomes (a list); otherwise exactly one"})
+    combined_outcomes = fields.Boolean(
+        load_default=False,
+        metadata={"description": "A review may record several outcomes (a list); otherwise exactly one"},
+    )
     review_outcomes = fields.Dict(keys=one_of(REVIEW_OUTCOMES), values=fields.String(), required=True)
     panel = fields.Nested(Panel, allow_none=True)
     escalation = fields.Nested(EscalationProtocol, allow_none=True, load_default=None)
@@ -355,8 +492,9 @@ class Profile(Strict):
             conditions = [rule.get("when") or {}, rule.get("unless") or {}]
             conditions += [e["when"] for e in rule.get("exceptions") or []]
             # An exception's note may fill in {due} or a case path ({plan.longer_term_reason}).
-            paths += [p for e in rule.get("exceptions") or [] for p in re.findall(r"\{([a-z_.]+)\}", e["note"])
-                      if p != "due"]
+            paths += [
+                p for e in rule.get("exceptions") or [] for p in re.findall(r"\{([a-z_.]+)\}", e["note"]) if p != "due"
+            ]
             conditions += [o.get("when") or {} for o in rule.get("offset") or []]
             conditions += [o.get("when") or {} for a in rule["from_"] for o in a.get("offset") or []]
             for when in conditions:
@@ -387,7 +525,13 @@ class Profile(Strict):
             for anchor in rule["from_"]:
                 if anchor["event"] == "rule" and anchor.get("rule") not in keys:
                     raise ma.ValidationError(
-                        {i: {"from": [f"Counts from the rule '{anchor.get('rule')}', which this profile does not have."]}},
+                        {
+                            i: {
+                                "from": [
+                                    f"Counts from the rule '{anchor.get('rule')}', which this profile does not have."
+                                ]
+                            }
+                        },
                         "rules",
                     )
         _check_chains(data.get("rules", []))
@@ -409,7 +553,9 @@ def _check_chains(rules: list[dict]) -> None:
                 if depth[key] > MAX_RULE_CHAIN + 1:
                     raise ma.ValidationError(
                         f"The rule '{key}' counts from a chain of more than {MAX_RULE_CHAIN} rules, each counting "
-                        "from the one before; no policy needs that many. Count from an event instead.", "rules")
+                        "from the one before; no policy needs that many. Count from an event instead.",
+                        "rules",
+                    )
                 continue
             if key in depth:
                 continue
@@ -499,13 +645,17 @@ def _removed_rules(value, known: set[str], path: Path | None) -> set[str]:
     if value is None:
         return set()
     if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
-        raise PolicyError(f"{where} is broken and cannot be used: remove_rules: Give a list of rule keys, "
-                          "e.g. remove_rules: [second_review_check].")
+        raise PolicyError(
+            f"{where} is broken and cannot be used: remove_rules: Give a list of rule keys, "
+            "e.g. remove_rules: [second_review_check]."
+        )
     unknown = [k for k in value if k not in known]
     if unknown:
-        raise PolicyError(f"{where} is broken and cannot be used: remove_rules: "
-                          f"{', '.join(repr(k) for k in unknown)} {'is not a rule' if len(unknown) == 1 else 'are not rules'}"
-                          f" of the profile it extends; its rules are: {', '.join(sorted(known))}.")
+        raise PolicyError(
+            f"{where} is broken and cannot be used: remove_rules: "
+            f"{', '.join(repr(k) for k in unknown)} {'is not a rule' if len(unknown) == 1 else 'are not rules'}"
+            f" of the profile it extends; its rules are: {', '.join(sorted(known))}."
+        )
     return set(value)
 
 
@@ -515,8 +665,10 @@ def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = (
         raise PolicyError(f"The policy profile {path} extends itself (through: {' -> '.join(map(str, seen))}).")
     data = load_file(path, what="policy profile").data
     if "extends" in data and "name" not in data:
-        raise PolicyError(f"The policy profile {path} extends '{data['extends']}' but has no 'name' of its own; "
-                          "give it one (e.g. name: my-authority) so its deadlines say which policy they follow.")
+        raise PolicyError(
+            f"The policy profile {path} extends '{data['extends']}' but has no 'name' of its own; "
+            "give it one (e.g. name: my-authority) so its deadlines say which policy they follow."
+        )
     if "extends" in data:
         base, _ = _raw(str(data["extends"]), path.parent, seen + (path.resolve(),))
         data = _merge(base, data, path)
@@ -530,8 +682,9 @@ def _where(path: tuple, data: dict) -> str:
     rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     positions = data.get(_POSITIONS) or {}
     if len(path) >= 2 and path[0] == "rules" and path[1] in positions:
-        return (f"rules[{positions[path[1]]}] (a rule without a 'key')"
-                + (f": {format_path(path[2:])}" if path[2:] else ""))
+        return f"rules[{positions[path[1]]}] (a rule without a 'key')" + (
+            f": {format_path(path[2:])}" if path[2:] else ""
+        )
     if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int) and path[1] < len(rules):
         key = rules[path[1]].get("key") if isinstance(rules[path[1]], dict) else None
         if key:

@@ -48,8 +48,11 @@ def render_docx(template_name: str, context: Mapping, *, templates: Path | None 
         with template_errors(display_name, context, env, templates if override else None):
             template.render(_with_logo(docx_context(context), template), jinja_env=env, autoescape=True)
     except etree.XMLSyntaxError as exc:
-        fix = (f"Check the templates folder with: cin-docs templates check {templates}" if override
-               else "This is a bug in the template; please report it.")
+        fix = (
+            f"Check the templates folder with: cin-docs templates check {templates}"
+            if override
+            else "This is a bug in the template; please report it."
+        )
         raise TemplateError(
             f"The template {display_name} produced a Word document part that is not well-formed XML "
             f"(a {{% %}} tag probably splits a paragraph or table). {fix}"

@@ -36,8 +36,10 @@ def export(kinds: list[str], out: Path, *, force: bool = False) -> list[Path]:
     files[Path("README.md")] = readme(kinds).encode("utf-8")
     existing = sorted(str(p) for p in files if (out / p).exists())
     if existing and not force:
-        raise UsageError(f"{out} already has {', '.join(existing)}; nothing was written. Export into a new folder, "
-                         "or add --force to replace those files with the built-in ones.")
+        raise UsageError(
+            f"{out} already has {', '.join(existing)}; nothing was written. Export into a new folder, "
+            "or add --force to replace those files with the built-in ones."
+        )
     written = []
     for rel, data in files.items():
         atomic_write(out / rel, data)
@@ -52,7 +54,8 @@ def readme(kinds: list[str]) -> str:
         "# Your authority's own templates for cin-docs",
         "",
         "This folder holds copies of cin-docs' built-in templates for: "
-        + ", ".join(f"{k} ({KINDS[k].title})" for k in kinds) + ". Change them to use your letterhead, logo and "
+        + ", ".join(f"{k} ({KINDS[k].title})" for k in kinds)
+        + ". Change them to use your letterhead, logo and "
         "standard wording; cin-docs uses any template in this folder instead of its own, and its own for the rest.",
         "",
         "## The folder",
@@ -61,7 +64,7 @@ def readme(kinds: list[str]) -> str:
         "- `html/<document>.html`: the PDF version (a web page). Edit it in a text editor such as Notepad.",
         "- `html/print.css`: your additions to the PDF styles (colours, fonts, spacing), added after cin-docs' own.",
         "- Pictures (a logo) and fonts for the PDF go in `html/`, beside the template, and are named there without "
-        "a folder: `<img src=\"logo.png\" alt=\"…\">`. cin-docs fetches nothing from the internet or from "
+        'a folder: `<img src="logo.png" alt="…">`. cin-docs fetches nothing from the internet or from '
         "anywhere else on the computer. (In Word, insert the logo into the document itself.)",
         "- Delete the files you do not change: cin-docs then keeps using its own, and gets its improvements.",
         "",
@@ -104,10 +107,16 @@ def readme(kinds: list[str]) -> str:
     ]
     for kind in kinds:
         count = len({s.sample for s in sample_contexts(kind)})
-        lines += ["", f"### {kind}: {KINDS[kind].title}", "",
-                  f"`docx/{KINDS[kind].docx_template}` and `html/{KINDS[kind].html_template}` "
-                  f"(seen in {count} sample case{'s' if count != 1 else ''}).", "",
-                  "| Placeholder | What it is | Kind of value |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            f"### {kind}: {KINDS[kind].title}",
+            "",
+            f"`docx/{KINDS[kind].docx_template}` and `html/{KINDS[kind].html_template}` "
+            f"(seen in {count} sample case{'s' if count != 1 else ''}).",
+            "",
+            "| Placeholder | What it is | Kind of value |",
+            "| --- | --- | --- |",
+        ]
         for path, kinds_text, meaning in variable_rows(kind):
             cell = meaning.replace("|", "\\|")
             shown = f"`{path}`" if kinds_text.startswith("section") else f"`{{{{ {path} }}}}`"

@@ -14,7 +14,6 @@ from urllib.request import url2pathname
 from .. import resources
 
 
-
 @contextlib.contextmanager
 def _no_foreign_library_lookups() -> Iterator[None]:
     """While WeasyPrint imports on Linux, answer ctypes.util.find_library with "not found" without searching.
@@ -40,7 +39,7 @@ def _no_foreign_library_lookups() -> Iterator[None]:
 
 
 def _import_weasyprint(shim: bool):
-    with warnings.catch_warnings(), (_no_foreign_library_lookups() if shim else contextlib.nullcontext()):
+    with warnings.catch_warnings(), _no_foreign_library_lookups() if shim else contextlib.nullcontext():
         # WeasyPrint 70 warns at import when the system lacks libharfbuzz-subset; it then subsets fonts with
         # fontTools, which render_pdf keeps reproducible. A deployment note, not something to show users or fail
         # tests on (the README says how to install it; `make test` and `make demo` do).

@@ -12,8 +12,18 @@ NOT_RECORDED = "not recorded"
 # Spelled out rather than strftime("%A"/"%B"), which follow the process locale; "%-d" is not portable either.
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -82,8 +92,9 @@ def nobreak_html(value: object) -> Markup:
     """The text in spans the PDF will not break inside (print.css: .nobreak { white-space: nowrap })."""
     text = str(value)
     pieces = [text] if len(text) <= _WHOLE else text.split(" ")
-    return Markup(" ").join(Markup('<span class="nobreak">{}</span>').format(p) if len(p) <= _WHOLE else escape(p)
-                            for p in pieces if p)
+    return Markup(" ").join(
+        Markup('<span class="nobreak">{}</span>').format(p) if len(p) <= _WHOLE else escape(p) for p in pieces if p
+    )
 
 
 # Word: a non-breaking hyphen is its own run content (w:noBreakHyphen), and a no-break space keeps words together.
@@ -97,8 +108,9 @@ def nobreak_docx(value: object) -> Markup:
     words = text.split(" ")
     joined = []
     for word in words:
-        joined.append(_DOCX_NB_HYPHEN.join(escape(part) for part in word.split("-")) if len(word) <= _WORD
-                      else escape(word))
+        joined.append(
+            _DOCX_NB_HYPHEN.join(escape(part) for part in word.split("-")) if len(word) <= _WORD else escape(word)
+        )
     return Markup("\u00a0" if len(text) <= _WHOLE else " ").join(joined)
 
 

@@ -72,8 +72,10 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         if not any(resources.inside(filename, root) for root in self.searchpath):
             root = next(r for r in self.searchpath if Path(filename).is_relative_to(r))
-            raise TemplateError(f"The template {template} in {root} is a link to a file outside that folder. "
-                                "Templates may use only files inside their own folder: copy the file in instead.")
+            raise TemplateError(
+                f"The template {template} in {root} is a link to a file outside that folder. "
+                "Templates may use only files inside their own folder: copy the file in instead."
+            )
         return source, filename, uptodate
 
 
@@ -128,8 +130,9 @@ def render_html(template_name: str, context: Mapping, templates: Path | None = N
 
 
 @contextlib.contextmanager
-def template_errors(display_name: str, context: Mapping, env: SandboxedEnvironment,
-                    templates: Path | None = None) -> Iterator[None]:
+def template_errors(
+    display_name: str, context: Mapping, env: SandboxedEnvironment, templates: Path | None = None
+) -> Iterator[None]:
     """Turn any Jinja error raised inside the block into a one-paragraph TemplateError.
 
     `templates`: the authority's templates folder in use, if any; a failure there is the folder's to fix.
@@ -146,10 +149,12 @@ def template_errors(display_name: str, context: Mapping, env: SandboxedEnvironme
             raise  # a bug in a built-in template or a filter: reported as one, with --debug for details
         # An authority's template gave a filter a value it cannot use (a date filter on text, say). The message
         # names the kind of failure only: the value may be personal.
-        raise TemplateError(f"The template {display_name} in {templates} failed while being filled in "
-                            f"({type(exc).__name__}): a filter was probably given a value it cannot use, such as "
-                            "|longdate on something that is not a date. Check the templates folder with: "
-                            f"cin-docs templates check {templates}") from exc
+        raise TemplateError(
+            f"The template {display_name} in {templates} failed while being filled in "
+            f"({type(exc).__name__}): a filter was probably given a value it cannot use, such as "
+            "|longdate on something that is not a date. Check the templates folder with: "
+            f"cin-docs templates check {templates}"
+        ) from exc
 
 
 _BUG = "This is a bug in the template; please report it."

@@ -102,8 +102,10 @@ def write_all(files: Iterable[tuple[Path | str, bytes]]) -> list[Path]:
     files = [(Path(path), data) for path, data in files]
     targets = [path for path, _ in files]
     if len({p.resolve() for p in targets}) != len(targets):
-        raise OutputError("Two of the files to write have the same name, so nothing was written. This is a bug in "
-                          "cin-docs; please report it.")
+        raise OutputError(
+            "Two of the files to write have the same name, so nothing was written. This is a bug in "
+            "cin-docs; please report it."
+        )
     created: list[Path] = []
     temps: dict[Path, str] = {}
     current = targets[0] if targets else Path(".")
@@ -165,7 +167,7 @@ def _explain(exc: OSError, path: Path) -> str:
     folder = path.parent
     reasons = {
         errno.EACCES: f"you do not have permission to write {path} (or to write in the folder {folder}). Choose "
-                      "another folder with -o, or ask whoever owns it",
+        "another folder with -o, or ask whoever owns it",
         errno.EPERM: f"you do not have permission to write {path}. Choose another folder with -o",
         errno.EROFS: f"the folder {folder} is on a read-only disk. Choose another folder with -o",
         errno.ENOSPC: f"the disk holding {folder} is full. Free some space, or choose another folder with -o",

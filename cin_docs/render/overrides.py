@@ -51,6 +51,7 @@ def kinds() -> dict:
 
 # ---- the folder ---------------------------------------------------------------------------------------------------
 
+
 def templates_in(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """The (part, file name) pairs of the folder that override something, and problems with its layout."""
     folder = Path(folder)
@@ -60,8 +61,11 @@ def templates_in(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.is_file() and path.suffix.lower() in (".docx", ".html", ".htm", ".css"):
             part = "docx" if path.suffix.lower() == ".docx" else "html"
-            problems.append(Problem(path.name, f"{path.name} is not used where it is: put it in the {part} folder "
-                                               f"({part}/{path.name})."))
+            problems.append(
+                Problem(
+                    path.name, f"{path.name} is not used where it is: put it in the {part} folder ({part}/{path.name})."
+                )
+            )
     docx_dir = folder / "docx"
     for path in sorted(docx_dir.iterdir()) if docx_dir.is_dir() else []:
         if path.name.startswith(("~$", ".")):  # Word's lock file while the document is open; hidden files
@@ -69,12 +73,22 @@ def templates_in(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
         if path.name in docx_names:
             found.append(("docx", path.name))
         elif path.suffix.lower() == ".docx":
-            problems.append(Problem(f"docx/{path.name}", f"docx/{path.name} is not a document cin-docs makes, so it "
-                                    f"is never used.{_did_you_mean(path.name, docx_names, 'docx/')} The Word "
-                                    f"templates you can replace are: {', '.join(docx_names)}."))
+            problems.append(
+                Problem(
+                    f"docx/{path.name}",
+                    f"docx/{path.name} is not a document cin-docs makes, so it "
+                    f"is never used.{_did_you_mean(path.name, docx_names, 'docx/')} The Word "
+                    f"templates you can replace are: {', '.join(docx_names)}.",
+                )
+            )
         elif path.suffix.lower() in (".doc", ".odt", ".rtf"):
-            problems.append(Problem(f"docx/{path.name}", f"docx/{path.name} is not a Word .docx file. Open it in Word "
-                                    "and use File > Save As > Word Document (.docx)."))
+            problems.append(
+                Problem(
+                    f"docx/{path.name}",
+                    f"docx/{path.name} is not a Word .docx file. Open it in Word "
+                    "and use File > Save As > Word Document (.docx).",
+                )
+            )
     html_dir = folder / "html"
     for path in sorted(html_dir.rglob("*")) if html_dir.is_dir() else []:
         rel = path.relative_to(html_dir).as_posix()
@@ -83,8 +97,13 @@ def templates_in(folder: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
         if path.suffix.lower() in (".html", ".htm") or rel == resources.PRINT_CSS:
             found.append(("html", rel))
         elif path.suffix.lower() not in ASSET_SUFFIXES:
-            problems.append(Problem(f"html/{rel}", f"html/{rel} is not a kind of file the PDF can use (pictures: "
-                                    f"{', '.join(IMAGE_SUFFIXES)}; fonts; CSS), so it is never used."))
+            problems.append(
+                Problem(
+                    f"html/{rel}",
+                    f"html/{rel} is not a kind of file the PDF can use (pictures: "
+                    f"{', '.join(IMAGE_SUFFIXES)}; fonts; CSS), so it is never used.",
+                )
+            )
     return found, problems
 
 
@@ -94,13 +113,17 @@ def check_folder(folder: Path) -> tuple[list[str], list[Problem]]:
     found, problems = templates_in(folder)
     html_kinds = {k.html_template: key for key, k in kinds().items()}
     docx_kinds = {k.docx_template: key for key, k in kinds().items()}
-    shared = [name for part, name in found if part == "html" and name not in html_kinds
-              and name != resources.PRINT_CSS]
+    shared = [name for part, name in found if part == "html" and name not in html_kinds and name != resources.PRINT_CSS]
     unused = [name for name in shared if name not in _used_pages(folder, shared)]
     for name in unused:
-        problems.append(Problem(f"html/{name}", f"html/{name} is not a page cin-docs makes and no template uses "
-                                f"it, so it is never used.{_did_you_mean(name, html_kinds, 'html/')} The PDF "
-                                f"templates you can replace are: {', '.join(html_kinds)}."))
+        problems.append(
+            Problem(
+                f"html/{name}",
+                f"html/{name} is not a page cin-docs makes and no template uses "
+                f"it, so it is never used.{_did_you_mean(name, html_kinds, 'html/')} The PDF "
+                f"templates you can replace are: {', '.join(html_kinds)}.",
+            )
+        )
     shared = [name for name in shared if name not in unused]
     for part, name in found:
         if part == "docx":
@@ -144,8 +167,10 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
 
 # ---- one template -----------------------------------------------------------------------------------------------
 
-def check_template(folder: Path, part: str, name: str, kind: str | None, *, try_samples: bool = False,
-                   context: Mapping | None = None) -> list[Problem]:
+
+def check_template(
+    folder: Path, part: str, name: str, kind: str | None, *, try_samples: bool = False, context: Mapping | None = None
+) -> list[Problem]:
     """Problems with one override: checked against the kind's sample contexts (and `context`, if given)."""
     samples = sample_contexts(kind) if kind else [s for key in kinds() for s in sample_contexts(key)]
     extras = docx_extras if part == "docx" else dict  # authority.logo_image is made by the Word backend only
@@ -179,15 +204,16 @@ def _try_samples(folder: Path, part: str, name: str, kind: str) -> list[Problem]
                 template = DocxTemplate(resources.override_file(folder, "docx", name))
                 env = docx_jinja_environment()
                 with template_errors(f"docx/{name}", sample.context, env, folder):
-                    template.render(_with_logo(docx_context(sample.context), template), jinja_env=env,
-                                    autoescape=True)
+                    template.render(_with_logo(docx_context(sample.context), template), jinja_env=env, autoescape=True)
             else:
                 render_html(name, sample.context, folder)
         except etree.XMLSyntaxError:
             failures.setdefault(
                 "it made a Word page that is not valid: an {% if %} or {% for %} probably starts in one paragraph "
                 "or table cell and ends in another. Use {%p if ... %} on a paragraph of its own, or keep the "
-                "command and its end in the same paragraph.", []).append(sample.sample)
+                "command and its end in the same paragraph.",
+                [],
+            ).append(sample.sample)
         except CinDocsError as exc:
             message = exc.message.replace(f" Check the templates folder with: cin-docs templates check {folder}", "")
             failures.setdefault(f"it failed: {message}", []).append(sample.sample)
@@ -200,6 +226,7 @@ def _try_samples(folder: Path, part: str, name: str, kind: str) -> list[Problem]
 
 # ---- Word templates ---------------------------------------------------------------------------------------------
 
+
 def docx_paragraphs(path: Path) -> list[tuple[str, list[str]]]:
     """(where, [paragraph text, ...]) for the body, each header and footer and the footnotes: the parts docxtpl
     fills in."""
@@ -211,11 +238,20 @@ def docx_paragraphs(path: Path) -> list[tuple[str, list[str]]]:
             if part not in names:
                 continue
             root = etree.fromstring(archive.read(part))
-            where = ("the page header" if "header" in part else "the page footer" if "footer" in part
-                     else "the footnotes" if "footnotes" in part else "the body")
+            where = (
+                "the page header"
+                if "header" in part
+                else "the page footer"
+                if "footer" in part
+                else "the footnotes"
+                if "footnotes" in part
+                else "the body"
+            )
             # A paragraph's own text: not that of a text box inside it, which has paragraphs of its own.
-            texts = ["".join(t.text or "" for t in p.iter(W + "t") if next(t.iterancestors(W + "p")) is p)
-                     for p in root.iter(W + "p")]
+            texts = [
+                "".join(t.text or "" for t in p.iter(W + "t") if next(t.iterancestors(W + "p")) is p)
+                for p in root.iter(W + "p")
+            ]
             tracked = any(True for tag in TRACKED for _ in root.iter(W + tag))
             out.append((where, texts if not tracked else texts + [None]))
     return out
@@ -232,7 +268,7 @@ _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 def _quote(text: str, limit: int = 70) -> str:
     text = " ".join(text.split())
-    return "“" + (text if len(text) <= limit else text[:limit - 1] + "…") + "”"
+    return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
 
 
 def _paragraph_problems(display: str, where: str, text: str) -> list[str]:
@@ -246,24 +282,32 @@ def _paragraph_problems(display: str, where: str, text: str) -> list[str]:
         elif opener is not None and token == _CLOSER[opener[0]]:
             opener = None
         elif opener is None:
-            problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has a closing “{token}” with "
-                            "no opening brace before it in the same paragraph: part of a placeholder has been moved "
-                            "to another paragraph or deleted. Retype the whole placeholder in one go.")
+            problems.append(
+                f"In {display}, in {where}, the paragraph {_quote(text)} has a closing “{token}” with "
+                "no opening brace before it in the same paragraph: part of a placeholder has been moved "
+                "to another paragraph or deleted. Retype the whole placeholder in one go."
+            )
     if opener is not None:
-        problems.append(f"In {display}, in {where}, the placeholder starting {_quote(text[opener[1]:], 40)} is not "
-                        f"finished in the same paragraph (no “{_CLOSER[opener[0]]}”): Word has split it, or it "
-                        "runs on to the next paragraph. Each placeholder must be whole within one paragraph: retype "
-                        "it in one go, without pressing Enter inside it.")
+        problems.append(
+            f"In {display}, in {where}, the placeholder starting {_quote(text[opener[1] :], 40)} is not "
+            f"finished in the same paragraph (no “{_CLOSER[opener[0]]}”): Word has split it, or it "
+            "runs on to the next paragraph. Each placeholder must be whole within one paragraph: retype "
+            "it in one go, without pressing Enter inside it."
+        )
     whole = _WHOLE_PARAGRAPH_TAG.search(text)
     if whole and _WHOLE_PARAGRAPH_COMMAND.sub("", text).strip():
-        problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has “{whole.group().strip()}” "
-                        "with other text: a {%p ...%}, {%tr ...%} or {%tc ...%} command removes its whole paragraph "
-                        "(or table row or cell) when the document is made, so that text would be lost. Put the "
-                        "command on a paragraph of its own, or use {% ... %} to keep the paragraph.")
+        problems.append(
+            f"In {display}, in {where}, the paragraph {_quote(text)} has “{whole.group().strip()}” "
+            "with other text: a {%p ...%}, {%tr ...%} or {%tc ...%} command removes its whole paragraph "
+            "(or table row or cell) when the document is made, so that text would be lost. Put the "
+            "command on a paragraph of its own, or use {% ... %} to keep the paragraph."
+        )
     for match in _NEAR_MISS.finditer(text):
-        problems.append(f"In {display}, in {where}, the paragraph {_quote(text)} has {_quote(match.group(), 20)}, "
-                        "which looks like a placeholder but is not one: placeholders are written with two braces "
-                        "and nothing between them, {{ like.this }}, and commands as {% if ... %}.")
+        problems.append(
+            f"In {display}, in {where}, the paragraph {_quote(text)} has {_quote(match.group(), 20)}, "
+            "which looks like a placeholder but is not one: placeholders are written with two braces "
+            "and nothing between them, {{ like.this }}, and commands as {% if ... %}."
+        )
     return problems
 
 
@@ -277,24 +321,37 @@ def _static_docx(folder: Path, name: str, shape: Shape | None) -> list[Problem]:
     try:
         parts = docx_paragraphs(path)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError):
-        return [Problem(display, f"{display} cannot be opened as a Word document. Open it in Word and save it "
-                                 "again as a Word Document (.docx).")]
+        return [
+            Problem(
+                display,
+                f"{display} cannot be opened as a Word document. Open it in Word and save it "
+                "again as a Word Document (.docx).",
+            )
+        ]
     problems: list[str] = _outside_links(path, display)
     env = docx_jinja_environment()
     for where, texts in parts:
         if texts and texts[-1] is None:
             texts = texts[:-1]
-            problems.append(f"In {display}, {where} has tracked changes. Accept or reject them all (in Word: Review > "
-                            "Accept > Accept All Changes, then turn Track Changes off) and save again.")
+            problems.append(
+                f"In {display}, {where} has tracked changes. Accept or reject them all (in Word: Review > "
+                "Accept > Accept All Changes, then turn Track Changes off) and save again."
+            )
         lines = []
         for text in texts:
             found = _paragraph_problems(display, where, text)
             problems += found
             lines.append("" if found else _as_jinja_line(text))
         source = "\n".join(lines)
-        problems += _jinja_problems(env, source, display, shape,
-                                    lambda line, texts=texts, where=where: f"in {where}, in the paragraph "
-                                    f"{_quote(texts[line - 1]) if 0 < line <= len(texts) else ''}")
+        problems += _jinja_problems(
+            env,
+            source,
+            display,
+            shape,
+            lambda line, texts=texts, where=where: (
+                f"in {where}, in the paragraph {_quote(texts[line - 1]) if 0 < line <= len(texts) else ''}"
+            ),
+        )
     return [Problem(display, p) for p in dict.fromkeys(problems)]
 
 
@@ -312,22 +369,29 @@ def _outside_links(path: Path, display: str) -> list[str]:
                 for rel in etree.fromstring(archive.read(name)).iter(_PR + "Relationship"):
                     external = rel.get("TargetMode") == "External"
                     if external and not rel.get("Type", "").endswith("/hyperlink"):
-                        problems.append(f"In {display}, something is linked from outside the document "
-                                        f"({rel.get('Target')}): Word would fetch it whenever a letter made from this "
-                                        "template is opened. Insert pictures into the document itself (Insert > "
-                                        "Pictures > This Device) and remove links to other files and templates.")
+                        problems.append(
+                            f"In {display}, something is linked from outside the document "
+                            f"({rel.get('Target')}): Word would fetch it whenever a letter made from this "
+                            "template is opened. Insert pictures into the document itself (Insert > "
+                            "Pictures > This Device) and remove links to other files and templates."
+                        )
             elif name.startswith("word/") and name.endswith(".xml"):
                 xml = archive.read(name).decode("utf-8", errors="replace")
                 for field in dict.fromkeys(_FETCHING_FIELDS.findall(xml)):
-                    problems.append(f"In {display}, the {field} field brings in another file when the document is "
-                                    "opened. Remove the field and insert the picture or text itself.")
+                    problems.append(
+                        f"In {display}, the {field} field brings in another file when the document is "
+                        "opened. Remove the field and insert the picture or text itself."
+                    )
             elif name.lower().endswith("vbaproject.bin"):
-                problems.append(f"In {display}, the document contains macros. Save it as a plain Word Document "
-                                "(.docx) without macros.")
+                problems.append(
+                    f"In {display}, the document contains macros. Save it as a plain Word Document "
+                    "(.docx) without macros."
+                )
     return problems
 
 
 # ---- HTML templates and print.css --------------------------------------------------------------------------------
+
 
 def _static_html(folder: Path, name: str, shape: Shape | None) -> list[Problem]:
     display = f"html/{name}"
@@ -352,15 +416,25 @@ def check_css(folder: Path) -> list[Problem]:
     for rule in rules:
         errors = [rule] if rule.type == "error" else []
         if rule.type == "qualified-rule":
-            errors += [d for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
-                                                                  skip_whitespace=True) if d.type == "error"]
+            errors += [
+                d
+                for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+                if d.type == "error"
+            ]
         for error in errors:
-            problems.append(f"In {display}, on line {error.source_line}, the style rules cannot be read "
-                            f"({error.message}). Check for a missing ';', '{{' or '}}'.")
+            problems.append(
+                f"In {display}, on line {error.source_line}, the style rules cannot be read "
+                f"({error.message}). Check for a missing ';', '{{' or '}}'."
+            )
     urls = [token.value for token in _css_tokens(rules) if token.type == "url"]
-    urls += [token.arguments[0].value for token in _css_tokens(rules)
-             if token.type == "function" and token.lower_name == "url" and token.arguments
-             and token.arguments[0].type == "string"]
+    urls += [
+        token.arguments[0].value
+        for token in _css_tokens(rules)
+        if token.type == "function"
+        and token.lower_name == "url"
+        and token.arguments
+        and token.arguments[0].type == "string"
+    ]
     problems += _asset_problems(folder, display, urls)
     return [Problem(display, p) for p in problems]
 
@@ -408,10 +482,12 @@ def _asset_problems(folder: Path, display: str, urls: Iterable[str]) -> list[str
         if url.startswith("#") or parts.scheme in ("mailto", "tel"):
             continue
         if parts.scheme or parts.netloc or url.startswith("/"):
-            problems.append(f"In {display}, the address {url} is outside the templates folder, and cin-docs never "
-                            "fetches anything from the internet or elsewhere on the computer. Put the file in the "
-                            "html folder beside the template and refer to it by its name alone, e.g. "
-                            "src=\"logo.png\".")
+            problems.append(
+                f"In {display}, the address {url} is outside the templates folder, and cin-docs never "
+                "fetches anything from the internet or elsewhere on the computer. Put the file in the "
+                "html folder beside the template and refer to it by its name alone, e.g. "
+                'src="logo.png".'
+            )
             continue
         target = (html_dir / parts.path).resolve()
         builtin = (resources.html_templates_dir() / parts.path).resolve()
@@ -419,8 +495,10 @@ def _asset_problems(folder: Path, display: str, urls: Iterable[str]) -> list[str
             continue
         if builtin.is_relative_to(resources.html_templates_dir().resolve()) and builtin.is_file():
             continue
-        problems.append(f"In {display}, the file {parts.path} is not in the html folder ({html_dir}), so it cannot "
-                        "be used. Put it there (beside the template), or correct the name.")
+        problems.append(
+            f"In {display}, the file {parts.path} is not in the html folder ({html_dir}), so it cannot "
+            "be used. Put it there (beside the template), or correct the name."
+        )
     return problems
 
 
@@ -441,9 +519,11 @@ def _jinja_problems(env, source: str, display: str, shape: Shape | None, where) 
         known = env.filters if isinstance(node, nodes.Filter) else env.tests
         if node.name not in known:
             what = "filter" if isinstance(node, nodes.Filter) else "test"
-            problems.append(f"In {display}, {where(node.lineno)}, “|{node.name}” is not a {what} cin-docs has."
-                            f"{_did_you_mean(node.name, known, '|')} The filters are: "
-                            f"{', '.join(sorted(n for n in env.filters if n in _FRIENDLY_FILTERS))}.")
+            problems.append(
+                f"In {display}, {where(node.lineno)}, “|{node.name}” is not a {what} cin-docs has."
+                f"{_did_you_mean(node.name, known, '|')} The filters are: "
+                f"{', '.join(sorted(n for n in env.filters if n in _FRIENDLY_FILTERS))}."
+            )
     if shape is None:
         return problems
     stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
@@ -454,28 +534,52 @@ def _jinja_problems(env, source: str, display: str, shape: Shape | None, where) 
     walker.visit(tree, {})
     for lineno, written, suggestion in walker.unknown:
         hint = f" Did you mean {{{{ {suggestion} }}}}?" if suggestion else ""
-        problems.append(f"In {display}, {where(lineno)}, the placeholder {{{{ {written} }}}} is not something "
-                        f"cin-docs knows.{hint} The README in the folder lists every placeholder this document "
-                        "can use.")
+        problems.append(
+            f"In {display}, {where(lineno)}, the placeholder {{{{ {written} }}}} is not something "
+            f"cin-docs knows.{hint} The README in the folder lists every placeholder this document "
+            "can use."
+        )
     return problems
 
 
-_FRIENDLY_FILTERS = {"longdate", "shortdate", "time", "datetime_long", "joinlist", "yesno", "upper", "lower",
-                     "title", "capitalize", "default", "join", "length", "first", "last", "replace", "trim",
-                     "round", "sort", "list"}
+_FRIENDLY_FILTERS = {
+    "longdate",
+    "shortdate",
+    "time",
+    "datetime_long",
+    "joinlist",
+    "yesno",
+    "upper",
+    "lower",
+    "title",
+    "capitalize",
+    "default",
+    "join",
+    "length",
+    "first",
+    "last",
+    "replace",
+    "trim",
+    "round",
+    "sort",
+    "list",
+}
 
 
 def _syntax_advice(exc: jinja2.TemplateSyntaxError) -> str:
     message = exc.message or ""
     advice = ""
     if "Unexpected end of template" in message or "looking for" in message:
-        advice = (" An {% if %} needs its {% endif %}, and a {% for %} its {% endfor %}; one of them is missing "
-                  "or misspelt.")
+        advice = (
+            " An {% if %} needs its {% endif %}, and a {% for %} its {% endfor %}; one of them is missing or misspelt."
+        )
     elif "unknown tag" in message.lower():
         advice = " The commands templates know are if, elif, else, endif, for, endfor, set and with."
     elif "expected token" in message or "unexpected" in message:
-        advice = (" Check the braces ({{ and }} around a placeholder, {% and %} around a command), the quotes, and "
-                  "that a placeholder has no spaces inside its name.")
+        advice = (
+            " Check the braces ({{ and }} around a placeholder, {% and %} around a command), the quotes, and "
+            "that a placeholder has no spaces inside its name."
+        )
     return f"“{message}”.{advice}"
 
 
@@ -600,8 +704,13 @@ class _Walker:
             if report:
                 candidates = list(scope) + list(self.shape.keys or {})
                 close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-                self.unknown.append((head.lineno, ".".join([name, *map(str, chain)]),
-                                     ".".join([close[0], *map(str, chain)]) if close else None))
+                self.unknown.append(
+                    (
+                        head.lineno,
+                        ".".join([name, *map(str, chain)]),
+                        ".".join([close[0], *map(str, chain)]) if close else None,
+                    )
+                )
             return None
         written = [name]
         for step in chain:
@@ -618,8 +727,9 @@ class _Walker:
                 if hasattr(dict, step) or not report:
                     return None
                 close = difflib.get_close_matches(str(step), list(shape.keys), n=1, cutoff=0.6)
-                self.unknown.append((node.lineno, ".".join([*written, str(step)]),
-                                     ".".join([*written, close[0]]) if close else None))
+                self.unknown.append(
+                    (node.lineno, ".".join([*written, str(step)]), ".".join([*written, close[0]]) if close else None)
+                )
                 return None
             written.append(str(step))
             shape = nxt
@@ -644,8 +754,14 @@ def refuse_if_broken(folder: Path, part: str, name: str, context: Mapping) -> No
         todo.append((part, name))
     if part == "html":
         found, _ = templates_in(folder)
-        todo += [(p, n) for p, n in found if p == "html" and n != name and n != resources.PRINT_CSS
-                 and n not in {k.html_template for k in kinds().values()}]
+        todo += [
+            (p, n)
+            for p, n in found
+            if p == "html"
+            and n != name
+            and n != resources.PRINT_CSS
+            and n not in {k.html_template for k in kinds().values()}
+        ]
         if resources.print_css_additions(folder):
             todo.append(("html", resources.PRINT_CSS))
     problems: list[Problem] = []
@@ -679,9 +795,11 @@ def _version(path: Path) -> tuple:
 
 def refusal(folder: Path, problems: list[Problem]) -> str:
     lines = "\n".join(f"  - {p.message}" for p in problems)
-    return (f"The templates folder {folder} has {len(problems)} problem{'s' if len(problems) != 1 else ''}, so "
-            f"nothing was written:\n{lines}\nCorrect the template and check it again with: "
-            f"cin-docs templates check {folder}")
+    return (
+        f"The templates folder {folder} has {len(problems)} problem{'s' if len(problems) != 1 else ''}, so "
+        f"nothing was written:\n{lines}\nCorrect the template and check it again with: "
+        f"cin-docs templates check {folder}"
+    )
 
 
 def _kind_of(part: str, name: str, context: Mapping) -> str | None:

@@ -6,8 +6,8 @@ import atexit
 import calendar
 import contextlib
 import contextvars
-import functools
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
@@ -50,13 +50,20 @@ def pdf_variant(variant: str | None) -> Iterator[None]:
     finally:
         _VARIANT.reset(token)
 
+
 # WeasyPrint reports refused or broken resources and CSS it ignores on these loggers (and fontTools while subsetting);
 # pypdf reports damaged attachments ("EOF marker not found") before cin-docs can say so in its own words.
 _ROUTED_LOGGERS = ("weasyprint", "fontTools", "pypdf")
 
 
-def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[Path | str] = (),
-               templates: Path | None = None, variant: str | None = None) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: Mapping,
+    *,
+    extra_allowed: Iterable[Path | str] = (),
+    templates: Path | None = None,
+    variant: str | None = None,
+) -> bytes:
     """Render html/<template_name> with `context` to PDF bytes; same input, same bytes.
 
     `templates`: an authority's templates folder; its html/ files come first (an overridden kind is checked first,
@@ -84,7 +91,8 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
                 source = html.replace(_PRINT_CSS_LINK, "", 1)
                 stylesheets.append(_print_css(weasyprint, fetcher, base_url))
             document = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
-                stylesheets=stylesheets, font_config=_font_config(weasyprint), **options)
+                stylesheets=stylesheets, font_config=_font_config(weasyprint), **options
+            )
             # Dates from the case, never the clock, whatever the template's <meta> says.
             document.metadata.created = document.metadata.modified = produced.isoformat()
             # Without an identifier pydyf writes no /ID; derive one from the input so it is stable too.
@@ -93,8 +101,9 @@ def render_pdf(template_name: str, context: Mapping, *, extra_allowed: Iterable[
                 # WeasyPrint 70 opens its sRGB profile for PDF/A's output intent and leaves the file to the garbage
                 # collector (weasyprint/pdf/__init__.py, generate_pdf); the file is read in full before that.
                 warnings.filterwarnings("ignore", category=ResourceWarning, message=r".*sRGB2014\.icc")
-                return document.write_pdf(pdf_identifier=identifier,
-                                          finisher=functools.partial(_finish, variant=variant), **options)
+                return document.write_pdf(
+                    pdf_identifier=identifier, finisher=functools.partial(_finish, variant=variant), **options
+                )
         except Exception as exc:  # WeasyPrint has no error hierarchy of its own to catch narrower
             raise RenderError(
                 f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
@@ -165,8 +174,9 @@ def _print_css(weasyprint, fetcher, base_url: str):
     if key not in _STYLESHEETS:
         if len(_STYLESHEETS) >= 16:  # a long-running process whose authorities keep editing print.css
             _STYLESHEETS.pop(next(iter(_STYLESHEETS)))
-        _STYLESHEETS[key] = weasyprint.CSS(string=key[2].decode("utf-8"), base_url=url, url_fetcher=fetcher,
-                                           font_config=_font_config(weasyprint))
+        _STYLESHEETS[key] = weasyprint.CSS(
+            string=key[2].decode("utf-8"), base_url=url, url_fetcher=fetcher, font_config=_font_config(weasyprint)
+        )
     return _STYLESHEETS[key]
 
 
@@ -246,13 +256,21 @@ def _field_appearances(pdf) -> None:
             first = height - 2 - size if multiline else (height - size) / 2 + size * 0.22
             content += [b"q", f"1 1 {width - 2:.2f} {height - 2:.2f} re W n".encode(), b"BT", da]
             for i, line in enumerate(lines):
-                content.append(f"2 {first - i * leading:.2f} Td".encode() if i == 0 else f"0 {-leading:.2f} Td".encode())
+                content.append(
+                    f"2 {first - i * leading:.2f} Td".encode() if i == 0 else f"0 {-leading:.2f} Td".encode()
+                )
                 content.append(b"<" + font.encode(line) + b"> Tj")
             content += [b"ET", b"Q"]
         content.append(b"EMC")
-        appearance = pydyf.Stream(content, extra={
-            "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((0, 0, round(width, 4), round(height, 4))),
-            "Resources": acroform["DR"]})
+        appearance = pydyf.Stream(
+            content,
+            extra={
+                "Type": "/XObject",
+                "Subtype": "/Form",
+                "BBox": pydyf.Array((0, 0, round(width, 4), round(height, 4))),
+                "Resources": acroform["DR"],
+            },
+        )
         pdf.add_object(appearance)
         obj["AP"] = pydyf.Dictionary({"N": appearance.reference})
 
@@ -375,8 +393,12 @@ def _add_pdfua_identifier(document, pdf) -> None:
     metadata = _resolve(pdf, pdf.catalog["Metadata"])
     rdf = document.metadata.generate_rdf_metadata("a", 3, "A")
     rdf = rdf.replace(b"</rdf:RDF>", _PDFUA_XMP + b"</rdf:RDF>")
-    metadata.stream = [b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">',
-                       rdf, *document.metadata.xmp_metadata, b'</x:xmpmeta>\n<?xpacket end="r"?>']
+    metadata.stream = [
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        rdf,
+        *document.metadata.xmp_metadata,
+        b'</x:xmpmeta>\n<?xpacket end="r"?>',
+    ]
 
 
 def _resolve(pdf, value):

@@ -94,7 +94,7 @@ class SampleContext:
     default: bool  # made with the command's default choices (rendered by `templates check`); else a variant
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sample_contexts(kind: str) -> tuple[SampleContext, ...]:
     """Every context the kind's builder makes from the sample cases (each meeting and escalation in turn, too)."""
     from .. import api
@@ -109,10 +109,14 @@ def sample_contexts(kind: str) -> tuple[SampleContext, ...]:
         except CinDocsError:
             continue
         variants = [Options(as_of=SAMPLES_AS_OF, allow_unsmart=True)]
-        variants += [Options(as_of=SAMPLES_AS_OF, meeting=str(i), allow_unsmart=True)
-                     for i in range(len(case.data.get("meetings", [])))]
-        variants += [Options(as_of=SAMPLES_AS_OF, escalation=i, allow_unsmart=True)
-                     for i in range(len(case.data.get("escalations", [])))]
+        variants += [
+            Options(as_of=SAMPLES_AS_OF, meeting=str(i), allow_unsmart=True)
+            for i in range(len(case.data.get("meetings", [])))
+        ]
+        variants += [
+            Options(as_of=SAMPLES_AS_OF, escalation=i, allow_unsmart=True)
+            for i in range(len(case.data.get("escalations", [])))
+        ]
         for number, options in enumerate(variants):
             try:
                 built = api.build(case, kind, options)
@@ -134,7 +138,7 @@ def docx_extras(context: Mapping) -> dict:
     return dict(context)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def kind_shape(kind: str, part: str = "docx") -> Shape:
     """The union of every sample context of the kind (for "docx", with the Word-only variables)."""
     extras = docx_extras if part == "docx" else dict
@@ -142,6 +146,7 @@ def kind_shape(kind: str, part: str = "docx") -> Shape:
 
 
 # ---- meanings ---------------------------------------------------------------------------------------------------
+
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict:

@@ -21,21 +21,26 @@ from ..inputs import MAX_BYTES
 
 COOKIE = "cin_docs_session"
 ATTACHMENTS_MAX = 50 * 1024 * 1024
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
-def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.date | None = None,
-               token: str | None = None) -> Flask:
+def create_app(
+    folder: str | Path = ".", config: dict | None = None, as_of: dt.date | None = None, token: str | None = None
+) -> Flask:
     """The web app over one folder of case files. `as_of` pins 'today' (tests, demos); `token` is made if absent."""
     from ..config import load_config
     from .folder import CaseFolder
 
     app = Flask(__name__)
-    app.jinja_loader = ChoiceLoader([
-        PackageLoader("cin_docs.web", "templates"),
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("cin_docs.web", "templates"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+        ]
+    )
     config = config if config is not None else load_config()
     app.config.update(
         TOKEN=token or secrets.token_urlsafe(32),
@@ -51,8 +56,7 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
     def _gate():
         allowed = app.config.get("CIN_ALLOWED_HOSTS")
         if allowed and request.environ.get("HTTP_HOST", "").rsplit(":", 1)[0] not in allowed:
-            return Response("This app answers only to http://127.0.0.1 on this computer.\n", 400,
-                            mimetype="text/plain")
+            return Response("This app answers only to http://127.0.0.1 on this computer.\n", 400, mimetype="text/plain")
         if request.endpoint == "transfer_pack":
             request.max_content_length = ATTACHMENTS_MAX  # attachments are PDFs: allow more than a case file
         session = request.cookies.get(COOKIE, "")
@@ -60,20 +64,27 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
             if request.method == "POST":
                 sent = request.form.get("csrf_token", "")
                 if not hmac.compare_digest(sent, csrf_token()):
-                    return render_template("refused.html", title="This form has expired",
-                                           message="The page was open before the app was restarted, or the form "
-                                                   "did not come from this app. Go back, reload the page and try "
-                                                   "again."), 403
+                    return render_template(
+                        "refused.html",
+                        title="This form has expired",
+                        message="The page was open before the app was restarted, or the form "
+                        "did not come from this app. Go back, reload the page and try "
+                        "again.",
+                    ), 403
             return None
         given = request.args.get("token", "")
         if given and hmac.compare_digest(given, app.config["TOKEN"]) and request.method == "GET":
             response = redirect(request.path)
-            response.set_cookie(COOKIE, app.config["SESSION_SECRET"], httponly=True, samesite="Strict",
-                                secure=False, path="/")
+            response.set_cookie(
+                COOKIE, app.config["SESSION_SECRET"], httponly=True, samesite="Strict", secure=False, path="/"
+            )
             return response
-        return render_template("refused.html", title="Open the link cin-docs printed",
-                               message="This page needs the link 'cin-docs serve' printed when it started "
-                                       "(the one with ?token=...). Copy it from the window where you started it."), 403
+        return render_template(
+            "refused.html",
+            title="Open the link cin-docs printed",
+            message="This page needs the link 'cin-docs serve' printed when it started "
+            "(the one with ?token=...). Copy it from the window where you started it.",
+        ), 403
 
     @app.after_request
     def _headers(response):
@@ -89,18 +100,27 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
     @app.errorhandler(413)
     def _too_large(_exc):
         if request.endpoint == "transfer_pack":
-            return render_template("refused.html", title="The files are too large",
-                                   message=f"The files added to a transfer pack may be at most "
-                                           f"{ATTACHMENTS_MAX // (1024 * 1024)} MB in all. Go back and add fewer or "
-                                           "smaller files."), 413
-        return render_template("refused.html", title="The file is too large",
-                               message=f"A case file is a small text file: at most {MAX_BYTES // (1024 * 1024)} MB. "
-                                       "Check that you chose the right file."), 413
+            return render_template(
+                "refused.html",
+                title="The files are too large",
+                message=f"The files added to a transfer pack may be at most "
+                f"{ATTACHMENTS_MAX // (1024 * 1024)} MB in all. Go back and add fewer or "
+                "smaller files.",
+            ), 413
+        return render_template(
+            "refused.html",
+            title="The file is too large",
+            message=f"A case file is a small text file: at most {MAX_BYTES // (1024 * 1024)} MB. "
+            "Check that you chose the right file.",
+        ), 413
 
     @app.errorhandler(404)
     def _not_found(_exc):
-        return render_template("refused.html", title="Page not found",
-                               message="There is no such case or page in this folder. Go back to the caseload."), 404
+        return render_template(
+            "refused.html",
+            title="Page not found",
+            message="There is no such case or page in this folder. Go back to the caseload.",
+        ), 404
 
     def csrf_token() -> str:
         return hmac.new(app.config["SESSION_SECRET"].encode(), b"csrf", hashlib.sha256).hexdigest()
@@ -108,8 +128,7 @@ def create_app(folder: str | Path = ".", config: dict | None = None, as_of: dt.d
     @app.context_processor
     def _globals():
         authority = (config.get("authority") or {}).get("name")
-        return {"csrf_token": csrf_token(), "authority_name": authority,
-                "today": today()}
+        return {"csrf_token": csrf_token(), "authority_name": authority, "today": today()}
 
     def today() -> dt.date:
         return app.config["AS_OF"] or dt.date.today()
@@ -142,12 +161,15 @@ def _warm_up() -> None:
     import contextlib
 
     with contextlib.suppress(Exception):
-        from ..render import fetcher  # noqa: F401 - imports WeasyPrint with its warnings filtered
-        from ..render import docx  # noqa: F401
+        from ..render import (
+            docx,  # noqa: F401
+            fetcher,  # noqa: F401 - imports WeasyPrint with its warnings filtered
+        )
 
 
-def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None = None,
-          as_of: dt.date | None = None) -> None:
+def serve(
+    folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None = None, as_of: dt.date | None = None
+) -> None:
     """Run the app until Ctrl+C; the first line of standard output is the link with the token."""
     import logging
     import sys
@@ -165,14 +187,19 @@ def serve(folder, port: int = 8470, host: str = "127.0.0.1", config: dict | None
     try:
         server = make_server(host, port, app, threaded=True, request_handler=quiet_handler())
     except OSError as exc:
-        raise UsageError(f"Cannot listen on {host} port {port} ({exc.strerror or exc}): another program may be "
-                         "using it. Choose another port with --port.") from None
+        raise UsageError(
+            f"Cannot listen on {host} port {port} ({exc.strerror or exc}): another program may be "
+            "using it. Choose another port with --port."
+        ) from None
     click.echo(f"Open http://{'127.0.0.1' if loopback else host}:{port}/?token={app.config['TOKEN']}")
     sys.stdout.flush()
     if not loopback:
-        click.echo(click.style("Warning: ", fg="yellow", bold=True)
-                   + f"listening on {host}: other computers on the network can reach this app (the link's key still "
-                     "protects it). Use the default --host 127.0.0.1 unless you need this.", err=True)
+        click.echo(
+            click.style("Warning: ", fg="yellow", bold=True)
+            + f"listening on {host}: other computers on the network can reach this app (the link's key still "
+            "protects it). Use the default --host 127.0.0.1 unless you need this.",
+            err=True,
+        )
     click.echo("Press Ctrl+C to stop.", err=True)
     # Keep the renderers warm: WeasyPrint takes a moment to import, so do it now rather than on the first PDF.
     import threading

@@ -57,8 +57,13 @@ class Row:
     open_dues: tuple = ()  # the due dates of the open deadlines (for the timeline)
 
 
-STATUS_LABELS = {"overdue": "Overdue", "due-soon": "Due in the next 7 days", "on-track": "On track",
-                 "closed": "Closed", "problems": "File has problems"}
+STATUS_LABELS = {
+    "overdue": "Overdue",
+    "due-soon": "Due in the next 7 days",
+    "on-track": "On track",
+    "closed": "Closed",
+    "problems": "File has problems",
+}
 
 
 def file_hash(path: Path) -> str:
@@ -79,8 +84,11 @@ class CaseFolder:
 
     # -- reading -------------------------------------------------------------------------------------------------
     def files(self) -> list[Path]:
-        return sorted(p for p in self.root.iterdir()
-                      if p.suffix.lower() in CASE_SUFFIXES and not p.name.startswith(".") and p.is_file())
+        return sorted(
+            p
+            for p in self.root.iterdir()
+            if p.suffix.lower() in CASE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        )
 
     def entry(self, path: Path, as_of: dt.date) -> Entry:
         st = path.stat()
@@ -199,9 +207,18 @@ def make_row(entry: Entry, as_of: dt.date) -> Row:
         status = "due-soon"
     else:
         status = "on-track"
-    return Row(entry.case_id, entry.path.name, entry.known_as, (data.get("social_worker") or {}).get("name", ""),
-               plan_age, upcoming[0] if upcoming else None, overdue, len(soon), status,
-               open_dues=tuple(d.due for d in upcoming))
+    return Row(
+        entry.case_id,
+        entry.path.name,
+        entry.known_as,
+        (data.get("social_worker") or {}).get("name", ""),
+        plan_age,
+        upcoming[0] if upcoming else None,
+        overdue,
+        len(soon),
+        status,
+        open_dues=tuple(d.due for d in upcoming),
+    )
 
 
 TIMELINE_WEEKS = 6
@@ -218,8 +235,9 @@ def timeline(rows: list[Row], as_of: dt.date) -> list[dict]:
         start = monday + dt.timedelta(weeks=i)
         count = sum(start <= due < start + dt.timedelta(weeks=1) for r in rows for due in r.open_dues)
         day = longdate(start).split(" ", 1)[1].rsplit(" ", 1)[0]  # '23 November'
-        bars.append({"label": f"w/c {day}", "lines": ("w/c", start.strftime("%-d %b")), "count": count,
-                     "overdue": False})
+        bars.append(
+            {"label": f"w/c {day}", "lines": ("w/c", start.strftime("%-d %b")), "count": count, "overdue": False}
+        )
     peak = max([b["count"] for b in bars] + [1])
     for i, b in enumerate(bars):
         b["height"] = round(120 * b["count"] / peak)

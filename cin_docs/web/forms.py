@@ -18,7 +18,7 @@ from marshmallow import fields
 
 from ..census import _all as census_lists
 from ..models import flatten_messages, format_path
-from ..models.case import CaseFile, OutcomeField, REVIEW_OUTCOMES
+from ..models.case import REVIEW_OUTCOMES, CaseFile, OutcomeField
 from ..models.fields import Date, DueDate, Name, Text, Time
 
 # The editor's pages (the GOV.UK task list); any top-level field of the model not named here gets an "Other" page.
@@ -26,8 +26,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case", "About the case", ("case_id", "policy", "support", "authority")),
     ("child", "Child", ("child",)),
     ("family", "Family and network", ("family", "network")),
-    ("professionals", "Professionals and workers", ("professionals", "social_worker", "line_manager",
-                                                     "team_manager")),
+    ("professionals", "Professionals and workers", ("professionals", "social_worker", "line_manager", "team_manager")),
     ("assessment", "Assessment", ("assessment",)),
     ("plan", "Plan and actions", ("plan",)),
     ("meetings", "Meetings", ("meetings",)),
@@ -53,13 +52,37 @@ def section_of_path(path: tuple) -> str | None:
     return None
 
 
-WORDS = {"gp": "GP", "id": "ID", "nrpf": "NRPF", "sw": "social worker", "dob": "date of birth", "bee": "6 Bees outcome",
-         "s17": "s17", "cin": "CIN", "phone_or_video": "Phone or video"}
-SINGULAR = {"family": "Family member", "network": "Network member", "professionals": "Professional",
-            "meetings": "Meeting", "visits": "Visit", "escalations": "Escalation", "needs": "Need",
-            "outcomes": "Outcome", "actions": "Action", "roles": "Role", "reports_received": "Report",
-            "progress": "Progress rating", "stages": "Stage", "agency_views": "Agency view", "reviews": "Review",
-            "checks": "Check", "subsistence_checks": "Subsistence check", "subsistence_reviews": "Subsistence review"}
+WORDS = {
+    "gp": "GP",
+    "id": "ID",
+    "nrpf": "NRPF",
+    "sw": "social worker",
+    "dob": "date of birth",
+    "bee": "6 Bees outcome",
+    "s17": "s17",
+    "cin": "CIN",
+    "phone_or_video": "Phone or video",
+}
+SINGULAR = {
+    "family": "Family member",
+    "network": "Network member",
+    "professionals": "Professional",
+    "meetings": "Meeting",
+    "visits": "Visit",
+    "escalations": "Escalation",
+    "needs": "Need",
+    "outcomes": "Outcome",
+    "actions": "Action",
+    "roles": "Role",
+    "reports_received": "Report",
+    "progress": "Progress rating",
+    "stages": "Stage",
+    "agency_views": "Agency view",
+    "reviews": "Review",
+    "checks": "Check",
+    "subsistence_checks": "Subsistence check",
+    "subsistence_reviews": "Subsistence review",
+}
 
 
 def humanise(name: str) -> str:
@@ -101,7 +124,7 @@ class Widget:
     required: bool = False
     value: object = None
     choices: list[tuple[str, str]] = field(default_factory=list)
-    children: list["Widget"] = field(default_factory=list)
+    children: list[Widget] = field(default_factory=list)
     item_label: str = ""
     default: object = None
 
@@ -139,7 +162,9 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
         kids = [build(sub, path + (name,), value.get(name), humanise(name)) for name, sub in ordered_fields(schema)]
         return Widget("group", path, label, hint, req, children=kids)
     if isinstance(f, fields.Mapping):
-        hint = (hint + ". " if hint else "") + "Written as YAML, one entry a line, e.g. Name: [first thing, second thing]"
+        hint = (
+            hint + ". " if hint else ""
+        ) + "Written as YAML, one entry a line, e.g. Name: [first thing, second thing]"
         return Widget("yaml", path, label, hint, req, value=_yaml_text(value))
     if isinstance(f, fields.List):
         inner = f.inner
@@ -157,11 +182,19 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
         return Widget("lines", path, label, hint, req, value=text)
     if isinstance(f, OutcomeField):
         chosen = value if isinstance(value, list) else [value] if value else []
-        return Widget("multi", path, label, (hint or "") + ". Choose one, or more where the policy allows it.", req,
-                      value=chosen, choices=list(choice_meanings(list(REVIEW_OUTCOMES)).items()))
+        return Widget(
+            "multi",
+            path,
+            label,
+            (hint or "") + ". Choose one, or more where the policy allows it.",
+            req,
+            value=chosen,
+            choices=list(choice_meanings(list(REVIEW_OUTCOMES)).items()),
+        )
     if isinstance(f, fields.Boolean):
-        return Widget("bool", path, label, hint, req, value=value, choices=[("yes", "Yes"), ("no", "No")],
-                      default=_default(f))
+        return Widget(
+            "bool", path, label, hint, req, value=value, choices=[("yes", "Yes"), ("no", "No")], default=_default(f)
+        )
     if isinstance(f, DueDate):
         hint = (hint + ". " if hint else "") + "A date as YYYY-MM-DD, e.g. 2027-01-29 (or 'ongoing')."
         return Widget("text", path, label, hint, req, value=_text(value))
@@ -169,15 +202,24 @@ def build(f: fields.Field, path: tuple, value, label: str) -> Widget:
         return Widget("date", path, label, (hint + ". " if hint else "") + "For example, 27 3 2027", req, value=value)
     if isinstance(f, Time):
         hint = (hint + ". " if hint else "") + "24-hour clock, e.g. 09:30 or 14:00"
-        return Widget("time", path, label, hint, req, value=value.strftime("%H:%M") if hasattr(value, "strftime")
-                      else value)
+        return Widget(
+            "time", path, label, hint, req, value=value.strftime("%H:%M") if hasattr(value, "strftime") else value
+        )
     if isinstance(f, fields.Integer):
         return Widget("number", path, label, hint, req, value=value)
     choices = choices_of(f)
     if choices:
         meanings = choice_meanings(choices)
-        return Widget("choice", path, label, hint, req, value=value, choices=[(c, meanings[c]) for c in choices],
-                      default=_default(f))
+        return Widget(
+            "choice",
+            path,
+            label,
+            hint,
+            req,
+            value=value,
+            choices=[(c, meanings[c]) for c in choices],
+            default=_default(f),
+        )
     if _withheld(value):
         return Widget("yaml", path, label, WITHHELD_HINT, req, value=_yaml_text(_plain(value)))
     if isinstance(f, Text) and not isinstance(f, Name):
@@ -208,8 +250,10 @@ def item_label(singular: str, index: int, item) -> str:
     return label + (": " + ", ".join(bits) if bits else "")
 
 
-WITHHELD_HINT = ("This holds something kept from some people, written as YAML: text: what it says, and "
-                 "withhold_from: [the people, or family, or professionals]. Keep the withhold_from line.")
+WITHHELD_HINT = (
+    "This holds something kept from some people, written as YAML: text: what it says, and "
+    "withhold_from: [the people, or family, or professionals]. Keep the withhold_from line."
+)
 
 
 def _withheld(value) -> bool:
@@ -427,8 +471,9 @@ def merge(schema: ma.Schema, target: dict, new: dict, keys=None) -> None:
         value = new.get(key, MISSING)
         if value is MISSING:
             old = target.get(key)
-            keep = old is None or (isinstance(f, fields.Nested) and isinstance(old, dict)
-                                   and only_defaults(f.schema, to_plain(old)))
+            keep = old is None or (
+                isinstance(f, fields.Nested) and isinstance(old, dict) and only_defaults(f.schema, to_plain(old))
+            )
             if key in target and not keep:
                 del target[key]
             continue
@@ -478,7 +523,7 @@ def _merge_list(f: fields.List, old: list, new: list) -> None:
                 old[i] = _fresh(value)
         else:
             old.append(_fresh(strip_defaults(f.inner, value)))
-    del old[len(new):]
+    del old[len(new) :]
     if flow and hasattr(old, "fa"):
         old.fa.set_flow_style()
 
@@ -486,8 +531,11 @@ def _merge_list(f: fields.List, old: list, new: list) -> None:
 def strip_defaults(f: fields.Field, value):
     """New data without what the model fills in by itself (empty lists, 'No' on yes/no questions with that default)."""
     if isinstance(f, fields.Nested) and isinstance(value, dict):
-        return {k: strip_defaults(f.schema.fields[k], v) for k, v in value.items()
-                if k not in f.schema.fields or v != default_of(f.schema.fields[k])}
+        return {
+            k: strip_defaults(f.schema.fields[k], v)
+            for k, v in value.items()
+            if k not in f.schema.fields or v != default_of(f.schema.fields[k])
+        }
     if isinstance(f, fields.List) and isinstance(value, list):
         return [strip_defaults(f.inner, v) for v in value]
     return value

@@ -24,13 +24,21 @@ from . import forms
 from .folder import CASE_ID_RE, STATUS_LABELS, dump_document, file_hash, parse_text, read_document, to_plain
 
 MAX_RESULTS = 20
-MIME = {"pdf": "application/pdf", "zip": "application/zip",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "txt": "text/plain; charset=utf-8"}
-STATUS_TAGS = {"overdue": ("Overdue", "govuk-tag--red"), "open": ("Open", "govuk-tag--blue"),
-               "met": ("Met", "govuk-tag--green"), "late": ("Late", "govuk-tag--yellow"),
-               "missed": ("Missed", "govuk-tag--orange"), "passed": ("Passed", "govuk-tag--grey"),
-               "info": ("Date", "govuk-tag--grey")}
+MIME = {
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "txt": "text/plain; charset=utf-8",
+}
+STATUS_TAGS = {
+    "overdue": ("Overdue", "govuk-tag--red"),
+    "open": ("Open", "govuk-tag--blue"),
+    "met": ("Met", "govuk-tag--green"),
+    "late": ("Late", "govuk-tag--yellow"),
+    "missed": ("Missed", "govuk-tag--orange"),
+    "passed": ("Passed", "govuk-tag--grey"),
+    "info": ("Date", "govuk-tag--grey"),
+}
 
 
 def folder():
@@ -91,12 +99,26 @@ def register(app: Flask) -> None:
         worker = request.args.get("worker", "")
         status = request.args.get("status", "")
         shown = [r for r in rows if (not worker or r.worker == worker) and (not status or r.status == status)]
-        shown.sort(key=lambda r: (r.status != "problems", -r.overdue,
-                                  r.next_deadline.due if r.next_deadline else dt.date.max, r.case_id or ""))
+        shown.sort(
+            key=lambda r: (
+                r.status != "problems",
+                -r.overdue,
+                r.next_deadline.due if r.next_deadline else dt.date.max,
+                r.case_id or "",
+            )
+        )
         from .folder import timeline
 
-        return render_template("caseload.html", title="Caseload", rows=shown, total=len(rows), workers=workers,
-                               worker=worker, status=status, bars=timeline(shown, today()))
+        return render_template(
+            "caseload.html",
+            title="Caseload",
+            rows=shown,
+            total=len(rows),
+            workers=workers,
+            worker=worker,
+            status=status,
+            bars=timeline(shown, today()),
+        )
 
     @app.get("/case/<case_id>")
     def case_page(case_id):
@@ -122,8 +144,9 @@ def register(app: Flask) -> None:
             return _case_page(entry, errors=errors, chosen=form), 400
         meeting = form.get("meeting") or None
         recipient = form.get("recipient") or None
-        options = Options(as_of=today(), meeting=meeting, recipient=recipient,
-                          allow_unsmart=form.get("allow_unsmart") == "yes")
+        options = Options(
+            as_of=today(), meeting=meeting, recipient=recipient, allow_unsmart=form.get("allow_unsmart") == "yes"
+        )
         formats = ("docx", "pdf") if fmt == "both" else (fmt,)
         tmp = Path(tempfile.mkdtemp(prefix="cin-docs-web-"))
         try:
@@ -147,8 +170,11 @@ def register(app: Flask) -> None:
         uploads = [f for f in request.files.getlist("attachments") if f and f.filename]
         bad = [f.filename for f in uploads if Path(f.filename).suffix.lower() not in (".pdf", ".docx")]
         if bad:
-            return _case_page(entry, errors=[("attachments", "A transfer pack takes PDF (.pdf) and Word (.docx) "
-                                                            "files only.")], chosen={}), 400
+            return _case_page(
+                entry,
+                errors=[("attachments", "A transfer pack takes PDF (.pdf) and Word (.docx) files only.")],
+                chosen={},
+            ), 400
         password = request.form.get("password") or None
         tmp = Path(tempfile.mkdtemp(prefix="cin-docs-web-"))
         try:
@@ -186,17 +212,30 @@ def register(app: Flask) -> None:
                 errors.append(("cases", "Choose at least one case for the panel."))
             if not errors:
                 try:
-                    built = panel_packs.build(cases, panel_date, today(), force=request.form.get("force") == "yes",
-                                              progress=False)
+                    built = panel_packs.build(
+                        cases, panel_date, today(), force=request.form.get("force") == "yes", progress=False
+                    )
                 except CinDocsError as exc:
                     errors.append(("cases", exc.message))
                 else:
-                    return _ready(cases[0].case_id if len(cases) == 1 else "panel", "panel-pack", "Panel pack",
-                                  built.files, built.problems + built.warnings, "")
+                    return _ready(
+                        cases[0].case_id if len(cases) == 1 else "panel",
+                        "panel-pack",
+                        "Panel pack",
+                        built.files,
+                        built.problems + built.warnings,
+                        "",
+                    )
         rows = [(e.case_id, e.known_as, bool(e.case.data.get("panel")), e.case.profile["label"]) for e in entries]
-        return render_template("panel.html", title="Panel pack", rows=rows, errors=errors, form=form,
-                               chosen=set(form.getlist("cases")) if form else {r[0] for r in rows if r[2]},
-                               page_error=bool(errors)), 400 if errors else 200
+        return render_template(
+            "panel.html",
+            title="Panel pack",
+            rows=rows,
+            errors=errors,
+            form=form,
+            chosen=set(form.getlist("cases")) if form else {r[0] for r in rows if r[2]},
+            page_error=bool(errors),
+        ), 400 if errors else 200
 
     @app.get("/download/<key>/<int:n>")
     def download(key, n):
@@ -204,8 +243,12 @@ def register(app: Flask) -> None:
         if result is None or not 0 <= n < len(result["files"]):
             abort(404)
         name, data = result["files"][n]
-        return send_file(io.BytesIO(data), mimetype=MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
-                         as_attachment=True, download_name=name)
+        return send_file(
+            io.BytesIO(data),
+            mimetype=MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
+            as_attachment=True,
+            download_name=name,
+        )
 
     @app.get("/download/<key>/all.zip")
     def download_zip(key):
@@ -217,14 +260,18 @@ def register(app: Flask) -> None:
             for name, data in result["files"]:
                 zf.writestr(name, data)
         buf.seek(0)
-        return send_file(buf, mimetype=MIME["zip"], as_attachment=True,
-                         download_name=f"{result['case_id']}_{result['kind']}.zip")
+        return send_file(
+            buf, mimetype=MIME["zip"], as_attachment=True, download_name=f"{result['case_id']}_{result['kind']}.zip"
+        )
 
     # -- editor ----------------------------------------------------------------------------------------------------
     @app.errorhandler(UnreadableFile)
     def _unreadable(exc):
-        return render_template("refused.html", title="This case file cannot be opened here",
-                               message=f"{exc} Open it in a text editor to correct it, or ask for help."), 422
+        return render_template(
+            "refused.html",
+            title="This case file cannot be opened here",
+            message=f"{exc} Open it in a text editor to correct it, or ask for help.",
+        ), 422
 
     @app.get("/case/<case_id>/edit")
     def edit_tasks(case_id):
@@ -236,11 +283,18 @@ def register(app: Flask) -> None:
         for key, title, keys in forms.sections():
             bad = [p for p, _ in found if forms.section_of_path(p) == key]
             filled = any(k in data for k in keys)
-            status = ("problems" if bad else "filled" if filled else "empty")
+            status = "problems" if bad else "filled" if filled else "empty"
             tasks.append((key, title, status, len(bad)))
         summary = _summary(found, case_id, None, {})
-        return render_template("edit_tasks.html", title="Edit the case file", case_id=case_id, tasks=tasks,
-                               summary=summary, known_as=entry.known_as, file_name=entry.path.name)
+        return render_template(
+            "edit_tasks.html",
+            title="Edit the case file",
+            case_id=case_id,
+            tasks=tasks,
+            summary=summary,
+            known_as=entry.known_as,
+            file_name=entry.path.name,
+        )
 
     @app.route("/case/<case_id>/edit/<section>", methods=["GET", "POST"])
     def edit_section(case_id, section):
@@ -262,8 +316,16 @@ def register(app: Flask) -> None:
         if action and action != "save":
             forms.apply_action(values, action)
             widgets = forms.section_widgets(section, forms.without_missing(values))
-            return _section_page(case_id, section, titles[section], widgets, [], posted_base, entry,
-                                 note="Not saved yet: press ‘Save’ to keep your changes.")
+            return _section_page(
+                case_id,
+                section,
+                titles[section],
+                widgets,
+                [],
+                posted_base,
+                entry,
+                note="Not saved yet: press ‘Save’ to keep your changes.",
+            )
         with folder().write_lock:
             return _save(entry, case_id, section, titles, values, posted_base)
 
@@ -274,9 +336,15 @@ def register(app: Flask) -> None:
         doc = document(path)
         if posted_base != file_hash(path):
             mine = {k: v for k, v in forms.without_missing(values).items()}
-            return render_template("stale.html", title="The case file changed while you were editing",
-                                   case_id=case_id, section=section, section_title=titles[section],
-                                   theirs=path.read_text(encoding="utf-8"), mine=_as_yaml(mine)), 409
+            return render_template(
+                "stale.html",
+                title="The case file changed while you were editing",
+                case_id=case_id,
+                section=section,
+                section_title=titles[section],
+                theirs=path.read_text(encoding="utf-8"),
+                mine=_as_yaml(mine),
+            ), 409
         before = {(format_path(p), m) for p, m in forms.problems(to_plain(doc), path.parent)}
         forms.merge(CaseFile(), doc, values, keys=dict((k, v) for k, _, v in forms.sections())[section])
         text = dump_document(path, doc)
@@ -290,12 +358,18 @@ def register(app: Flask) -> None:
         new_id = new_data.get("case_id", case_id) if not new_problems else case_id
         other = folder().find(new_id, today()) if new_id != case_id else None
         if other is not None and other.path != path:
-            new_problems.append((("case_id",), f"Another file in this folder ({other.path.name}) already has the "
-                                               f"case ID {new_id}: choose another."))
+            new_problems.append(
+                (
+                    ("case_id",),
+                    f"Another file in this folder ({other.path.name}) already has the "
+                    f"case ID {new_id}: choose another.",
+                )
+            )
         widgets = forms.section_widgets(section, forms.without_missing(values))
         if new_problems:
-            return _section_page(case_id, section, titles[section], widgets, found, posted_base, entry,
-                                 blocking=new_problems), 400
+            return _section_page(
+                case_id, section, titles[section], widgets, found, posted_base, entry, blocking=new_problems
+            ), 400
         folder().write(path, text, case_id)
         if not CASE_ID_RE.fullmatch(str(new_id)):
             new_id = case_id
@@ -312,8 +386,9 @@ def register(app: Flask) -> None:
         errors = []
         if not CASE_ID_RE.fullmatch(case_id):
             errors.append(("case_id", "Enter a case ID of 1-40 letters, digits, '-' or '_', e.g. HIL-2026-0143."))
-        elif folder().find(case_id, today()) or any(folder().new_path(case_id, s).exists()
-                                                    for s in (".yaml", ".yml", ".json")):
+        elif folder().find(case_id, today()) or any(
+            folder().new_path(case_id, s).exists() for s in (".yaml", ".yml", ".json")
+        ):
             errors.append(("case_id", f"There is already a case {case_id} in this folder: choose another ID."))
         sample = form.get("sample", "")
         if start not in ("blank", "sample") or (start == "sample" and sample not in samples):
@@ -325,12 +400,13 @@ def register(app: Flask) -> None:
         if start == "blank" and not (first and last):
             errors.append(("first_name", "Enter the child's first name and last name."))
         if errors:
-            return render_template("new.html", title="Start a new case", samples=samples, page_error=True,
-                                   errors=errors,
-                                   form=form), 400
+            return render_template(
+                "new.html", title="Start a new case", samples=samples, page_error=True, errors=errors, form=form
+            ), 400
         if start == "blank":
-            doc = forms._fresh({"case_id": case_id, "policy": policy,
-                                "child": {"first_name": first, "last_name": last}})
+            doc = forms._fresh(
+                {"case_id": case_id, "policy": policy, "child": {"first_name": first, "last_name": last}}
+            )
             doc.yaml_set_start_comment(f"Case file made in the browser ('cin-docs serve') on {today().isoformat()}.")
             text = _as_yaml(doc)
         else:
@@ -345,30 +421,60 @@ def register(app: Flask) -> None:
         upload = request.files.get("case_file")
         samples = _samples()
         if upload is None or not upload.filename:
-            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
-                                   errors=[("case_file", "Choose a case file to bring in.")]), 400
+            return render_template(
+                "new.html",
+                title="Start a new case",
+                samples=samples,
+                form={},
+                page_error=True,
+                errors=[("case_file", "Choose a case file to bring in.")],
+            ), 400
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in (".yaml", ".yml", ".json"):
-            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
-                                   errors=[("case_file", "The file must be a case file: .yaml, .yml or .json.")]), 400
+            return render_template(
+                "new.html",
+                title="Start a new case",
+                samples=samples,
+                form={},
+                page_error=True,
+                errors=[("case_file", "The file must be a case file: .yaml, .yml or .json.")],
+            ), 400
         raw = upload.read()
         try:
             text = raw.decode("utf-8-sig")
             data = parse_text(text, suffix)
         except (UnicodeDecodeError, CinDocsError):
-            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
-                                   errors=[("case_file", "The file is not a readable YAML or JSON case file.")]), 400
+            return render_template(
+                "new.html",
+                title="Start a new case",
+                samples=samples,
+                form={},
+                page_error=True,
+                errors=[("case_file", "The file is not a readable YAML or JSON case file.")],
+            ), 400
         case_id = data.get("case_id")
         if not isinstance(case_id, str) or not CASE_ID_RE.fullmatch(case_id):
-            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
-                                   errors=[("case_file", "The file has no valid case_id, so it cannot be named.")]), 400
+            return render_template(
+                "new.html",
+                title="Start a new case",
+                samples=samples,
+                form={},
+                page_error=True,
+                errors=[("case_file", "The file has no valid case_id, so it cannot be named.")],
+            ), 400
         if folder().find(case_id, today()) or folder().new_path(case_id, suffix).exists():
-            return render_template("new.html", title="Start a new case", samples=samples, form={}, page_error=True,
-                                   errors=[("case_file", f"There is already a case {case_id} in this folder.")]), 400
-        folder().write(folder().new_path(case_id, ".json" if suffix == ".json" else ".yaml"), text, case_id,
-                       previous=False)
+            return render_template(
+                "new.html",
+                title="Start a new case",
+                samples=samples,
+                form={},
+                page_error=True,
+                errors=[("case_file", f"There is already a case {case_id} in this folder.")],
+            ), 400
+        folder().write(
+            folder().new_path(case_id, ".json" if suffix == ".json" else ".yaml"), text, case_id, previous=False
+        )
         return redirect(url_for("edit_tasks", case_id=case_id))
-
 
 
 def _samples() -> dict[str, Path]:
@@ -397,8 +503,16 @@ def _ready(case_id, kind, title, files, warnings, known_as):
     results[key] = {"case_id": case_id, "kind": kind, "files": files, "warnings": warnings}
     while len(results) > MAX_RESULTS:
         results.pop(next(iter(results)))
-    return render_template("paperwork.html", title=f"{title}: ready", case_id=case_id, kind={"title": title},
-                           key=key, files=files, warnings=warnings, known_as=known_as)
+    return render_template(
+        "paperwork.html",
+        title=f"{title}: ready",
+        case_id=case_id,
+        kind={"title": title},
+        key=key,
+        files=files,
+        warnings=warnings,
+        known_as=known_as,
+    )
 
 
 #: The documents whose disclosure check the case page runs on request (each renders every output in memory).
@@ -412,8 +526,13 @@ def _disclosure(case) -> list[dict]:
     out = []
     for kind in DISCLOSURE_KINDS:
         report, reason = api.disclosure_report(case, kind, Options(as_of=today()))
-        out.append({"title": KINDS[kind].title, "reason": reason,
-                    "outputs": [{"name": name, "findings": findings} for name, findings in report]})
+        out.append(
+            {
+                "title": KINDS[kind].title,
+                "reason": reason,
+                "outputs": [{"name": name, "findings": findings} for name, findings in report],
+            }
+        )
     return out
 
 
@@ -423,17 +542,30 @@ def _case_page(entry, errors=(), chosen=None, disclosure=False):
     current = [d for d in deadlines if not d.history]
     history = [d for d in deadlines if d.history]
     findings = smart.check_plan(case.data, case.profile, deadlines) if case.data.get("plan") else []
-    meetings = [(str(i), f"{m['type'].replace('_', ' ').capitalize()} meeting, {longdate(m['date'])}")
-                for i, m in enumerate(case.data.get("meetings", []))]
+    meetings = [
+        (str(i), f"{m['type'].replace('_', ' ').capitalize()} meeting, {longdate(m['date'])}")
+        for i, m in enumerate(case.data.get("meetings", []))
+    ]
     # Invitations go to invitees, named as the case file writes them.
     people = list(dict.fromkeys(n for m in case.data.get("meetings", []) for n in m.get("invitees", [])))
-    return render_template("case.html", title=f"Case {case.case_id}", page_error=bool(errors), entry=entry, case=case,
-                           current=current,
-                           history=history, findings=findings, smart_summary=smart.summary(findings) if findings
-                           else "No problems found: the plan is SMART.", kinds=KINDS, meetings=meetings,
-                           people=people, errors=list(errors), chosen=chosen or {},
-                           disclosure=_disclosure(case) if disclosure else None,
-                           overdue=sum(d.status == "overdue" for d in current))
+    return render_template(
+        "case.html",
+        title=f"Case {case.case_id}",
+        page_error=bool(errors),
+        entry=entry,
+        case=case,
+        current=current,
+        history=history,
+        findings=findings,
+        smart_summary=smart.summary(findings) if findings else "No problems found: the plan is SMART.",
+        kinds=KINDS,
+        meetings=meetings,
+        people=people,
+        errors=list(errors),
+        chosen=chosen or {},
+        disclosure=_disclosure(case) if disclosure else None,
+        overdue=sum(d.status == "overdue" for d in current),
+    )
 
 
 def _summary(found, case_id, section, anchors):
@@ -447,8 +579,11 @@ def _summary(found, case_id, section, anchors):
             link = "#" + anchor[0]
             label = anchor[1]
         else:
-            link = (url_for("edit_section", case_id=case_id, section=where) + "#" + forms.dom_id(path)) if where \
+            link = (
+                (url_for("edit_section", case_id=case_id, section=where) + "#" + forms.dom_id(path))
+                if where
                 else url_for("edit_tasks", case_id=case_id)
+            )
             label = key
         items.append({"text": f"{label}: {message}", "href": link, "path": key})
     return items
@@ -479,9 +614,23 @@ def _section_page(case_id, section, title, widgets, found, base, entry, blocking
             key = next(k for k, v in anchors.items() if v == anchor)
         errors_by_key.setdefault(key, []).append(m)
     summary = _summary(shown, case_id, section, anchors)
-    elsewhere = [] if blocking is not None else _summary(
-        [(p, m) for p, m in found if forms.section_of_path(p) != section], case_id, section, anchors)
-    return render_template("edit_section.html", title=title, page_error=bool(summary), case_id=case_id,
-                           section=section, widgets=widgets,
-                           summary=summary, elsewhere=elsewhere, errors=errors_by_key, base=base,
-                           blocking=blocking is not None, note=note, known_as=entry.known_as)
+    elsewhere = (
+        []
+        if blocking is not None
+        else _summary([(p, m) for p, m in found if forms.section_of_path(p) != section], case_id, section, anchors)
+    )
+    return render_template(
+        "edit_section.html",
+        title=title,
+        page_error=bool(summary),
+        case_id=case_id,
+        section=section,
+        widgets=widgets,
+        summary=summary,
+        elsewhere=elsewhere,
+        errors=errors_by_key,
+        base=base,
+        blocking=blocking is not None,
+        note=note,
+        known_as=entry.known_as,
+    )

@@ -20,8 +20,9 @@ def build(b):
     p.runs[0].italic = True
 
     b.para(doc, "{%p if immediate_risk %}")
-    p = b.para(doc, "Immediate risk of significant harm: concerns must be escalated to both managers on the same "
-                    "working day.")
+    p = b.para(
+        doc, "Immediate risk of significant harm: concerns must be escalated to both managers on the same working day."
+    )
     p.runs[0].bold = True
     _warning_box(p)
     b.para(doc, "{%p if immediate_risk.raise %}")
@@ -36,41 +37,64 @@ def build(b):
     p.add_run("Bypassing the stages:").bold = True
     p.add_run(" {{ bypass.text }}")
     _warning_box(p)
-    p = b.para(doc, "{% if bypass.recorded %}{% if bypass.recorded.decided %}The referring agency decided to bypass "
-                    "the stages{% if bypass.recorded.date %} on {{ bypass.recorded.date|longdate }}{% endif %}"
-                    "{% if bypass.recorded.senior_officer %} and consulted {{ bypass.recorded.senior_officer }}"
-                    "{% endif %}.{% else %}The referring agency decided not to bypass the stages.{% endif %}"
-                    "{% if bypass.recorded.reason %} {{ bypass.recorded.reason }}{% endif %}{% else %}Decision on "
-                    "bypassing the stages: not recorded.{% endif %}")
+    p = b.para(
+        doc,
+        "{% if bypass.recorded %}{% if bypass.recorded.decided %}The referring agency decided to bypass "
+        "the stages{% if bypass.recorded.date %} on {{ bypass.recorded.date|longdate }}{% endif %}"
+        "{% if bypass.recorded.senior_officer %} and consulted {{ bypass.recorded.senior_officer }}"
+        "{% endif %}.{% else %}The referring agency decided not to bypass the stages.{% endif %}"
+        "{% if bypass.recorded.reason %} {{ bypass.recorded.reason }}{% endif %}{% else %}Decision on "
+        "bypassing the stages: not recorded.{% endif %}",
+    )
     _warning_box(p)
     b.para(doc, "{%p endif %}")
     b.para(doc, "{%p endif %}")
 
-    b.facts(doc, [
-        ("Child/family name", "{{ child.full_name }}{% if family %} (family: {% for m in family %}{{ m.name }}, "
-                              "{{ m.relationship }}{% if not loop.last %}; {% endif %}{% endfor %}){% endif %}"),
-        ("Case ID", "{{ case_id }}"),
-        ("Escalation", "Escalation {{ escalation.number }} of {{ escalation.count }} (raised "
-                       "{{ escalation.raised_on|longdate }})"),
-        ("Date of the disagreement", "{{ escalation.disagreement|longdate }}"),
-        ("Raised by", "{% if escalation.raised_by %}{{ escalation.raised_by.name }}"
-                      "{% if escalation.raised_by.designation %}, {{ escalation.raised_by.designation }}{% endif %}"
-                      "{% if escalation.raised_by.agency %}, {{ escalation.raised_by.agency }}{% endif %}"
-                      "{% if escalation.raised_by.date %}, on {{ escalation.raised_by.date|longdate }}{% endif %}"
-                      "{% else %}not recorded{% endif %}"),
-        ("Immediate risk of significant harm", "{{ escalation.immediate_risk|yesno }}"),
-        ("Stage reached", "{% if escalation.stage_reached %}Stage {{ escalation.stage_reached }}"
-                          "{% else %}No stage has started yet{% endif %}"),
-        ("Protocol", "{{ protocol.name }}, {{ protocol.document }}"),
-    ], widths_cm=(5.5, 11.5))
+    b.facts(
+        doc,
+        [
+            (
+                "Child/family name",
+                "{{ child.full_name }}{% if family %} (family: {% for m in family %}{{ m.name }}, "
+                "{{ m.relationship }}{% if not loop.last %}; {% endif %}{% endfor %}){% endif %}",
+            ),
+            ("Case ID", "{{ case_id }}"),
+            (
+                "Escalation",
+                "Escalation {{ escalation.number }} of {{ escalation.count }} (raised "
+                "{{ escalation.raised_on|longdate }})",
+            ),
+            ("Date of the disagreement", "{{ escalation.disagreement|longdate }}"),
+            (
+                "Raised by",
+                "{% if escalation.raised_by %}{{ escalation.raised_by.name }}"
+                "{% if escalation.raised_by.designation %}, {{ escalation.raised_by.designation }}{% endif %}"
+                "{% if escalation.raised_by.agency %}, {{ escalation.raised_by.agency }}{% endif %}"
+                "{% if escalation.raised_by.date %}, on {{ escalation.raised_by.date|longdate }}{% endif %}"
+                "{% else %}not recorded{% endif %}",
+            ),
+            ("Immediate risk of significant harm", "{{ escalation.immediate_risk|yesno }}"),
+            (
+                "Stage reached",
+                "{% if escalation.stage_reached %}Stage {{ escalation.stage_reached }}"
+                "{% else %}No stage has started yet{% endif %}",
+            ),
+            ("Protocol", "{{ protocol.name }}, {{ protocol.document }}"),
+        ],
+        widths_cm=(5.5, 11.5),
+    )
 
     p = doc.add_paragraph()
-    p.add_run("Occasionally situations arise when workers within one agency feel that the decision made by a worker "
-              "from another agency, about a child or young person, is not a safe decision. Disagreements should be "
-              "resolved at the lowest possible stage, and resolution should be sought within the shortest timescale "
-              "possible to ensure the child is protected. ")
-    p.add_run("This form is to be used at the point of escalation to the practitioner's manager (stage "
-              "{{ protocol.form_from_stage }}) and at each further step of the Escalation Protocol.").bold = True
+    p.add_run(
+        "Occasionally situations arise when workers within one agency feel that the decision made by a worker "
+        "from another agency, about a child or young person, is not a safe decision. Disagreements should be "
+        "resolved at the lowest possible stage, and resolution should be sought within the shortest timescale "
+        "possible to ensure the child is protected. "
+    )
+    p.add_run(
+        "This form is to be used at the point of escalation to the practitioner's manager (stage "
+        "{{ protocol.form_from_stage }}) and at each further step of the Escalation Protocol."
+    ).bold = True
     _small(p)
 
     b.heading(doc, "Checklist", 2)
@@ -85,15 +109,22 @@ def build(b):
     b.para(doc, "{%p endfor %}")
     p = doc.add_paragraph()
     p.add_run("Action note:").bold = True
-    p.add_run(" a copy of this form is to be held on the child/family file in all agencies involved in resolution of "
-              "professional difficulties. If escalating to the next stage, use this form as a basis for reporting to "
-              "the manager at the next stage. Please send a copy to the {{ protocol.board }} team on completion.")
+    p.add_run(
+        " a copy of this form is to be held on the child/family file in all agencies involved in resolution of "
+        "professional difficulties. If escalating to the next stage, use this form as a basis for reporting to "
+        "the manager at the next stage. Please send a copy to the {{ protocol.board }} team on completion."
+    )
     _small(p)
 
     b.para(doc, "{%p if actors %}")
     b.heading(doc, "Who acts at each stage", 2)
-    grid = b.table(doc, ["Stage", "Agency", "Who acts"], "for a in actors",
-                   ["{{ a.stage }}", "{{ a.agency }}", "{{ a.who }}"], widths=[16, 24, 60])
+    grid = b.table(
+        doc,
+        ["Stage", "Agency", "Who acts"],
+        "for a in actors",
+        ["{{ a.stage }}", "{{ a.agency }}", "{{ a.who }}"],
+        widths=[16, 24, 60],
+    )
     _small_cells(grid)
     b.para(doc, "{%p endif %}")
 
@@ -101,8 +132,9 @@ def build(b):
     b.para(doc, "{{ escalation.reason or 'not recorded' }}")
     b.heading(doc, "Views of all agencies concerned", 3)
     b.para(doc, "{%p if escalation.agency_views %}")
-    b.table(doc, ["Agency", "View"], "for v in escalation.agency_views", ["{{ v.agency }}", "{{ v.view }}"],
-            widths=[28, 72])
+    b.table(
+        doc, ["Agency", "View"], "for v in escalation.agency_views", ["{{ v.agency }}", "{{ v.view }}"], widths=[28, 72]
+    )
     b.para(doc, "{%p else %}")
     b.para(doc, "No agency's view is recorded.")
     b.para(doc, "{%p endif %}")
@@ -117,9 +149,13 @@ def build(b):
     for cell, text in zip(managers.rows[0].cells[1:], ("Referring manager", "Receiving manager")):
         cell.paragraphs[0].add_run(text).bold = True
     managers.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    rows = [("Name", "{{ managers.%s.name or '' }}"), ("Designation", "{{ managers.%s.designation or '' }}"),
-            ("Agency", "{{ managers.%s.agency or '' }}"),
-            ("Date", "{{ managers.%s.date|longdate if managers.%s.date else '' }}"), ("Signature", "")]
+    rows = [
+        ("Name", "{{ managers.%s.name or '' }}"),
+        ("Designation", "{{ managers.%s.designation or '' }}"),
+        ("Agency", "{{ managers.%s.agency or '' }}"),
+        ("Date", "{{ managers.%s.date|longdate if managers.%s.date else '' }}"),
+        ("Signature", ""),
+    ]
     for row, (label, expr) in zip(managers.rows[1:], rows):
         row.cells[0].paragraphs[0].add_run(label).bold = True
         for cell, role in zip(row.cells[1:], ("referring", "receiving")):
@@ -133,19 +169,31 @@ def build(b):
             cell.paragraphs[0].paragraph_format.keep_with_next = True
 
     b.heading(doc, "Resolution", 2)
-    b.facts(doc, [
-        ("Stage at which resolution achieved", "{{ form.resolution_stage }}"),
-        ("How effective the policy/practice was in resolving the issue", "{{ form.effectiveness }}"),
-        ("Time taken to reach resolution", "{{ form.time_to_resolve }}"),
-    ], widths_cm=(5.5, 11.5))
+    b.facts(
+        doc,
+        [
+            ("Stage at which resolution achieved", "{{ form.resolution_stage }}"),
+            ("How effective the policy/practice was in resolving the issue", "{{ form.effectiveness }}"),
+            ("Time taken to reach resolution", "{{ form.time_to_resolve }}"),
+        ],
+        widths_cm=(5.5, 11.5),
+    )
 
     b.heading(doc, "Stage timeline", 2)
     b.para(doc, "{%p if escalation.stages %}")
-    b.table(doc, ["Stage", "Started", "Responded", "Resolved", "Outcome confirmed in writing"],
-            "for s in escalation.stages",
-            ["Stage {{ s.stage }}", "{{ s.started|longdate }}", "{{ s.responded|longdate }}",
-             "{{ s.resolved|longdate if s.resolved else 'not resolved' }}", "{{ s.confirmed|longdate }}"],
-            widths=[11, 22.25, 22.25, 22.25, 22.25])
+    b.table(
+        doc,
+        ["Stage", "Started", "Responded", "Resolved", "Outcome confirmed in writing"],
+        "for s in escalation.stages",
+        [
+            "Stage {{ s.stage }}",
+            "{{ s.started|longdate }}",
+            "{{ s.responded|longdate }}",
+            "{{ s.resolved|longdate if s.resolved else 'not resolved' }}",
+            "{{ s.confirmed|longdate }}",
+        ],
+        widths=[11, 22.25, 22.25, 22.25, 22.25],
+    )
     b.para(doc, "{%p if escalation.stages|selectattr('notes')|list %}")
     b.heading(doc, "Notes on each stage", 3)
     b.para(doc, "{%p for s in escalation.stages if s.notes %}")
@@ -158,9 +206,13 @@ def build(b):
 
     b.heading(doc, "Deadlines under the protocol", 3)
     b.para(doc, "{%p if timeline %}")
-    b.table(doc, ["Deadline", "Due", "Status", "How it was worked out"], "for d in timeline",
-            ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.status_text }}", "{{ d.explanation }}"],
-            widths=[30, 19, 19, 32])
+    b.table(
+        doc,
+        ["Deadline", "Due", "Status", "How it was worked out"],
+        "for d in timeline",
+        ["{{ d.label }}", "{{ d.due|longdate }}", "{{ d.status_text }}", "{{ d.explanation }}"],
+        widths=[30, 19, 19, 32],
+    )
     b.para(doc, "{%p else %}")
     b.para(doc, "No deadline applies yet.")
     b.para(doc, "{%p endif %}")

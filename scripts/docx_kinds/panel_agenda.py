@@ -1,6 +1,6 @@
 """Word template for the CIN panel agenda (mirrors the front page and agenda of templates/html/panel-pack.html)."""
 
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 NAME = "panel-agenda.docx"
 
@@ -25,14 +25,29 @@ def build(b):
 
     b.heading(doc, "Agenda", 2)
     b.para(doc, "{%p if has_times %}")
-    agenda = b.table(doc, ["Slot", "Time", "Case ID", "Child", "Presenter", "Why referred"], "for item in agenda",
-                     ["{{ item.slot }}", "{{ item.time }}", "{{ item.case_id }}", "{{ item.child }}",
-                      "{{ item.presenter }}", "{{ item.reason }}"], widths=[7, 14, 14, 18, 20, 27])
+    agenda = b.table(
+        doc,
+        ["Slot", "Time", "Case ID", "Child", "Presenter", "Why referred"],
+        "for item in agenda",
+        [
+            "{{ item.slot }}",
+            "{{ item.time }}",
+            "{{ item.case_id }}",
+            "{{ item.child }}",
+            "{{ item.presenter }}",
+            "{{ item.reason }}",
+        ],
+        widths=[7, 14, 14, 18, 20, 27],
+    )
     _small(agenda)
     b.para(doc, "{%p else %}")
-    agenda = b.table(doc, ["Item", "Case ID", "Child", "Presenter", "Why referred"], "for item in agenda",
-                     ["{{ item.slot }}", "{{ item.case_id }}", "{{ item.child }}", "{{ item.presenter }}",
-                      "{{ item.reason }}"], widths=[8, 15, 20, 22, 35])
+    agenda = b.table(
+        doc,
+        ["Item", "Case ID", "Child", "Presenter", "Why referred"],
+        "for item in agenda",
+        ["{{ item.slot }}", "{{ item.case_id }}", "{{ item.child }}", "{{ item.presenter }}", "{{ item.reason }}"],
+        widths=[8, 15, 20, 22, 35],
+    )
     _small(agenda)
     b.para(doc, "{%p endif %}")
 
@@ -43,8 +58,11 @@ def build(b):
     b.para(doc, "{%p endfor %}")
     b.para(doc, "{%p endif %}")
 
-    b.para(doc, "This pack holds personal information about children and their families. Keep it secure, share it "
-                "only with panel members, and destroy printed copies after the panel.").runs[0].font.size = Pt(9)
+    b.para(
+        doc,
+        "This pack holds personal information about children and their families. Keep it secure, share it "
+        "only with panel members, and destroy printed copies after the panel.",
+    ).runs[0].font.size = Pt(9)
     return NAME, doc
 
 

@@ -86,9 +86,13 @@ def build(b):
     b.heading(doc, "Plan history", 2)
     b.para(doc, "{{ history_summary }}")
     b.para(doc, "{%p if history %}")
-    b.table(doc, ["Date", "Meeting", "Chair", "Outcome", "Decisions"], "for m in history",
-            ["{{ m.date }}", "{{ m.meeting }}", "{{ m.chair }}", "{{ m.outcome }}", "{{ m.decisions }}"],
-            widths=[19, 19, 14, 18, 30])
+    b.table(
+        doc,
+        ["Date", "Meeting", "Chair", "Outcome", "Decisions"],
+        "for m in history",
+        ["{{ m.date }}", "{{ m.meeting }}", "{{ m.chair }}", "{{ m.outcome }}", "{{ m.decisions }}"],
+        widths=[19, 19, 14, 18, 30],
+    )
     b.para(doc, "{%p endif %}")
 
     b.heading(doc, "Progress and barriers", 2)
@@ -98,9 +102,18 @@ def build(b):
     _text_or_not_recorded(b, doc, "panel.barriers")
     b.heading(doc, "Actions in the plan", 3)
     b.para(doc, "{%p if actions %}")
-    b.table(doc, ["Action", "Who", "By when", "Status"], "for a in actions",
-            ["{{ a.action }}", "{{ a.owner }}{% if a.agency %}, {{ a.agency }}{% endif %}", "{{ a.due }}",
-             "{{ a.status }}"], widths=[41, 26, 20, 13])
+    b.table(
+        doc,
+        ["Action", "Who", "By when", "Status"],
+        "for a in actions",
+        [
+            "{{ a.action }}",
+            "{{ a.owner }}{% if a.agency %}, {{ a.agency }}{% endif %}",
+            "{{ a.due }}",
+            "{{ a.status }}",
+        ],
+        widths=[41, 26, 20, 13],
+    )
     b.para(doc, "{%p else %}")
     b.para(doc, "The plan has no actions recorded.")
     b.para(doc, "{%p endif %}")
@@ -120,9 +133,13 @@ def build(b):
 
     b.para(doc, "{%p if timescales %}")
     b.heading(doc, "Panel timescales", 2)
-    b.table(doc, ["What", "Due", "Status", "How it is worked out"], "for t in timescales",
-            ["{{ t.label }}", "{{ t.due_text }}", "{{ t.status_text }}", "{{ t.explanation }}"],
-            widths=[28, 20, 16, 36])
+    b.table(
+        doc,
+        ["What", "Due", "Status", "How it is worked out"],
+        "for t in timescales",
+        ["{{ t.label }}", "{{ t.due_text }}", "{{ t.status_text }}", "{{ t.explanation }}"],
+        widths=[28, 20, 16, 36],
+    )
     b.para(doc, "{%p endif %}")
 
     # The decisions section is the form the chair completes at the panel: it starts its own page, as in the PDF.
@@ -142,8 +159,9 @@ def build(b):
     b.para(doc, "Policy: “{{ decisions.options_source }}”").runs[0].font.size = Pt(9)
     b.para(doc, "{%p endif %}")
     b.para(doc, "{%p endif %}")
-    lines = b.table(doc, ["No.", "Decision"], "for d in decisions.rows", ["{{ d.number }}", "{{ d.text }}"],
-                    widths=[8, 92])
+    lines = b.table(
+        doc, ["No.", "Decision"], "for d in decisions.rows", ["{{ d.number }}", "{{ d.text }}"], widths=[8, 92]
+    )
     # Room to write by hand when the decisions are blank (an empty row is short, a filled one grows as needed).
     _row_height(lines.rows[2], 1.0)
     b.para(doc, "{%p if decisions.blank %}")
