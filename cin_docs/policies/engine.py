@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +21,10 @@ class Hit:
     path: str  # where in the case file it comes from ("meetings[2]", "assessment.completed")
     label: str  # in words ("the latest review")
     ref: str | None = None  # the item a per-item deadline belongs to
-    item: dict | None = None  # that item's data
-    escalation: dict | None = None
+    item: dict[str, Any] | None = None  # that item's data
+    escalation: dict[str, Any] | None = None
     time: dt.time | None = None
-    offset: list | None = None  # the anchor's own offset alternatives, if any
+    offset: list[dict[str, Any]] | None = None  # the anchor's own offset alternatives, if any
 
 
 @dataclass
@@ -47,14 +47,14 @@ class Deadline:
     lapse: bool = False  # a past window of a cadence rule that closed before the next event came
     note: str | None = None  # why it is shown as it is (an exception, the 6.3.4 bypass); JSON adds it to basis
     # Office closure days a working-day count stepped over (m23): the explanation names them.
-    closures_skipped: tuple = field(default=(), repr=False)
+    closures_skipped: tuple[dt.date, ...] = field(default=(), repr=False)
 
     @property
     def history(self) -> bool:
         """On the record, not work to do: a lapse (a window met late) or a deadline the plan ended without."""
         return self.lapse or self.status == "missed"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "label": self.label,
@@ -139,7 +139,9 @@ def _held(d: dt.date | None, as_of: dt.date) -> bool:
 
 
 class Engine:
-    def __init__(self, case: dict, profile: dict, as_of: dt.date, calendar: WorkingCalendar):
+    def __init__(
+        self, case: dict[str, Any], profile: dict[str, Any], as_of: dt.date, calendar: WorkingCalendar
+    ) -> None:
         self.case, self.profile, self.as_of, self.cal = case, profile, as_of, calendar
         self.rules = {r["key"]: r for r in profile["rules"]}
         self._done: dict[str, list[Deadline]] = {}
@@ -159,47 +161,47 @@ class Engine:
         return self.plan_end is not None and self.plan_end <= self.as_of
 
     # ---- events a rule counts from -------------------------------------------------------------------------
-    def _meetings(self, types: Iterable[str] | None = None) -> list[tuple[int, dict]]:
+    def _meetings(self, types: Iterable[str] | None = None) -> list[tuple[int, dict[str, Any]]]:
         ms = [(i, m) for i, m in enumerate(self.case.get("meetings", [])) if types is None or m["type"] in types]
         return sorted(ms, key=lambda im: (im[1]["date"], im[1].get("time") or dt.time(0), im[0]))
 
-    def _held_meetings(self, types) -> list[tuple[int, dict]]:
+    def _held_meetings(self, types: Iterable[str] | None) -> list[tuple[int, dict[str, Any]]]:
         return [(i, m) for i, m in self._meetings(types) if _held(m["date"], self.as_of)]
 
-    def _meeting_hit(self, i: int, m: dict, anchor: dict, per_item: bool = False) -> Hit:
+    def _meeting_hit(self, i: int, m: dict[str, Any], anchor: dict[str, Any], per_item: bool = False) -> Hit:
         # Only per-item rules ("each held meeting") carry a ref; a case-level rule counting from a meeting does not.
         return Hit(
             m["date"], f"meetings[{i}]", anchor["label"], f"meetings[{i}]" if per_item else None, m, time=m.get("time")
         )
 
-    def anchor_field(self, a):
+    def anchor_field(self, a: dict[str, Any]) -> list[Hit]:
         value = get_path(self.case, a["field"])
         return [Hit(value, a["field"], a["label"])] if isinstance(value, dt.date) else []
 
-    def anchor_first_meeting(self, a):
+    def anchor_first_meeting(self, a: dict[str, Any]) -> list[Hit]:
         """The first meeting of the types, held or planned (a planned one gives forecast dates)."""
         ms = self._meetings(a["types"])
         return [self._meeting_hit(*ms[0], a)] if ms else []
 
-    def anchor_first_held_meeting(self, a):
+    def anchor_first_held_meeting(self, a: dict[str, Any]) -> list[Hit]:
         held = self._held_meetings(a["types"])
         return [self._meeting_hit(*held[0], a)] if held else []
 
-    def anchor_latest_held_meeting(self, a):
+    def anchor_latest_held_meeting(self, a: dict[str, Any]) -> list[Hit]:
         held = self._held_meetings(a["types"])
         return [self._meeting_hit(*held[-1], a)] if held else []
 
-    def anchor_each_held_meeting(self, a):
+    def anchor_each_held_meeting(self, a: dict[str, Any]) -> list[Hit]:
         return [self._meeting_hit(i, m, a, per_item=True) for i, m in self._held_meetings(a["types"])]
 
-    def anchor_each_planned_meeting_with_time(self, a):
+    def anchor_each_planned_meeting_with_time(self, a: dict[str, Any]) -> list[Hit]:
         return [
             self._meeting_hit(i, m, a, per_item=True)
             for i, m in self._meetings(a["types"])
             if m["date"] > self.as_of and m.get("time")
         ]
 
-    def anchor_plan_start(self, a):
+    def anchor_plan_start(self, a: dict[str, Any]) -> list[Hit]:
         """plan.start, else the first meeting of the first of `types` present (default: the initial meeting),
         held or planned."""
         start = get_path(self.case, "plan.start")
@@ -212,7 +214,7 @@ class Engine:
                 return [Hit(m["date"], f"meetings[{i}]", a["label"])]
         return []
 
-    def anchor_latest_held_visit(self, a):
+    def anchor_latest_held_visit(self, a: dict[str, Any]) -> list[Hit]:
         visits = [
             (v["date"], i)
             for i, v in enumerate(self.case.get("visits", []))
@@ -223,7 +225,7 @@ class Engine:
         d, i = max(visits)
         return [Hit(d, f"visits[{i}]", a["label"])]
 
-    def _held_visits(self, a) -> list[Hit]:
+    def _held_visits(self, a: dict[str, Any]) -> list[Hit]:
         visits = sorted(
             (v["date"], i)
             for i, v in enumerate(self.case.get("visits", []))
@@ -231,7 +233,7 @@ class Engine:
         )
         return [Hit(d, f"visits[{i}]", a["label"]) for d, i in visits]
 
-    def every_held(self, a) -> list[Hit]:
+    def every_held(self, a: dict[str, Any]) -> list[Hit]:
         """Every occurrence a `latest_held_*` anchor chooses among, oldest first (for the record of lapses)."""
         if a["event"] == "latest_held_visit":
             return self._held_visits(a)
@@ -242,14 +244,14 @@ class Engine:
             return [Hit(d, f"{a['field']}[{i}]", a["label"]) for d, i in dates]
         return []
 
-    def anchor_latest_held_list(self, a):
+    def anchor_latest_held_list(self, a: dict[str, Any]) -> list[Hit]:
         dates = [(d, i) for i, d in enumerate(get_path(self.case, a["field"]) or []) if _held(d, self.as_of)]
         if not dates:
             return []
         d, i = max(dates)
         return [Hit(d, f"{a['field']}[{i}]", a["label"])]
 
-    def anchor_rule(self, a):
+    def anchor_rule(self, a: dict[str, Any]) -> list[Hit]:
         return [
             Hit(
                 dl.due,
@@ -264,18 +266,18 @@ class Engine:
             if not dl.lapse
         ]  # the current window, not the record
 
-    def anchor_each_escalation(self, a):
+    def anchor_each_escalation(self, a: dict[str, Any]) -> list[Hit]:
         return [
             Hit(e["disagreement"], f"escalations[{i}].disagreement", a["label"], f"escalations[{i}]", e, e)
             for i, e in enumerate(self.case.get("escalations", []))
         ]
 
-    def _stages(self):
+    def _stages(self) -> Iterator[tuple[int, dict[str, Any], int, dict[str, Any]]]:
         for i, e in enumerate(self.case.get("escalations", [])):
             for j, s in enumerate(e.get("stages", [])):
                 yield i, e, j, s
 
-    def anchor_each_stage_started(self, a):
+    def anchor_each_stage_started(self, a: dict[str, Any]) -> list[Hit]:
         return [
             Hit(
                 s["started"], f"escalations[{i}].stages[{j}].started", a["label"], f"escalations[{i}].stages[{j}]", s, e
@@ -284,7 +286,7 @@ class Engine:
             if s["stage"] == a["stage"] and _held(s["started"], self.as_of)
         ]
 
-    def anchor_each_stage_resolved(self, a):
+    def anchor_each_stage_resolved(self, a: dict[str, Any]) -> list[Hit]:
         return [
             Hit(
                 s["resolved"],
@@ -299,7 +301,7 @@ class Engine:
         ]
 
     # ---- conditions ---------------------------------------------------------------------------------------
-    def holds(self, when: dict, hit: Hit | None) -> bool:
+    def holds(self, when: dict[str, Any] | None, hit: Hit) -> bool:
         for key, expected in (when or {}).items():
             if key == "field_set":
                 ok = get_path(self.case, expected) is not None
@@ -312,7 +314,7 @@ class Engine:
             elif key == "stage_unresolved_by_anchor":
                 stage = next((s for s in (hit.escalation or {}).get("stages", []) if s["stage"] == expected), None)
                 resolved = (stage or {}).get("resolved")
-                ok = not (_held(resolved, self.as_of) and resolved <= hit.date)
+                ok = not (resolved is not None and _held(resolved, self.as_of) and resolved <= hit.date)
             elif key.startswith("item."):
                 ok = (hit.item or {}).get(key[5:]) == expected
             else:
@@ -331,12 +333,12 @@ class Engine:
             return bool(of_type)
         return any(name.casefold() in of_type for name in invitees)
 
-    def unless(self, unless: dict | None, hit: Hit | None) -> bool:
+    def unless(self, unless: dict[str, Any] | None, hit: Hit) -> bool:
         """A rule's `unless:` leaves it out when all of its conditions hold."""
         return bool(unless) and self.holds(unless, hit)
 
     # ---- what satisfies a rule ----------------------------------------------------------------------------
-    def satisfied_on(self, s: dict | None, hit: Hit) -> dt.date | None:
+    def satisfied_on(self, s: dict[str, Any] | None, hit: Hit) -> dt.date | None:
         if not s:
             return None
         ev = s["event"]
@@ -347,14 +349,15 @@ class Engine:
                     or m["date"] > hit.date
                     or (not s.get("strictly_after") and m["date"] == hit.date)
                 ):
-                    return m["date"]
+                    held_on: dt.date = m["date"]
+                    return held_on
             return None
         if ev == "nth_meeting":
             held = self._held_meetings(s["types"])
             return held[s["n"] - 1][1]["date"] if len(held) >= s["n"] else None
         if ev == "item_field":
             for name in s.get("fields_") or [s["field"]]:
-                d = (hit.item or {}).get(name)
+                d: dt.date | None = (hit.item or {}).get(name)
                 if _held(d, self.as_of):
                     return d
             return None
@@ -418,13 +421,13 @@ class Engine:
         raise PolicyError(f"The profile uses an unknown satisfying event '{ev}'.")  # pragma: no cover (validated)
 
     # ---- arithmetic -----------------------------------------------------------------------------------------
-    def pick_offset(self, alternatives: list[dict], hit: Hit) -> dict:
+    def pick_offset(self, alternatives: list[dict[str, Any]], hit: Hit) -> dict[str, Any]:
         for alt in alternatives:
             if self.holds(alt.get("when") or {}, hit):
                 return alt
         raise PolicyError("No offset of this rule applies to this case; give a default without 'when'.")
 
-    def compute(self, offset: dict, hit: Hit, fact: bool) -> tuple[dt.date, dt.time | None, str, str | None]:
+    def compute(self, offset: dict[str, Any], hit: Hit, fact: bool) -> tuple[dt.date, dt.time | None, str, str | None]:
         """(due, due_time, basis, moved) for one offset from one event."""
         cal, d = self.cal, hit.date
         if "working_days" in offset:
@@ -464,7 +467,7 @@ class Engine:
             return raw, None
         return self.cal.on_or_before(raw), self.cal.moved_text(raw, -1)
 
-    def _panel_date(self, spec: dict, eligible: dt.date):
+    def _panel_date(self, spec: dict[str, Any], eligible: dt.date) -> tuple[dt.date, dt.time | None, str, str | None]:
         weekday = WEEKDAYS.index(spec["weekday"])
         k = spec["referral_working_days"]
         year, month = eligible.year, eligible.month
@@ -505,7 +508,7 @@ class Engine:
         self._done[key] = out
         return out
 
-    def item_within_plan(self, rule: dict, anchor: dict, hit: Hit) -> bool:
+    def item_within_plan(self, rule: dict[str, Any], anchor: dict[str, Any], hit: Hit) -> bool:
         """Per-item rules (`plan_end: items`): items on or before the plan end still count, even when due after."""
         return not (
             rule.get("plan_end") == "items"
@@ -525,7 +528,7 @@ class Engine:
             dl.status = "missed"
         return True
 
-    def _lapses(self, rule: dict) -> list[Deadline]:
+    def _lapses(self, rule: dict[str, Any]) -> list[Deadline]:
         """The record of a cadence rule: every past window that closed before the event that ended it came.
 
         The chain is the rule's base event (the first later anchor present: plan start, the initial meeting) and
@@ -535,7 +538,7 @@ class Engine:
         """
         anchors = rule["from_"]
         first = anchors[0]
-        chain: list[tuple[dict, Hit]] = []
+        chain: list[tuple[dict[str, Any], Hit]] = []
         for later in anchors[1:]:
             base = getattr(self, f"anchor_{later['event']}")(later)
             if base:
@@ -554,7 +557,7 @@ class Engine:
                 out.append(dl)
         return out
 
-    def evaluate(self, rule: dict, anchor: dict, hit: Hit) -> Deadline:
+    def evaluate(self, rule: dict[str, Any], anchor: dict[str, Any], hit: Hit) -> Deadline:
         """The deadline one rule gives for one occurrence of the event it counts from, with its status."""
         offset = self.pick_offset(anchor.get("offset") or rule["offset"], hit)
         fact = rule["kind"] == "fact"
@@ -601,7 +604,7 @@ class Engine:
         """An exception's note with {due} and {case.path} filled in ("no reason recorded" when a field is empty)."""
         from ..render.filters import longdate
 
-        def value(m: re.Match) -> str:
+        def value(m: re.Match[str]) -> str:
             if m.group(1) == "due":
                 return longdate(due)
             found = get_path(self.case, m.group(1))
@@ -624,23 +627,25 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" + ("" if n == 1 else "s")
 
 
-ANCHOR_RESOLVERS: dict[str, Callable] = {
+ANCHOR_RESOLVERS: dict[str, Callable[..., list[Hit]]] = {
     name[len("anchor_") :]: fn for name, fn in vars(Engine).items() if name.startswith("anchor_")
 }
 
 
-def calendar_for(profile: dict, closures: Iterable[dt.date] = ()) -> WorkingCalendar:
+def calendar_for(profile: dict[str, Any], closures: Iterable[dt.date] = ()) -> WorkingCalendar:
     """Working days under a profile: bank holidays, the profile's closure days and the user's."""
     return WorkingCalendar(list(profile.get("closures", [])) + list(closures))
 
 
-def compute_deadlines(case: dict, profile: dict, as_of: dt.date, closures: Iterable[dt.date] = ()) -> list[Deadline]:
+def compute_deadlines(
+    case: dict[str, Any], profile: dict[str, Any], as_of: dt.date, closures: Iterable[dt.date] = ()
+) -> list[Deadline]:
     """Every deadline of `profile` for `case`, soonest first."""
     cal = calendar_for(profile, closures)
     return [_note_closures(d, cal) for d in Engine(case, profile, as_of, cal).all()]
 
 
-def _note_closures(d: Deadline, cal) -> Deadline:
+def _note_closures(d: Deadline, cal: WorkingCalendar) -> Deadline:
     """Record the office closure days a working-day count skipped (bank holidays and weekends go without saying)."""
     if "working day" not in d.basis or not cal.closures:
         return d
