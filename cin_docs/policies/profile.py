@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
@@ -13,7 +15,12 @@ from .. import resources
 from ..errors import PolicyError
 from ..inputs import load_file
 from ..models.case import MEETING_TYPES, REVIEW_OUTCOMES
-from ..models.fields import Date, Strict, Text, Time, one_of
+from ..models.fields import Date, Strict, Text, Time
+from ..models.fields import one_of as _untyped_one_of
+
+#: `models.fields.one_of` has no annotations (that module is outside the strict ones); these schemas call it
+#: through this typed name, so the strict policy modules make no untyped calls.
+one_of: Callable[..., fields.String] = _untyped_one_of
 
 #: The events a rule may count from, and the events that satisfy a rule. The engine implements each; the test
 #: suite checks the two lists against the engine's registries both ways.
@@ -123,7 +130,7 @@ _NEEDS = {
 }
 
 
-def _require_parameters(data: dict) -> None:
+def _require_parameters(data: dict[str, Any]) -> None:
     missing = [p for p in _NEEDS.get(data["event"], ()) if p not in data]
     if data["event"] == "item_field" and not (data.get("field") or data.get("fields_")):
         missing.append("field")
@@ -153,7 +160,7 @@ class Satisfier(Strict):
     )
 
     @validates_schema
-    def _parameters(self, data, **kwargs):
+    def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
         _require_parameters(data)
 
 
@@ -185,24 +192,27 @@ class Offset(Strict):
     )
 
     @validates_schema
-    def _one_unit(self, data, **kwargs):
+    def _one_unit(self, data: dict[str, Any], **kwargs: Any) -> None:
         units = [u for u in OFFSET_UNITS if u in data]
         if len(units) != 1:
             raise ma.ValidationError(f"Give exactly one of: {', '.join(OFFSET_UNITS)}.")
 
 
-class OffsetField(fields.Field):
+class OffsetField(fields.Field[list[dict[str, Any]]]):
     """A single offset mapping, or a list of alternatives (the last without `when` is the default)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> list[dict[str, Any]]:
         items = value if isinstance(value, list) else [value]
         if not items or not all(isinstance(i, dict) for i in items):
             raise ma.ValidationError("An offset is a mapping like {working_days: 10}, or a list of them.")
-        return Offset(many=True).load(items)
+        offsets: list[dict[str, Any]] = Offset(many=True).load(items)
+        return offsets
 
-    def _jsonschema_type_mapping(self):
+    def _jsonschema_type_mapping(self) -> dict[str, Any]:
         # marshmallow-jsonschema cannot see inside a custom field; describe the two accepted shapes by hand.
-        unit = {
+        unit: dict[str, dict[str, Any]] = {
             name: ({"type": "integer", "minimum": 0} if isinstance(f, fields.Integer) else {"type": "string"})
             for name, f in Offset._declared_fields.items()
             if name in OFFSET_UNITS
@@ -243,7 +253,7 @@ class Anchor(Strict):
     offset = OffsetField()
 
     @validates_schema
-    def _parameters(self, data, **kwargs):
+    def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
         _require_parameters(data)
 
 
@@ -260,7 +270,7 @@ class Example(Strict):
     status = one_of(("open", "overdue", "missed", "passed", "info", "none"))
 
     @validates_schema
-    def _lifecycle(self, data, **kwargs):
+    def _lifecycle(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "status" in data and "as_of" not in data:
             raise ma.ValidationError("A lifecycle example needs the as_of date its status is seen on.", "as_of")
 
@@ -323,7 +333,7 @@ class Rule(Strict):
     examples = fields.List(fields.Nested(Example), load_default=list)
 
     @validates_schema
-    def _history_needs_a_latest_event(self, data, **kwargs):
+    def _history_needs_a_latest_event(self, data: dict[str, Any], **kwargs: Any) -> None:
         first = (data.get("from_") or [{}])[0].get("event", "")
         if data.get("history") and not first.startswith("latest_held_"):
             raise ma.ValidationError(
@@ -333,7 +343,7 @@ class Rule(Strict):
             )
 
     @validates_schema
-    def _has_offset(self, data, **kwargs):
+    def _has_offset(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "offset" not in data and not all("offset" in a for a in data.get("from_", [])):
             raise ma.ValidationError("Give an offset for the rule, or one for each event it counts from.", "offset")
 
@@ -484,9 +494,9 @@ class Profile(Strict):
     remove_rules = fields.List(fields.String(), load_default=list)
 
     @validates_schema
-    def _paths(self, data, **kwargs):
+    def _paths(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Misspelt case-file paths would silently switch a rule off: every path a rule reads must exist."""
-        problems = {}
+        problems: dict[int, list[str]] = {}
         for i, rule in enumerate(data.get("rules", [])):
             paths = [a["field"] for a in rule["from_"] if a.get("field")]
             conditions = [rule.get("when") or {}, rule.get("unless") or {}]
@@ -516,7 +526,7 @@ class Profile(Strict):
             raise ma.ValidationError(problems, "rules")
 
     @validates_schema
-    def _rules(self, data, **kwargs):
+    def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:
         keys = [r["key"] for r in data.get("rules", [])]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
@@ -539,7 +549,7 @@ class Profile(Strict):
             raise ma.ValidationError("Name at least the initial and review meetings.", "meeting_labels")
 
 
-def _check_chains(rules: list[dict]) -> None:
+def _check_chains(rules: list[dict[str, Any]]) -> None:
     """Rules that count from rules: at most MAX_RULE_CHAIN links, and no loops (worked out without recursion)."""
     parents = {r["key"]: [a["rule"] for a in r["from_"] if a["event"] == "rule" and a.get("rule")] for r in rules}
     depth: dict[str, int] = {}
@@ -592,7 +602,7 @@ def _find(name_or_path: str, relative_to: Path | None) -> Path:
     )
 
 
-def _merge(base: dict, child: dict, path: Path | None = None) -> dict:
+def _merge(base: dict[str, Any], child: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
     """`extends:` semantics: the child's keys replace the base's; rules are replaced by key, added, or removed.
 
     Nothing of the child is dropped here: a rule that is not a mapping with a `key` (a misspelt `Key:`, a scalar)
@@ -608,7 +618,7 @@ def _merge(base: dict, child: dict, path: Path | None = None) -> dict:
         else:
             merged[key] = copy.deepcopy(value)
     rules = {r["key"]: r for r in merged.get("rules", []) if isinstance(r, dict) and isinstance(r.get("key"), str)}
-    order: list = list(rules)
+    order: list[str] = list(rules)
     child_rules = child.get("rules", [])
     if child_rules is None:
         child_rules = []
@@ -617,7 +627,8 @@ def _merge(base: dict, child: dict, path: Path | None = None) -> dict:
         merged.pop("extends", None)
         merged.pop("remove_rules", None)
         return merged
-    malformed, positions = [], []
+    malformed: list[Any] = []
+    positions: list[int] = []
     for n, rule in enumerate(child_rules):
         if isinstance(rule, dict) and isinstance(rule.get("key"), str):
             if rule["key"] not in rules:
@@ -639,7 +650,7 @@ def _merge(base: dict, child: dict, path: Path | None = None) -> dict:
 _POSITIONS = "__positions_of_rules_without_a_key__"
 
 
-def _removed_rules(value, known: set[str], path: Path | None) -> set[str]:
+def _removed_rules(value: Any, known: set[str], path: Path | None) -> set[str]:
     """`remove_rules` checked: a list of the keys of rules the profile has (a misspelt key would remove nothing)."""
     where = f"The policy profile {path}" if path else "The policy profile"
     if value is None:
@@ -659,7 +670,7 @@ def _removed_rules(value, known: set[str], path: Path | None) -> set[str]:
     return set(value)
 
 
-def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = ()) -> tuple[dict, Path]:
+def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Path]:
     path = _find(name_or_path, relative_to)
     if path.resolve() in seen:
         raise PolicyError(f"The policy profile {path} extends itself (through: {' -> '.join(map(str, seen))}).")
@@ -675,11 +686,12 @@ def _raw(name_or_path: str, relative_to: Path | None, seen: tuple[Path, ...] = (
     return data, path
 
 
-def _where(path: tuple, data: dict) -> str:
+def _where(path: tuple[Any, ...], data: dict[str, Any]) -> str:
     """('rules', 11, 'from', 0, 'event') -> "rule 'nrpf_check': from[0].event" (after extends:, indexes mean little)."""
     from ..models import format_path
 
-    rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    listed = data.get("rules")
+    rules = listed if isinstance(listed, list) else []
     positions = data.get(_POSITIONS) or {}
     if len(path) >= 2 and path[0] == "rules" and path[1] in positions:
         return f"rules[{positions[path[1]]}] (a rule without a 'key')" + (
@@ -692,17 +704,17 @@ def _where(path: tuple, data: dict) -> str:
     return format_path(path)
 
 
-_CACHE: dict[tuple[str, str], dict] = {}
+_CACHE: dict[tuple[str, str], dict[str, Any]] = {}
 
 
-def load_profile(name_or_path: str, relative_to: Path | None = None) -> dict:
+def load_profile(name_or_path: str, relative_to: Path | None = None) -> dict[str, Any]:
     """The validated profile for a built-in name or a file path (relative paths: to the case file's folder)."""
     cache_key = (name_or_path, str(relative_to))
     if cache_key in _CACHE:
         return _CACHE[cache_key]
     data, path = _raw(name_or_path, relative_to)
     try:
-        profile = Profile().load({k: v for k, v in data.items() if k != _POSITIONS})
+        profile: dict[str, Any] = Profile().load({k: v for k, v in data.items() if k != _POSITIONS})
     except ma.ValidationError as exc:
         from ..models import flatten_messages
 
