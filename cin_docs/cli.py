@@ -700,24 +700,10 @@ def pack_panel(ctx, cases, panel_date, force, allow_disclosure, pdf_variant, out
     Example:
       cin-docs pack panel samples/hertfordshire-panel.yaml --panel-date 2026-12-31 -o panel/
     """
-    from .errors import RenderError
     from .packs import panel as panel_pack
 
     use_templates(ctx, templates)
-    loaded, failures = [], []
-    for path in cases:
-        try:
-            loaded.append(load_case(ctx, path))
-        except CinDocsError as exc:
-            failures.append(exc)
-    if len(failures) == 1:
-        raise failures[0]
-    if failures:
-        messages = list(dict.fromkeys(exc.message for exc in failures))  # a broken shared profile: say it once
-        raise RenderError(
-            f"{len(failures)} of {len(cases)} case files have problems, so the pack was not built:\n"
-            + "\n".join(messages)
-        )
+    loaded = load_cases(ctx, cases, "the pack was not built")
     from .render.pdf import pdf_variant as variant_scope
 
     with variant_scope(pdf_variant):

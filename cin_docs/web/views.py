@@ -420,57 +420,33 @@ def register(app: Flask) -> None:
     def import_case():
         upload = request.files.get("case_file")
         samples = _samples()
-        if upload is None or not upload.filename:
+
+        def refuse(message: str):
             return render_template(
                 "new.html",
                 title="Start a new case",
                 samples=samples,
                 form={},
                 page_error=True,
-                errors=[("case_file", "Choose a case file to bring in.")],
+                errors=[("case_file", message)],
             ), 400
+
+        if upload is None or not upload.filename:
+            return refuse("Choose a case file to bring in.")
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in (".yaml", ".yml", ".json"):
-            return render_template(
-                "new.html",
-                title="Start a new case",
-                samples=samples,
-                form={},
-                page_error=True,
-                errors=[("case_file", "The file must be a case file: .yaml, .yml or .json.")],
-            ), 400
+            return refuse("The file must be a case file: .yaml, .yml or .json.")
         raw = upload.read()
         try:
             text = raw.decode("utf-8-sig")
             data = parse_text(text, suffix)
         except (UnicodeDecodeError, CinDocsError):
-            return render_template(
-                "new.html",
-                title="Start a new case",
-                samples=samples,
-                form={},
-                page_error=True,
-                errors=[("case_file", "The file is not a readable YAML or JSON case file.")],
-            ), 400
+            return refuse("The file is not a readable YAML or JSON case file.")
         case_id = data.get("case_id")
         if not isinstance(case_id, str) or not CASE_ID_RE.fullmatch(case_id):
-            return render_template(
-                "new.html",
-                title="Start a new case",
-                samples=samples,
-                form={},
-                page_error=True,
-                errors=[("case_file", "The file has no valid case_id, so it cannot be named.")],
-            ), 400
+            return refuse("The file has no valid case_id, so it cannot be named.")
         if folder().find(case_id, today()) or folder().new_path(case_id, suffix).exists():
-            return render_template(
-                "new.html",
-                title="Start a new case",
-                samples=samples,
-                form={},
-                page_error=True,
-                errors=[("case_file", f"There is already a case {case_id} in this folder.")],
-            ), 400
+            return refuse(f"There is already a case {case_id} in this folder.")
         folder().write(
             folder().new_path(case_id, ".json" if suffix == ".json" else ".yaml"), text, case_id, previous=False
         )
