@@ -11,8 +11,8 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 import yaml
 

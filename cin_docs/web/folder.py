@@ -232,7 +232,9 @@ def timeline(rows: list[Row], as_of: dt.date) -> list[dict]:
     from ..render.filters import longdate
 
     monday = as_of - dt.timedelta(days=as_of.weekday())
-    bars: list[dict[str, Any]] = [{"label": "Overdue", "lines": ("Overdue", ""), "count": sum(r.overdue for r in rows), "overdue": True}]
+    bars: list[dict[str, Any]] = [
+        {"label": "Overdue", "lines": ("Overdue", ""), "count": sum(r.overdue for r in rows), "overdue": True}
+    ]
     for i in range(TIMELINE_WEEKS):
         start = monday + dt.timedelta(weeks=i)
         count = sum(start <= due < start + dt.timedelta(weeks=1) for r in rows for due in r.open_dues)
