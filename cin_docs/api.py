@@ -381,7 +381,8 @@ def render_files(
     from .documents import KINDS
 
     built = build(case, kind, options)
-    outputs, logs, warnings = built.outputs, [], list(built.warnings)
+    outputs, warnings = built.outputs, list(built.warnings)
+    logs: list = []
     if copy is not None:
         outputs, logs = redacted_copies(case, kind, outputs, copy, options.as_of)
     words = check_disclosure(case, kind, outputs, options.allow_disclosure, KINDS[kind].title, warnings)

@@ -110,7 +110,8 @@ def render_many(
             f"{len(failures)} of {len(cases)} cases could not be rendered, so nothing was written:\n"
             + "\n".join(failures)
         )
-    return outcomes
+    # No failures: every outcome is a CaseFiles.
+    return [outcome for outcome in outcomes if isinstance(outcome, CaseFiles)]
 
 
 def default_jobs() -> int:

@@ -79,11 +79,14 @@ _SafeLoader.yaml_implicit_resolvers = {
 _SafeLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
 _SafeLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
 
-_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml's C parser, if PyYAML has it
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml's C parser, if PyYAML has it
+
+#: _SafeLoader on libyaml's C parser when PyYAML has it, else None.
+_FastLoader: type[_SafeLoader] | None
 
 if _CParser is not None:
 
-    class _FastLoader(_CParser, _SafeLoader):  # type: ignore[misc, valid-type]
+    class _CFastLoader(_CParser, _SafeLoader):  # type: ignore[misc]
         """_SafeLoader on libyaml's C parser (several times faster on a large caseload).
 
         Everything above the parser is _SafeLoader's (its resolvers, the duplicate-key check and any other
@@ -93,10 +96,12 @@ if _CParser is not None:
         same whichever parser read the file.
         """
 
-        def __init__(self, stream):
+        def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
+
+    _FastLoader = _CFastLoader
 else:  # pragma: no cover - PyYAML without libyaml
     _FastLoader = None
 
@@ -109,7 +114,7 @@ def _may_alias(text: str) -> bool:
     return "<<" in text or _ANCHOR_OR_ALIAS.search(text) is not None
 
 
-def _parse_yaml(text: str):
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """(root node, data) of a YAML text: the C parser when it is safe to use, else the checking pure-Python one."""
     if _FastLoader is not None and not _may_alias(text):
         loader = _FastLoader(text)
@@ -215,9 +220,9 @@ def _too_big(path: Path, what: str, size: int) -> str:
     )
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """json.loads hook: like YAML, a key given twice in one object is an error, not a silent overwrite."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
             raise _DuplicateKey(key)
@@ -254,9 +259,9 @@ def _bad_character(text: str) -> str | None:
 MAX_KEY_LENGTH = 200
 
 
-def _character_problems(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
-    problems: list[tuple[tuple, str]] = []
-    stack: list[tuple[tuple, Any]] = [(path, data)]
+def _character_problems(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [(path, data)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, dict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +51,16 @@ class Finding:
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def path_tuple(path: str) -> tuple:
+def path_tuple(path: str) -> tuple[str | int, ...]:
     """'plan.actions[8].measure' -> ('plan', 'actions', 8, 'measure')."""
     return tuple(int(index) if index else name for name, index in _PATH_PART.findall(path))
 
 
-def locate(findings: list[Finding], case_data: dict, line_of=None) -> list[Finding]:
+def locate(
+    findings: list[Finding],
+    case_data: dict[str, Any],
+    line_of: Callable[[tuple[Any, ...]], int | None] | None = None,
+) -> list[Finding]:
     """Each finding with the action's (or outcome's) own ID and the line in the file, as `where`."""
     out = []
     plan = case_data.get("plan") or {}

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from .. import __version__, api
 from ..render.filters import longdate, shortdate
@@ -189,7 +190,7 @@ def html_context(report: Report, authority: str | None = None) -> dict:
         e["due_soon_share"] = e["due_soon"] / top
     # The timeline: open deadlines per week for six weeks from the Monday of the as-of week, and overdue before.
     monday = report.as_of - dt.timedelta(days=report.as_of.weekday())
-    weeks = [
+    weeks: list[dict[str, Any]] = [
         {"start": monday + dt.timedelta(weeks=i), "count": 0, "label": shortdate(monday + dt.timedelta(weeks=i))}
         for i in range(TIMELINE_WEEKS)
     ]

@@ -19,9 +19,16 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..models.case import withheld_items
 from ..smart import ERROR, Finding
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from ..api import Case
 
 FAMILY_GROUPS = ("family", "network", "child")
 PROFESSIONAL_GROUPS = ("professional", "worker")
@@ -56,38 +63,39 @@ def norm(text: str) -> str:
 # ---- who is who --------------------------------------------------------------------------------------------------
 
 
-def _people(case) -> dict[str, dict]:
+def _people(case: Case) -> dict[str, dict[str, Any]]:
     from ..documents.common import people
 
     return people(case)
 
 
-def key_of(person: dict) -> str:
+def key_of(person: dict[str, Any]) -> str:
     """Who a person is, for these rules: their id when the file gives one (two people may share a name), else their
     full name; case-folded."""
-    return (person.get("id") or person["name"]).casefold()
+    key: str = (person.get("id") or person["name"]).casefold()
+    return key
 
 
-def person_paths(case) -> dict[str, str]:
+def person_paths(case: Case) -> dict[str, str]:
     """A person's key (key_of) -> where the person is in the case file ('family[1]')."""
-    out = {}
+    out: dict[str, str] = {}
     for group in ("family", "network", "professionals"):
         for i, person in enumerate(case.data.get(group, [])):
             out.setdefault(key_of(person), f"{group}[{i}]")
     return out
 
 
-def canonical(everyone: dict, name: str) -> str | None:
+def canonical(everyone: dict[str, dict[str, Any]], name: str) -> str | None:
     """The key (key_of) of the person `name` refers to (any name or id the file uses for them), else None."""
     found = everyone.get(str(name).strip().casefold())
     return key_of(found) if found else None
 
 
-def group_members(everyone: dict, groups: tuple[str, ...]) -> frozenset[str]:
+def group_members(everyone: dict[str, dict[str, Any]], groups: tuple[str, ...]) -> frozenset[str]:
     return frozenset(key_of(p) for p in everyone.values() if p["group"] in groups)
 
 
-def expand(everyone: dict, names) -> frozenset[str]:
+def expand(everyone: dict[str, dict[str, Any]], names: Iterable[str]) -> frozenset[str]:
     """Names and the words 'family'/'professionals' as the set of people they mean."""
     out: set[str] = set()
     for name in names:
@@ -103,7 +111,7 @@ def expand(everyone: dict, names) -> frozenset[str]:
     return frozenset(out)
 
 
-def describe(everyone: dict, names) -> str:
+def describe(everyone: dict[str, dict[str, Any]], names: Iterable[str]) -> str:
     """A withhold_from list in words: names as the case file has them, 'the family', 'the professionals'."""
     words = []
     for name in names:
@@ -116,7 +124,7 @@ def describe(everyone: dict, names) -> str:
     return _names(list(dict.fromkeys(words)))
 
 
-def do_not_send(case) -> dict[str, dict]:
+def do_not_send(case: Case) -> dict[str, dict[str, Any]]:
     """A person's key (key_of) -> the person's entry, for everyone marked do_not_send."""
     return {
         key_of(p): p
@@ -126,7 +134,7 @@ def do_not_send(case) -> dict[str, dict]:
     }
 
 
-def is_domestic_abuse_service(professional: dict) -> bool:
+def is_domestic_abuse_service(professional: dict[str, Any]) -> bool:
     flag = professional.get("domestic_abuse_service")
     if flag is not None:
         return bool(flag)
@@ -136,10 +144,10 @@ def is_domestic_abuse_service(professional: dict) -> bool:
 # ---- what is withheld --------------------------------------------------------------------------------------------
 
 
-def _address_needles(lines) -> tuple[str, ...]:
+def _address_needles(lines: Iterable[str] | None) -> tuple[str, ...]:
     """The lines of an address that identify it: those with a number (house, flat, postcode); else the first line."""
-    lines = [norm(line) for line in lines or [] if norm(line)]
-    picked = [line for line in lines if re.search(r"\d", line)] or lines[:1]
+    normed = [norm(line) for line in lines or [] if norm(line)]
+    picked = [line for line in normed if re.search(r"\d", line)] or normed[:1]
     out: list[str] = []
     for line in picked:
         out.append(line)
@@ -148,7 +156,7 @@ def _address_needles(lines) -> tuple[str, ...]:
     return tuple(n for n in dict.fromkeys(out) if len(n) >= MIN_NEEDLE)
 
 
-def restrictions(case) -> list[Restriction]:
+def restrictions(case: Case) -> list[Restriction]:
     """Everything the case file withholds from someone, with the people it is withheld from."""
     from ..models import format_path
 
@@ -156,7 +164,7 @@ def restrictions(case) -> list[Restriction]:
     everyone = _people(case)
     out: list[Restriction] = []
 
-    def address(path: str, what: str, lines, names) -> None:
+    def address(path: str, what: str, lines: Iterable[str] | None, names: Iterable[str]) -> None:
         needles = _address_needles(lines)
         who = expand(everyone, names)
         if needles and who:
@@ -212,11 +220,11 @@ def restrictions(case) -> list[Restriction]:
     return out
 
 
-def context_text(context) -> str:
+def context_text(context: object) -> str:
     """Every piece of text in a document's context, normalised: what the document can show."""
     parts: list[str] = []
 
-    def walk(value) -> None:
+    def walk(value: object) -> None:
         if isinstance(value, dict):
             for item in value.values():
                 walk(item)
@@ -230,7 +238,7 @@ def context_text(context) -> str:
     return "\n".join(parts)
 
 
-def withheld_in(case, person: dict, shown: str) -> bool:
+def withheld_in(case: Case, person: dict[str, Any], shown: str) -> bool:
     """Whether the text `shown` (context_text) holds something the case file withholds from this person (outside
     letters): they then get the redacted copy instead of the document."""
     key = key_of(person)
@@ -276,7 +284,7 @@ LETTER_KINDS = ("invitation", "child-invitation")
 
 
 def check(
-    case,
+    case: Case,
     texts: list[str],
     addressed_to: list[str],
     reader: str | None,
@@ -290,7 +298,7 @@ def check(
     paths = person_paths(case)
     blocked = do_not_send(case)
     haystack = "\n".join(norm(t) for t in texts)
-    readers = {}
+    readers: dict[str, str] = {}
     for name in addressed_to:
         key = canonical(everyone, name)
         if key:
@@ -343,7 +351,7 @@ COPY_READERS = {
 }
 
 
-def copy_restrictions(case, reader: str) -> tuple[list[Restriction], list[str]]:
+def copy_restrictions(case: Case, reader: str) -> tuple[list[Restriction], list[str]]:
     """What a copy for `reader` must leave out (withheld from anyone in that group), and that group's names."""
     everyone = _people(case)
     members = group_members(everyone, COPY_READERS[reader][1])
@@ -352,7 +360,7 @@ def copy_restrictions(case, reader: str) -> tuple[list[Restriction], list[str]]:
     return applying, sorted({everyone[k]["name"] for k in members - set(do_not_send(case))})
 
 
-def redact(context, applying: list[Restriction], counts: dict[str, int]):
+def redact(context: Any, applying: list[Restriction], counts: dict[str, int]) -> Any:
     """A copy of `context` with every withheld item replaced by [withheld]; `counts` gets replacements per path."""
     # Longest first: a withheld note is replaced whole before an address inside it is.
     ordered = sorted(applying, key=lambda r: max(len(n) for n in r.needles), reverse=True)
@@ -361,7 +369,7 @@ def redact(context, applying: list[Restriction], counts: dict[str, int]):
         for r in ordered
     ]
 
-    def walk(value):
+    def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -386,7 +394,12 @@ def _flexible(needle: str) -> str:
 
 
 def redaction_log(
-    case, document: str, reader: str, applying: list[Restriction], counts: dict[str, int], produced
+    case: Case,
+    document: str,
+    reader: str,
+    applying: list[Restriction],
+    counts: dict[str, int],
+    produced: dt.date | dt.datetime | str | None,
 ) -> str:
     """The redaction log written beside a copy (never inside it): what was withheld, by its place in the case
     file, from whom, and how many times it was replaced. The withheld content itself is not repeated."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import marshmallow as ma
 from marshmallow import fields
@@ -23,11 +23,12 @@ def complete(schema: ma.Schema | type, data: dict | None) -> dict | None:
         value = data.get(name)
         if isinstance(field, fields.Nested):
             nested = field.nested() if callable(field.nested) and not isinstance(field.nested, type) else field.nested
-            out[name] = complete(nested, value) if value is not None else None
+            # The case models nest Schema classes or instances only (never a name or a dict of fields).
+            out[name] = complete(cast(ma.Schema | type, nested), value) if value is not None else None
         elif isinstance(field, fields.List):
             inner = field.inner
             if isinstance(inner, fields.Nested):
-                out[name] = [complete(inner.nested, v) for v in (value or [])]
+                out[name] = [complete(cast(ma.Schema | type, inner.nested), v) for v in (value or [])]
             else:
                 out[name] = list(value or [])
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from .. import api
 from ..calendar import add_months
@@ -197,7 +198,7 @@ def resolve_panel_date(
     """When the panel sits: the pack's date; else the policy's computed date (Hertfordshire: the last Thursday);
     else the case file's panel.date; else its panel meeting; else not yet set."""
     profile_panel = case.profile.get("panel") or {}
-    sitting = {"date": None, "source": "to be set", "time_text": None, "chair": None, "meeting": None}
+    sitting: dict[str, Any] = {"date": None, "source": "to be set", "time_text": None, "chair": None, "meeting": None}
     standard_time = (
         f"{time(profile_panel['start'])} to {time(profile_panel['end'])}"
         if profile_panel.get("start") and profile_panel.get("end")

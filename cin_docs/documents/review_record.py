@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .. import api
 from ..calendar import add_months
@@ -251,7 +252,7 @@ def _progress_context(data: dict, meeting: dict, index: int, warnings: list[str]
                 f"Meeting {index} records progress for action '{entry['action']}', which is not an "
                 "action id in plan.actions: it is left out of the record."
             )
-    counts = [
+    counts: list[dict[str, Any]] = [
         {"label": RATING_LABELS[r], "count": sum(1 for row in rows if row["rating_label"] == RATING_LABELS[r])}
         for r in ("achieved", "partly_achieved", "not_achieved", None)
     ]

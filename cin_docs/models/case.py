@@ -957,7 +957,7 @@ def _census_order(data: dict, errors: dict) -> None:
 
 def _listed_people(data: dict) -> list[tuple[tuple, dict, str]]:
     """(path, person, group) for everyone listed by name: family, network, professionals, workers."""
-    out = []
+    out: list[tuple[tuple, dict, str]] = []
     for group in ("family", "network", "professionals"):
         out += [((group, i), p, group) for i, p in enumerate(data.get(group, []))]
     for key in ("social_worker", "line_manager", "team_manager"):

@@ -44,7 +44,7 @@ def check(cases: list[api.Case], panel_date: dt.date, as_of: dt.date) -> tuple[l
     its policy or case file) is not `panel_date` is a warning.
     """
     problems, warnings = [], []
-    policies = {}
+    policies: dict[str, list[str]] = {}
     for case in cases:
         policies.setdefault(case.profile["label"], []).append(case.case_id)
     if len(policies) > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import io
@@ -12,9 +13,10 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import __version__, api
 from ..documents import KINDS, Options, Output, recipients
@@ -203,7 +205,8 @@ def _attachment_title(path: Path, data: bytes, fmt: str) -> str:
         import pypdf
 
         try:
-            title = (pypdf.PdfReader(io.BytesIO(data)).metadata or {}).get("/Title")
+            metadata = pypdf.PdfReader(io.BytesIO(data)).metadata
+            title = metadata.get("/Title") if metadata else None
         except Exception:  # the file was checked already; a metadata problem only loses the title
             title = None
         if isinstance(title, str) and title.strip() and not title.strip().lower().endswith((".pdf", ".docx")):
@@ -330,7 +333,7 @@ def _registry_part(
             Part(
                 title,
                 "generated",
-                make_pdf=lambda c=output.context: api.render_bytes(kind, c, "pdf", templates),
+                make_pdf=functools.partial(api.render_bytes, kind, output.context, "pdf", templates),
                 docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx", templates),
                 pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
                 docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx"),
@@ -432,7 +435,7 @@ def checklist_context(
         _check(row["area"], True if row["detail"] else None, row["detail"] or "Not recorded.")
         for row in impact(transfer)
     ]
-    sections = [
+    sections: list[dict[str, Any]] = [
         {"title": "Information shared with the receiving authority", "rows": documents},
         {"title": "Consent to share information", "rows": sharing},
         {"title": "Other agencies", "rows": agencies},
@@ -496,7 +499,7 @@ def _checked(case: api.Case, template: str, title: str, context: dict, allow: bo
 def build_pack(
     case: api.Case,
     as_of: dt.date,
-    attach: list[Path] = (),
+    attach: Sequence[Path] = (),
     password: str | None = None,
     *,
     allow_disclosure: bool = False,
@@ -516,6 +519,7 @@ def build_pack(
         warnings,
     )
     index = _latest_record_meeting(case, as_of)
+    record_parts: list[Part]
     if index is None:
         record_parts, record_reason = [], "no Child in Need review or meeting has been held yet"
         warnings.append("No record of a Child in Need review is in the pack: no review or CIN meeting has been held.")
@@ -762,7 +766,7 @@ def _zip(parts: list[Part], manifest: dict, as_of: dt.date, password: str | None
     if password is None:
         archive = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
     else:
-        import pyzipper
+        import pyzipper  # type: ignore[import-untyped]  # pyzipper ships no type information
 
         archive = pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
         archive.setpassword(password.encode("utf-8"))

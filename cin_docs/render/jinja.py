@@ -118,7 +118,7 @@ def shared_docx_environment() -> SandboxedEnvironment:
     return _DOCX_ENVIRONMENT
 
 
-_DOCX_ENVIRONMENT = None
+_DOCX_ENVIRONMENT: _Environment | None = None
 
 
 def render_html(template_name: str, context: Mapping, templates: Path | None = None) -> str:

@@ -9,7 +9,7 @@ import re
 import signal
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import CinDocsError
@@ -80,7 +80,7 @@ _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "S
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterable[None]:
+def _signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM/SIGHUP while files are renamed into place, so a set of files is never half swapped."""
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Windows
         yield
@@ -99,8 +99,8 @@ def write_all(files: Iterable[tuple[Path | str, bytes]]) -> list[Path]:
     A rename that fails puts back what was there before. Folders are created owner-only (0700), and removed again if
     nothing was written into them. OSErrors become one OutputError that names the file and says nothing was written.
     """
-    files = [(Path(path), data) for path, data in files]
-    targets = [path for path, _ in files]
+    paths: list[tuple[Path, bytes]] = [(Path(path), data) for path, data in files]
+    targets = [path for path, _ in paths]
     if len({p.resolve() for p in targets}) != len(targets):
         raise OutputError(
             "Two of the files to write have the same name, so nothing was written. This is a bug in "
@@ -115,7 +115,7 @@ def write_all(files: Iterable[tuple[Path | str, bytes]]) -> list[Path]:
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
             created += _private_folders(path.parent)
-        for path, data in files:
+        for path, data in paths:
             current = path
             temps[path] = _temp_copy(path, data)
         with _signals_held():

@@ -156,7 +156,10 @@ def _used_pages(folder: Path, shared: list[str]) -> set[str]:
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             continue  # reported when the page itself is checked
         for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
-            if isinstance(node.template, nodes.Const):
+            # find_all yields only the node types asked for; the isinstance tells the type checker so.
+            if isinstance(node, (nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)) and isinstance(
+                node.template, nodes.Const
+            ):
                 used.add(str(node.template.value))
     return used
 
@@ -407,7 +410,7 @@ def _static_html(folder: Path, name: str, shape: Shape | None) -> list[Problem]:
 
 
 def check_css(folder: Path) -> list[Problem]:
-    import tinycss2
+    import tinycss2  # type: ignore[import-untyped]  # tinycss2 ships no type information
 
     display = f"html/{resources.PRINT_CSS}"
     source = resources.print_css_additions(folder).read_text(encoding="utf-8", errors="replace")
@@ -753,10 +756,10 @@ def refuse_if_broken(folder: Path, part: str, name: str, context: Mapping) -> No
     if resources.override_file(folder, part, name):
         todo.append((part, name))
     if part == "html":
-        found, _ = templates_in(folder)
+        listed, _ = templates_in(folder)
         todo += [
             (p, n)
-            for p, n in found
+            for p, n in listed
             if p == "html"
             and n != name
             and n != resources.PRINT_CSS

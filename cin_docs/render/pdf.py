@@ -30,7 +30,7 @@ LOGGER = logging.getLogger(__name__)
 #   "pdf/a-2b": for a records system that insists on it (still tagged, with the same fix-ups).
 #   "plain": no conformance claim and no archival fix-ups (still tagged).
 # Both profiles of the default are checked by an independent validator (page-validation) in tests/test_pdf_conformance.py.
-PDF_VARIANTS = {
+PDF_VARIANTS: dict[str, dict[str, str | bool]] = {
     "ua1+a3a": {"pdf_variant": "pdf/a-3a", "pdf_forms": True},
     "pdf/a-2b": {"pdf_variant": "pdf/a-2b", "pdf_forms": True, "pdf_tags": True},
     "plain": {"pdf_forms": True, "pdf_tags": True},
@@ -281,7 +281,8 @@ class _FieldFont:
     def __init__(self, pdf, font_dict) -> None:
         import io
 
-        from fontTools.ttLib import TTFont
+        # fontTools ships no type information (no stubs, no py.typed).
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
         descendant = _resolve(pdf, _resolve(pdf, font_dict["DescendantFonts"])[0])
         descriptor = _resolve(pdf, descendant["FontDescriptor"])
@@ -346,7 +347,8 @@ def _drop_forbidden_unicode(pdf) -> None:
         lines = [_to_bytes_line(line) for line in cmap.stream]
         if not any(line.endswith(_FORBIDDEN_UNICODE) for line in lines):
             continue
-        kept, batch = [], None
+        kept: list[bytes] = []
+        batch: list[bytes] | None = None
         for line in lines:
             if line.endswith(b"beginbfchar"):
                 batch = []

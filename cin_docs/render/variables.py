@@ -12,6 +12,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -189,6 +190,7 @@ def _parent_shape(kind: str, path: str) -> Shape:
 
 def case_file_field(path: str):
     """The case model's field a context path is copied from (via the roots in variables.yaml), and its case path."""
+    import marshmallow as ma
     from marshmallow import fields
 
     from ..models.case import CaseFile
@@ -198,7 +200,8 @@ def case_file_field(path: str):
     if root is None:
         return None, None
     segments = [s for s in (root.replace("[]", "") + ("." + rest if rest else "")).split(".") if s]
-    schema, field = CaseFile(), None
+    schema: ma.Schema | None = CaseFile()
+    field = None
     for segment in segments:
         if schema is None or segment not in schema.fields:
             return None, None
@@ -207,7 +210,8 @@ def case_file_field(path: str):
         schema = None
         if isinstance(inner, fields.Nested):
             nested = inner.nested
-            schema = nested() if isinstance(nested, type) else nested
+            # The case models nest Schema classes or instances only (never a name or a dict of fields).
+            schema = cast(ma.Schema, nested() if isinstance(nested, type) else nested)
     case_path = root + ("." + rest if rest else "")
     return field, case_path
 

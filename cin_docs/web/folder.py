@@ -12,6 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from .. import api
 from ..errors import CinDocsError
@@ -20,7 +21,8 @@ from ..models.case import CASE_ID
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 HISTORY_DIR = Path(".cin-docs") / "history"
-CASE_ID_RE = re.compile(CASE_ID.regex.pattern)
+# CASE_ID is built from a str pattern (models/case.py), so its pattern is a str.
+CASE_ID_RE = re.compile(cast(str, CASE_ID.regex.pattern))
 
 
 @dataclass
@@ -230,7 +232,9 @@ def timeline(rows: list[Row], as_of: dt.date) -> list[dict]:
     from ..render.filters import longdate
 
     monday = as_of - dt.timedelta(days=as_of.weekday())
-    bars = [{"label": "Overdue", "lines": ("Overdue", ""), "count": sum(r.overdue for r in rows), "overdue": True}]
+    bars: list[dict[str, Any]] = [
+        {"label": "Overdue", "lines": ("Overdue", ""), "count": sum(r.overdue for r in rows), "overdue": True}
+    ]
     for i in range(TIMELINE_WEEKS):
         start = monday + dt.timedelta(weeks=i)
         count = sum(start <= due < start + dt.timedelta(weeks=1) for r in rows for due in r.open_dues)

@@ -417,7 +417,8 @@ def apply_action(values: dict, action: str) -> bool:
         return False
     schema_fields = CaseFile().fields
     if kind == "add":
-        f = _field_at(schema_fields[parts[0]], parts[1:])
+        # Field names are words: a number here finds no field either way.
+        f = _field_at(schema_fields[str(parts[0])], parts[1:])
         container = _ensure(values, parts)
         if container is None or not isinstance(f, fields.List):
             return False
