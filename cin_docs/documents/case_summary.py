@@ -7,18 +7,12 @@ import datetime as dt
 from .. import api
 from ..models import case as model
 from . import Built, Options, Output, recipients
-from .common import base_context, complete, deadline_context, history_context, require, worker
+from .common import ACTION_STATUS_LABELS, base_context, complete, deadline_context, history_context, require, worker
 from .transfer_letter import RISK_AREAS
 
 TITLE = "Case summary"
 
-ACTION_STATUS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "achieved": "Achieved",
-    "partly_achieved": "Partly achieved",
-    "not_achieved": "Not achieved",
-}
+ACTION_STATUS = ACTION_STATUS_LABELS
 OUTCOME = {
     "no_longer_in_need": "No longer a child in need",
     "continue": "Continue at the same level",

@@ -18,18 +18,12 @@ from ..errors import RenderError
 from ..models import case as model
 from ..render.filters import NOT_RECORDED, longdate
 from . import Built, Options, Output, recipients
-from .common import base_context, complete, deadline_context, people
+from .common import ACTION_STATUS_LABELS, RATING_WORDS, base_context, complete, deadline_context, people
 
 TITLE = "Closing Summary"
 
-ACTION_STATUS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "achieved": "Achieved",
-    "partly_achieved": "Partly achieved",
-    "not_achieved": "Not achieved",
-}
-RATING = {"achieved": "Achieved", "partly_achieved": "Partly achieved", "not_achieved": "Not achieved"}
+ACTION_STATUS = ACTION_STATUS_LABELS
+RATING = RATING_WORDS
 NEXT_STEPS = {
     "step_down_early_help": "Step-down to Early Help",
     "universal_services": "Universal services only: no further targeted services are needed",

@@ -12,6 +12,16 @@ from ..errors import RenderError
 from ..models import case as model
 from ..policies.engine import Deadline
 
+#: A plan action's status and a meeting's progress rating, in words (plan, review record, case and closing summaries).
+ACTION_STATUS_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "achieved": "Achieved",
+    "partly_achieved": "Partly achieved",
+    "not_achieved": "Not achieved",
+}
+RATING_WORDS = {k: ACTION_STATUS_LABELS[k] for k in ("achieved", "partly_achieved", "not_achieved")}
+
 
 def complete(schema: ma.Schema | type, data: dict | None) -> dict | None:
     """`data` with every optional field of `schema` present (None, or [] for lists), so templates can be strict."""

@@ -11,7 +11,16 @@ from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import longdate
 from . import Built, Options, Output, recipients
-from .common import base_context, complete, deadline_context, find, history_context, people, require
+from .common import (
+    ACTION_STATUS_LABELS,
+    base_context,
+    complete,
+    deadline_context,
+    find,
+    history_context,
+    people,
+    require,
+)
 
 TITLE = "Child in Need Plan"
 
@@ -53,13 +62,7 @@ RISK_LABELS = (
     ("other", "Other risks"),
 )
 
-STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "achieved": "Achieved",
-    "partly_achieved": "Partly achieved",
-    "not_achieved": "Not achieved",
-}
+STATUS_LABELS = ACTION_STATUS_LABELS
 
 VIEW_FORMATS = {
     "talking": "spoken",

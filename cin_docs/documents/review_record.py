@@ -13,17 +13,22 @@ from ..models import case as model
 from ..policies.engine import Deadline
 from ..render.filters import NOT_RECORDED, longdate
 from . import KINDS, Built, Options, Output, recipients
-from .common import base_context, complete, deadline_context, find, history_context, meeting_index, people, require
+from .common import (
+    RATING_WORDS,
+    base_context,
+    complete,
+    deadline_context,
+    find,
+    history_context,
+    meeting_index,
+    people,
+    require,
+)
 
 #: The meetings a record is made for (Hillingdon "The Initial CIN Meeting and Reviews"; Hertfordshire 2.2 and 2.5).
 RECORD_TYPES = ("initial", "review", "cin")
 
-RATING_LABELS = {
-    "achieved": "Achieved",
-    "partly_achieved": "Partly achieved",
-    "not_achieved": "Not achieved",
-    None: "Not reviewed",
-}
+RATING_LABELS: dict[str | None, str] = {**RATING_WORDS, None: "Not reviewed"}
 
 #: Short names for the four review outcomes; the policy's own wording comes from the profile's review_outcomes.
 OUTCOME_LABELS = {
