@@ -217,3 +217,25 @@ def test_pdf_variant_plain_and_pdf_a_2b(tmp_path):
             assert b'pdfaid:part="2"' in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     result = CliRunner().invoke(cli, ["render", "plan", plan, "--pdf-variant", "pdf/x-4", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "pdf/x-4" in result.output
+
+
+def test_pdf_variant_reaches_the_merged_transfer_pack(tmp_path):
+    out = tmp_path / "out"
+    run(
+        [
+            "pack",
+            "transfer",
+            str(SAMPLES / "transfer-out.yaml"),
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--pdf-variant",
+            "pdf/a-2b",
+        ]
+    )
+    data = (out / "HIL-2026-0109_transfer-pack.pdf").read_bytes()
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert b'pdfaid:part="2"' in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert failures(data, "2b") == []
