@@ -600,6 +600,8 @@ def build_pack(
             part.pdf = write_laid_out(part.layout)
     pdf_name = api.output_name(case_id, PACK_KIND, [], "pdf")
     merged, index_pages = _merge(case, as_of, parts, password)
+    for part in parts:  # written: the layouts' pages are not needed any more (a web server builds pack after pack)
+        part.layout = None
     if merged["untagged"]:
         warnings.append(
             f"The merged PDF is not marked PDF/A or PDF/UA, because {' and '.join(merged['untagged'])}: a records "
@@ -667,7 +669,7 @@ def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | No
             break
         index_pages = len(index.document.pages)
 
-    attached = [p for p in parts if p.layout is None and p.pdf is not None]
+    attached = [p for p in parts if p.origin == "attached" and p.pdf is not None]
     untagged = []
     if index.variant != "plain":
         if attached:
