@@ -632,6 +632,10 @@ def pack_transfer(ctx, case, attach, password, password_file, allow_disclosure, 
     index page and a bookmark per document) and <case ID>_transfer-pack.zip (each document as PDF and Word, the
     attachments, and manifest.json with each file's size and SHA-256). Nothing is written if anything goes wrong.
 
+    The merged PDF is tagged for screen readers and archival (PDF/UA-1 and PDF/A-3a) like every document, but PDFs
+    you attach go in as given, untagged (the index says so), and a merged PDF holding them or protected by a
+    password is marked as neither.
+
     With a password (--password, CIN_DOCS_PDF_PASSWORD or --password-file) the merged PDF and the zip are both
     encrypted with AES-256; open the zip with 7-Zip or WinZip (the zip support built into Windows and macOS may
     not open it). Send the password separately (by phone, never in the same e-mail as the pack).

@@ -178,8 +178,9 @@ def test_index_lists_each_part_with_its_pages_and_source(built):
         contains_all(
             index,
             [
-                "HIL0109_assessment.pdf",
-                "Attached as given",
+                # The attached PDF is the one part of the merged PDF that is not tagged, and the index says so.
+                "Attached as given (HIL0109_assessment.pdf); not tagged",
+                "The attachment “HIL0109 assessment” is included exactly as it was given and is not tagged",
                 "school-report.docx",
                 "Not in this PDF: Word file in the zip",
                 "Generated",
@@ -217,15 +218,20 @@ def test_manifest_sizes_and_hashes_match_the_zip(built):
 def test_zip_and_merged_pdf_are_reproducible(built):
     """Same input, same bytes; and nothing in them comes from the clock, which two calls a moment apart would
     not show: every date in the merged PDF and the zip is the --as-of date."""
+    from cin_docs.render.pdf import write_laid_out
+
     case = api.load(SAMPLE, {"closures": []})
+    (letter,) = api.build(case, "transfer-letter", Options(as_of=AS_OF)).outputs
+    layout = transfer._lay_out("transfer-letter", letter.context)
     parts = [
         transfer.Part(
             "Letter",
             "generated",
-            pdf=built["files"][f"{CASE_ID}_transfer-letter.pdf"],
+            pdf=write_laid_out(layout),
             docx=built["files"][f"{CASE_ID}_transfer-letter.docx"],
             pdf_name="a.pdf",
             docx_name="a.docx",
+            layout=layout,
         )
     ]
     manifest = {"generated": AS_OF.isoformat()}
@@ -237,15 +243,16 @@ def test_zip_and_merged_pdf_are_reproducible(built):
     second, _ = transfer._merge(case, AS_OF, parts, None)
     assert first["bytes"] == second["bytes"]
     metadata = pypdf.PdfReader(io.BytesIO(first["bytes"])).metadata
-    assert (metadata["/CreationDate"], metadata["/ModDate"]) == ("D:20261123000000Z", "D:20261123000000Z")
+    # Dated as every cin-docs PDF is (the document's date, no time of day).
+    assert (metadata["/CreationDate"], metadata["/ModDate"]) == ("D:20261123", "D:20261123")
     # Another as-of date gives another date: the date is the argument's, not a constant.
     earlier, _ = transfer._merge(case, dt.date(2025, 2, 3), parts, None)
-    assert pypdf.PdfReader(io.BytesIO(earlier["bytes"])).metadata["/ModDate"] == "D:20250203000000Z"
+    assert pypdf.PdfReader(io.BytesIO(earlier["bytes"])).metadata["/ModDate"] == "D:20250203"
 
 
 def test_the_merged_pdf_made_by_the_command_is_dated_from_as_of(built):
     metadata = built["reader"].metadata  # decrypted with the password by the fixture
-    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20261123000000Z"
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20261123"
     assert metadata["/Title"] == f"Child in Need transfer pack – case {CASE_ID}"
 
 

@@ -83,10 +83,83 @@ def test_every_kind_and_pack_was_rendered(rendered):
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_every_document_passes_pdf_ua1_and_pdf_a3a(rendered, profile):
-    # The merged transfer pack is built by pypdf from separate PDFs (cin_docs/packs/transfer.py), which keeps no
-    # structure tree: it is not claimed conformant (issue 11: build it as one HTML document). Its parts are.
-    problems = {name: failures(data, profile) for name, data in rendered.items() if not name.startswith("transfer/")}
+    # Both packs included: the panel pack is one HTML document, and the merged transfer pack (no attachments here)
+    # writes the pages of its index and documents together, under one structure tree.
+    problems = {name: failures(data, profile) for name, data in rendered.items()}
     assert {name: found for name, found in problems.items() if found} == {}
+    assert any(name.startswith("panel/panel-pack_") for name in problems)
+    assert any(name.endswith("_transfer-pack.pdf") for name in problems)
+
+
+def test_the_merged_transfer_pack_is_its_documents_page_for_page(rendered):
+    """Every document of the zip is in the merged PDF, in order after the index, each page with the same text
+    (its own running header, footer and page numbers), and bookmarked by its title."""
+    (name,) = [n for n in rendered if n.startswith("transfer/") and n.endswith(".pdf")]
+    merged = pypdf.PdfReader(io.BytesIO(rendered[name]))
+    assert "/StructTreeRoot" in merged.trailer["/Root"] and merged.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    order = ["transfer-letter", "transfer-checklist", "case-summary", "plan", "review-record"]
+    parts = sorted((n for n in rendered if n.startswith("transfer zip/")), key=lambda n: order.index(kind_of(n)))
+    assert [kind_of(n) for n in parts] == order
+    top = [item for item in merged.outline if not isinstance(item, list)]
+    assert [item.title for item in top] == [
+        "Index",
+        "Notification letter",
+        "Transfer checklist",
+        "Case summary",
+        "Child in Need plan",
+        "Record of the Child in Need review meeting on Tuesday 3 November 2026",
+    ]
+    page = merged.get_destination_page_number(top[1])
+    assert page >= 1  # the index comes first
+    for item, part in zip(top[1:], parts):
+        assert merged.get_destination_page_number(item) == page
+        own = pypdf.PdfReader(io.BytesIO(rendered[part])).pages
+        for number, own_page in enumerate(own):
+            text = own_page.extract_text()
+            assert merged.pages[page + number].extract_text() == text
+            assert f"Page {number + 1} of {len(own)}" in text  # each document keeps its own page numbering
+        page += len(own)
+    assert page == len(merged.pages)
+    # Every structure element of a page hangs off the one document root: one tree, one page per ParentTree entry.
+    tree = merged.trailer["/Root"]["/StructTreeRoot"]
+    assert len(tree["/K"]) == 1 and tree["/K"][0].get_object()["/S"] == "/Document"
+    assert sorted(p["/StructParents"] for p in merged.pages) == list(range(len(merged.pages)))
+
+
+def kind_of(name: str) -> str:
+    stem = name.rsplit("/", 1)[-1].removesuffix(".pdf")
+    return stem.split("_")[1]
+
+
+def test_a_pdf_attachment_is_the_only_untagged_part_and_the_index_says_so(tmp_path):
+    scan = tmp_path / "scan-assessment.pdf"
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": "Child and family assessment"})
+    with scan.open("wb") as handle:
+        writer.write(handle)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["pack", "transfer", str(SAMPLES / "transfer-out.yaml"), "--attach", str(scan), "-o", str(out)]
+        + ["--as-of", AS_OF],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "The merged PDF is not marked PDF/A or PDF/UA, because it holds attached PDF files as given, which are not "
+        "tagged: a records system that needs them can keep the generated documents from the zip, which are."
+    ) in " ".join(result.stderr.split())
+    data = (out / "HIL-2026-0109_transfer-pack.pdf").read_bytes()
+    merged = pypdf.PdfReader(io.BytesIO(data))
+    index = " ".join(merged.pages[0].extract_text().split())
+    assert "Attached as given (scan-assessment.pdf); not tagged" in index
+    assert "The attachment “Child and family assessment” is included exactly as it was given and is not tagged" in index
+    # The generated pages are still tagged; the attachment's page is not, and the file claims no conformance.
+    root = merged.trailer["/Root"]
+    assert "/StructTreeRoot" in root and "/Metadata" not in root
+    assert [("/StructParents" in p) for p in merged.pages] == [True] * (len(merged.pages) - 1) + [False]
+    assert [item.title for item in merged.outline if not isinstance(item, list)][-1] == "Child and family assessment"
+    assert failures(data, "ua1") and failures(data, "3a")
 
 
 def test_documents_claim_both_standards_in_their_metadata(rendered):
@@ -144,3 +217,25 @@ def test_pdf_variant_plain_and_pdf_a_2b(tmp_path):
             assert b'pdfaid:part="2"' in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     result = CliRunner().invoke(cli, ["render", "plan", plan, "--pdf-variant", "pdf/x-4", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "pdf/x-4" in result.output
+
+
+def test_pdf_variant_reaches_the_merged_transfer_pack(tmp_path):
+    out = tmp_path / "out"
+    run(
+        [
+            "pack",
+            "transfer",
+            str(SAMPLES / "transfer-out.yaml"),
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--pdf-variant",
+            "pdf/a-2b",
+        ]
+    )
+    data = (out / "HIL-2026-0109_transfer-pack.pdf").read_bytes()
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert b'pdfaid:part="2"' in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert failures(data, "2b") == []

@@ -70,6 +70,17 @@ def test_pack_templates_are_used_by_the_packs(monkeypatch):
         "render_pdf",
         lambda name, context, extra_allowed=(), **kw: asked.append(name) or blank_pdf.getvalue(),
     )
+    # The transfer pack lays its documents out first (one layout for each document's own PDF and the merged one).
+    from cin_docs.render.fetcher import weasyprint
+
+    blank_page = weasyprint.HTML(string='<html lang="en-GB"><body><p>Blank</p></body></html>').render()
+    monkeypatch.setattr(
+        pdf_module,
+        "lay_out_pdf",
+        lambda name, context, extra_allowed=(), **kw: (
+            asked.append(name) or pdf_module.LaidOut(blank_page, b"0" * 32, context["doc"]["produced"], "plain", name)
+        ),
+    )
 
     as_of = dt.date(2026, 11, 23)
     panel.build(

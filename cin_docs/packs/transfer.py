@@ -1,4 +1,10 @@
-"""The transfer-out pack: letter, checklist, summary, plan, latest review record, attachments; merged and zipped."""
+"""The transfer-out pack: letter, checklist, summary, plan, latest review record, attachments; merged and zipped.
+
+The merged PDF is one tagged document: the index and every generated document are laid out once each (their own
+PDFs in the zip are written from the same layout) and their pages written together by WeasyPrint, under one
+structure tree (PDF/UA-1 and PDF/A-3a by default). Attachments that arrive as PDF files are appended after them as
+given: they are the only untagged pages, the index says so, and the merged PDF then claims no conformance.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, api
 from ..documents import KINDS, Options, Output, recipients
@@ -25,6 +31,9 @@ from ..documents.common import base_context, require
 from ..documents.transfer_letter import impact, letter_context, transfer_context
 from ..errors import InputFileError, RenderError, UsageError
 from ..render.filters import longdate
+
+if TYPE_CHECKING:
+    from ..render.pdf import LaidOut
 
 PACK_KIND = "transfer-pack"
 CHECKLIST_TITLE = "Transfer checklist"
@@ -113,8 +122,10 @@ class Part:
     docx_name: str | None = None
     first_page: int | None = None  # in the merged PDF, from 1
     last_page: int | None = None
-    # A generated part's PDF is made once every part has passed the disclosure check (see build_pack).
-    make_pdf: Callable[[], bytes] | None = field(default=None, repr=False)
+    # A generated part is laid out once every part has passed the disclosure check (see build_pack); its PDF in the
+    # zip and its pages in the merged PDF are both written from that one layout.
+    make_layout: Callable[[], LaidOut] | None = field(default=None, repr=False)
+    layout: LaidOut | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -333,7 +344,7 @@ def _registry_part(
             Part(
                 title,
                 "generated",
-                make_pdf=functools.partial(api.render_bytes, kind, output.context, "pdf", templates),
+                make_layout=functools.partial(_lay_out, kind, output.context, templates),
                 docx=words[i] if i in words else api.render_bytes(kind, output.context, "docx", templates),
                 pdf_name=api.output_name(case.case_id, kind, output.name_parts, "pdf"),
                 docx_name=api.output_name(case.case_id, kind, output.name_parts, "docx"),
@@ -458,17 +469,15 @@ def _check(item: str, done: bool | None, detail: str) -> dict:
     return {"item": item, "done": done, "detail": detail}
 
 
-def _render_direct(template: str, context: dict, fmt: str, templates: Path | None = None) -> bytes:
-    """A pack page that is not a registry kind (checklist, index), rendered by the same backends (built-in
-    templates, with the authority's shared html files and print.css additions if it has a templates folder)."""
-    if fmt == "docx":
-        from ..render.docx import render_docx
+def _lay_out(template: str, context: dict, templates: Path | None = None) -> LaidOut:
+    """A pack page laid out for the PDF: a registry kind through its (possibly the authority's own) html template,
+    as api.render_bytes renders it, and the pack's own pages (checklist, index) from the built-in templates, with the
+    authority's shared html files and print.css additions if it has a templates folder."""
+    from ..render.pdf import lay_out_pdf
 
-        return render_docx(f"{template}.docx", context)
-    from ..render.pdf import render_pdf
-
+    html = api.template_names(template, context)[1] if template in KINDS else f"{template}.html"
     logo = context.get("authority", {}).get("logo_path")
-    return render_pdf(f"{template}.html", context, extra_allowed=[logo] if logo else [], templates=templates)
+    return lay_out_pdf(html, context, extra_allowed=[logo] if logo else [], templates=templates)
 
 
 # ---- the pack ---------------------------------------------------------------------------------------------------
@@ -480,17 +489,19 @@ def _checked(case: api.Case, template: str, title: str, context: dict, allow: bo
     words = api.check_disclosure(case, template, [output], allow, title, warnings)
     templates = api.templates_of(case)
 
-    def render(fmt: str) -> bytes:
-        # Kinds may be the authority's own templates; pack pages are built-in (with its shared html for the PDF).
+    def docx() -> bytes:
+        # Kinds may be the authority's own templates; the pack's own pages are built-in.
         if template in KINDS:
-            return api.render_bytes(template, output.context, fmt, templates)
-        return _render_direct(template, output.context, fmt, templates)
+            return api.render_bytes(template, output.context, "docx", templates)
+        from ..render.docx import render_docx
+
+        return render_docx(f"{template}.docx", output.context)
 
     return Part(
         title,
         "generated",
-        make_pdf=lambda: render("pdf"),
-        docx=words[0] if 0 in words else render("docx"),
+        make_layout=functools.partial(_lay_out, template, output.context, templates),
+        docx=words[0] if 0 in words else docx(),
         pdf_name=api.output_name(case.case_id, template, [], "pdf"),
         docx_name=api.output_name(case.case_id, template, [], "docx"),
     )
@@ -581,11 +592,21 @@ def build_pack(
     )
 
     parts = [letter, checklist, summary, *plan_parts, *record_parts, *attached]
+    from ..render.pdf import write_laid_out
+
     for part in parts:  # every generated part has passed the disclosure check: now the slow PDFs
-        if part.make_pdf is not None:
-            part.pdf = part.make_pdf()
+        if part.make_layout is not None:
+            part.layout = part.make_layout()
+            part.pdf = write_laid_out(part.layout)
     pdf_name = api.output_name(case_id, PACK_KIND, [], "pdf")
     merged, index_pages = _merge(case, as_of, parts, password)
+    for part in parts:  # written: the layouts' pages are not needed any more (a web server builds pack after pack)
+        part.layout = None
+    if merged["untagged"]:
+        warnings.append(
+            f"The merged PDF is not marked PDF/A or PDF/UA, because {' and '.join(merged['untagged'])}: a records "
+            "system that needs them can keep the generated documents from the zip, which are."
+        )
     manifest = _manifest(case, as_of, parts, pdf_name, index_pages, merged, password is not None)
     zip_bytes = _zip(parts, manifest, as_of, password)
     if password is not None:
@@ -612,6 +633,7 @@ def _index_context(case: api.Case, as_of: dt.date, parts: list[Part]) -> dict:
                     "last_page": p.last_page,
                     "origin": p.origin,
                     "in_pdf": p.pdf is not None,
+                    "tagged": p.layout is not None,
                     "files": [name for name in (p.pdf_name, p.docx_name) if name],
                 }
                 for n, p in enumerate(parts, start=1)
@@ -622,63 +644,66 @@ def _index_context(case: api.Case, as_of: dt.date, parts: list[Part]) -> dict:
 
 
 def _merge(case: api.Case, as_of: dt.date, parts: list[Part], password: str | None) -> tuple[dict, int]:
-    """Index page(s), then every PDF part, with one bookmark per document; page ranges set on the parts."""
-    import pypdf
-    from pypdf.generic import NameObject, TextStringObject
+    """Index page(s), then every generated document, as one tagged PDF with one bookmark per document (its own
+    heading bookmarks nested under it); then the attachments that are PDFs, as given. Page ranges set on the parts.
 
-    counts = [len(pypdf.PdfReader(io.BytesIO(p.pdf)).pages) if p.pdf else 0 for p in parts]
-    index_pages, index_pdf = 1, b""
+    The result's "untagged" lists why the merged PDF claims no PDF/A or PDF/UA conformance (attached PDFs, a
+    password), when the PDF variant in use would otherwise claim it.
+    """
+    import pypdf
+
+    from ..render.pdf import join_laid_out, library_logs_to_debug
+
+    counts = [
+        len(p.layout.document.pages) if p.layout else len(pypdf.PdfReader(io.BytesIO(p.pdf)).pages) if p.pdf else 0
+        for p in parts
+    ]
+    index_pages = 1
     for _ in range(4):  # the index lists page numbers that depend on its own length; settle on a fixed point
         page = index_pages + 1
         for p, count in zip(parts, counts):
             p.first_page, p.last_page = (page, page + count - 1) if count else (None, None)
             page += count
-        index_pdf = _render_direct("transfer-index", _index_context(case, as_of, parts), "pdf", api.templates_of(case))
-        actual = len(pypdf.PdfReader(io.BytesIO(index_pdf)).pages)
-        if actual == index_pages:
+        index = _lay_out("transfer-index", _index_context(case, as_of, parts), api.templates_of(case))
+        if len(index.document.pages) == index_pages:
             break
-        index_pages = actual
+        index_pages = len(index.document.pages)
 
-    # Merging loses each document's structure tree (PDF/UA tags): pypdf copies pages, not the StructTreeRoot they
-    # point into. Accepted here, because attachments are foreign PDFs anyway; the tagged originals are in the zip.
-    from ..render.pdf import library_logs_to_debug
-
-    writer = pypdf.PdfWriter()
-    writer.append(pypdf.PdfReader(io.BytesIO(index_pdf)), outline_item="Index", import_outline=False)
-    with library_logs_to_debug():
-        for p in parts:
-            if p.pdf is not None:
-                # Generated documents bring their heading bookmarks along, nested under the document's own bookmark.
-                try:
-                    writer.append(
-                        pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title, import_outline=p.origin == "generated"
-                    )
-                except pypdf.errors.PyPdfError as exc:
-                    raise InputFileError(
-                        f"The attachment {p.title} could not be merged into the pack "
-                        f"({type(exc).__name__}): it is too large or too complex. Attach a smaller "
-                        "copy (print it to PDF again). Nothing was written."
-                    ) from None
-    strip_actions(writer)
-    produced = f"D:{as_of.strftime('%Y%m%d')}000000Z"
-    authority = base_context(case, "transfer-index", INDEX_TITLE, as_of)["authority"]["name"]
-    writer.add_metadata(
-        {
-            "/Title": f"Child in Need transfer pack – case {case.case_id}",
-            "/Author": authority,
-            "/Creator": f"cin-docs {__version__}",
-            "/Producer": f"cin-docs {__version__} (pypdf)",
-            "/CreationDate": produced,
-            "/ModDate": produced,
-        }
+    attached = [p for p in parts if p.origin == "attached" and p.pdf is not None]
+    untagged = []
+    if index.variant != "plain":
+        if attached:
+            untagged.append("it holds attached PDF files as given, which are not tagged")
+        if password is not None:
+            untagged.append("it is password-protected")
+    title = f"Child in Need transfer pack – case {case.case_id}"
+    tagged = join_laid_out(
+        [(index, "Index", False), *((p.layout, p.title, True) for p in parts if p.layout is not None)],
+        title=title,
+        # A PDF that pypdf will add to or encrypt is written without a conformance claim it could not keep.
+        variant="plain" if attached or password is not None else None,
     )
-    writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-    writer.page_mode = "/UseOutlines"
+    if not attached and password is None:
+        return {"bytes": tagged, "pages": index_pages + sum(counts), "untagged": untagged}, index_pages
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(tagged)))
+    with library_logs_to_debug():
+        for p in attached:
+            assert p.pdf is not None
+            try:
+                writer.append(pypdf.PdfReader(io.BytesIO(p.pdf)), outline_item=p.title, import_outline=False)
+            except pypdf.errors.PyPdfError as exc:
+                raise InputFileError(
+                    f"The attachment {p.title} could not be merged into the pack "
+                    f"({type(exc).__name__}): it is too large or too complex. Attach a smaller "
+                    "copy (print it to PDF again). Nothing was written."
+                ) from None
+    strip_actions(writer)
     if password is not None:
         writer.encrypt(user_password=password, algorithm="AES-256")
     buffer = io.BytesIO()
     writer.write(buffer)
-    return {"bytes": buffer.getvalue(), "pages": len(writer.pages)}, index_pages
+    return {"bytes": buffer.getvalue(), "pages": len(writer.pages), "untagged": untagged}, index_pages
 
 
 #: Keys that make a viewer run something: JavaScript, launching programs, submitting or importing form data,

@@ -6,6 +6,7 @@ import atexit
 import calendar
 import contextlib
 import contextvars
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -13,8 +14,9 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import resources
 from ..errors import RenderError
@@ -69,6 +71,32 @@ def render_pdf(
     `templates`: an authority's templates folder; its html/ files come first (an overridden kind is checked first,
     see cin_docs.render.overrides) and its html/print.css is added after the built-in one.
     """
+    return write_laid_out(
+        lay_out_pdf(template_name, context, extra_allowed=extra_allowed, templates=templates, variant=variant)
+    )
+
+
+@dataclasses.dataclass
+class LaidOut:
+    """A document laid out in pages (WeasyPrint's Document), not yet written: written on its own by write_laid_out,
+    or with others as one tagged PDF by join_laid_out (the packs)."""
+
+    document: Any
+    identifier: bytes  # the PDF /ID, derived from the HTML so that it is stable
+    produced: dt.date
+    variant: str
+    template_name: str
+
+
+def lay_out_pdf(
+    template_name: str,
+    context: Mapping,
+    *,
+    extra_allowed: Iterable[Path | str] = (),
+    templates: Path | None = None,
+    variant: str | None = None,
+) -> LaidOut:
+    """The first half of render_pdf: html/<template_name> filled in with `context` and laid out in pages."""
     produced = _produced(context)
     variant = variant or _VARIANT.get()
     options = PDF_VARIANTS[variant]
@@ -78,32 +106,78 @@ def render_pdf(
         refuse_if_broken(templates, "html", template_name, context)
     html = long_words_may_break(render_html(template_name, context, templates))
     base_url = resources.html_templates_dir().resolve().as_uri() + "/"
-    with library_logs_to_debug(), _source_date_epoch(produced):
+    with _rendering(template_name, produced):
         # Imported here: WeasyPrint takes ~0.6 s to import and most commands never make a PDF. The fetcher module
         # imports WeasyPrint first, with its import-time warning filtered.
         from .fetcher import AssetFetcher, weasyprint
 
         fetcher = AssetFetcher(extra_allowed, templates=templates)
+        stylesheets, source = [], html
+        if _PRINT_CSS_LINK in html and "<style" not in html:
+            # The template's only stylesheet, parsed (and its fonts registered) once per process and reused.
+            source = html.replace(_PRINT_CSS_LINK, "", 1)
+            stylesheets.append(_print_css(weasyprint, fetcher, base_url))
+        document = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=_font_config(weasyprint), **options
+        )
+        # Dates from the case, never the clock, whatever the template's <meta> says.
+        document.metadata.created = document.metadata.modified = produced.isoformat()
+    # Without an identifier pydyf writes no /ID; derive one from the input so it is stable too.
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return LaidOut(document, identifier, produced, variant, template_name)
+
+
+def write_laid_out(laid: LaidOut) -> bytes:
+    """The second half of render_pdf: the laid-out document as PDF bytes, of its variant, finished."""
+    return _write(laid.document, laid.identifier, laid.produced, laid.variant, laid.template_name)
+
+
+def join_laid_out(
+    parts: Sequence[tuple[LaidOut, str, bool]], *, title: str, variant: str | None = None, outline_open: bool = True
+) -> bytes:
+    """Several laid-out documents as ONE tagged PDF: their pages in order, each keeping its own running header,
+    footer and page numbers, under one structure tree (WeasyPrint tags the pages as it writes them).
+
+    `parts`: (document, bookmark, keep_headings). Each document gets one top-level bookmark at its first page, with
+    its own heading bookmarks nested under it when keep_headings is true. `variant` defaults to the first
+    document's (a caller that will change the PDF afterwards passes "plain": no conformance claim). The metadata
+    (language, author, dates) is the first document's, with `title`.
+    """
+    import copy
+
+    first = parts[0][0]
+    pages = []
+    for laid, bookmark, keep_headings in parts:
+        for number, page in enumerate(laid.document.pages):
+            page = copy.copy(page)  # the documents' own pages keep their bookmarks
+            own = [(level + 1, *rest) for level, *rest in page.bookmarks] if keep_headings else []
+            page.bookmarks = ([(1, bookmark, (0, 0), "open")] if number == 0 else []) + own
+            pages.append(page)
+    document = first.document.copy(pages)
+    document.metadata = copy.copy(first.document.metadata)
+    document.metadata.title = title
+    identifier = hashlib.sha256(b"".join(laid.identifier for laid, _, _ in parts)).hexdigest()[:32].encode("ascii")
+    name = "+".join(laid.template_name for laid, _, _ in parts)
+    return _write(document, identifier, first.produced, variant or first.variant, name, outline_open=outline_open)
+
+
+def _write(document, identifier: bytes, produced: dt.date, variant: str, template_name: str, **finish) -> bytes:
+    options = PDF_VARIANTS[variant]
+    with _rendering(template_name, produced), warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for PDF/A's output intent and leaves the file to the garbage
+        # collector (weasyprint/pdf/__init__.py, generate_pdf); the file is read in full before that.
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=r".*sRGB2014\.icc")
+        return document.write_pdf(
+            pdf_identifier=identifier, finisher=functools.partial(_finish, variant=variant, **finish), **options
+        )
+
+
+@contextlib.contextmanager
+def _rendering(template_name: str, produced: dt.date) -> Iterator[None]:
+    """Library chatter to --debug, SOURCE_DATE_EPOCH set, and any WeasyPrint failure as a RenderError."""
+    with library_logs_to_debug(), _source_date_epoch(produced):
         try:
-            stylesheets, source = [], html
-            if _PRINT_CSS_LINK in html and "<style" not in html:
-                # The template's only stylesheet, parsed (and its fonts registered) once per process and reused.
-                source = html.replace(_PRINT_CSS_LINK, "", 1)
-                stylesheets.append(_print_css(weasyprint, fetcher, base_url))
-            document = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
-                stylesheets=stylesheets, font_config=_font_config(weasyprint), **options
-            )
-            # Dates from the case, never the clock, whatever the template's <meta> says.
-            document.metadata.created = document.metadata.modified = produced.isoformat()
-            # Without an identifier pydyf writes no /ID; derive one from the input so it is stable too.
-            identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-            with warnings.catch_warnings():
-                # WeasyPrint 70 opens its sRGB profile for PDF/A's output intent and leaves the file to the garbage
-                # collector (weasyprint/pdf/__init__.py, generate_pdf); the file is read in full before that.
-                warnings.filterwarnings("ignore", category=ResourceWarning, message=r".*sRGB2014\.icc")
-                return document.write_pdf(
-                    pdf_identifier=identifier, finisher=functools.partial(_finish, variant=variant), **options
-                )
+            yield
         except Exception as exc:  # WeasyPrint has no error hierarchy of its own to catch narrower
             raise RenderError(
                 f"The PDF for html/{template_name} could not be produced ({type(exc).__name__}). "
@@ -180,9 +254,11 @@ def _print_css(weasyprint, fetcher, base_url: str):
     return _STYLESHEETS[key]
 
 
-def _finish(document, pdf, variant: str) -> None:
+def _finish(document, pdf, variant: str, outline_open: bool = False) -> None:
     """WeasyPrint's finisher hook: runs on the assembled PDF objects just before they are written."""
     _checkbox_appearances(pdf)
+    if outline_open:  # a pack opens with its bookmarks showing
+        pdf.catalog["PageMode"] = "/UseOutlines"
     if variant == "plain":
         return
     _field_appearances(pdf)
