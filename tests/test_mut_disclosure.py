@@ -5,7 +5,8 @@ the messages (the item's path and the person, never the content), the redacted c
 The case, built below and loaded through cin_docs.api.load like any case file: Tyler's father Wayne is marked do not
 send, and Tyler's address (also the family's new address), his school and his grandmother's address are withheld from
 Wayne; his mother's address is withheld from Wayne and the family; a school's address from the professionals; two
-domestic-abuse services may be named to some of the family only, and a third (an IDVA) to the whole family.
+domestic-abuse services may be named to some of the family only, and a third (an IDVA) to the whole family. An aunt
+and one of the services are marked do not send too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import io
 import docx
 import pytest
 import yaml
+from docx.oxml import OxmlElement
 
 from cin_docs import api
 from cin_docs.checks import disclosure as d
@@ -52,6 +54,7 @@ network:
     relationship: Maternal aunt
     address_lines: ["9", Westmere]
     address_withheld_from: [Wayne Harker]
+    do_not_send: {reason: Asked not to be contacted.}
 professionals:
   - name: Nadia Carvalho
     role: Outreach Worker
@@ -143,6 +146,9 @@ def test_group_words_mean_the_family_with_the_child_and_the_professionals_withou
     assert d.expand(everyone, [" Professionals"]) == {"nadia carvalho", "ms rebecca holt", "bo li", "jo wu"}
     assert d.expand(everyone, ["ty", "Wayne Harker", "Nobody Known"]) == {"tyler bishop", "wayne harker"}
     assert d.expand(everyone, []) == frozenset()
+    # A group word adds its people to the names before it.
+    assert d.expand(everyone, ["Samuel Oyelaran", "family"]) == FAMILY | {"samuel oyelaran"}
+    assert d.expand(everyone, ["Jade Bishop", "professionals"]) == {"jade bishop", "nadia carvalho", "ms rebecca holt", "bo li", "jo wu"}
 
 
 def test_a_withhold_list_in_words(everyone):
@@ -155,7 +161,7 @@ def test_a_withhold_list_in_words(everyone):
 
 def test_do_not_send_lists_everyone_marked_in_any_group(case):
     blocked = d.do_not_send(case)
-    assert sorted(blocked) == ["jo wu", "wayne harker"]
+    assert sorted(blocked) == ["jo wu", "kelly ambrose", "wayne harker"]
     assert blocked["wayne harker"]["relationship"] == "Father"
 
 
@@ -209,6 +215,9 @@ def test_restrictions_are_every_withheld_thing_with_the_people_it_is_withheld_fr
             "family[1].do_not_send.reason", "this item", ("restraining order until 2028.",), FAMILY, described="the family"
         ),
         Restriction(
+            "network[1].do_not_send.reason", "this item", ("asked not to be contacted.",), FAMILY, described="the family"
+        ),
+        Restriction(
             "professionals[3].do_not_send.reason", "this item", ("left the service.",), FAMILY, described="the family"
         ),
         # Named to Jade only; the role says nothing about domestic abuse, so it is no needle.
@@ -235,18 +244,23 @@ def test_restrictions_are_every_withheld_thing_with_the_people_it_is_withheld_fr
 def test_a_case_that_withholds_nothing_has_no_restrictions(tmp_path):
     def change(data):
         data["child"].pop("address_withheld_from")
-        data["child"]["school"] = "Westmere Park School"
-        for group in ("family", "network", "professionals"):
+        # Withheld from the professionals, in a case that has none: withheld from nobody.
+        data["child"]["school"]["withhold_from"] = ["professionals"]
+        for group in ("family", "network"):
             for person in data[group]:
                 person.pop("address_withheld_from", None)
                 person.pop("do_not_send", None)
-                person["may_be_named_to"] = ["family"] if group == "professionals" else None
-                if person["may_be_named_to"] is None:
-                    del person["may_be_named_to"]
+        data["professionals"] = []
         del data["transfer"]["new_address_withheld_from"]
-        data["professionals"][0]["domestic_abuse_service"] = True
 
     assert d.restrictions(load(tmp_path, change)) == []
+
+
+def test_a_domestic_abuse_service_named_to_the_whole_family_is_no_restriction(tmp_path):
+    def change(data):
+        data["professionals"] = [{**data["professionals"][0], "may_be_named_to": ["family"]}]
+
+    assert [r.path for r in d.restrictions(load(tmp_path, change)) if r.letters_only] == []
 
 
 def test_professionals_only_sections_are_restrictions_for_the_family(tmp_path):
@@ -302,13 +316,13 @@ def test_docx_text_reads_body_tables_headers_and_footers_one_paragraph_a_line():
     paragraph.add_run("second")
     paragraph.add_run().add_tab()
     paragraph.add_run("third")
+    paragraph.add_run()._r.append(OxmlElement("w:cr"))  # a carriage return, as Word writes some line breaks
+    paragraph.add_run("fourth")._r.append(OxmlElement("w:t"))  # an empty text element shows nothing
     document.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].text = "in a table"
     buffer = io.BytesIO()
     document.save(buffer)
     lines = d.docx_text(buffer.getvalue()).split("\n")
-    assert "first second third" in lines
-    assert "in a table" in lines
-    assert "Header: 8 Capstan Row" in lines and "Footer: Rose Cottage" in lines
+    assert sorted(lines) == ["Footer: Rose Cottage", "Header: 8 Capstan Row", "first second third fourth", "in a table"]
 
 
 # ---- the check ---------------------------------------------------------------------------------------------------
@@ -324,11 +338,18 @@ def withheld(what: str, path: str, who: str, each: bool = False) -> Finding:
 
 
 def test_a_document_addressed_to_a_person_marked_do_not_send_is_stopped(case):
-    assert d.check(case, ["Nothing withheld here."], ["Jade Bishop", "wayne harker", "Jo Wu"], "family") == [
+    readers = ["Jade Bishop", "wayne harker", "Kelly Ambrose", "Jo Wu"]
+    assert d.check(case, ["Nothing withheld here."], readers, "family") == [
         Finding(
             ERROR,
             "family[1].do_not_send",
             "Wayne Harker is marked 'do not send' in the case file, but this document is addressed or distributed "
+            "to them.",
+        ),
+        Finding(
+            ERROR,
+            "network[1].do_not_send",
+            "Kelly Ambrose is marked 'do not send' in the case file, but this document is addressed or distributed "
             "to them.",
         ),
         Finding(
@@ -349,9 +370,10 @@ def test_a_finding_names_the_path_and_the_person_never_the_content(case):
 
 
 def test_a_finding_names_every_reader_it_is_withheld_from_once(case):
-    found = d.check(case, ["", "Seen at ROSE COTTAGE."], ["Jade Bishop", "Kelly Ambrose", "Ty", "Tyler", "Ms Rebecca Holt"], None)
+    readers = ["Jade Bishop", "Maureen Bishop", "Ty", "Tyler", "Ms Rebecca Holt"]
+    found = d.check(case, ["", "Seen at ROSE COTTAGE."], readers, None)
     assert found == [
-        withheld("An address", "family[0].address_lines", "Jade Bishop, Kelly Ambrose and Tyler Bishop", each=True)
+        withheld("An address", "family[0].address_lines", "Jade Bishop, Maureen Bishop and Tyler Bishop", each=True)
     ]
 
 
@@ -374,11 +396,14 @@ def test_the_domestic_abuse_service_rule_applies_to_letters_to_the_family_and_th
 
 
 def test_the_check_uses_the_restrictions_it_is_given(case):
-    text = ["27 Halyard Way"]
-    only = [r for r in d.restrictions(case) if r.path == "child.address_lines"]
-    assert d.check(case, text, ["Wayne Harker"], "family", found=only)[1:] == [
-        withheld("The child's address", "child.address_lines", "Wayne Harker")
-    ]
+    text = ["27 Halyard Way, with Nadia Carvalho"]
+    given = [r for r in d.restrictions(case) if r.path in ("professionals[0]", "child.address_lines")]
+    assert [r.letters_only for r in given] == [False, True]
+    # A letters-only restriction does not end the check of a plan, wherever it is in the list.
+    for found in (given, given[::-1]):
+        assert d.check(case, text, ["Wayne Harker"], "family", found=found)[1:] == [
+            withheld("The child's address", "child.address_lines", "Wayne Harker")
+        ]
     assert d.check(case, text, ["Wayne Harker"], "family", found=[])[1:] == []
 
 
@@ -407,9 +432,10 @@ def test_a_family_copy_leaves_out_what_is_withheld_from_anyone_in_the_family(cas
         "transfer.new_address_lines",
         "child.school",
         "family[1].do_not_send.reason",
+        "network[1].do_not_send.reason",
         "professionals[3].do_not_send.reason",
     ]
-    assert names == ["Jade Bishop", "Kelly Ambrose", "Maureen Bishop", "Tyler Bishop"]  # not Wayne: do not send
+    assert names == ["Jade Bishop", "Maureen Bishop", "Tyler Bishop"]  # not Wayne or Kelly: do not send
 
 
 def test_a_professional_copy_leaves_out_only_what_is_withheld_from_professionals(case):
