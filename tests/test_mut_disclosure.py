@@ -251,7 +251,7 @@ def test_a_case_that_withholds_nothing_has_no_restrictions(tmp_path):
                 person.pop("address_withheld_from", None)
                 person.pop("do_not_send", None)
         data["professionals"] = []
-        del data["transfer"]["new_address_withheld_from"]
+        del data["transfer"]  # no move: no new address
 
     assert d.restrictions(load(tmp_path, change)) == []
 
