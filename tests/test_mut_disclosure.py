@@ -148,7 +148,13 @@ def test_group_words_mean_the_family_with_the_child_and_the_professionals_withou
     assert d.expand(everyone, []) == frozenset()
     # A group word adds its people to the names before it.
     assert d.expand(everyone, ["Samuel Oyelaran", "family"]) == FAMILY | {"samuel oyelaran"}
-    assert d.expand(everyone, ["Jade Bishop", "professionals"]) == {"jade bishop", "nadia carvalho", "ms rebecca holt", "bo li", "jo wu"}
+    assert d.expand(everyone, ["Jade Bishop", "professionals"]) == {
+        "jade bishop",
+        "nadia carvalho",
+        "ms rebecca holt",
+        "bo li",
+        "jo wu",
+    }
 
 
 def test_a_withhold_list_in_words(everyone):
@@ -212,10 +218,18 @@ def test_restrictions_are_every_withheld_thing_with_the_people_it_is_withheld_fr
         Restriction("transfer.new_address_lines", "the new address", HALYARD, wayne, described="Wayne Harker"),
         Restriction("child.school", "this item", ("westmere park school",), wayne, described="Wayne Harker"),
         Restriction(
-            "family[1].do_not_send.reason", "this item", ("restraining order until 2028.",), FAMILY, described="the family"
+            "family[1].do_not_send.reason",
+            "this item",
+            ("restraining order until 2028.",),
+            FAMILY,
+            described="the family",
         ),
         Restriction(
-            "network[1].do_not_send.reason", "this item", ("asked not to be contacted.",), FAMILY, described="the family"
+            "network[1].do_not_send.reason",
+            "this item",
+            ("asked not to be contacted.",),
+            FAMILY,
+            described="the family",
         ),
         Restriction(
             "professionals[3].do_not_send.reason", "this item", ("left the service.",), FAMILY, described="the family"

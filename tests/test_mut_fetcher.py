@@ -9,7 +9,6 @@ test makes; no PDF is rendered.
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -234,7 +233,9 @@ def test_the_quick_import_skips_library_lookups_and_keeps_harfbuzzs_deployment_n
     def importing(name, *args, **kwargs):
         if name.startswith("weasyprint"):  # what WeasyPrint does while it imports
             lookups.append(ctypes.util.find_library("gobject-2.0-0"))
-            warnings.warn("HarfBuzz-Subset is not available: fonts are subset with fontTools", DeprecationWarning)
+            warnings.warn(
+                "HarfBuzz-Subset is not available: fonts are subset with fontTools", DeprecationWarning, stacklevel=2
+            )
             return sys.modules["weasyprint"]
         return real_import(name, *args, **kwargs)
 

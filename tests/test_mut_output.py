@@ -324,8 +324,11 @@ def test_folders_are_made_up_to_the_first_that_exists(tmp_path):
 @pytest.mark.parametrize(
     "number, reason",
     [
-        (errno.EACCES, "you do not have permission to write {path} (or to write in the folder {folder}). Choose "
-         "another folder with -o, or ask whoever owns it"),
+        (
+            errno.EACCES,
+            "you do not have permission to write {path} (or to write in the folder {folder}). Choose "
+            "another folder with -o, or ask whoever owns it",
+        ),
         (errno.EPERM, "you do not have permission to write {path}. Choose another folder with -o"),
         (errno.EROFS, "the folder {folder} is on a read-only disk. Choose another folder with -o"),
         (errno.ENOSPC, "the disk holding {folder} is full. Free some space, or choose another folder with -o"),
