@@ -217,7 +217,7 @@ def test_weasyprint_is_imported_again_with_real_lookups_when_the_quick_import_fa
     assert capsys.readouterr().out == ""  # the first attempt's help text is not shown
 
 
-def test_the_quick_import_skips_library_lookups_and_keeps_harfbuzzs_deployment_note_quiet(monkeypatch):
+def test_the_quick_import_skips_library_lookups_and_keeps_only_harfbuzzs_deployment_note_quiet(monkeypatch):
     import builtins
     import ctypes.util
     import sys
@@ -236,6 +236,9 @@ def test_the_quick_import_skips_library_lookups_and_keeps_harfbuzzs_deployment_n
             warnings.warn(
                 "HarfBuzz-Subset is not available: fonts are subset with fontTools", DeprecationWarning, stacklevel=2
             )
+            # Any other warning is still shown: only that deployment note is kept quiet.
+            warnings.warn("HarfBuzz-Subset is missing and something else broke", UserWarning, stacklevel=2)
+            warnings.warn("This API is deprecated", DeprecationWarning, stacklevel=2)
             return sys.modules["weasyprint"]
         return real_import(name, *args, **kwargs)
 
@@ -245,4 +248,7 @@ def test_the_quick_import_skips_library_lookups_and_keeps_harfbuzzs_deployment_n
         assert fetcher._import_weasyprint(shim=True) is sys.modules["weasyprint"]
         assert fetcher._import_weasyprint(shim=False) is sys.modules["weasyprint"]
     assert lookups == [None, None, "libgobject-2.0.so.0", "libgobject-2.0.so.0"]
-    assert shown == []
+    assert [(w.category, str(w.message)) for w in shown] == 4 * [  # two imports a call
+        (UserWarning, "HarfBuzz-Subset is missing and something else broke"),
+        (DeprecationWarning, "This API is deprecated"),
+    ]
