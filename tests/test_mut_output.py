@@ -227,6 +227,14 @@ def test_a_failed_move_aside_puts_back_the_files_already_renamed(tmp_path, monke
     assert (tmp_path / "b.pdf").read_bytes() == b"the earlier b"
 
 
+def test_the_message_names_the_file_that_could_not_be_put_in_place(tmp_path, monkeypatch):
+    fail_on_call(monkeypatch, os, "replace", 1, PermissionError(errno.EACCES, "Permission denied"))
+    with pytest.raises(OutputError) as caught:
+        write_all([(tmp_path / "a.pdf", b"1"), (tmp_path / "b.pdf", b"2")])
+    assert f"you do not have permission to write {tmp_path / 'a.pdf'} (or" in str(caught.value)
+    assert everything_under(tmp_path) == []
+
+
 def test_a_signal_while_renaming_puts_everything_back_too(tmp_path, monkeypatch):
     (tmp_path / "a.pdf").write_bytes(b"the earlier a")
     fail_on_call(monkeypatch, os, "replace", 3, KeyboardInterrupt())
