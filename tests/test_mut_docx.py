@@ -221,13 +221,17 @@ def test_a_part_an_authority_template_breaks_is_the_folders_to_fix(builtin, tmp_
     )
 
 
-def test_a_failure_in_a_built_in_template_is_reported_as_a_bug(builtin):
+def test_a_failure_in_a_built_in_template_is_reported_as_a_bug(builtin, tmp_path):
     from cin_docs.errors import TemplateError
 
     template(builtin / "letter.docx", "Known as {{ child.nickname }}")
     with pytest.raises(TemplateError) as caught:
         backend.render_docx("letter.docx", CONTEXT)
     assert "docx/letter.docx" in str(caught.value) and "(in " not in str(caught.value)
+    assert str(caught.value).endswith("This is a bug in the template; please report it.")
+    # The same when an authority's folder is in use but has no Word template for this document.
+    with pytest.raises(TemplateError) as caught:
+        backend.render_docx("letter.docx", CONTEXT, templates=tmp_path / "westmere")
     assert str(caught.value).endswith("This is a bug in the template; please report it.")
     template(builtin / "letter.docx", "Born {{ child.first_name|longdate }}")
     with pytest.raises(ValueError):  # a bug in cin-docs, shown as one (with --debug for details)
