@@ -108,6 +108,7 @@ def write_all(files: Iterable[tuple[Path | str, bytes]]) -> list[Path]:
         )
     created: list[Path] = []
     temps: dict[Path, str] = {}
+    failed: list[Path] = []  # the file _commit could not put in place, for the message
     current = targets[0] if targets else Path(".")
     try:
         for path in targets:
@@ -119,9 +120,9 @@ def write_all(files: Iterable[tuple[Path | str, bytes]]) -> list[Path]:
             current = path
             temps[path] = _temp_copy(path, data)
         with _signals_held():
-            _commit(temps)
+            _commit(temps, failed)
     except OSError as exc:
-        raise OutputError(_explain(exc, current)) from exc
+        raise OutputError(_explain(exc, failed[0] if failed else current)) from exc
     finally:
         for temp in temps.values():
             with contextlib.suppress(FileNotFoundError):
@@ -132,8 +133,9 @@ def write_all(files: Iterable[tuple[Path | str, bytes]]) -> list[Path]:
     return targets
 
 
-def _commit(temps: dict[Path, str]) -> None:
-    """Rename every temporary file over its target; on any failure undo the renames already made."""
+def _commit(temps: dict[Path, str], failed: list[Path]) -> None:
+    """Rename every temporary file over its target; on any failure undo the renames already made, and add the file
+    that could not be put in place to `failed` (the message names it)."""
     done: list[tuple[Path, str | None]] = []
     try:
         for path, temp in temps.items():
@@ -149,12 +151,13 @@ def _commit(temps: dict[Path, str]) -> None:
                 raise
             done.append((path, backup))
     except BaseException:
-        for path, backup in reversed(done):
+        failed.append(path)
+        for placed, backup in reversed(done):
             with contextlib.suppress(OSError):
                 if backup:
-                    os.replace(backup, path)
+                    os.replace(backup, placed)
                 else:
-                    path.unlink()
+                    placed.unlink()
         raise
     for _, backup in done:
         if backup:
