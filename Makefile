@@ -83,7 +83,9 @@ typecheck: $(DEV_STAMP)
 mutation: $(DEV_STAMP)
 	rm -rf mutants && mkdir mutants
 	@echo "mutmut run: progress in mutants/run.log"
-	nice -n 10 $(BIN)/mutmut run --max-children $(shell nproc) > mutants/run.log 2>&1 || { tail -n 40 mutants/run.log; exit 1; }
+	@# A private temporary folder: pytest's shared /tmp/pytest-of-$$USER clean-up fails when another run uses it.
+	tmp=$$(mktemp -d) && TMPDIR=$$tmp nice -n 10 $(BIN)/mutmut run --max-children $(shell nproc) > mutants/run.log 2>&1; \
+	  status=$$?; rm -rf $$tmp; [ $$status -eq 0 ] || { tail -n 40 mutants/run.log; exit 1; }
 	$(BIN)/python scripts/mutation_score.py
 
 bench: $(STAMP)
