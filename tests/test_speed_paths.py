@@ -186,3 +186,30 @@ def test_the_shared_font_configuration_cleans_up_at_exit():
     folder = Path(result.stdout.strip())
     assert folder.name.startswith("weasyprint-") and not folder.exists()
     assert "Exception ignored" not in result.stderr
+
+
+@pytest.mark.parametrize("with_logo", [False, True])
+def test_the_one_pass_docx_save_gives_the_bytes_of_docxtpls_save_made_reproducible(tmp_path, monkeypatch, with_logo):
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from cin_docs import api
+    from cin_docs.render import docx
+
+    context = _plan_context()
+    if with_logo:  # the logo adds an image part and its relationship to the package
+        Image.new("RGB", (120, 40), "navy").save(tmp_path / "logo.png", "PNG")
+        context["authority"] = dict(context["authority"], logo_path=str(tmp_path / "logo.png"))
+    one_pass = api.render_bytes("plan", context, "docx")
+
+    def docxtpl_save_then_reproducible_zip(template, when):
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return docx.reproducible_zip(buffer.getvalue(), when)
+
+    monkeypatch.setattr(docx, "_save_reproducible", docxtpl_save_then_reproducible_zip)
+    assert api.render_bytes("plan", context, "docx") == one_pass
+    names = zipfile.ZipFile(io.BytesIO(one_pass)).namelist()
+    assert names[0] == "[Content_Types].xml" and any(n.startswith("word/media/") for n in names) == with_logo
