@@ -9,6 +9,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate, Listing
 from lxml import etree
@@ -80,7 +81,7 @@ def _save_reproducible(template: DocxTemplate, when: dt.date) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         # The member order of python-docx's PackageWriter.write: content types, package relationships, parts.
-        writer = _StampedZipWriter(target, when)
+        writer: Any = _StampedZipWriter(target, when)  # duck-typed as python-docx's PhysPkgWriter
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
         PackageWriter._write_parts(writer, parts)
