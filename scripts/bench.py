@@ -184,10 +184,12 @@ if what == "docx":
             continue
         ctx = context(kind)
         api.render_bytes(kind, ctx, "docx")
-        runs = []
+        runs, cpu = [], []
         for _ in range(15):
-            t = time.perf_counter(); api.render_bytes(kind, ctx, "docx"); runs.append(time.perf_counter() - t)
-        result[kind] = [statistics.median(runs), min(runs), max(runs)]
+            t, c = time.perf_counter(), time.process_time()
+            api.render_bytes(kind, ctx, "docx")
+            runs.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+        result[kind] = [statistics.median(runs), min(runs), max(runs), statistics.median(cpu)]
 elif what == "letter":
     ctx = context("invitation")
     for _ in range(3):
@@ -446,15 +448,20 @@ def main() -> int:
         missed.append("memory")
 
     # DOCX warm, per kind.
+    # Judged on the wall-clock median, with the CPU time beside it: on a busy machine the two part, and the CPU time
+    # says what the work itself costs.
     print("  DOCX warm, per kind (target <= 30 ms/doc):")
     for kind, runs in in_process("docx").items():
         if runs is None:
             print(f"    {kind:<16} no sample case in scripts/bench.py: not measured")
             missed.append(f"DOCX {kind} (not measured)")
             continue
-        median, low, high = runs
+        median, low, high, cpu = runs
         verdict = "met" if median <= 0.030 else "NOT MET"
-        print(f"    {kind:<16} {median * 1000:6.1f} ms (min {low * 1000:.1f}, max {high * 1000:.1f})  {verdict}")
+        print(
+            f"    {kind:<16} {median * 1000:6.1f} ms (min {low * 1000:.1f}, max {high * 1000:.1f}; "
+            f"CPU {cpu * 1000:.1f} ms)  {verdict}"
+        )
         if median > 0.030:
             missed.append(f"DOCX {kind}")
 
