@@ -561,6 +561,7 @@ def render(
     from . import batch
     from .render.output import write_all
 
+    batch.start_workers(jobs, len(cases))  # the workers' imports overlap the loading of the cases
     loaded = load_cases(ctx, cases, "nothing was rendered")
     results = batch.render_many(
         loaded, kind, options, formats_of(fmt), out_dir, jobs=jobs, variant=pdf_variant, copy=copy

@@ -99,9 +99,11 @@ class LibreOffice:
 
     def __init__(self, work: Path) -> None:
         self.binary = shutil.which("soffice") or shutil.which("libreoffice")
+        self.last_cpu = 0.0
         self.profile = (work / "lo-profile").as_uri()
 
     def convert(self, files: list[Path], out: Path) -> float:
+        cpu = child_cpu()
         start = time.perf_counter()
         subprocess.run(
             [
@@ -119,10 +121,19 @@ class LibreOffice:
             timeout=900,
         )
         elapsed = time.perf_counter() - start
+        self.last_cpu = child_cpu() - cpu
         missing = [f for f in files if not (out / f.with_suffix(".pdf").name).is_file()]
         if missing:
             raise SystemExit(f"bench: LibreOffice did not convert {missing[0]}")
         return elapsed
+
+
+def child_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def ratio_line(name: str, ours: float, ours_text: str, base: float | None, base_text: str, target: float) -> bool:
@@ -173,10 +184,12 @@ if what == "docx":
             continue
         ctx = context(kind)
         api.render_bytes(kind, ctx, "docx")
-        runs = []
+        runs, cpu = [], []
         for _ in range(15):
-            t = time.perf_counter(); api.render_bytes(kind, ctx, "docx"); runs.append(time.perf_counter() - t)
-        result[kind] = [statistics.median(runs), min(runs), max(runs)]
+            t, c = time.perf_counter(), time.process_time()
+            api.render_bytes(kind, ctx, "docx")
+            runs.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+        result[kind] = [statistics.median(runs), min(runs), max(runs), statistics.median(cpu)]
 elif what == "letter":
     ctx = context("invitation")
     for _ in range(3):
@@ -185,6 +198,17 @@ elif what == "letter":
     for _ in range(15):
         t = time.perf_counter(); api.render_bytes("invitation", ctx, "pdf"); runs.append(time.perf_counter() - t)
     result = runs
+elif what == "plan":  # CPU seconds per warm plan PDF (layout and write), and per warm render_files (the batch's work)
+    case = api.load(SAMPLES["plan"])
+    options = Options(as_of=dt.date(2026, 11, 23))
+    ctx = context("plan")
+    for _ in range(2):
+        api.render_bytes("plan", ctx, "pdf")
+    render, files = [], []
+    for _ in range(5):
+        t = time.process_time(); api.render_bytes("plan", ctx, "pdf"); render.append(time.process_time() - t)
+        t = time.process_time(); api.render_files(case, "plan", options, ("pdf",)); files.append(time.process_time() - t)
+    result = [statistics.median(render), statistics.median(files)]
 elif what == "memory":
     ctx = context("invitation")
     for _ in range(20):
@@ -286,6 +310,9 @@ def caseload_bench() -> int:
 
 def main() -> int:
     print(f"Start: {load()}")
+    # An installed cin-docs has its bytecode compiled (pip does it); with PYTHONDONTWRITEBYTECODE set, as in some
+    # shells and containers, every cold run below would otherwise compile cin_docs from source (~45 ms a run).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cin_docs")], check=True, capture_output=True)
     slow = 0
     print(f"\n{'command':<40} {'median':>8} {'target':>8}")
     for name, args, target in CASES:
@@ -380,6 +407,24 @@ def main() -> int:
             0.5,
         ):
             missed.append("batch")
+        # The floor of the batch ratio, in CPU time (the machine's load matters less): what one plan PDF costs us warm
+        # against what one more document costs LibreOffice inside its batch call (its start-up taken out).
+        render_cpu, files_cpu = in_process("plan")
+        print(
+            f"    floor      a warm plan PDF costs {render_cpu:.3f} s CPU to lay out and write "
+            f"({files_cpu:.3f} s with its checks, as a batch worker does)"
+        )
+        if office.binary and lo_batch:
+            batch_cpu = office.last_cpu
+            one = sorted(docx_dir.glob("*.docx"))[:1]
+            office.convert(one, work / "lo-one")
+            per_doc = (batch_cpu - office.last_cpu) / (BATCH - 1)
+            best = files_cpu / int(jobs) / per_doc
+            print(
+                f"               LibreOffice: {per_doc:.3f} s CPU per document inside one call (start-up "
+                f"{office.last_cpu:.2f} s CPU); with {jobs} workers and no other cost at all the ratio could not go "
+                f"below {best:.2f}x"
+            )
 
         # Warm one-page letter in a long-running process, against the cold LibreOffice route above.
         ours, text = spread(in_process("letter"))
@@ -403,15 +448,20 @@ def main() -> int:
         missed.append("memory")
 
     # DOCX warm, per kind.
+    # Judged on the wall-clock median, with the CPU time beside it: on a busy machine the two part, and the CPU time
+    # says what the work itself costs.
     print("  DOCX warm, per kind (target <= 30 ms/doc):")
     for kind, runs in in_process("docx").items():
         if runs is None:
             print(f"    {kind:<16} no sample case in scripts/bench.py: not measured")
             missed.append(f"DOCX {kind} (not measured)")
             continue
-        median, low, high = runs
+        median, low, high, cpu = runs
         verdict = "met" if median <= 0.030 else "NOT MET"
-        print(f"    {kind:<16} {median * 1000:6.1f} ms (min {low * 1000:.1f}, max {high * 1000:.1f})  {verdict}")
+        print(
+            f"    {kind:<16} {median * 1000:6.1f} ms (min {low * 1000:.1f}, max {high * 1000:.1f}; "
+            f"CPU {cpu * 1000:.1f} ms)  {verdict}"
+        )
         if median > 0.030:
             missed.append(f"DOCX {kind}")
 

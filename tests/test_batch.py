@@ -78,3 +78,20 @@ def test_a_case_that_fails_in_a_worker_writes_nothing(tmp_path):
 def test_the_same_case_twice_is_refused(tmp_path):
     code, output = render("case-summary", str(SAMPLES[0]), str(SAMPLES[0]), "-o", str(tmp_path / "out"))
     assert code == 2 and "more than once" in output
+
+
+def test_the_workers_imports_start_before_the_cases_are_loaded(monkeypatch, tmp_path):
+    import cin_docs.cli as cli_module
+
+    events: list[tuple] = []
+    start, load = batch.start_workers, cli_module.load_case
+    monkeypatch.setattr(batch, "start_workers", lambda jobs, n: events.append(("start", jobs, n)) or start(jobs, n))
+    monkeypatch.setattr(cli_module, "load_case", lambda ctx, path: events.append(("load",)) or load(ctx, path))
+    code, output = render("case-summary", *map(str, SAMPLES[:2]), "--jobs", "2", "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert events == [("start", 2, 2), ("load",), ("load",)]
+
+
+def test_no_worker_process_is_started_for_one_job_or_one_case():
+    assert batch.start_workers(1, 5) is False
+    assert batch.start_workers(2, 1) is False

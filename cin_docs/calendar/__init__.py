@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 from collections.abc import Iterable, Mapping
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
@@ -29,9 +30,30 @@ _ONE_DAY = timedelta(days=1)
 _OBSERVED_SUFFIX = " (observed)"
 
 
+# The holidays package's England & Wales bank holidays for 1900-2100, written out by scripts/build_bank_holidays.py:
+# asking the package itself costs about 0.1 s of CPU per process, because `country_holidays("GB")` imports all of its
+# ~250 country modules first. tests/test_bank_holidays.py proves the file says what the package says for every year.
+_BANK_HOLIDAYS_FILE = Path(__file__).with_name("bank_holidays.json")
+
+
+@functools.cache
+def _bank_holiday_file() -> tuple[int, int, dict[int, dict[date, str]]]:
+    data = json.loads(_BANK_HOLIDAYS_FILE.read_text(encoding="utf-8"))
+    by_year: dict[int, dict[date, str]] = {}
+    for day, name in data["days"].items():
+        d = date.fromisoformat(day)
+        by_year.setdefault(d.year, {})[d] = name
+    return data["first_year"], data["last_year"], by_year
+
+
 @functools.cache
 def _bank_holidays(year: int) -> Mapping[date, str]:
     """England & Wales bank holidays for one year, built on first use and kept for the process."""
+    first, last, by_year = _bank_holiday_file()
+    if first <= year <= last:
+        return MappingProxyType(by_year.get(year, {}))
+    import holidays
+
     # A fresh per-year object, frozen into a plain mapping: a HolidayBase silently
     # adds whole years to itself whenever it is asked about a date outside them.
     table = holidays.country_holidays("GB", subdiv="ENG", years=year)

@@ -225,6 +225,9 @@ def _font_config(weasyprint):
     if _FONT_CONFIG is None:
         from weasyprint.text.fonts import FontConfiguration
 
+        from .pango_fix import install
+
+        install()  # before the first layout: see pango_fix (a per-line leak print.css would trigger)
         _FONT_CONFIG = FontConfiguration()
         # A FontConfiguration removes its temporary font folder when deleted; at interpreter exit module globals
         # are already gone by then (a TypeError in its __del__, and the folder left in /tmp), so drop it first.
