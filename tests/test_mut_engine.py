@@ -195,3 +195,197 @@ def test_a_bank_holiday_that_moves_a_deadline_back_is_named_first():
         "3 months after the initial CIN meeting on Wednesday 25 February 2026 "
         "(brought forward from Monday 25 May 2026, a bank holiday (Spring Bank Holiday))"
     )
+
+
+# ---- office closure days: named only where a working-day count stepped over them ----------------------------------
+
+
+def test_closure_days_a_working_day_count_skipped_are_named_and_no_others():
+    # "A Child in Need initial meeting must be convened within 10 working days of a decision that the CIN plan is
+    # required." Decision Monday 14 December 2026; Christmas Day, the Boxing Day substitute (28th) and New Year's Day
+    # are bank holidays; the office also closes on 24 and 29 December (the user's closure days). Counting: 15, 16,
+    # 17, 18, 21, 22, 23, 30, 31 December and 4 January 2027. The decision day itself (also a closure day here) is
+    # never counted, so it is not named.
+    data = case(
+        "hillingdon", assessment={"plan_decision": "2026-12-14"}, meetings=[{"type": "initial", "date": "2026-12-14"}]
+    )
+    dls = run(data, "2026-12-15", closures=[D("2026-12-14"), D("2026-12-24"), D("2026-12-29")])
+    initial = one(dls, "initial_meeting")
+    assert initial.due == D("2027-01-04")
+    assert initial.explanation() == (
+        "10 working days after the plan decision on Monday 14 December 2026 (office closure days not counted: "
+        "Thursday 24 December 2026 and Tuesday 29 December 2026)"
+    )
+    # "The first review should be held within 3 months of the initial meeting": calendar months, so closure days
+    # are not counted days and are not named (14 March 2027 is a Sunday: Friday 12 March).
+    review = one(dls, "next_review")
+    assert review.due == D("2027-03-12")
+    assert "closure" not in review.explanation()
+
+
+def test_a_single_closure_day_is_named_in_the_singular():
+    data = case("hillingdon", assessment={"plan_decision": "2026-12-14"})
+    initial = one(run(data, "2026-12-15", closures=[D("2026-12-24")]), "initial_meeting")
+    # 15-18, 21-23, 29-31 December: the 28th is the Boxing Day substitute bank holiday.
+    assert initial.due == D("2026-12-31")
+    assert initial.explanation().endswith("(office closure day not counted: Thursday 24 December 2026)")
+
+
+# ---- the panel: a December too late to refer moves to January of the next year -----------------------------------
+
+
+def test_panel_after_a_december_too_late_to_refer_is_the_last_thursday_of_january():
+    # "the CIN case has been open for 1 year" (3.1): 22 December 2025 + 12 months = Tuesday 22 December 2026.
+    # December's sitting is Thursday 31 December, but "at least 7 working days in advance" would be Friday 18
+    # December (25 and 28 December are bank holidays), before the case was eligible: the next sitting is the last
+    # Thursday of January 2027, the 28th, referred by Tuesday 19 January.
+    dls = run(case("hertfordshire", plan={"start": "2025-12-22"}), "2026-12-01")
+    assert [(d.rule, d.due) for d in dls if d.rule.startswith("panel_")] == [
+        ("panel_eligible", D("2026-12-22")),
+        ("panel_referral", D("2027-01-19")),
+        ("panel_date", D("2027-01-28")),
+    ]
+
+
+# ---- statuses on the boundary days ----------------------------------------------------------------------------------
+
+
+def test_a_target_met_when_the_plan_ends_on_its_date_and_open_while_the_end_is_still_to_come():
+    # "Most CIN plans will envisage that Children's Services intervention will end within 12 months": from the
+    # initial meeting on 12 January 2026, by 12 January 2027.
+    start = [{"type": "initial", "date": "2026-01-12"}]
+    ended = one(run(case("hillingdon", meetings=start, plan={"end": "2027-01-12"}), "2027-01-13"), "plan_end_expected")
+    assert (ended.due, ended.status, ended.satisfied_on) == (D("2027-01-12"), "met", D("2027-01-12"))
+    # A planned end date still to come has not ended the plan: the target is open, not met.
+    planned = one(
+        run(case("hillingdon", meetings=start, plan={"end": "2027-03-12"}), "2027-01-10"), "plan_end_expected"
+    )
+    assert (planned.status, planned.satisfied_on) == ("open", None)
+
+
+def test_a_deadline_due_on_the_day_the_plan_ends_is_missed_that_day():
+    # "The team manager is responsible for reviewing the case at 9 month for any CIN plan that has not concluded":
+    # from 29 May 2026, 28 February 2027 is a Sunday, so Friday 26 February; the plan ends that very day unreviewed.
+    data = case("hillingdon", meetings=[{"type": "initial", "date": "2026-05-29"}], plan={"end": "2027-02-26"})
+    d = one(run(data, "2027-02-26"), "manager_review")
+    assert (d.due, d.status) == (D("2027-02-26"), "missed")
+
+
+def test_a_later_identification_date_does_not_meet_the_panel_identification_yet():
+    # "the case should be identified by the line manager at 8 months": from 2 March 2026, 2 November 2026. A date
+    # typed ahead (1 December) has not happened on 2 November: the deadline is still open.
+    data = case("hillingdon", meetings=[{"type": "initial", "date": "2026-03-02"}], panel={"identified": "2026-12-01"})
+    d = one(run(data, "2026-11-02"), "panel_identification")
+    assert (d.due, d.status, d.satisfied_on) == (D("2026-11-02"), "open", None)
+    assert d.explanation() == "8 months after the start of the plan on Monday 2 March 2026"
+
+
+def test_transfer_in_meeting_on_the_day_the_family_arrives_meets_the_deadline():
+    # "Receiving local authorities should seek to convene a Child in Need Meeting within 20 working days of the
+    # family being resident in their area": a meeting on that very day is within them.
+    data = case(
+        "hillingdon",
+        transfer={"residence_start": "2026-11-10"},
+        meetings=[{"type": "transfer_in", "date": "2026-11-10"}],
+    )
+    d = one(run(data, "2026-12-09"), "transfer_in_meeting")
+    assert (d.due, d.status, d.satisfied_on) == (D("2026-12-08"), "met", D("2026-11-10"))
+    assert (
+        d.explanation() == "20 working days after the family becoming resident in the area on Tuesday 10 November 2026"
+    )
+
+
+def test_transfer_out_shows_the_receiving_authoritys_duty_under_its_own_label():
+    data = case(
+        "hillingdon",
+        transfer={
+            "residence_start": "2026-11-10",
+            "direction": "out",
+            "receiving_authority": {"name": "Westcote Council"},
+        },
+    )
+    row = one(run(data, "2026-12-09"), "transfer_in_meeting").to_json()
+    assert row["label"] == "CIN meeting after transfer in (the receiving authority's duty)"
+    assert row["status"] == "info"
+    assert row["basis"] == (
+        "20 working days; the family is moving out: the receiving authority must convene a CIN meeting by "
+        "Tuesday 8 December 2026"
+    )
+
+
+def test_longer_term_support_without_a_reason_says_none_was_recorded():
+    data = case("hillingdon", meetings=[{"type": "initial", "date": "2026-01-12"}], plan={"longer_term_support": True})
+    row = one(run(data, "2027-01-13"), "plan_end_expected").to_json()
+    assert (row["status"], row["basis"]) == (
+        "info",
+        "12 months; not a target for this plan, which acknowledges the need for longer-term support "
+        "(no reason recorded)",
+    )
+
+
+# ---- which meeting a rule counts from -----------------------------------------------------------------------------
+
+
+def test_a_family_network_meeting_before_the_initial_meeting_does_not_start_the_review_clock():
+    # "The first review should be held within 3 months of the initial meeting": 2 March 2026 + 3 months, not the
+    # family network meeting of 20 February ("If it is not possible to convene the meeting before the CIN meeting").
+    data = case(
+        "hillingdon",
+        meetings=[{"type": "family_network", "date": "2026-02-20"}, {"type": "initial", "date": "2026-03-02"}],
+    )
+    dls = run(data, "2026-03-03")
+    review = one(dls, "next_review")
+    assert (review.due, review.to_json()["from"]) == (D("2026-06-02"), "meetings[1]")
+    assert review.explanation() == "3 months after the initial CIN meeting on Monday 2 March 2026"
+    assert of(dls, "family_network_meeting") == []
+
+
+def test_second_review_check_counts_six_months_from_the_first_review_and_only_a_review_meets_it():
+    # "At 9 months (i.e. the second review)...", reviews "within each further six months" (2.5): the first review on
+    # 1 June 2026 puts the second by 1 December. The initial meeting is not the second review.
+    data = case(
+        "hertfordshire", meetings=[{"type": "initial", "date": "2026-03-02"}, {"type": "review", "date": "2026-06-01"}]
+    )
+    d = one(run(data, "2026-06-02"), "second_review_check")
+    assert (d.due, d.status, d.to_json()["from"]) == (D("2026-12-01"), "open", "meetings[1]")
+    assert d.explanation() == "6 months after the first review on Monday 1 June 2026"
+
+
+def test_health_report_is_asked_for_care_meetings_not_for_the_panel():
+    # "a written report ... 48 hours prior to meeting" (1.2, health professionals, for CIN meetings); the CIN Case
+    # Management Panel is not a meeting health is invited to report to.
+    data = case(
+        "hertfordshire",
+        plan={"start": "2026-11-02"},
+        professionals=[HEALTH],
+        meetings=[
+            {"type": "panel", "date": "2026-11-26", "time": "10:00"},
+            {"type": "review", "date": "2026-12-03", "time": "10:00"},
+        ],
+    )
+    reports = of(run(data, "2026-11-23"), "health_report")
+    assert [(d.ref, d.due) for d in reports] == [("meetings[1]", D("2026-12-01"))]
+
+
+@pytest.mark.parametrize(
+    "n, basis",
+    [(11, "11th"), (12, "12th"), (13, "13th"), (16, "16th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (25, "25th")],
+)
+def test_a_birthday_rule_of_a_local_profile_names_the_birthday_in_words(n, basis):
+    # A local profile may add facts such as the end of the 0-25 service ("children who meet the criteria for the
+    # 0-25 Together Service", Hertfordshire 2.5): the basis names the birthday as people say it.
+    profile = custom_profile(
+        [
+            {
+                "key": "birthday",
+                "label": "Birthday",
+                "kind": "fact",
+                "from": [{"event": "field", "field": "child.date_of_birth", "label": "the child's date of birth"}],
+                "offset": {"birthday": n},
+                "source": "The service continues to the young person's birthday.",
+            }
+        ]
+    )
+    d = one(run(case("hertfordshire", child={"date_of_birth": "2010-06-15"}), "2026-11-23", profile), "birthday")
+    assert d.due == D(f"{2010 + n}-06-15")
+    assert d.to_json()["basis"] == f"{basis} birthday"
