@@ -389,3 +389,108 @@ def test_a_birthday_rule_of_a_local_profile_names_the_birthday_in_words(n, basis
     d = one(run(case("hertfordshire", child={"date_of_birth": "2010-06-15"}), "2026-11-23", profile), "birthday")
     assert d.due == D(f"{2010 + n}-06-15")
     assert d.to_json()["basis"] == f"{basis} birthday"
+
+
+# ---- the record of lapses -------------------------------------------------------------------------------------------
+
+
+def test_review_lapse_is_counted_from_the_initial_meeting_not_from_a_cin_meeting_in_between():
+    # "The first review should be held within 3 months of the initial meeting": 5 January 2026 + 3 months = Sunday
+    # 5 April, before Good Friday: Thursday 2 April. The review came on 11 May: late, on the record. A CIN meeting
+    # on 16 February is not a review and does not restart the 3 months.
+    data = case(
+        "hillingdon",
+        meetings=[
+            {"type": "initial", "date": "2026-01-05"},
+            {"type": "cin", "date": "2026-02-16"},
+            {"type": "review", "date": "2026-05-11"},
+        ],
+    )
+    lapse, current = of(run(data, "2026-05-12"), "next_review")
+    assert (lapse.due, lapse.status, lapse.history, lapse.ref) == (D("2026-04-02"), "late", True, "meetings[2]")
+    assert lapse.explanation() == (
+        "3 months after the initial CIN meeting on Monday 5 January 2026 (brought forward from Sunday 5 April 2026; "
+        "Friday 3 April 2026 is a bank holiday (Good Friday))"
+    )
+    assert (current.due, current.status, current.history) == (D("2026-08-11"), "open", False)
+    assert current.explanation() == "3 months after the latest review on Monday 11 May 2026"
+
+
+def test_visit_lapses_start_at_the_plan_and_a_late_visit_today_is_on_the_record():
+    # Hillingdon: visits "At least once every 3 weeks". A visit during the assessment (1 December 2025) is before
+    # the plan started (initial meeting 5 January 2026), so no window runs from it. 19 January was in time
+    # (due 26 January); from it the next was due 9 February and came today, 2 March: late. The visit of 23 February
+    # where the child was not seen does not count.
+    data = case(
+        "hillingdon",
+        meetings=[{"type": "initial", "date": "2026-01-05"}],
+        visits=[
+            {"date": "2025-12-01"},
+            {"date": "2026-01-19"},
+            {"date": "2026-02-23", "seen": False},
+            {"date": "2026-03-02"},
+        ],
+    )
+    lapse, current = of(run(data, "2026-03-02"), "next_visit")
+    assert (lapse.due, lapse.status, lapse.satisfied_on, lapse.ref) == (
+        D("2026-02-09"),
+        "late",
+        D("2026-03-02"),
+        "visits[3]",
+    )
+    assert lapse.to_json()["from"] == "visits[1]"
+    assert lapse.explanation() == "3 weeks after the latest visit on Monday 19 January 2026"
+    assert (current.due, current.status) == (D("2026-03-23"), "open")
+    assert current.explanation() == "3 weeks after the latest visit on Monday 2 March 2026"
+
+
+def test_a_local_profile_can_keep_the_record_of_a_list_of_checks():
+    # A local profile with Hillingdon's "monthly monitoring of subsistence payments" and a record of lapses. The
+    # list is in no particular order and holds a check still planned (30 October). From the start (1 June 2026):
+    # 1 July (in time); from 1 July due 1 August, a Saturday, so Friday 31 July, done 20 August: late; from 20
+    # August due Sunday 20 September, so Friday 18 September, done today, 25 September: late.
+    rule = {
+        "key": "subsistence",
+        "label": "Monitor the subsistence payments",
+        "history": True,
+        "plan_end": "stop",
+        "from": [
+            {"event": "latest_held_list", "field": "nrpf.subsistence_checks", "label": "the latest subsistence check"},
+            {"event": "field", "field": "nrpf.start", "label": "the start of NRPF support"},
+        ],
+        "offset": {"months": 1},
+        "satisfied_by": {"event": "list_after_anchor", "field": "nrpf.subsistence_checks"},
+        "source": "monthly monitoring of subsistence payments",
+    }
+    checks = ["2026-09-25", "2026-07-01", "2026-10-30", "2026-08-20"]
+    data = case("hillingdon", support="nrpf", nrpf={"start": "2026-06-01", "subsistence_checks": checks})
+    rows = [d.to_json() for d in run(data, "2026-09-25", custom_profile([rule]))]
+    assert [(r["from"], r["due"], r["status"], r["ref"]) for r in rows] == [
+        ("nrpf.subsistence_checks[1]", "2026-07-31", "late", "nrpf.subsistence_checks[3]"),
+        ("nrpf.subsistence_checks[3]", "2026-09-18", "late", "nrpf.subsistence_checks[0]"),
+        ("nrpf.subsistence_checks[0]", "2026-10-23", "open", None),
+    ]
+    first = run(data, "2026-09-25", custom_profile([rule]))[0]
+    assert first.explanation() == (
+        "1 month after the latest subsistence check on Wednesday 1 July 2026 (brought forward from Saturday 1 "
+        "August 2026)"
+    )
+
+
+# ---- Hertfordshire NRPF: "following a review visit within the preceding month" (4.2) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "visit, as_of, status",
+    [
+        ({"date": "2026-10-24"}, "2026-11-25", "met"),  # exactly a month before the review of 24 November
+        ({"date": "2026-10-23"}, "2026-11-25", "overdue"),  # a day too early
+        ({"date": "2026-11-20", "seen": False}, "2026-11-25", "overdue"),  # the child was not seen
+        ({"date": "2026-11-23"}, "2026-11-23", "met"),  # visited today
+    ],
+)
+def test_nrpf_review_visit_within_the_month_before_the_review(visit, as_of, status):
+    # "The NRPF CiN plan should be reviewed after 12 weeks": 1 September 2026 + 12 weeks = 24 November.
+    data = case("hertfordshire", support="nrpf", nrpf={"start": "2026-09-01"}, visits=[visit])
+    d = one(run(data, as_of), "nrpf_review_visit")
+    assert (d.due, d.status) == (D("2026-11-24"), status)
