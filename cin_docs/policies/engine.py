@@ -553,7 +553,6 @@ class Engine:
             dl = self.evaluate(rule, anchor, hit)
             if dl.status == "late" and dl.satisfied_on == nxt.date:
                 dl.ref, dl.lapse = nxt.path, True
-                self._hits[id(dl)] = hit
                 out.append(dl)
         return out
 
