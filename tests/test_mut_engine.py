@@ -494,3 +494,57 @@ def test_nrpf_review_visit_within_the_month_before_the_review(visit, as_of, stat
     data = case("hertfordshire", support="nrpf", nrpf={"start": "2026-09-01"}, visits=[visit])
     d = one(run(data, as_of), "nrpf_review_visit")
     assert (d.due, d.status) == (D("2026-11-24"), status)
+
+
+# ---- escalation: which stage each deadline belongs to -----------------------------------------------------------
+
+
+def test_stage1_resolved_and_confirmed_in_time_needs_no_stage2():
+    # 6.3.6: "within 3 working days" of stage 1 starting on Thursday 19 November 2026 = Tuesday 24 November; it was
+    # resolved on Monday 23rd, and "the responsible worker will confirm the outcome ... in writing within a further
+    # 2 working days": by Wednesday 25th, done on the 24th.
+    data = case(
+        "hertfordshire",
+        escalations=[
+            {
+                "disagreement": "2026-11-18",
+                "stages": [{"stage": 1, "started": "2026-11-19", "resolved": "2026-11-23", "confirmed": "2026-11-24"}],
+            }
+        ],
+    )
+    dls = run(data, "2026-11-30")
+    response = one(dls, "escalation_stage1_response").to_json()
+    assert (response["from"], response["ref"], response["due"], response["status"]) == (
+        "escalations[0].stages[0].started",
+        "escalations[0].stages[0]",
+        "2026-11-24",
+        "met",
+    )
+    confirm = one(dls, "escalation_confirm")
+    assert (confirm.to_json()["from"], confirm.ref, confirm.due, confirm.status) == (
+        "escalations[0].stages[0].resolved",
+        "escalations[0].stages[0]",
+        D("2026-11-25"),
+        "met",
+    )
+    assert confirm.explanation() == "2 working days after the resolution on Monday 23 November 2026"
+    assert of(dls, "escalation_stage2_start") == []
+
+
+# ---- several meetings on one day: the time of day decides which is the latest ---------------------------------------
+
+
+def test_the_latest_of_two_meetings_on_one_day_is_the_later_by_time_not_by_listing():
+    # Hillingdon: "subsequent CIN meetings should be held at least every 4 to 6 weeks", counted from the latest CIN
+    # meeting: a CIN meeting at 14:00 after the review at 09:30 on Monday 7 December 2026 (listed first). Six weeks
+    # on is Monday 18 January 2027.
+    data = case(
+        "hillingdon",
+        meetings=[
+            {"type": "cin", "date": "2026-12-07", "time": "14:00"},
+            {"type": "initial", "date": "2026-09-07"},
+            {"type": "review", "date": "2026-12-07", "time": "09:30"},
+        ],
+    )
+    (d,) = [d for d in of(run(data, "2026-12-08"), "next_cin_meeting") if not d.history]
+    assert (d.due, d.to_json()["from"]) == (D("2027-01-18"), "meetings[0]")
