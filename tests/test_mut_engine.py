@@ -203,18 +203,19 @@ def test_a_bank_holiday_that_moves_a_deadline_back_is_named_first():
 def test_closure_days_a_working_day_count_skipped_are_named_and_no_others():
     # "A Child in Need initial meeting must be convened within 10 working days of a decision that the CIN plan is
     # required." Decision Monday 14 December 2026; Christmas Day, the Boxing Day substitute (28th) and New Year's Day
-    # are bank holidays; the office also closes on 24 and 29 December (the user's closure days). Counting: 15, 16,
-    # 17, 18, 21, 22, 23, 30, 31 December and 4 January 2027. The decision day itself (also a closure day here) is
+    # are bank holidays; the office also closes on 24, 29 and 30 December (the user's closure days). Counting: 15,
+    # 16, 17, 18, 21, 22, 23, 31 December, 4 and 5 January 2027. The decision day itself (also a closure day here) is
     # never counted, so it is not named.
     data = case(
         "hillingdon", assessment={"plan_decision": "2026-12-14"}, meetings=[{"type": "initial", "date": "2026-12-14"}]
     )
-    dls = run(data, "2026-12-15", closures=[D("2026-12-14"), D("2026-12-24"), D("2026-12-29")])
+    closures = [D("2026-12-14"), D("2026-12-24"), D("2026-12-29"), D("2026-12-30")]
+    dls = run(data, "2026-12-15", closures=closures)
     initial = one(dls, "initial_meeting")
-    assert initial.due == D("2027-01-04")
+    assert initial.due == D("2027-01-05")
     assert initial.explanation() == (
         "10 working days after the plan decision on Monday 14 December 2026 (office closure days not counted: "
-        "Thursday 24 December 2026 and Tuesday 29 December 2026)"
+        "Thursday 24 December 2026, Tuesday 29 December 2026 and Wednesday 30 December 2026)"
     )
     # "The first review should be held within 3 months of the initial meeting": calendar months, so closure days
     # are not counted days and are not named (14 March 2027 is a Sunday: Friday 12 March).
