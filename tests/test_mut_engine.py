@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 
+from cin_docs.errors import PolicyError
 from cin_docs.models import validate_data
 from cin_docs.policies.engine import compute_deadlines
 from cin_docs.policies.profile import Profile, load_profile
@@ -549,3 +550,22 @@ def test_the_latest_of_two_meetings_on_one_day_is_the_later_by_time_not_by_listi
     )
     (d,) = [d for d in of(run(data, "2026-12-08"), "next_cin_meeting") if not d.history]
     assert (d.due, d.to_json()["from"]) == (D("2027-01-18"), "meetings[0]")
+
+
+def test_a_local_profile_without_a_default_offset_is_told_to_give_one():
+    # The profile writer's mistake, named: only disabled children have an interval here, and this child is not.
+    profile = custom_profile(
+        [
+            {
+                "key": "visit",
+                "label": "Visit",
+                "from": [{"event": "field", "field": "assessment.plan_decision", "label": "the plan decision"}],
+                "offset": [{"when": {"child.disabled": True}, "months": 3}],
+                "source": "Disabled children are visited every 3 months.",
+            }
+        ]
+    )
+    data = case("hillingdon", assessment={"plan_decision": "2026-11-02"})
+    with pytest.raises(PolicyError) as raised:
+        run(data, "2026-11-23", profile)
+    assert str(raised.value) == "No offset of this rule applies to this case; give a default without 'when'."
