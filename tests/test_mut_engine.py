@@ -472,10 +472,14 @@ def test_a_local_profile_can_keep_the_record_of_a_list_of_checks():
         ("nrpf.subsistence_checks[3]", "2026-09-18", "late", "nrpf.subsistence_checks[0]"),
         ("nrpf.subsistence_checks[0]", "2026-10-23", "open", None),
     ]
-    first = run(data, "2026-09-25", custom_profile([rule]))[0]
+    first, _, current = run(data, "2026-09-25", custom_profile([rule]))
     assert first.explanation() == (
         "1 month after the latest subsistence check on Wednesday 1 July 2026 (brought forward from Saturday 1 "
         "August 2026)"
+    )
+    assert current.explanation() == (
+        "1 month after the latest subsistence check on Friday 25 September 2026 (brought forward from Sunday 25 "
+        "October 2026)"
     )
 
 
