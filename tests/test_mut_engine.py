@@ -315,8 +315,10 @@ def test_transfer_out_shows_the_receiving_authoritys_duty_under_its_own_label():
     )
 
 
-def test_longer_term_support_without_a_reason_says_none_was_recorded():
-    data = case("hillingdon", meetings=[{"type": "initial", "date": "2026-01-12"}], plan={"longer_term_support": True})
+@pytest.mark.parametrize("reason", [{}, {"longer_term_reason": ""}, {"longer_term_reason": "   "}])
+def test_longer_term_support_without_a_reason_says_none_was_recorded(reason):
+    plan = {"longer_term_support": True, **reason}
+    data = case("hillingdon", meetings=[{"type": "initial", "date": "2026-01-12"}], plan=plan)
     row = one(run(data, "2027-01-13"), "plan_end_expected").to_json()
     assert (row["status"], row["basis"]) == (
         "info",

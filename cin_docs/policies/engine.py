@@ -607,7 +607,8 @@ class Engine:
             if m.group(1) == "due":
                 return longdate(due)
             found = get_path(self.case, m.group(1))
-            return str(found).strip() if found not in (None, "") else "no reason recorded"
+            text = "" if found is None else str(found).strip()
+            return text or "no reason recorded"  # a reason of only spaces is no reason, not "()"
 
         return re.sub(r"\{([a-z_.]+)\}", value, note)
 
