@@ -575,3 +575,16 @@ def test_a_local_profile_without_a_default_offset_is_told_to_give_one():
     with pytest.raises(PolicyError) as raised:
         run(data, "2026-11-23", profile)
     assert str(raised.value) == "No offset of this rule applies to this case; give a default without 'when'."
+
+
+def test_a_christmas_panel_with_the_office_closed_on_christmas_eve_moves_to_the_23rd_and_says_why():
+    # "The panel will be held monthly, on the last Thursday of the month" (3.6): December 2025's is Christmas Day;
+    # with the office also closed on Christmas Eve the sitting is Tuesday 23 December, and both days are named.
+    # Eligible 1 December 2025 ("open for 1 year", 3.1); "at least 7 working days in advance" (3.7): 12 December.
+    dls = run(case("hertfordshire", plan={"start": "2024-12-01"}), "2025-11-20", closures=[D("2025-12-24")])
+    panel = one(dls, "panel_date")
+    assert (panel.due, panel.moved) == (
+        D("2025-12-23"),
+        "2025-12-25 is a bank holiday (Christmas Day); 2025-12-24 is a closure day",
+    )
+    assert one(dls, "panel_referral").due == D("2025-12-12")
