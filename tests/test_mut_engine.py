@@ -225,12 +225,18 @@ def test_closure_days_a_working_day_count_skipped_are_named_and_no_others():
     assert "closure" not in review.explanation()
 
 
-def test_a_single_closure_day_is_named_in_the_singular():
+def test_one_closure_day_is_named_in_the_singular_two_in_the_plural():
     data = case("hillingdon", assessment={"plan_decision": "2026-12-14"})
     initial = one(run(data, "2026-12-15", closures=[D("2026-12-24")]), "initial_meeting")
     # 15-18, 21-23, 29-31 December: the 28th is the Boxing Day substitute bank holiday.
     assert initial.due == D("2026-12-31")
     assert initial.explanation().endswith("(office closure day not counted: Thursday 24 December 2026)")
+    # Two closure days: 15-18, 21-23, 30 and 31 December, then 4 January 2027 (New Year's Day is a bank holiday).
+    two = one(run(data, "2026-12-15", closures=[D("2026-12-24"), D("2026-12-29")]), "initial_meeting")
+    assert two.due == D("2027-01-04")
+    assert two.explanation().endswith(
+        "(office closure days not counted: Thursday 24 December 2026 and Tuesday 29 December 2026)"
+    )
 
 
 # ---- the panel: a December too late to refer moves to January of the next year -----------------------------------
