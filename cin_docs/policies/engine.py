@@ -553,7 +553,6 @@ class Engine:
             dl = self.evaluate(rule, anchor, hit)
             if dl.status == "late" and dl.satisfied_on == nxt.date:
                 dl.ref, dl.lapse = nxt.path, True
-                self._hits[id(dl)] = hit
                 out.append(dl)
         return out
 
@@ -608,7 +607,8 @@ class Engine:
             if m.group(1) == "due":
                 return longdate(due)
             found = get_path(self.case, m.group(1))
-            return str(found).strip() if found not in (None, "") else "no reason recorded"
+            text = "" if found is None else str(found).strip()
+            return text or "no reason recorded"  # a reason of only spaces is no reason, not "()"
 
         return re.sub(r"\{([a-z_.]+)\}", value, note)
 
