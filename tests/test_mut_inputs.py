@@ -98,7 +98,9 @@ def test_a_control_character_after_a_tab_or_a_line_break_is_still_found(tmp_path
 )
 def test_each_kind_of_unusable_character_is_named(tmp_path, loader, escape, message):
     path = write(tmp_path / "case.yaml", f'case_id: A\nnotes: "x{escape}y"\n')
-    assert refusal(path) == f"The case file {path} has values that cannot be used: notes (line 2): {message}. {HOW_TO_FIX}"
+    assert (
+        refusal(path) == f"The case file {path} has values that cannot be used: notes (line 2): {message}. {HOW_TO_FIX}"
+    )
 
 
 def test_the_characters_next_to_the_refused_ones_are_accepted(tmp_path, loader):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 
+from test_smart import AS_OF, plan_case
+
 from cin_docs import smart
 from cin_docs.models import validate_data
 from cin_docs.policies.engine import compute_deadlines
 from cin_docs.policies.profile import load_profile
-from test_smart import AS_OF, plan_case
 
 
 def test_a_local_profile_without_an_expected_plan_end_checks_only_the_start():
