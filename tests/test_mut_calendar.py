@@ -162,7 +162,20 @@ def test_an_office_open_one_day_a_year_still_counts_beyond_the_table():
     cal = WorkingCalendar(closures)
     assert cal.add_working_days(start, 4) == date(2029, 6, 1)
     assert cal.add_working_days(start, 5) == date(2032, 6, 1)
-    assert cal.subtract_working_days(date(2033, 12, 31), 5) == date(2027, 6, 1)
+
+
+def test_an_office_open_one_day_a_year_still_counts_back_beyond_the_table():
+    # The same office counted back from Saturday 31 December 2033: 1 June 2033, 2032, 2029, 2028, 2027.
+    start, end = date(2026, 1, 1), date(2033, 12, 31)
+    closures = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    cal = WorkingCalendar([d for d in closures if (d.month, d.day) != (6, 1)])
+    assert cal.subtract_working_days(end, 5) == date(2027, 6, 1)
+
+
+@pytest.mark.parametrize(("start", "n"), [(date(2027, 1, 15), 300), (date(2028, 2, 29), 520)])
+def test_a_fresh_calendar_counting_back_further_than_the_year_before_widens_back(start, n):
+    # Fri 15 Jan 2027: 2026 has 253 working days and 1-14 Jan 2027 has 9, so 300 back reaches into 2025.
+    assert WorkingCalendar().subtract_working_days(start, n) == _walk(start, n, -1)
 
 
 def test_closures_covering_every_day_give_a_message_not_a_hang():
