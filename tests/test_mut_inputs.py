@@ -163,7 +163,21 @@ def test_a_json_key_given_twice_is_named_printably(tmp_path, key, shown):
 
 def test_a_json_number_of_thousands_of_digits_is_refused_in_words(tmp_path):
     path = write(tmp_path / "case.json", '{"reference": ' + "9" * 5000 + "}")
-    assert "holds a number with thousands of digits" in refusal(path)
+    assert refusal(path) == (
+        f"The case file {path} holds a number with thousands of digits, which cannot be a value in a case file. "
+        "Check the file; put quotes around a long reference number to keep it as text."
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "listed", "more"), [(20, 20, ""), (21, 20, " (and 1 more)"), (22, 20, " (and 2 more)")]
+)
+def test_at_most_20_unusable_values_are_listed_then_how_many_more(tmp_path, loader, count, listed, more):
+    # Fields f01, f02, ... each on their own line, each holding a bell character (U+0007).
+    text = "".join(f'f{i:02d}: "\\a"\n' for i in range(1, count + 1))
+    path = write(tmp_path / "case.yaml", text)
+    shown = "; ".join(f"f{i:02d} (line {i}): {CONTROL.format(7)}" for i in range(1, listed + 1))
+    assert refusal(path) == f"The case file {path} has values that cannot be used: {shown}{more}. {HOW_TO_FIX}"
 
 
 # --- the file itself ------------------------------------------------------------------------------------------------
