@@ -199,6 +199,32 @@ def test_closures_covering_every_day_before_a_date_give_a_message_too():
         cal.subtract_working_days(end, 1)
 
 
+@pytest.mark.parametrize("years_closed", [3, 4])
+def test_the_table_and_the_day_by_day_walk_agree_on_how_long_a_closure_can_be(years_closed):
+    # Closed every day of 2026-2028 (1096 days): from Wed 31 Dec 2025 the next working day is Tue 2 Jan 2029 (Mon 1
+    # Jan is New Year's Day), 1098 days on: exactly the walk's limit, so both give it. Closed through 2029 as well,
+    # the next one is Wed 2 Jan 2030, 1463 days on: both refuse with the same message (the table used to find it).
+    closed_until = date(2026 + years_closed - 1, 12, 31)
+    days = (closed_until - date(2026, 1, 1)).days + 1
+    cal = WorkingCalendar([date(2026, 1, 1) + timedelta(days=i) for i in range(days)])
+    before, after = date(2025, 12, 31), {3: date(2029, 1, 2), 4: date(2030, 1, 2)}[years_closed]
+    if years_closed == 3:
+        assert cal.next_working_day(before) == cal.add_working_days(before, 1) == after
+        assert cal.add_working_days(before, 2) == after + timedelta(days=1)
+        assert cal.previous_working_day(after) == cal.subtract_working_days(after, 1) == before
+        assert cal.subtract_working_days(after + timedelta(days=1), 2) == before
+        return
+    for count in (1, 2):
+        with pytest.raises(CalendarError, match=r"^There is no working day within 1098 days after 2025-12-31: "):
+            cal.add_working_days(before, count)
+        with pytest.raises(CalendarError, match=r"^There is no working day within 1098 days before 2030-01-02: "):
+            cal.subtract_working_days(after, count)
+    with pytest.raises(CalendarError):
+        cal.next_working_day(before)
+    # A count that starts beyond the gap is not affected by it.
+    assert cal.add_working_days(after, 1) == date(2030, 1, 3)
+
+
 # --- refusals -----------------------------------------------------------------------------------------------------
 
 

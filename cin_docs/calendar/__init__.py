@@ -198,7 +198,10 @@ class WorkingCalendar:
                 return d
             table.cover(date(table.last_year + 1, 1, 1))
             index = bisect.bisect_right(table.days, d.toordinal()) + n - 1
-        return date.fromordinal(table.days[index])
+        found = table.days[index]
+        if found - d.toordinal() > _MAX_SEARCH_DAYS:
+            self._no_long_gap(d.toordinal(), table.days[index - n + 1 : index + 1], 1)
+        return date.fromordinal(found)
 
     def subtract_working_days(self, d: date, n: int) -> date:
         """'n working days before d': the first counted day is the first working day before d."""
@@ -215,7 +218,19 @@ class WorkingCalendar:
                 return d
             table.cover(date(table.first_year - 1, 12, 31))
             index = bisect.bisect_left(table.days, d.toordinal()) - n
-        return date.fromordinal(table.days[index])
+        found = table.days[index]
+        if d.toordinal() - found > _MAX_SEARCH_DAYS:
+            self._no_long_gap(d.toordinal(), table.days[index : index + n][::-1], -1)
+        return date.fromordinal(found)
+
+    def _no_long_gap(self, start: int, counted: list[int], direction: int) -> None:
+        """The table and the day-by-day walk agree: a count that crosses more than _MAX_SEARCH_DAYS days without a
+        working day (closure days covering years) fails with the walk's message, wherever the table found a day."""
+        previous = start
+        for ordinal in counted:
+            if abs(ordinal - previous) > _MAX_SEARCH_DAYS:
+                self._step(date.fromordinal(previous), direction)  # raises CalendarError: no working day found
+            previous = ordinal
 
     def skipped(self, d: date, direction: int) -> list[tuple[date, str]]:
         """Every non-working day from d (included) to the working day it moves to, with why each is not one.
