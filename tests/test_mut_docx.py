@@ -255,3 +255,27 @@ def test_the_clean_up_of_template_parts_is_docxtpls_and_its_memory_is_bounded(bu
     assert [document.patch_xml(part) for part in parts[-5:]] == expected[-5:]
     assert len(backend._DocxTemplate._patched) == 256  # the oldest parts were let go
     assert parts[0] not in backend._DocxTemplate._patched and parts[-1] in backend._DocxTemplate._patched
+
+
+def test_a_template_with_a_replaced_part_takes_docxtpls_own_route_and_is_still_reproducible(tmp_path):
+    # The one-pass writer cannot apply docxtpl's replace_zipname / replace_media: such a template is saved by
+    # docxtpl itself and then re-dated, so the replacement is in the file and the bytes do not depend on the day.
+    from docxtpl import DocxTemplate
+
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    replacement = tmp_path / "styles.xml"
+    replacement.write_bytes(b"<w:styles xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'/>")
+    when = dt.date(2026, 11, 16)
+
+    def rendered():
+        template = DocxTemplate(io.BytesIO(blank.getvalue()))
+        template.render({})
+        template.replace_zipname("word/styles.xml", str(replacement))
+        return backend._save_reproducible(template, when)
+
+    data = rendered()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.read("word/styles.xml") == replacement.read_bytes()
+        assert {info.date_time for info in package.infolist()} == {(2026, 11, 16, 0, 0, 0)}
+    assert rendered() == data

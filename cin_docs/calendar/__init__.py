@@ -193,15 +193,14 @@ class WorkingCalendar:
         while index >= len(table.days):
             # Far ahead (or every day closed): widen the table a year at a time, then walk as before.
             if table.last_year >= MAXYEAR or table.last_year - d.year > _MAX_SEARCH_DAYS // 365 + n // 200:
-                for _ in range(n):
-                    d = self._step(d, 1)
-                return d
+                return self._walk(d, n, 1)
             table.cover(date(table.last_year + 1, 1, 1))
             index = bisect.bisect_right(table.days, d.toordinal()) + n - 1
-        found = table.days[index]
-        if found - d.toordinal() > _MAX_SEARCH_DAYS:
-            self._no_long_gap(d.toordinal(), table.days[index - n + 1 : index + 1], 1)
-        return date.fromordinal(found)
+        if table.days[index] - d.toordinal() > _MAX_SEARCH_DAYS:
+            # Years of closure days may lie in between: the day-by-day walk decides, so the table never finds a day
+            # the walk (next_working_day) would refuse to look for.
+            return self._walk(d, n, 1)
+        return date.fromordinal(table.days[index])
 
     def subtract_working_days(self, d: date, n: int) -> date:
         """'n working days before d': the first counted day is the first working day before d."""
@@ -213,24 +212,18 @@ class WorkingCalendar:
         index = bisect.bisect_left(table.days, d.toordinal()) - n  # days[index]: the n-th before d
         while index < 0:
             if table.first_year <= MINYEAR or d.year - table.first_year > _MAX_SEARCH_DAYS // 365 + n // 200:
-                for _ in range(n):
-                    d = self._step(d, -1)
-                return d
+                return self._walk(d, n, -1)
             table.cover(date(table.first_year - 1, 12, 31))
             index = bisect.bisect_left(table.days, d.toordinal()) - n
-        found = table.days[index]
-        if d.toordinal() - found > _MAX_SEARCH_DAYS:
-            self._no_long_gap(d.toordinal(), table.days[index : index + n][::-1], -1)
-        return date.fromordinal(found)
+        if d.toordinal() - table.days[index] > _MAX_SEARCH_DAYS:
+            return self._walk(d, n, -1)
+        return date.fromordinal(table.days[index])
 
-    def _no_long_gap(self, start: int, counted: list[int], direction: int) -> None:
-        """The table and the day-by-day walk agree: a count that crosses more than _MAX_SEARCH_DAYS days without a
-        working day (closure days covering years) fails with the walk's message, wherever the table found a day."""
-        previous = start
-        for ordinal in counted:
-            if abs(ordinal - previous) > _MAX_SEARCH_DAYS:
-                self._step(date.fromordinal(previous), direction)  # raises CalendarError: no working day found
-            previous = ordinal
+    def _walk(self, d: date, n: int, direction: int) -> date:
+        """n working days on (1) or back (-1) one at a time: slow, but it refuses years without a working day."""
+        for _ in range(n):
+            d = self._step(d, direction)
+        return d
 
     def skipped(self, d: date, direction: int) -> list[tuple[date, str]]:
         """Every non-working day from d (included) to the working day it moves to, with why each is not one.

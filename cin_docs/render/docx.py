@@ -79,14 +79,13 @@ def _save_reproducible(template: DocxTemplate, when: dt.date) -> bytes:
     for part in parts:
         part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w") as target:  # each member's compression is set by _zip_info
         # The member order of python-docx's PackageWriter.write: content types, package relationships, parts.
         writer: Any = _StampedZipWriter(target, when)  # duck-typed as python-docx's PhysPkgWriter
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
         PackageWriter._write_parts(writer, parts)
-    template.is_saved = True
-    return out.getvalue()
+    return out.getvalue()  # the template object is not used again: docxtpl's is_saved flag is left as it is
 
 
 class _StampedZipWriter:
@@ -196,7 +195,7 @@ def reproducible_zip(data: bytes, when: dt.date) -> bytes:
     """The same DOCX package with every member dated `when`; python-docx stamps members with the current time."""
     stamp = _zip_stamp(when)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():  # each member's compression is set by _zip_info
             target.writestr(_zip_info(member.filename, stamp), source.read(member.filename))
     return out.getvalue()
