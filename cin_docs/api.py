@@ -277,28 +277,35 @@ def redacted_copies(case: Case, kind: str, outputs: list, reader: str, as_of: dt
     return copies, logs
 
 
-def _shown_texts(case: Case, template: str, context: dict) -> tuple[list[str], bytes]:
-    """The text each format of one output shows (the HTML its PDF is made from, and the Word file), rendered in
-    memory with the same templates the files will use; and the Word file's bytes."""
+def _shown_texts(case: Case, template: str, context: dict, formats=FORMATS) -> tuple[list[str], bytes | None]:
+    """The text each format of one output that will be written shows (the HTML its PDF is made from, the Word
+    file), rendered in memory with the same templates the files will use; and the Word file's bytes (None when no
+    Word file is made: a PDF-only render never builds one, which keeps a cold `--format pdf` about 0.1 s faster)."""
     from .checks import disclosure
-    from .render.docx import render_docx
-    from .render.jinja import render_html
 
     docx_template, html_template = template_names(template, context)
-    html = render_html(html_template, context, templates_of(case))
-    # Pack pages that are not kinds (the transfer checklist) are always the built-in Word template.
-    from .documents import KINDS
+    texts: list[str] = []
+    word = None
+    if "pdf" in formats:
+        from .render.jinja import render_html
 
-    word = render_docx(docx_template, context, templates=templates_of(case) if template in KINDS else None)
-    return [disclosure.html_text(html), disclosure.docx_text(word)], word
+        texts.append(disclosure.html_text(render_html(html_template, context, templates_of(case))))
+    if "docx" in formats:
+        from .documents import KINDS
+        from .render.docx import render_docx
+
+        # Pack pages that are not kinds (the transfer checklist) are always the built-in Word template.
+        word = render_docx(docx_template, context, templates=templates_of(case) if template in KINDS else None)
+        texts.append(disclosure.docx_text(word))
+    return texts, word
 
 
-def disclosure_findings(case: Case, template: str, output) -> tuple[list, bytes]:
-    """The disclosure check of one output: the text of both formats checked against who the output is addressed
-    to. Returns (findings, the Word file's bytes)."""
+def disclosure_findings(case: Case, template: str, output, formats=FORMATS) -> tuple[list, bytes | None]:
+    """The disclosure check of one output: the text of each format to be written (both by default) checked against
+    who the output is addressed to. Returns (findings, the Word file's bytes or None)."""
     from .checks import disclosure
 
-    texts, word = _shown_texts(case, template, output.context)
+    texts, word = _shown_texts(case, template, output.context, formats)
     return disclosure.check(
         case, texts, output.addressed_to, output.reader, letter=template in disclosure.LETTER_KINDS
     ), word
@@ -321,21 +328,22 @@ def disclosure_report(case: Case, kind: str, options) -> tuple[list[tuple[str, l
 
 
 def check_disclosure(
-    case: Case, template: str, outputs: list, allow: bool, what: str, warnings: list[str]
+    case: Case, template: str, outputs: list, allow: bool, what: str, warnings: list[str], formats=FORMATS
 ) -> dict[int, bytes]:
-    """Run the disclosure check on every output before anything is written. Without `allow` any finding stops
-    everything (DisclosureError listing them all); with it each affected output gets the warning line in its
-    context. Returns the Word bytes already rendered for outputs that need no change, by position."""
+    """Run the disclosure check on every output before anything is written, on the text of each format that will
+    be written. Without `allow` any finding stops everything (DisclosureError listing them all); with it each
+    affected output gets the warning line in its context. Returns the Word bytes already rendered (when Word is one
+    of the formats) for outputs that need no change, by position."""
     from .checks import disclosure
     from .errors import DisclosureError
 
     found: list[tuple[int, list]] = []
     words: dict[int, bytes] = {}
     for i, output in enumerate(outputs):
-        findings, word = disclosure_findings(case, template, output)
+        findings, word = disclosure_findings(case, template, output, formats)
         if findings:
             found.append((i, findings))
-        else:
+        elif word is not None:
             words[i] = word
     if not found:
         return words
@@ -359,14 +367,15 @@ def check_disclosure(
         line = disclosure.warning_line(findings)
         output.context = {**output.context, "disclosure": {**output.context["disclosure"], "warning": line}}
         # An authority's own template may not print the warning line: then the document is not produced at all.
-        texts, word = _shown_texts(case, template, output.context)
+        texts, word = _shown_texts(case, template, output.context, formats)
         if not all(disclosure.norm(line) in disclosure.norm(text) for text in texts):
             raise DisclosureError(
                 f"The {what} was not produced: --allow-disclosure needs the document to carry its warning line, and "
                 "the template in use does not print {{ disclosure.warning }}. Add it to the authority's template, or "
                 "resolve the disclosure problems instead:\n" + "\n".join(lines)
             )
-        words[i] = word
+        if word is not None:
+            words[i] = word
     warnings.append(f"The {what} was produced with --allow-disclosure although the disclosure check found:")
     warnings.extend(line.strip()[2:] for line in lines)
     return words
@@ -385,7 +394,7 @@ def render_files(
     logs: list = []
     if copy is not None:
         outputs, logs = redacted_copies(case, kind, outputs, copy, options.as_of)
-    words = check_disclosure(case, kind, outputs, options.allow_disclosure, KINDS[kind].title, warnings)
+    words = check_disclosure(case, kind, outputs, options.allow_disclosure, KINDS[kind].title, warnings, formats)
     files: list[tuple[Path, bytes]] = []
     for i, output in enumerate(outputs):
         for fmt in formats:

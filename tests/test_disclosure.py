@@ -701,3 +701,35 @@ def test_several_cases_at_once_run_the_same_check_and_write_nothing(restrained, 
     assert "disclosure check" in result.stderr and "Wayne Harker" in result.stderr
     assert "27 Halyard" not in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_pdf_only_render_checks_the_pdfs_text_and_builds_no_word_file(restrained, tmp_path, monkeypatch):
+    from cin_docs.render import docx as docx_backend
+
+    calls = []
+    real = docx_backend.render_docx
+    monkeypatch.setattr(docx_backend, "render_docx", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    with pytest.raises(DisclosureError) as info:
+        api.render(restrained, "plan", Options(as_of=AS_OF), ("pdf",), tmp_path / "out")
+    assert "child.address_lines: The child's address is withheld from Wayne Harker" in str(info.value)
+    assert "child.school: This item is withheld from Wayne Harker" in str(info.value)
+    assert not (tmp_path / "out").exists() and calls == []
+
+    # An authority's PDF layout that leaves the withheld items out may be written as a PDF; its Word file (the
+    # built-in layout, which shows them) may not: the check reads exactly what each run will write.
+    folder = tmp_path / "templates"
+    (folder / "html").mkdir(parents=True)
+    (folder / "html" / "plan.html").write_text(
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ doc.title }}</title></head>'
+        "<body><h1>{{ doc.title }}</h1><p>{{ child.full_name }}</p>"
+        "<p>{{ disclosure.warning if disclosure.warning else '' }}</p></body></html>",
+        encoding="utf-8",
+    )
+    case = api.Case(restrained.data, restrained.profile, {**restrained.config, "templates": folder})
+    result = api.render(case, "plan", Options(as_of=AS_OF), ("pdf",), tmp_path / "pdf")
+    assert [p.suffix for p in result.paths] == [".pdf"] and calls == []
+    text = text_of(result.paths[0])
+    assert "Westmere Park" not in text and "27 Halyard" not in text
+    with pytest.raises(DisclosureError, match="child.address_lines"):
+        api.render(case, "plan", Options(as_of=AS_OF), ("docx",), tmp_path / "docx")
+    assert not (tmp_path / "docx").exists()
