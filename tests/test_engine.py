@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factories import case_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,13 +25,7 @@ CAL = WorkingCalendar()
 
 def make_case(policy: str = "hillingdon", **fields) -> dict:
     """A minimal case file (as a YAML file would give it: dates as text), with `fields` merged in."""
-    data = {"case_id": "ENG-1", "policy": policy, "child": {"first_name": "Test", "last_name": "Child"}}
-    for key, value in fields.items():
-        if key == "child":
-            data["child"].update(value)
-        else:
-            data[key] = value
-    return data
+    return case_data("ENG-1", policy, **fields)
 
 
 def deadlines(data: dict, as_of: str, profile: dict | None = None):

@@ -10,20 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
+from factories import write
 
 from cin_docs import inputs
 from cin_docs.errors import InputFileError
 from cin_docs.inputs import load_file, read_text
 
 FIX = "Check the indentation and that every 'key: value' pair is on its own line."
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def message(path: Path, what: str | None = None) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from factories import write
 
 from cin_docs.cli import cli
 from cin_docs.errors import InputFileError
@@ -34,14 +35,6 @@ NAME = "Zainab Okonkwo-Hartley"
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def assert_one_error(result, exit_code: int = 1) -> str:

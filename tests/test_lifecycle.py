@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 import yaml
 from click.testing import CliRunner
+from factories import case_data
 
 from cin_docs import api
 from cin_docs.calendar import WorkingCalendar, birthday
@@ -35,18 +36,8 @@ HEALTH = {
 SCHOOL = {"name": "Ann Roe", "role": "DSL", "agency": "Westcote Primary", "agency_type": "education"}
 
 
-def case(policy: str = "hillingdon", **fields) -> dict:
-    data = {
-        "case_id": "LIF-1",
-        "policy": policy,
-        "child": {"first_name": "Test", "last_name": "Child", "date_of_birth": "2015-06-01"},
-    }
-    for key, value in fields.items():
-        if key == "child":
-            data["child"].update(value)
-        else:
-            data[key] = value
-    return data
+def case(policy: str = "hillingdon", child: dict | None = None, **fields) -> dict:
+    return case_data("LIF-1", policy, {"date_of_birth": "2015-06-01", **(child or {})}, **fields)
 
 
 def run(data: dict, as_of: str):

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 
 import pytest
+from factories import case_data
 
 from cin_docs.errors import PolicyError
 from cin_docs.models import validate_data
@@ -28,13 +29,7 @@ HEALTH = {
 
 
 def case(policy: str = "hillingdon", **fields) -> dict:
-    data = {"case_id": "MUT-1", "policy": policy, "child": {"first_name": "Test", "last_name": "Child"}}
-    for key, value in fields.items():
-        if key == "child":
-            data["child"].update(value)
-        else:
-            data[key] = value
-    return data
+    return case_data("MUT-1", policy, **fields)
 
 
 def run(data: dict, as_of: str, profile: dict | None = None, closures=()):

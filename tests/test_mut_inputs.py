@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from factories import write
 
 from cin_docs import inputs
 from cin_docs.errors import InputFileError
@@ -19,14 +20,6 @@ HALF = (
     "holds half of an emoji or other character (U+{:04X}), probably from a pasted \\u escape; "
     "write the character itself"
 )
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def refusal(path: Path) -> str:
