@@ -264,21 +264,14 @@ def due_dates(ctx, case, as_of, as_json, ics):
 
 
 def _echo_deadline(d, width: int = 30) -> None:
-    from .render.filters import longdate
+    from .render.filters import deadline_status_words, longdate
 
     word, colour = STATUS_STYLE[d.status]
     when = longdate(d.due) + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
     label = d.label + (f" [{d.ref}]" if d.ref else "")
     status = click.style(f"{word:<8}", fg=colour, bold=d.status == "overdue")
     click.echo(f"  {status} {when:<{width}} {label}")
-    extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
-    if d.status == "late":
-        extra = f"done late, on {longdate(d.satisfied_on)}; "
-    elif d.status == "missed":
-        extra = "the plan ended without it; "
-    elif d.status == "passed":
-        extra = "a target, not a deadline: the plan went on past it; "
-    click.echo(f"  {'':<8} {'':<{width}} {extra}{d.explanation()}")
+    click.echo(f"  {'':<8} {'':<{width}} {deadline_status_words(d)}{d.explanation()}")
     if d.note:
         click.echo(f"  {'':<8} {'':<{width}} Note: {d.note}.")
 

@@ -18,7 +18,7 @@ from ..errors import RenderError
 from ..models import case as model
 from ..render.filters import NOT_RECORDED, longdate
 from . import Built, Options, Output, recipients
-from .common import ACTION_STATUS_LABELS, RATING_WORDS, base_context, complete, deadline_context, people
+from .common import ACTION_STATUS_LABELS, RATING_WORDS, VIEW_FORMATS, base_context, complete, deadline_context, people
 
 TITLE = "Closing Summary"
 
@@ -29,13 +29,6 @@ NEXT_STEPS = {
     "universal_services": "Universal services only: no further targeted services are needed",
     "transfer": "Transfer to another authority or service",
     "other": "Other next steps",
-}
-VIEW_FORMATS = {
-    "talking": "told to the social worker",
-    "writing": "written",
-    "drawing": "a drawing",
-    "advocate": "through an advocate",
-    "other": "recorded",
 }
 OUTCOME_WORDS = {
     "no_longer_in_need": "No longer a Child in Need",

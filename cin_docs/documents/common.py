@@ -21,6 +21,14 @@ ACTION_STATUS_LABELS = {
     "not_achieved": "Not achieved",
 }
 RATING_WORDS = {k: ACTION_STATUS_LABELS[k] for k in ("achieved", "partly_achieved", "not_achieved")}
+#: How a child's views were given (views.format), in words: the panel and closing summaries.
+VIEW_FORMATS = {
+    "talking": "told to the social worker",
+    "writing": "written",
+    "drawing": "a drawing",
+    "advocate": "through an advocate",
+    "other": "recorded",
+}
 
 
 def complete(schema: ma.Schema | type, data: dict | None) -> dict | None:

@@ -13,7 +13,7 @@ from ..policies.engine import Deadline, Hit
 from ..render.filters import NOT_RECORDED, longdate, time
 from ..render.filters import dob as dob_text
 from . import Built, Options, Output
-from .common import base_context, complete, deadline_context, find, meeting_index, require
+from .common import VIEW_FORMATS, base_context, complete, deadline_context, find, meeting_index, require
 
 TITLE = "CIN Panel Summary Report"
 #: Meetings that make up the plan's history (a family network meeting is the family's own, not a plan review).
@@ -28,13 +28,6 @@ STATUS_WORDS = {
     "achieved": "Achieved",
     "partly_achieved": "Partly achieved",
     "not_achieved": "Not achieved",
-}
-VIEW_FORMATS = {
-    "talking": "told to the social worker",
-    "writing": "written",
-    "drawing": "a drawing",
-    "advocate": "through an advocate",
-    "other": "recorded",
 }
 
 

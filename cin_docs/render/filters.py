@@ -152,3 +152,15 @@ FILTERS = {
     "joinlist": joinlist,
     "yesno": yesno,
 }
+
+
+def deadline_status_words(d) -> str:
+    """What `cin-docs due-dates` and the web case page say before a deadline's explanation: when it was met, or why
+    it is on the record ("done late, on …; ", "the plan ended without it; "); empty for an open deadline."""
+    if d.status == "late":
+        return f"done late, on {longdate(d.satisfied_on)}; "
+    if d.status == "missed":
+        return "the plan ended without it; "
+    if d.status == "passed":
+        return "a target, not a deadline: the plan went on past it; "
+    return f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status == "met" else ""

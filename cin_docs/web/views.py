@@ -19,7 +19,7 @@ from ..documents import KINDS, Options
 from ..errors import CinDocsError
 from ..models import format_path
 from ..models.case import CaseFile
-from ..render.filters import longdate
+from ..render.filters import deadline_status_words, longdate
 from . import forms
 from .folder import CASE_ID_RE, STATUS_LABELS, dump_document, file_hash, parse_text, read_document, to_plain
 
@@ -77,14 +77,7 @@ def document(path: Path):
 
 def deadline_text(d) -> str:
     """The explanation line of `cin-docs due-dates` for one deadline."""
-    extra = f"met on {longdate(d.satisfied_on)}; " if d.satisfied_on and d.status in ("met", "late") else ""
-    if d.status == "late":
-        extra = f"done late, on {longdate(d.satisfied_on)}; "
-    elif d.status == "missed":
-        extra = "the plan ended without it; "
-    elif d.status == "passed":
-        extra = "a target, not a deadline: the plan went on past it; "
-    text = f"{extra}{d.explanation()}"
+    text = f"{deadline_status_words(d)}{d.explanation()}"
     return text[:1].upper() + text[1:] + (f". Note: {d.note}." if d.note else ".")
 
 
